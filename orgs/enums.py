@@ -1,0 +1,95 @@
+"""Choices of the organizations app. Labels are the seed's own words."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgKind(models.TextChoices):
+    COMMITTEE = "dw", _("党委")
+    WORK_COMMITTEE = "dgw", _("党工委")
+    GENERAL_BRANCH = "dzz", _("党总支")
+    BRANCH = "dzb", _("党支部")
+
+
+class OrgLevel(models.TextChoices):
+    """Where a node sits: the geographic tiers, then basic-level organizations."""
+
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县(市、区)")
+    TOWNSHIP = "township", _("乡镇(街道)")
+    BASIC = "basic", _("基层党组织")
+
+
+class Sector(models.TextChoices):
+    """领域, from part three of the seed (加强创先争优活动的分类指导)."""
+
+    RURAL = "rural", _("农村")
+    COMMUNITY = "community", _("街道社区")
+    SOE = "soe", _("国有企业")
+    FINANCE = "finance", _("金融机构")
+    ORGAN = "organ", _("机关")
+    UNIVERSITY = "university", _("高等学校")
+    RESEARCH = "research", _("科研院所")
+    CULTURE = "culture", _("文化")
+    HEALTH = "health", _("卫生")
+    SPORTS = "sports", _("体育")
+    VOCATIONAL = "vocational", _("中等职业学校")
+    SCHOOL = "school", _("中小学")
+    PRIVATE = "private", _("非公有制经济组织")
+    SOCIAL = "social", _("社会组织")
+
+
+# 活动载体 the seed suggests per sector; offered as choices when a plan is written.
+SECTOR_CARRIERS = {
+    Sector.RURAL: ["三级联创", "治难转后", "领头雁工程", "设岗定责", "依岗承诺"],
+    Sector.COMMUNITY: ["三有一化", "党建示范社区", "党员联系和服务群众", "文明和谐社区"],
+    Sector.SOE: ["四好领导班子", "四强党组织", "四优共产党员", "党员责任区", "党员先锋岗"],
+    Sector.FINANCE: ["四好领导班子", "四强党组织", "四优共产党员", "党员责任区", "党员先锋岗"],
+    Sector.ORGAN: ["讲党性、重品行、作表率", "蹲点调研", "公开承诺", "行风评议", "主题实践活动"],
+    Sector.UNIVERSITY: ["教书育人", "教师队伍建设", "党员示范服务", "志愿服务"],
+    Sector.RESEARCH: ["课题攻关党员先锋团队"],
+    Sector.CULTURE: ["争当人民满意艺术家"],
+    Sector.HEALTH: ["争当白衣天使"],
+    Sector.SPORTS: ["课题攻关党员先锋团队"],
+    Sector.VOCATIONAL: ["争当师德标兵"],
+    Sector.SCHOOL: ["争当师德标兵"],
+    Sector.PRIVATE: ["扩大党的组织和工作覆盖", "建立健全党建工作制度", "促进生产经营"],
+    Sector.SOCIAL: ["扩大党的组织和工作覆盖", "建立健全党建工作制度", "促进业务活动"],
+}
+
+
+class Gender(models.TextChoices):
+    MALE = "m", _("男")
+    FEMALE = "f", _("女")
+
+
+class MemberStatus(models.TextChoices):
+    FULL = "full", _("正式")
+    PROBATIONARY = "probationary", _("预备")
+
+
+class MemberCategory(models.TextChoices):
+    IN_SERVICE = "in_service", _("在职")
+    RETIRED = "retired", _("离退休")
+    MOBILE = "mobile", _("流动")
+    STUDENT = "student", _("学生")
+    FARMER = "farmer", _("农民")
+    OTHER = "other", _("其他")
+
+
+class Role(models.TextChoices):
+    LEADING_GROUP = "leading_group", _("领导小组")
+    ORG_DEPARTMENT = "org_department", _("组织部")
+    SECTOR_SUPERVISOR = "sector_supervisor", _("行业主管部门")
+    SECRETARY = "secretary", _("书记/党务工作者")
+    MEMBER = "member", _("党员")
+
+
+def choice_by_label(choices, label):
+    """The value whose Chinese label is ``label`` (import files carry labels), or None."""
+    label = (label or "").strip()
+    for value, text in choices.choices:
+        if str(text) == label:
+            return value
+    return None

@@ -1,0 +1,137 @@
+"""The one gateway for scope: which organizations (and members) a user may see and act on.
+
+"创先争优活动的领导关系按党组织隶属关系确定。" (seed, part 五) — a role on a node covers
+that node's whole subtree; a sector supervisor's role covers one sector of it
+("行业主管部门要加强对本行业、本系统开展创先争优活动的具体指导和督促检查").
+
+Every read of tenant data starts here (other apps build their own ``queries.py`` on
+``orgs_for`` / ``org_scope_q``). Outside the scope a view answers 404, never 403.
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .enums import Role
+from .models import Member, Org, RoleAssignment, User
+
+ALL_ROLES = frozenset(Role.values)
+READ_MEMBER_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR, Role.SECRETARY})
+MANAGE_ROLES = frozenset({Role.ORG_DEPARTMENT})
+
+
+def assignments(user) -> list[RoleAssignment]:
+    """The user's role assignments with their nodes, loaded once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_role_assignments", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user, org__active=True).select_related("org"))
+        user._role_assignments = cached
+    return cached
+
+
+def _assignments_with(user, roles) -> list[RoleAssignment]:
+    roles = ALL_ROLES if roles is None else frozenset(roles)
+    return [a for a in assignments(user) if a.role in roles]
+
+
+def has_role(user, roles=None) -> bool:
+    """Does the user hold any of ``roles`` anywhere?"""
+    return bool(_assignments_with(user, roles))
+
+
+def roles_of(user) -> set[str]:
+    return {a.role for a in assignments(user)}
+
+
+def org_scope_q(user, *, roles=None, prefix="") -> Q:
+    """A Q over organizations (``prefix`` names the relation to Org, e.g. ``"org__"``).
+
+    Matches nothing when the user holds none of the roles.
+    """
+    q = Q(pk__in=[])
+    for a in _assignments_with(user, roles):
+        part = Q(**{f"{prefix}path__startswith": a.org.path})
+        if a.sector:
+            # Territorial committees carry no sector: they stay visible for navigation.
+            part &= Q(**{f"{prefix}sector": a.sector}) | Q(**{f"{prefix}sector": ""})
+        q |= part
+    return q
+
+
+def member_scope_q(user, *, roles=None) -> Q:
+    """A Q over members: those of organizations in scope (by the denormalized org path)."""
+    q = Q(pk__in=[])
+    for a in _assignments_with(user, roles):
+        part = Q(org_path__startswith=a.org.path)
+        if a.sector:
+            part &= Q(org__sector=a.sector)
+        q |= part
+    return q
+
+
+def orgs_for(user, *, roles=None) -> QuerySet[Org]:
+    """Organizations the user may see (any role) or act on (``roles`` given)."""
+    return Org.objects.filter(org_scope_q(user, roles=roles), active=True)
+
+
+def members_for(user, *, roles=None) -> QuerySet[Member]:
+    roles = READ_MEMBER_ROLES if roles is None else roles
+    return Member.objects.filter(member_scope_q(user, roles=roles))
+
+
+def users_for(user) -> QuerySet[User]:
+    """Accounts an org_department user manages: those with a role inside its subtree."""
+    q = Q(pk__in=[])
+    for a in _assignments_with(user, MANAGE_ROLES):
+        q |= Q(assignments__org__path__startswith=a.org.path)
+    return User.objects.filter(q).distinct()
+
+
+def covers(user, org: Org, roles=None) -> bool:
+    """Does one of the user's assignments (of ``roles``) cover ``org``? No query."""
+    for a in _assignments_with(user, roles):
+        if org.path.startswith(a.org.path) and (not a.sector or org.sector in ("", a.sector)):
+            return True
+    return False
+
+
+def covers_member(user, member: Member, roles=None) -> bool:
+    for a in _assignments_with(user, roles):
+        if member.org_path.startswith(a.org.path) and (not a.sector or member.org.sector == a.sector):
+            return True
+    return False
+
+
+def can_manage(user, org: Org) -> bool:
+    return covers(user, org, MANAGE_ROLES)
+
+
+def can_see_full_id(user, member: Member) -> bool:
+    """Only org_department in scope sees full ID numbers (and every view is audited)."""
+    return covers_member(user, member, MANAGE_ROLES)
+
+
+def top_orgs(user, roles=None) -> list[Org]:
+    """The user's highest nodes: where the tree starts for them (nested ones dropped)."""
+    nodes = sorted({a.org.path: a.org for a in _assignments_with(user, roles)}.values(), key=lambda o: o.path)
+    tops = []
+    for node in nodes:
+        if not any(node.path.startswith(t.path) for t in tops):
+            tops.append(node)
+    return tops
+
+
+def get_org_or_404(user, code: str) -> Org:
+    try:
+        return orgs_for(user).get(code=code)
+    except Org.DoesNotExist:
+        raise Http404("no such organization in scope") from None
+
+
+def get_member_or_404(user, pk) -> Member:
+    """A member anywhere the user can see members (any member-reading role)."""
+    try:
+        return members_for(user, roles=ALL_ROLES).select_related("org").get(pk=pk)
+    except (Member.DoesNotExist, ValueError):
+        raise Http404("no such member in scope") from None

@@ -1,0 +1,221 @@
+"""Every write to organizations, members and accounts goes through here.
+
+Each function checks permission against the scope gateway, runs in a transaction,
+keeps the roll-up counts current and leaves history (django-simple-history).
+"""
+
+from collections import Counter, defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.utils.translation import gettext as _
+
+from . import queries
+from .enums import OrgLevel, Role
+from .models import IdNumberView, Member, Org, RoleAssignment, User
+
+
+def _require_manage(user, org: Org):
+    if user is not None and not queries.can_manage(user, org):
+        raise PermissionDenied(_("您无权管理该组织"))
+
+
+# --- roll-ups -------------------------------------------------------------------------------
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    step = Org.steplen
+    return [path[:end] for end in range(step, len(path) + 1, step)]
+
+
+def bump_member_counts(deltas: dict[str, int]) -> None:
+    """Add ``deltas`` (org path → change in direct members) to every ancestor's roll-up."""
+    per_path = Counter()
+    for path, delta in deltas.items():
+        for ancestor in _ancestor_paths(path):
+            per_path[ancestor] += delta
+    by_delta = defaultdict(list)
+    for path, delta in per_path.items():
+        if delta:
+            by_delta[delta].append(path)
+    for delta, paths in by_delta.items():
+        for start in range(0, len(paths), 1000):
+            Org.objects.filter(path__in=paths[start : start + 1000]).update(
+                subtree_members=F("subtree_members") + delta
+            )
+
+
+def bump_org_counts(new_paths: list[str]) -> None:
+    """Count newly created nodes into each of their (strict) ancestors' roll-up."""
+    per_path = Counter()
+    for path in new_paths:
+        for ancestor in _ancestor_paths(path)[:-1]:
+            per_path[ancestor] += 1
+    by_delta = defaultdict(list)
+    for path, delta in per_path.items():
+        by_delta[delta].append(path)
+    for delta, paths in by_delta.items():
+        for start in range(0, len(paths), 1000):
+            Org.objects.filter(path__in=paths[start : start + 1000]).update(subtree_orgs=F("subtree_orgs") + delta)
+
+
+def recount_rollups() -> int:
+    """Recompute every node's roll-ups from the data (after bulk loads). Returns nodes changed."""
+    direct = Counter(dict(Member.objects.values_list("org_path").annotate(n=Count("id")).values_list("org_path", "n")))
+    members = Counter()
+    orgs = Counter()
+    rows = list(Org.objects.values_list("pk", "path", "subtree_orgs", "subtree_members"))
+    for _pk, path, _o, _m in rows:
+        ancestors = _ancestor_paths(path)
+        for ancestor in ancestors[:-1]:
+            orgs[ancestor] += 1
+        count = direct.get(path, 0)
+        if count:
+            for ancestor in ancestors:
+                members[ancestor] += count
+    changed = [
+        (pk, orgs.get(path, 0), members.get(path, 0))
+        for pk, path, old_orgs, old_members in rows
+        if (old_orgs, old_members) != (orgs.get(path, 0), members.get(path, 0))
+    ]
+    if not changed:
+        return 0
+    if connection.vendor == "postgresql":
+        from psycopg2.extras import execute_values
+
+        with connection.cursor() as cursor:
+            execute_values(
+                cursor.cursor,
+                "UPDATE orgs_org AS o SET subtree_orgs = v.so, subtree_members = v.sm "
+                "FROM (VALUES %s) AS v(id, so, sm) WHERE o.id = v.id",
+                changed,
+                page_size=5000,
+            )
+    else:
+        objs = [Org(pk=pk, subtree_orgs=so, subtree_members=sm) for pk, so, sm in changed]
+        Org.objects.bulk_update(objs, ["subtree_orgs", "subtree_members"], batch_size=500)
+    return len(changed)
+
+
+# --- organizations --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_org(parent: Org | None, *, by: User | None, **fields) -> Org:
+    """Add an organization under ``parent`` (or a root when ``parent`` is None and ``by`` is None)."""
+    if parent is None:
+        if by is not None:
+            raise PermissionDenied(_("只有系统可以创建省级根组织"))
+        org = Org.objects.add_root(instance=Org(**fields))
+    else:
+        _require_manage(by, parent)
+        parent = Org.objects.select_for_update().get(pk=parent.pk)
+        org = Org.objects.add_child(parent, instance=Org(**fields))
+        bump_org_counts([org.path])
+    return org
+
+
+@transaction.atomic
+def update_org(org: Org, *, by: User | None, fields: dict) -> Org:
+    _require_manage(by, org)
+    for name, value in fields.items():
+        setattr(org, name, value)
+    org.full_clean(exclude=["path", "depth", "numchild"])
+    org.save(update_fields=list(fields))
+    return org
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_member(org: Org, *, by: User | None, **fields) -> Member:
+    _require_manage(by, org)
+    member = Member(org=org, org_path=org.path, **fields)
+    member.full_clean()
+    member.save()
+    bump_member_counts({org.path: 1})
+    return member
+
+
+class StaleEdit(Exception):
+    """The record changed since the editor loaded it: refuse instead of overwriting."""
+
+
+@transaction.atomic
+def update_member(member: Member, *, by: User | None, fields: dict, expected_version: str | None = None) -> Member:
+    """Change a member's own fields (not the organization: see ``transfer_member``).
+
+    ``expected_version`` is the ``updated_at`` the editor saw; if somebody saved in between,
+    ``StaleEdit`` is raised and nothing is written.
+    """
+    _require_manage(by, member.org)
+    current = Member.objects.select_for_update().only("updated_at").get(pk=member.pk)
+    if expected_version and current.updated_at.isoformat() != expected_version:
+        raise StaleEdit
+    fields = {k: v for k, v in fields.items() if k not in ("org", "org_path")}
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save(update_fields=[*fields, "updated_at"])
+    return member
+
+
+@transaction.atomic
+def transfer_member(member: Member, to_org: Org, *, by: User | None, reason: str = "") -> Member:
+    """Move a member to another organization; both must be in the acting user's scope."""
+    _require_manage(by, member.org)
+    _require_manage(by, to_org)
+    if not to_org.is_basic:
+        raise ValidationError({"to_org": _("党员只能转入基层党组织")})
+    if to_org.pk == member.org_id:
+        raise ValidationError({"to_org": _("党员已在该组织")})
+    old_path = member.org_path
+    member.org = to_org
+    member.org_path = to_org.path
+    member._change_reason = reason or _("组织关系转接")
+    member.save(update_fields=["org", "org_path", "updated_at"])
+    bump_member_counts({old_path: -1, to_org.path: 1})
+    return member
+
+
+def record_id_view(user: User, *, member: Member | None = None, purpose: str, count: int = 1, ip=None):
+    """Audit one full view (or export) of ID numbers."""
+    IdNumberView.objects.create(user=user, member=member, purpose=purpose, count=count, ip_address=ip)
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_role(user: User, org: Org, role: str, *, by: User | None, sector: str = "") -> RoleAssignment:
+    """Give ``user`` a role on ``org``; an org_department user may only grant inside its subtree."""
+    _require_manage(by, org)
+    if role == Role.SECTOR_SUPERVISOR and not sector:
+        raise ValidationError({"sector": _("行业主管部门必须选择领域")})
+    if role != Role.SECTOR_SUPERVISOR:
+        sector = ""
+    if role in (Role.SECRETARY, Role.MEMBER) and org.level != OrgLevel.BASIC:
+        raise ValidationError({"org": _("书记和党员角色只能授予基层党组织")})
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=user, org=org, role=role, sector=sector, defaults={"created_by": by}
+    )
+    return assignment
+
+
+@transaction.atomic
+def remove_assignment(assignment: RoleAssignment, *, by: User | None) -> None:
+    _require_manage(by, assignment.org)
+    if by is not None and assignment.user_id == by.pk and assignment.role == Role.ORG_DEPARTMENT:
+        raise ValidationError(_("不能撤销自己的组织部角色"))
+    assignment.delete()
+
+
+@transaction.atomic
+def create_user(*, by: User | None, username: str, password: str, full_name: str = "", **extra) -> User:
+    user = User(username=username, full_name=full_name, **extra)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user

@@ -1,0 +1,130 @@
+"""The organization tree: lazy drill-down (htmx), organization detail, create and edit."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from .. import queries, services
+from ..enums import OrgKind, OrgLevel, Role
+from ..forms import OrgForm
+from ..models import Org
+from .mixins import RoleRequiredMixin, ScopedObjectMixin
+
+CHILDREN_PER_PAGE = 100
+NEXT_LEVEL = {
+    OrgLevel.PROVINCE: OrgLevel.CITY,
+    OrgLevel.CITY: OrgLevel.COUNTY,
+    OrgLevel.COUNTY: OrgLevel.TOWNSHIP,
+    OrgLevel.TOWNSHIP: OrgLevel.BASIC,
+    OrgLevel.BASIC: OrgLevel.BASIC,
+}
+
+
+def visible_children(user, org: Org):
+    """The children of ``org`` the user may see, in tree order: one query."""
+    return queries.orgs_for(user).filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
+
+
+def ancestors_of(org: Org):
+    return list(Org.objects.filter(path__in=org.ancestor_paths(include_self=False)).order_by("depth"))
+
+
+class TreeView(RoleRequiredMixin, TemplateView):
+    template_name = "orgs/tree.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(roots=queries.top_orgs(self.request.user), **kwargs)
+
+
+class OrgScopedMixin(ScopedObjectMixin):
+    def get_scoped_object(self):
+        return queries.get_org_or_404(self.request.user, self.kwargs["code"])
+
+    def check_role(self, org):
+        if not queries.covers(self.request.user, org, self.allowed_roles):
+            raise PermissionDenied
+
+
+class OrgChildrenView(OrgScopedMixin, TemplateView):
+    """htmx partial: one page of a node's children with their counts."""
+
+    template_name = "orgs/_children.html"
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(visible_children(self.request.user, self.object), CHILDREN_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+        return super().get_context_data(org=self.object, page=page, children=page.object_list, **kwargs)
+
+
+class OrgDetailView(OrgScopedMixin, TemplateView):
+    template_name = "orgs/org_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        org = self.object
+        page = Paginator(visible_children(user, org), CHILDREN_PER_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            org=org,
+            ancestors=ancestors_of(org),
+            page=page,
+            children=page.object_list,
+            can_manage=queries.can_manage(user, org),
+            can_read_members=queries.covers(user, org, queries.READ_MEMBER_ROLES),
+            **kwargs,
+        )
+
+
+class OrgEditView(OrgScopedMixin, FormView):
+    allowed_roles = queries.MANAGE_ROLES
+    template_name = "orgs/org_form.html"
+    form_class = OrgForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(org=self.object, ancestors=ancestors_of(self.object), **kwargs)
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "code"}
+        if fields:
+            services.update_org(self.object, by=self.request.user, fields=fields)
+        messages.success(self.request, _("组织信息已保存"))
+        return redirect("orgs:org_detail", code=self.object.code)
+
+
+class OrgCreateView(OrgScopedMixin, FormView):
+    """Add a sub-organization under the node in the URL."""
+
+    allowed_roles = {Role.ORG_DEPARTMENT}
+    template_name = "orgs/org_form.html"
+    form_class = OrgForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "creating": True}
+
+    def get_initial(self):
+        parent = self.object
+        level = NEXT_LEVEL[parent.level]
+        return {
+            "level": level,
+            "kind": OrgKind.BRANCH if level == OrgLevel.BASIC else OrgKind.COMMITTEE,
+            "sector": parent.sector,
+            "active": True,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            parent=self.object, ancestors=[*ancestors_of(self.object), self.object], creating=True, **kwargs
+        )
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            org = services.create_org(self.object, by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("已添加组织“%(name)s”") % {"name": org.name})
+        return redirect("orgs:org_detail", code=org.code)

@@ -1,0 +1,17 @@
+"""User and role management for org_department (stub: being written)."""
+
+from django.http import HttpResponse
+from django.views import View
+
+from .mixins import RoleRequiredMixin
+from ..enums import Role
+
+
+class _Stub(RoleRequiredMixin, View):
+    allowed_roles = {Role.ORG_DEPARTMENT}
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponse("TODO")
+
+
+UserListView = UserCreateView = UserDetailView = RoleAddView = RoleDeleteView = _Stub
