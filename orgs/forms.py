@@ -27,7 +27,7 @@ class OrgCodeField(forms.CharField):
         super().__init__(*args, **kwargs)
 
 
-def clean_org_code(user, code, *, roles, basic_only=False, field_label=_("组织")):
+def clean_org_code(user, code, *, roles, basic_only=False):
     """The organization with ``code`` that ``user`` may act on, or a ValidationError in Chinese."""
     code = (code or "").strip()
     org = queries.orgs_for(user).filter(code=code).first()
@@ -84,7 +84,9 @@ class MemberForm(forms.ModelForm):
         if editing:
             # The organization changes only through a transfer (组织关系转接).
             del self.fields["org_code"]
-            self.fields["version"].initial = self.instance.updated_at.isoformat()
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = _("表单已过期，请重新打开编辑页面")
+            self.initial.setdefault("version", self.instance.updated_at.isoformat())
             if not queries.can_see_full_id(user, self.instance):
                 self.fields["id_number"].disabled = True
         else:
@@ -129,4 +131,3 @@ class MemberTransferForm(forms.Form):
         if org.pk == self.member.org_id:
             raise forms.ValidationError(_("党员已在该组织，无需转接"))
         return org
-

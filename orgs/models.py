@@ -98,7 +98,9 @@ class Member(models.Model):
         verbose_name_plural = _("党员")
         ordering = ["org_path", "id"]
         indexes = [
-            models.Index(fields=["org_path", "id"], name="member_orgpath_id", opclasses=["varchar_pattern_ops", "int8_ops"]),
+            models.Index(
+                fields=["org_path", "id"], name="member_orgpath_id", opclasses=["varchar_pattern_ops", "int8_ops"]
+            ),
             models.Index(fields=["name"], name="member_name", opclasses=["varchar_pattern_ops"]),
         ]
 
@@ -196,6 +198,9 @@ class IdNumberView(models.Model):
         verbose_name = _("身份证号查看记录")
         verbose_name_plural = _("身份证号查看记录")
         ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.purpose} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ImportJob(models.Model):

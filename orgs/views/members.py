@@ -170,7 +170,9 @@ class MemberEditView(MemberScopedMixin, FormView):
         except services.StaleEdit:
             form.add_error(
                 None,
-                _("保存失败：该党员信息在您编辑期间已被他人修改。请打开新窗口查看最新内容后重新填写，您的修改尚未保存。"),
+                _(
+                    "保存失败：该党员信息在您编辑期间已被他人修改。请打开新窗口查看最新内容后重新填写，您的修改尚未保存。"
+                ),
             )
             return self.form_invalid(form)
         except IntegrityError:

@@ -80,12 +80,20 @@ class World:
 
     def __init__(self):
         self.province = make_org(None, level=OrgLevel.PROVINCE, kind=OrgKind.COMMITTEE, code="130000", name="河北省")
-        self.city_a = make_org(self.province, level=OrgLevel.CITY, kind=OrgKind.COMMITTEE, code="130100", name="石家庄市")
+        self.city_a = make_org(
+            self.province, level=OrgLevel.CITY, kind=OrgKind.COMMITTEE, code="130100", name="石家庄市"
+        )
         self.city_b = make_org(self.province, level=OrgLevel.CITY, kind=OrgKind.COMMITTEE, code="130200", name="唐山市")
-        self.county_a = make_org(self.city_a, level=OrgLevel.COUNTY, kind=OrgKind.COMMITTEE, code="130123", name="正定县")
+        self.county_a = make_org(
+            self.city_a, level=OrgLevel.COUNTY, kind=OrgKind.COMMITTEE, code="130123", name="正定县"
+        )
         self.county_b = make_org(self.city_b, level=OrgLevel.COUNTY, kind=OrgKind.COMMITTEE, code="130223", name="滦县")
-        self.town_a = make_org(self.county_a, level=OrgLevel.TOWNSHIP, kind=OrgKind.COMMITTEE, code="130123100", name="正定镇")
-        self.town_b = make_org(self.county_b, level=OrgLevel.TOWNSHIP, kind=OrgKind.COMMITTEE, code="130223100", name="滦州镇")
+        self.town_a = make_org(
+            self.county_a, level=OrgLevel.TOWNSHIP, kind=OrgKind.COMMITTEE, code="130123100", name="正定镇"
+        )
+        self.town_b = make_org(
+            self.county_b, level=OrgLevel.TOWNSHIP, kind=OrgKind.COMMITTEE, code="130223100", name="滦州镇"
+        )
         self.branch_a = make_org(self.town_a, sector="rural", code="130123100201", name="塔元庄村党支部")
         self.branch_a2 = make_org(self.town_a, sector="school", code="130123100202", name="正定镇中学党支部")
         self.branch_b = make_org(self.town_b, sector="rural", code="130223100201", name="滦州村党支部")
