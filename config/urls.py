@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("orgs.urls")),
+    path("campaign/", include("campaign.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,3 +21,25 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def seed_campaign(db):
+    """The seed's 2010—2012 campaign (loaded by a data migration; created here when tests run without migrations)."""
+    from campaign.models import Campaign, Milestone, Phase
+    from campaign.seed import load_seed_campaign
+
+    return load_seed_campaign(Campaign, Phase, Milestone)
+
+
+@pytest.fixture
+def campaign(seed_campaign):
+    """A running copy of the seed campaign, shifted so that today is day 10 of phase one."""
+    import datetime
+
+    from django.utils import timezone
+
+    from campaign.services.timeline import copy_campaign
+
+    start = timezone.localdate() - datetime.timedelta(days=10)
+    return copy_campaign(seed_campaign, name="测试活动", code="test-running", start_date=start)

@@ -1,0 +1,13 @@
+"""The campaign app's URLs, one module per area (campaign/urls_parts/)."""
+
+from .urls_parts import activities, plans, publicity, supervision, timeline
+
+app_name = "campaign"
+
+urlpatterns = [
+    *timeline.urlpatterns,
+    *plans.urlpatterns,
+    *activities.urlpatterns,
+    *supervision.urlpatterns,
+    *publicity.urlpatterns,
+]
