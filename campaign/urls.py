@@ -1,10 +1,11 @@
 """The campaign app's URLs, one module per area (campaign/urls_parts/)."""
 
-from .urls_parts import activities, plans, publicity, supervision, timeline
+from .urls_parts import activities, attachments, plans, publicity, supervision, timeline
 
 app_name = "campaign"
 
 urlpatterns = [
+    *attachments.urlpatterns,
     *timeline.urlpatterns,
     *plans.urlpatterns,
     *activities.urlpatterns,

@@ -65,9 +65,7 @@ class Phase(models.Model):
 class Milestone(models.Model):
     """A dated task (节点任务) and the organizations it applies to (levels, kinds, sectors; empty = all)."""
 
-    campaign = models.ForeignKey(
-        Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="milestones"
-    )
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="milestones")
     phase = models.ForeignKey(Phase, verbose_name=_("步骤"), on_delete=models.CASCADE, related_name="milestones")
     code = models.SlugField(_("代码"), max_length=40)
     name = models.CharField(_("名称"), max_length=100)
@@ -126,7 +124,9 @@ class MilestoneDone(models.Model):
         constraints = [models.UniqueConstraint(fields=["milestone", "org"], name="unique_milestone_done")]
         indexes = [
             models.Index(
-                fields=["milestone", "org_path"], name="done_milestone_path", opclasses=["int8_ops", "varchar_pattern_ops"]
+                fields=["milestone", "org_path"],
+                name="done_milestone_path",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
             )
         ]
 

@@ -30,15 +30,22 @@ def notify(
     messages = []
     if Channel.EMAIL in channels:
         messages += [
-            OutgoingMessage(channel=Channel.EMAIL, recipient=u.email, user=u, subject=title, body=body,
-                            delivery=delivery)
+            OutgoingMessage(
+                channel=Channel.EMAIL, recipient=u.email, user=u, subject=title, body=body, delivery=delivery
+            )
             for u in users
             if u.email
         ]
     if Channel.SMS in channels:
         messages += [
-            OutgoingMessage(channel=Channel.SMS, recipient=u.mobile, user=u, subject=title, body=f"{title}。{body}",
-                            delivery=delivery)
+            OutgoingMessage(
+                channel=Channel.SMS,
+                recipient=u.mobile,
+                user=u,
+                subject=title,
+                body=f"{title}。{body}",
+                delivery=delivery,
+            )
             for u in users
             if u.mobile
         ]
