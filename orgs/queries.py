@@ -88,6 +88,23 @@ def users_for(user) -> QuerySet[User]:
     return User.objects.filter(q).distinct()
 
 
+def assignments_for(user) -> QuerySet[RoleAssignment]:
+    """Role assignments an org_department user manages: those on nodes inside its subtree."""
+    return RoleAssignment.objects.filter(org_scope_q(user, roles=MANAGE_ROLES, prefix="org__"))
+
+
+def can_manage_account(user, account: User) -> bool:
+    """May ``user`` change ``account`` itself (activate, reset its password), not only its roles?
+
+    Only when every role of the account lies inside the user's subtree — otherwise a county could
+    take over a city account that also holds a role in the county — and never a staff account.
+    """
+    if account.is_staff or account.is_superuser:
+        return False
+    own = RoleAssignment.objects.filter(user=account)
+    return own.exists() and not own.exclude(org_scope_q(user, roles=MANAGE_ROLES, prefix="org__")).exists()
+
+
 def covers(user, org: Org, roles=None) -> bool:
     """Does one of the user's assignments (of ``roles``) cover ``org``? No query."""
     for a in _assignments_with(user, roles):

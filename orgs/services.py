@@ -6,6 +6,7 @@ keeps the roll-up counts current and leaves history (django-simple-history).
 
 from collections import Counter, defaultdict
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F
@@ -218,4 +219,76 @@ def create_user(*, by: User | None, username: str, password: str, full_name: str
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    return user
+
+
+@transaction.atomic
+def create_account(
+    *,
+    by: User,
+    username: str,
+    password: str,
+    full_name: str,
+    mobile: str,
+    role: str,
+    org: Org,
+    sector: str = "",
+    member: Member | None = None,
+) -> User:
+    """A new account with its first role (and, for a party member, the member record), all or nothing."""
+    password_validation.validate_password(password, User(username=username, full_name=full_name))
+    user = create_user(by=by, username=username, password=password, full_name=full_name, mobile=mobile)
+    assign_role(user, org, role, by=by, sector=sector)
+    if member is not None:
+        link_member(user, member, by=by)
+    return user
+
+
+@transaction.atomic
+def link_member(user: User, member: Member, *, by: User | None) -> User:
+    """Tie an account to its owner's party-member record (User.member)."""
+    if by is not None and not queries.covers_member(by, member, queries.MANAGE_ROLES):
+        raise PermissionDenied(_("您无权管理该党员"))
+    if User.objects.filter(member=member).exclude(pk=user.pk).exists():
+        raise ValidationError({"member": _("该党员档案已关联其他账号")})
+    if user.member_id and user.member_id != member.pk:
+        raise ValidationError({"member": _("该账号已关联其他党员档案")})
+    user.member = member
+    user.save(update_fields=["member"])
+    return user
+
+
+def _require_account(user: User, by: User) -> None:
+    if not queries.can_manage_account(by, user):
+        raise PermissionDenied(_("该账号在您的管理范围之外还有角色，请联系上级组织部门办理"))
+
+
+@transaction.atomic
+def set_user_active(user: User, active: bool, *, by: User) -> User:
+    """Enable or disable an account (a disabled account cannot log in; its sessions end)."""
+    _require_account(user, by)
+    if user.pk == by.pk and not active:
+        raise ValidationError(_("不能停用自己的账号"))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def reset_password(user: User, password: str, *, by: User) -> User:
+    """Set a new password for somebody else's account and lift a login lockout on it."""
+    _require_account(user, by)
+    if user.pk == by.pk:
+        raise ValidationError(_("请通过“修改密码”修改自己的密码"))
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    username = user.username
+
+    def unlock():
+        from axes.utils import reset
+
+        reset(username=username)
+
+    transaction.on_commit(unlock)
     return user

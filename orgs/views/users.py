@@ -1,17 +1,215 @@
-"""User and role management for org_department (stub: being written)."""
+"""User and role management for org_department.
 
-from django.http import HttpResponse
+"各级党委组织部门要切实履行职责，抓好组织实施。" (seed, part 五) — the organization department
+of a subtree keeps the accounts of that subtree: who may log in and with which role where.
+
+The accounts listed are ``queries.users_for`` (a role inside the manager's subtree); of each,
+only the roles inside that subtree are shown and changed. Outside the scope: 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
+from django.views.generic import ListView
 
+from .. import queries, services
+from ..forms_accounts import SERVICE_FIELD, PasswordResetForm, RoleAssignmentForm, UserCreateForm, UserSearchForm
+from ..pagination import CappedPaginator
 from .mixins import RoleRequiredMixin
-from ..enums import Role
+
+PER_PAGE = 30
 
 
-class _Stub(RoleRequiredMixin, View):
-    allowed_roles = {Role.ORG_DEPARTMENT}
+class ManagerMixin(RoleRequiredMixin):
+    allowed_roles = queries.MANAGE_ROLES
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponse("TODO")
+    def scoped_roles(self):
+        """The assignments this manager covers, with their organizations, in tree order."""
+        return queries.assignments_for(self.request.user).select_related("org").order_by("org__path", "role", "pk")
+
+    def get_account(self, pk):
+        users = queries.users_for(self.request.user).select_related("member__org")
+        return get_object_or_404(users, pk=pk)
 
 
-UserListView = UserCreateView = UserDetailView = RoleAddView = RoleDeleteView = _Stub
+class UserListView(ManagerMixin, ListView):
+    template_name = "orgs/user_list.html"
+    paginate_by = PER_PAGE
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        users = queries.users_for(self.request.user)
+        self.form = UserSearchForm(self.request.GET or None)
+        if self.form.is_valid():
+            data = self.form.cleaned_data
+            if data["q"]:
+                users = users.filter(Q(username__icontains=data["q"]) | Q(full_name__icontains=data["q"]))
+            if data["role"]:
+                with_role = queries.assignments_for(self.request.user).filter(role=data["role"])
+                users = users.filter(pk__in=with_role.values("user_id"))
+            if data["active"]:
+                users = users.filter(is_active=data["active"] == "1")
+        return users.order_by("username").prefetch_related(
+            Prefetch("assignments", queryset=self.scoped_roles(), to_attr="scoped_roles")
+        )
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(form=self.form, query=params.urlencode(), **kwargs)
+
+
+class UserCreateView(ManagerMixin, View):
+    template_name = "orgs/user_form.html"
+
+    def get(self, request):
+        role_form = RoleAssignmentForm(by=request.user, initial={"org_code": request.GET.get("org", "")})
+        return self.render(UserCreateForm(), role_form)
+
+    def post(self, request):
+        user_form = UserCreateForm(request.POST)
+        role_form = RoleAssignmentForm(request.POST, by=request.user)
+        if not (user_form.is_valid() & role_form.is_valid()):
+            return self.render(user_form, role_form)
+        data, role = user_form.cleaned_data, role_form.cleaned_data
+        try:
+            account = services.create_account(
+                by=request.user,
+                username=data["username"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                mobile=data["mobile"],
+                role=role["role"],
+                org=role["org_code"],
+                sector=role["sector"],
+                member=role_form.member,
+            )
+        except ValidationError as error:
+            # Nothing was written (one transaction): show each message at its field.
+            by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+            for field, errors in by_field.items():
+                if field in user_form.fields:
+                    user_form.add_error(field, errors)
+                elif field in SERVICE_FIELD:
+                    role_form.add_error(SERVICE_FIELD[field], errors)
+                else:
+                    user_form.add_error(None, errors)
+            return self.render(user_form, role_form)
+        except IntegrityError:
+            user_form.add_error("username", _("该用户名已被使用，请换一个"))
+            return self.render(user_form, role_form)
+        messages.success(request, _("已创建账号%(name)s") % {"name": account.username})
+        return redirect("orgs:user_detail", pk=account.pk)
+
+    def render(self, user_form, role_form):
+        return render(self.request, self.template_name, {"user_form": user_form, "role_form": role_form})
+
+
+class UserDetailView(ManagerMixin, View):
+    """The account, its roles in the manager's subtree, and the account actions (POST ``action``)."""
+
+    template_name = "orgs/user_detail.html"
+
+    def get(self, request, pk):
+        return self.render(self.get_account(pk))
+
+    def post(self, request, pk):
+        account = self.get_account(pk)
+        action = request.POST.get("action")
+        if action in ("activate", "deactivate"):
+            try:
+                services.set_user_active(account, action == "activate", by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                if account.is_active:
+                    messages.success(request, _("账号已启用"))
+                else:
+                    messages.success(request, _("账号已停用，该用户将无法登录"))
+            return redirect("orgs:user_detail", pk=account.pk)
+        if action == "password":
+            form = PasswordResetForm(request.POST, account=account)
+            if form.is_valid():
+                try:
+                    services.reset_password(account, form.cleaned_data["new_password1"], by=request.user)
+                except ValidationError as error:
+                    form.add_error("new_password1", error)
+                else:
+                    messages.success(request, _("新密码已设置，请通知本人登录后及时修改"))
+                    return redirect("orgs:user_detail", pk=account.pk)
+            return self.render(account, password_form=form)
+        return HttpResponseNotAllowed(["GET"])
+
+    def render(self, account, *, role_form=None, password_form=None):
+        roles = list(self.scoped_roles().filter(user=account))
+        manager = self.request.user
+        member = account.member
+        if member is not None and not queries.covers_member(manager, member, queries.MANAGE_ROLES):
+            member = None
+        context = {
+            "account": account,
+            "roles": roles,
+            "member": member,
+            "is_self": account.pk == manager.pk,
+            "can_manage_account": queries.can_manage_account(manager, account),
+            "role_form": role_form or RoleAssignmentForm(by=manager, account=account),
+            "password_form": password_form or PasswordResetForm(account=account),
+        }
+        return render(self.request, self.template_name, context)
+
+
+class RoleAddView(UserDetailView):
+    def get(self, request, pk):
+        return redirect("orgs:user_detail", pk=pk)
+
+    def post(self, request, pk):
+        account = self.get_account(pk)
+        form = RoleAssignmentForm(request.POST, by=request.user, account=account)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():  # the role and the member link, or neither
+                    assignment = services.assign_role(
+                        account, data["org_code"], data["role"], by=request.user, sector=data["sector"]
+                    )
+                    if form.member is not None:
+                        services.link_member(account, form.member, by=request.user)
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(
+                    request,
+                    _("已授予“%(org)s”的%(role)s角色")
+                    % {"org": assignment.org.name, "role": assignment.get_role_display()},
+                )
+                return redirect("orgs:user_detail", pk=account.pk)
+        return self.render(account, role_form=form)
+
+
+class RoleDeleteView(ManagerMixin, View):
+    """POST: withdraw one role (only a role on a node inside the manager's subtree)."""
+
+    def get(self, request, pk):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        assignment = get_object_or_404(self.scoped_roles().select_related("user"), pk=pk)
+        account = assignment.user
+        try:
+            services.remove_assignment(assignment, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("orgs:user_detail", pk=account.pk)
+        messages.success(
+            request,
+            _("已撤销“%(org)s”的%(role)s角色") % {"org": assignment.org.name, "role": assignment.get_role_display()},
+        )
+        if not queries.users_for(request.user).filter(pk=account.pk).exists():
+            messages.info(request, _("%(name)s 在您的管理范围内已没有角色，不再显示在用户列表中") % {"name": account})
+            return redirect("orgs:user_list")
+        return redirect("orgs:user_detail", pk=account.pk)
