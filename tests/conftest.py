@@ -43,3 +43,13 @@ def campaign(seed_campaign):
 
     start = timezone.localdate() - datetime.timedelta(days=10)
     return copy_campaign(seed_campaign, name="测试活动", code="test-running", start_date=start)
+
+
+@pytest.fixture
+def seed_criteria(db):
+    """五个好 / 五个模范 / 五带头 (a data migration loads them; created here when tests run without migrations)."""
+    from evaluations.models import CriteriaSet, Criterion
+    from evaluations.seed import load_seed_criteria
+
+    load_seed_criteria(CriteriaSet, Criterion)
+    return {s.code: s for s in CriteriaSet.objects.filter(owner_org=None).prefetch_related("criteria")}
