@@ -1,0 +1,394 @@
+"""Every write of supervision (督促检查): inspections, remarks, rectification orders, leading groups, contact points.
+
+"加强督促检查。……上级党组织负责人要对基层党组织和党员开展创先争优活动情况适时进行点评……
+对思想不重视、工作不得力的，要求限期整改。" (seed, part 五)
+
+Permission: PermissionDenied when the acting user may not act at all; a Chinese ValidationError when the
+rule of the seed refuses the action (remark on one's own node, verifying an order not yet answered …).
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orgs import queries
+from orgs.enums import OrgLevel
+from orgs.models import Org, User
+
+from .. import queries_supervision as sq
+from ..models import (
+    ContactPoint,
+    ContactVisit,
+    Inspection,
+    InspectionMethod,
+    LeadingGroup,
+    LeadingGroupMember,
+    RectificationOrder,
+    RectificationResponse,
+    Remark,
+)
+from .attachments import attach_files
+from .notifications import notify
+
+GROUP_LEVELS = (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
+
+
+def _acting(by: User, org: Org, roles, message):
+    found = sq.acting_assignment(by, org, roles)
+    if found is None:
+        raise PermissionDenied(message)
+    return found
+
+
+# --- inspections ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_inspection(
+    org: Org,
+    *,
+    by: User,
+    date: datetime.date,
+    method: str,
+    inspectors: str,
+    findings: str,
+    files=(),
+    today: datetime.date | None = None,
+) -> Inspection:
+    """Record an inspection of ``org`` by 组织部 or the sector's 行业主管部门 covering it.
+
+    "采取听取汇报、专题调度、交流研讨、明查暗访等形式，了解活动进展情况" (seed, part 五).
+    Attachments of a 暗访 belong to the issuing node, so the inspected organization cannot download them.
+    """
+    today = today or timezone.localdate()
+    acting = _acting(by, org, sq.ISSUE_ROLES, _("您无权对该组织开展督促检查"))
+    if method not in InspectionMethod.values:
+        raise ValidationError({"method": _("请选择检查方式")})
+    if date > today:
+        raise ValidationError({"date": _("检查日期不能晚于今天")})
+    inspection = Inspection(
+        org=org,
+        issuer_org=acting.org,
+        issuer_role=acting.role,
+        date=date,
+        method=method,
+        inspectors=inspectors.strip(),
+        findings=findings.strip(),
+        created_by=by,
+    )
+    inspection._history_user = by
+    inspection.save()
+    attach_files(inspection, files, org=acting.org if inspection.is_covert else org, by=by)
+    return inspection
+
+
+# --- remarks ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_remark(org: Org, *, by: User, achievements: str, problems: str, direction: str) -> Remark:
+    """A superior remarks on a subordinate organization (never on its own node).
+
+    "上级党组织负责人要对基层党组织和党员开展创先争优活动情况适时进行点评，实事求是肯定取得的成绩，
+    指出存在的问题和努力方向。" (seed, part 五)
+    """
+    if not sq.acting_assignments(by, org, sq.REMARK_ROLES):
+        raise PermissionDenied(_("您无权点评该组织"))
+    acting = sq.acting_assignment(by, org, sq.REMARK_ROLES, above=True)
+    if acting is None:
+        raise ValidationError(
+            _("点评由上级党组织对下级组织作出，不能点评本级组织“%(name)s”") % {"name": org.name}, code="own_node"
+        )
+    remark = Remark(
+        org=org,
+        author_org=acting.org,
+        author_role=acting.role,
+        author=by,
+        achievements=achievements.strip(),
+        problems=problems.strip(),
+        direction=direction.strip(),
+    )
+    remark._history_user = by
+    remark.save()
+    notify(
+        sq.responders_of(org),
+        title=_("%(issuer)s对本组织作了点评") % {"issuer": acting.org.name},
+        body=remark.direction[:200],
+        url=reverse("campaign:supervision_remark_detail", args=[remark.pk]),
+    )
+    return remark
+
+
+# --- rectification orders ---------------------------------------------------------------------
+
+
+def _order_url(order):
+    return reverse("campaign:supervision_order_detail", args=[order.pk])
+
+
+@transaction.atomic
+def issue_order(
+    org: Org,
+    *,
+    by: User,
+    problem: str,
+    requirement: str,
+    deadline: datetime.date,
+    today: datetime.date | None = None,
+) -> RectificationOrder:
+    """“对思想不重视、工作不得力的，要求限期整改。” (seed, part 五) — by 组织部 or 行业主管部门 above ``org``."""
+    today = today or timezone.localdate()
+    if not sq.acting_assignments(by, org, sq.ISSUE_ROLES):
+        raise PermissionDenied(_("您无权对该组织下达整改通知"))
+    acting = sq.acting_assignment(by, org, sq.ISSUE_ROLES, above=True)
+    if acting is None:
+        raise ValidationError(
+            _("限期整改由上级下达给下级组织，不能对本级组织“%(name)s”下达") % {"name": org.name}, code="own_node"
+        )
+    if deadline < today:
+        raise ValidationError({"deadline": _("整改期限不能早于今天")})
+    order = RectificationOrder(
+        org=org,
+        issuer_org=acting.org,
+        issuer_role=acting.role,
+        issued_by=by,
+        problem=problem.strip(),
+        requirement=requirement.strip(),
+        deadline=deadline,
+    )
+    order._history_user = by
+    order.save()
+    notify(
+        sq.responders_of(org),
+        title=_("%(issuer)s下达限期整改通知，整改期限%(deadline)s")
+        % {"issuer": acting.org.name, "deadline": deadline.strftime("%Y-%m-%d")},
+        body=order.requirement[:200],
+        url=_order_url(order),
+    )
+    return order
+
+
+def _lock(order: RectificationOrder) -> RectificationOrder:
+    return RectificationOrder.objects.select_for_update().select_related("org", "issuer_org").get(pk=order.pk)
+
+
+@transaction.atomic
+def respond_order(order: RectificationOrder, *, by: User, text: str, files=()) -> RectificationResponse:
+    """The organization reports its rectification with evidence; the order then waits for verification."""
+    order = _lock(order)
+    if not sq.may_respond(by, order):
+        raise PermissionDenied(_("只有整改单位可以报送整改情况"))
+    if order.status == RectificationOrder.Status.VERIFIED:
+        raise ValidationError(_("该整改通知已验收通过，不能再报送整改情况"), code="verified")
+    if order.status == RectificationOrder.Status.RESPONDED:
+        raise ValidationError(_("整改情况已经报送，正在等待验收"), code="responded")
+    if not text.strip():
+        raise ValidationError({"text": _("请填写整改情况")})
+    response = RectificationResponse.objects.create(order=order, text=text.strip(), responded_by=by)
+    attach_files(response, files, org=order.org, by=by)
+    order.status = RectificationOrder.Status.RESPONDED
+    order._history_user = by
+    order.save(update_fields=["status", "updated_at"])
+    recipients = [order.issued_by] if order.issued_by_id and order.issued_by.is_active else []
+    if not recipients:
+        recipients = list(
+            User.objects.filter(
+                is_active=True, assignments__org=order.issuer_org, assignments__role=order.issuer_role
+            ).distinct()
+        )
+    notify(
+        recipients,
+        title=_("%(org)s已报送整改情况，请验收") % {"org": order.org.name},
+        body=response.text[:200],
+        url=_order_url(order),
+    )
+    return response
+
+
+@transaction.atomic
+def verify_order(order: RectificationOrder, *, by: User, passed: bool, reason: str = "") -> RectificationOrder:
+    """The issuer verifies: 通过 → closed (verified); 不通过 → back to the organization with a reason."""
+    order = _lock(order)
+    if not sq.may_verify(by, order):
+        raise PermissionDenied(_("只有下达整改通知的部门可以验收"))
+    if order.status == RectificationOrder.Status.VERIFIED:
+        raise ValidationError(_("该整改通知已经验收通过"), code="verified")
+    if order.status != RectificationOrder.Status.RESPONDED:
+        raise ValidationError(_("整改单位尚未报送整改情况，不能验收"), code="not_responded")
+    reason = reason.strip()
+    if not passed and not reason:
+        raise ValidationError({"reason": _("验收不通过时请填写理由")})
+    now = timezone.now()
+    response = order.responses.order_by("-responded_at", "-id").first()
+    if response is not None:
+        response.verdict = RectificationResponse.Verdict.PASSED if passed else RectificationResponse.Verdict.FAILED
+        response.reason = reason
+        response.verified_by = by
+        response.verified_at = now
+        response.save(update_fields=["verdict", "reason", "verified_by", "verified_at"])
+    if passed:
+        order.status = RectificationOrder.Status.VERIFIED
+        order.verified_by = by
+        order.verified_at = now
+        order.reopen_reason = ""
+        title = _("整改情况已验收通过")
+    else:
+        order.status = RectificationOrder.Status.REOPENED
+        order.reopen_reason = reason
+        title = _("整改情况验收未通过，请继续整改")
+    order._history_user = by
+    order.save(update_fields=["status", "verified_by", "verified_at", "reopen_reason", "updated_at"])
+    notify(sq.responders_of(order.org), title=title, body=reason[:200], url=_order_url(order))
+    return order
+
+
+def escalate_overdue_orders(today: datetime.date | None = None) -> int:
+    """Tell the issuer's superior 组织部 about every overdue, unverified order — exactly once per order.
+
+    The superior is the 组织部 on the nearest ancestor of the issuing node that has 组织部 accounts.
+    An order is claimed by a conditional update of ``escalated_at``, so a re-run, a retried task or two
+    beat processes notify nobody twice. Returns the number of orders escalated now.
+    """
+    today = today or timezone.localdate()
+    overdue = list(
+        RectificationOrder.objects.filter(
+            status__in=RectificationOrder.UNFINISHED, deadline__lt=today, escalated_at__isnull=True
+        ).select_related("org", "issuer_org")
+    )
+    if not overdue:
+        return 0
+    superiors = sq.superior_departments({o.issuer_org.path for o in overdue})
+    escalated = 0
+    for order in overdue:
+        with transaction.atomic():
+            claimed = RectificationOrder.objects.filter(pk=order.pk, escalated_at__isnull=True).update(
+                escalated_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            escalated += 1
+            notify(
+                superiors.get(order.issuer_org.path, []),
+                title=_("限期整改逾期未完成：%(org)s") % {"org": order.org.name},
+                body=_("%(issuer)s下达的整改通知已于%(deadline)s到期，尚未验收通过。")
+                % {"issuer": order.issuer_org.name, "deadline": order.deadline.strftime("%Y-%m-%d")},
+                url=_order_url(order),
+            )
+    return escalated
+
+
+# --- leading groups and contact points -----------------------------------------------------------
+
+
+def _require_group_manager(by: User, org: Org):
+    if not sq.can_manage_group(by, org):
+        raise PermissionDenied(_("您无权管理该领导小组"))
+
+
+@transaction.atomic
+def create_leading_group(org: Org, *, by: User, name: str, **office) -> LeadingGroup:
+    """“各级党委也要成立活动领导小组” (seed, part 五): one group per province, city or county committee."""
+    _require_group_manager(by, org)
+    if org.level not in GROUP_LEVELS:
+        raise ValidationError({"org_code": _("领导小组只在省、市、县(市、区)党委成立")})
+    if LeadingGroup.objects.filter(org=org).exists():
+        raise ValidationError({"org_code": _("“%(name)s”已成立领导小组") % {"name": org.name}})
+    group = LeadingGroup(org=org, name=name.strip(), **office)
+    group._history_user = by
+    try:
+        with transaction.atomic():
+            group.save()
+    except IntegrityError:
+        raise ValidationError({"org_code": _("“%(name)s”已成立领导小组") % {"name": org.name}}) from None
+    return group
+
+
+@transaction.atomic
+def update_leading_group(group: LeadingGroup, *, by: User, fields: dict) -> LeadingGroup:
+    _require_group_manager(by, group.org)
+    for name, value in fields.items():
+        setattr(group, name, value)
+    group._history_user = by
+    group.save(update_fields=[*fields, "updated_at"])
+    return group
+
+
+def _check_member_user(by: User, user: User | None):
+    if user is not None and not queries.users_for(by).filter(pk=user.pk).exists():
+        raise ValidationError({"username": _("该账号不在您的管理范围内")})
+
+
+@transaction.atomic
+def add_group_member(group: LeadingGroup, *, by: User, name: str, post: str, group_role: str, user=None, order=0):
+    _require_group_manager(by, group.org)
+    _check_member_user(by, user)
+    member = LeadingGroupMember(
+        group=group, name=name.strip(), post=post.strip(), group_role=group_role, user=user, order=order
+    )
+    member._history_user = by
+    member.save()
+    return member
+
+
+@transaction.atomic
+def update_group_member(member: LeadingGroupMember, *, by: User, fields: dict) -> LeadingGroupMember:
+    _require_group_manager(by, member.group.org)
+    if "user" in fields:
+        _check_member_user(by, fields["user"])
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member._history_user = by
+    member.save(update_fields=list(fields))
+    return member
+
+
+@transaction.atomic
+def remove_group_member(member: LeadingGroupMember, *, by: User) -> None:
+    _require_group_manager(by, member.group.org)
+    if member.contact_points.exists():
+        raise ValidationError(_("%(name)s还有联系点，请先撤销其联系点") % {"name": member.name}, code="has_points")
+    member._history_user = by
+    member.delete()
+
+
+@transaction.atomic
+def create_contact_point(leader: LeadingGroupMember, org: Org, *, by: User, notes: str = "") -> ContactPoint:
+    """“党委主要领导干部和领导小组成员要建立创先争优活动联系点。” — a basic organization in the group's subtree."""
+    group_org = leader.group.org
+    _require_group_manager(by, group_org)
+    if not org.path.startswith(group_org.path) or not org.is_basic:
+        raise ValidationError(
+            {"org_code": _("联系点应是%(group)s所辖的基层党组织") % {"group": group_org.name}}, code="outside"
+        )
+    if ContactPoint.objects.filter(leader=leader, org=org).exists():
+        raise ValidationError({"org_code": _("%(name)s已把该组织作为联系点") % {"name": leader.name}})
+    point = ContactPoint(leader=leader, org=org, notes=notes.strip())
+    point._history_user = by
+    point.save()
+    return point
+
+
+@transaction.atomic
+def remove_contact_point(point: ContactPoint, *, by: User) -> None:
+    _require_group_manager(by, point.leader.group.org)
+    point._history_user = by
+    point.delete()
+
+
+@transaction.atomic
+def log_visit(
+    point: ContactPoint, *, by: User, date: datetime.date, note: str, today: datetime.date | None = None
+) -> ContactVisit:
+    """A visit to the contact point, recorded by the leader or the 组织部 managing the group."""
+    today = today or timezone.localdate()
+    if not sq.may_log_visit(by, point):
+        raise PermissionDenied(_("您无权记录该联系点的走访情况"))
+    if date > today:
+        raise ValidationError({"date": _("走访日期不能晚于今天")})
+    if not note.strip():
+        raise ValidationError({"note": _("请填写情况记录")})
+    return ContactVisit.objects.create(point=point, date=date, note=note.strip(), recorded_by=by)
