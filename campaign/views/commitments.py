@@ -1,0 +1,232 @@
+"""Public commitments (公开承诺): list in scope, write, publish, fulfilment records with evidence."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from orgs import queries
+from orgs.enums import Role
+from orgs.pagination import CappedPaginator
+from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+
+from .. import queries_plans as q
+from ..forms_plans import CommitmentEditForm, CommitmentFilterForm, CommitmentForm, FulfilmentForm
+from ..models import Attachment, Commitment, FulfilmentRecord
+from ..services import commitments as services
+from ..services.timeline import current_campaign
+from .plans import error_text, selected_campaign
+
+PER_PAGE = 30
+
+
+class CommitmentListView(RoleRequiredMixin, ListView):
+    template_name = "campaign/commitment_list.html"
+    paginate_by = PER_PAGE
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        self.campaign = selected_campaign(self.request)
+        self.filter_form = CommitmentFilterForm(self.request.GET or None)
+        qs = q.commitments_for(self.request.user, self.campaign).select_related("org", "member")
+        if self.filter_form.is_valid():
+            data = self.filter_form.cleaned_data
+            if data["kind"] == "org":
+                qs = qs.filter(member__isnull=True)
+            elif data["kind"] == "member":
+                qs = qs.filter(member__isnull=False)
+            if data["status"]:
+                qs = qs.filter(status=data["status"])
+            if data["fulfilment"]:
+                qs = qs.filter(fulfilment=data["fulfilment"])
+            if data["q"]:
+                term = data["q"].strip()
+                qs = qs.filter(Q(org__name__contains=term) | Q(org__code__startswith=term) | Q(member__name=term))
+        return qs.order_by("-updated_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        secretary_orgs = sorted(
+            {a.org.pk: a.org for a in queries.assignments(user) if a.role == Role.SECRETARY}.values(),
+            key=lambda o: o.path,
+        )
+        return super().get_context_data(
+            campaign=self.campaign,
+            filter_form=self.filter_form,
+            query=params.urlencode(),
+            secretary_orgs=secretary_orgs,
+            own_member=q.own_member(user),
+            **kwargs,
+        )
+
+
+class CommitmentCreateView(RoleRequiredMixin, FormView):
+    """``?org=<code>``: a secretary writes for the organization or one of its members; else a member's own."""
+
+    allowed_roles = frozenset({Role.SECRETARY, Role.MEMBER})
+    template_name = "campaign/commitment_form.html"
+    form_class = CommitmentForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        user = request.user
+        self.org = self.member = None
+        code = request.GET.get("org")
+        if code:
+            self.org = queries.get_org_or_404(user, code)
+            if not q.is_writer(user, self.org):
+                raise PermissionDenied
+        else:
+            self.member = q.own_member(user)
+            if self.member is None:
+                raise PermissionDenied
+        self.campaign = current_campaign()
+        if self.campaign is None:
+            raise Http404("no campaign")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        members = q.members_of(self.request.user, self.org) if self.org else None
+        return {**super().get_form_kwargs(), "members": members}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(org=self.org, member=self.member, campaign=self.campaign, **kwargs)
+
+    def form_valid(self, form):
+        member = form.cleaned_data.get("member") or self.member
+        try:
+            commitment = services.create_commitment(
+                self.campaign,
+                by=self.request.user,
+                content=form.cleaned_data["content"],
+                org=self.org,
+                member=member,
+            )
+        except ValidationError as e:
+            form.add_error(None, error_text(e))
+            return self.form_invalid(form)
+        messages.success(self.request, _("承诺已保存为草稿，公开后群众即可看到"))
+        return redirect("campaign:commitment_detail", pk=commitment.pk)
+
+
+class CommitmentScopedMixin(ScopedObjectMixin):
+    def get_scoped_object(self):
+        return q.get_commitment_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, commitment):
+        if not q.can_read_commitment(self.request.user, commitment):
+            raise PermissionDenied
+
+
+class CommitmentWriterMixin(CommitmentScopedMixin):
+    def check_role(self, commitment):
+        if not q.can_write_commitment(self.request.user, commitment):
+            raise PermissionDenied
+
+
+def commitment_context(request, commitment: Commitment, **extra) -> dict:
+    records = list(commitment.records.select_related("recorded_by"))
+    files = defaultdict(list)
+    if records:
+        owner_type = ContentType.objects.get_for_model(FulfilmentRecord)
+        for a in Attachment.objects.filter(owner_type=owner_type, owner_id__in=[r.pk for r in records]).order_by("pk"):
+            files[a.owner_id].append(a)
+    can_write = q.can_write_commitment(request.user, commitment)
+    context = {
+        "commitment": commitment,
+        "records": [(r, files[r.pk]) for r in records],
+        "can_write": can_write,
+        "can_edit": can_write and commitment.status == Commitment.Status.DRAFT and commitment.plan_id is None,
+        "can_publish": can_write and commitment.status == Commitment.Status.DRAFT,
+        "can_record": can_write and commitment.status == Commitment.Status.PUBLISHED,
+        "fulfilment_form": FulfilmentForm(initial={"fulfilment": commitment.fulfilment}),
+    }
+    context.update(extra)
+    return context
+
+
+class CommitmentDetailView(CommitmentScopedMixin, TemplateView):
+    template_name = "campaign/commitment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**commitment_context(self.request, self.object), **kwargs)
+
+
+class CommitmentEditView(CommitmentWriterMixin, FormView):
+    template_name = "campaign/commitment_form.html"
+    form_class = CommitmentEditForm
+
+    def get(self, request, *args, **kwargs):
+        if self.object.status != Commitment.Status.DRAFT:
+            messages.info(request, _("承诺已向群众公开，内容不能再修改"))
+            return redirect("campaign:commitment_detail", pk=self.object.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"content": self.object.content}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            commitment=self.object, org=self.object.org, member=self.object.member, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            services.update_commitment(self.object, by=self.request.user, content=form.cleaned_data["content"])
+        except ValidationError as e:
+            form.add_error(None, error_text(e))
+            return self.form_invalid(form)
+        messages.success(self.request, _("承诺已保存"))
+        return redirect("campaign:commitment_detail", pk=self.object.pk)
+
+
+class CommitmentPublishView(CommitmentWriterMixin, View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.publish_commitment(self.object, by=request.user)
+        except ValidationError as e:
+            context = commitment_context(request, self.object, action_error=error_text(e))
+            return render(request, "campaign/commitment_detail.html", context, status=400)
+        messages.success(request, _("承诺已向群众公开"))
+        return redirect("campaign:commitment_detail", pk=self.object.pk)
+
+
+class FulfilmentCreateView(CommitmentWriterMixin, View):
+    """POST a 兑现 record with evidence; errors show the commitment again with the form."""
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        form = FulfilmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_fulfilment(
+                    self.object,
+                    by=request.user,
+                    date=data["date"],
+                    description=data["description"],
+                    fulfilment=data["fulfilment"],
+                    files=data["files"],
+                )
+            except ValidationError as e:
+                form.add_error(None, error_text(e))
+            else:
+                messages.success(request, _("兑现情况已记录"))
+                return redirect("campaign:commitment_detail", pk=self.object.pk)
+        context = commitment_context(request, self.object, fulfilment_form=form, fulfilment_open=True)
+        return render(request, "campaign/commitment_detail.html", context, status=400)
