@@ -1,0 +1,268 @@
+"""Activity records of the five activities: list with filters, write, detail with attachments, edit, delete.
+
+Permission order (orgs.views.mixins): anonymous → login; outside scope → 404; wrong role → 403.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from orgs import queries
+from orgs.pagination import CappedPaginator
+from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+
+from .. import queries_activities as q
+from ..enums import ActivityType
+from ..forms_activities import ActivityFilterForm, ActivityForm, ChooseOrgForm
+from ..models import Campaign
+from ..models.activities import ACTIVITY_HELP
+from ..services import activities as services
+from ..services.timeline import current_campaign, ensure_phase
+
+PER_PAGE = 30
+BADGE_LIMIT = 200
+
+
+def selected_campaign(request) -> Campaign | None:
+    code = request.GET.get("campaign")
+    if code:
+        found = Campaign.objects.filter(code=code).first()
+        if found:
+            return found
+    return current_campaign()
+
+
+def phase_error(campaign: Campaign | None) -> str:
+    """Why activity records cannot be written today ('' when they can)."""
+    if campaign is None:
+        return _("当前没有创先争优活动")
+    try:
+        ensure_phase(campaign, services.ACTIVITY_PHASES)
+    except ValidationError as error:
+        return "；".join(error.messages)
+    return ""
+
+
+class ActivityListView(RoleRequiredMixin, ListView):
+    allowed_roles = q.READ_ROLES
+    template_name = "campaign/activity_list.html"
+    paginate_by = PER_PAGE
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        user = self.request.user
+        self.campaign = selected_campaign(self.request)
+        self.filter_form = ActivityFilterForm(self.request.GET or None)
+        self.filter_org = None
+        self.filter_type = ""
+        qs = q.activity_list(user)
+        qs = qs.filter(campaign=self.campaign) if self.campaign else qs.none()
+        if self.filter_form.is_bound:
+            self.filter_form.is_valid()
+            data = self.filter_form.cleaned_data
+            if data.get("type"):
+                self.filter_type = data["type"]
+                qs = qs.filter(activity_type=data["type"])
+            if data.get("month"):
+                year, month = data["month"]
+                start = datetime.date(year, month, 1)
+                end = datetime.date(year + month // 12, month % 12 + 1, 1)
+                qs = qs.filter(date__gte=start, date__lt=end)
+            code = (data.get("org") or "").strip()
+            if code:
+                self.filter_org = queries.orgs_for(user, roles=self.allowed_roles).filter(code=code).first()
+                if self.filter_org is None:
+                    self.filter_form.add_error(
+                        "org", _("找不到编码为“%(code)s”的组织，或它不在您的范围内") % {"code": code}
+                    )
+                    return qs.none()
+                qs = qs.filter(org__path__startswith=self.filter_org.path)
+        return qs
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        badge = None
+        if self.filter_type == ActivityType.BADGE_DEMO:
+            rows = list(q.badge_members(user, org=self.filter_org)[: BADGE_LIMIT + 1])
+            badge = {"members": rows[:BADGE_LIMIT], "more": len(rows) > BADGE_LIMIT, "limit": BADGE_LIMIT}
+        return super().get_context_data(
+            campaign=self.campaign,
+            filter_form=self.filter_form,
+            query=params.urlencode(),
+            can_write=queries.has_role(user, q.WRITE_ROLES),
+            badge=badge,
+            activity_help=ACTIVITY_HELP.get(self.filter_type),
+            **kwargs,
+        )
+
+
+class ActivityCreateView(RoleRequiredMixin, FormView):
+    """Pick the basic organization (by code, or the secretary's own), then write the record."""
+
+    allowed_roles = q.WRITE_ROLES
+    template_name = "campaign/activity_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.campaign = current_campaign()
+        self.org = None
+        self.choose_form = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def resolve_org(self):
+        code = self.request.GET.get("org") or self.request.POST.get("org")
+        if code:
+            chooser = ChooseOrgForm({"org": code}, user=self.request.user)
+            if chooser.is_valid():
+                self.org = chooser.cleaned_data["org"]
+            else:
+                self.choose_form = chooser
+            return
+        own = list(q.writable_basic_orgs(self.request.user)[:2])
+        if len(own) == 1:
+            self.org = own[0]
+        else:
+            self.choose_form = ChooseOrgForm(user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        self.resolve_org()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.resolve_org()
+        if self.org is None:
+            return self.render_to_response(self.get_context_data(form=None))
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        if self.org is None:
+            return None
+        return ActivityForm(**self.get_form_kwargs(), org=self.org)
+
+    def get_initial(self):
+        return {"date": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            org=self.org,
+            choose_form=self.choose_form,
+            campaign=self.campaign,
+            phase_error=phase_error(self.campaign),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            record = services.create_activity(
+                self.org,
+                by=self.request.user,
+                activity_type=data["activity_type"],
+                date=data["date"],
+                title=data["title"],
+                description=data["description"],
+                participant_count=data["participant_count"],
+                participants=data["participants"],
+                files=data["files"],
+                campaign=self.campaign,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存活动记录“%(title)s”") % {"title": record.title})
+        return redirect("campaign:activity_detail", pk=record.pk)
+
+
+class ActivityScopedMixin(ScopedObjectMixin):
+    allowed_roles = q.READ_ROLES
+
+    def get_scoped_object(self):
+        return q.get_activity_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, record):
+        if not queries.covers(self.request.user, record.org, self.allowed_roles):
+            raise PermissionDenied
+
+
+class ActivityWriteMixin(ActivityScopedMixin):
+    allowed_roles = q.WRITE_ROLES
+
+    def check_role(self, record):
+        if not q.can_write_activity(self.request.user, record.org):
+            raise PermissionDenied
+
+
+class ActivityDetailView(ActivityScopedMixin, TemplateView):
+    template_name = "campaign/activity_detail.html"
+
+    def get_context_data(self, **kwargs):
+        record = self.object
+        attachments = list(record.attachments.order_by("pk"))
+        can_write = q.can_write_activity(self.request.user, record.org)
+        return super().get_context_data(
+            record=record,
+            images=[a for a in attachments if a.is_image],
+            documents=[a for a in attachments if not a.is_image],
+            participants=list(record.participants.order_by("name", "id")),
+            can_write=can_write,
+            phase_error=phase_error(record.campaign) if can_write else "",
+            **kwargs,
+        )
+
+
+class ActivityEditView(ActivityWriteMixin, FormView):
+    template_name = "campaign/activity_form.html"
+
+    def get_form(self, form_class=None):
+        return ActivityForm(**self.get_form_kwargs(), instance=self.object, org=self.object.org)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            record=self.object,
+            org=self.object.org,
+            campaign=self.object.campaign,
+            phase_error=phase_error(self.object.campaign),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.update_activity(
+                self.object,
+                by=self.request.user,
+                fields={name: data[name] for name in services.FIELDS},
+                participants=data["participants"],
+                files=data["files"],
+                remove_attachments=data.get("remove_attachments") or [],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存修改"))
+        return redirect("campaign:activity_detail", pk=self.object.pk)
+
+
+class ActivityDeleteView(ActivityWriteMixin, View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        record = self.object
+        try:
+            services.delete_activity(record, by=request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return redirect("campaign:activity_detail", pk=record.pk)
+        messages.success(request, _("已删除活动记录“%(title)s”") % {"title": record.title})
+        return redirect("campaign:activity_list")
