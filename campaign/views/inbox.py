@@ -1,0 +1,57 @@
+"""The in-app inbox (站内信): one's own messages only; opening one marks it read and follows its link."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from orgs.pagination import CappedPaginator
+
+from ..services import inbox as services
+
+PER_PAGE = 30
+
+
+def safe_local_url(url: str) -> str:
+    """``url`` if it is a path on this site ("/campaign/…"), else "" — never an open redirect."""
+    url = (url or "").strip()
+    if not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return ""
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=False) else ""
+
+
+class InboxView(LoginRequiredMixin, ListView):
+    template_name = "campaign/inbox_list.html"
+    paginate_by = PER_PAGE
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        return services.notifications_for(self.request.user)
+
+
+class InboxOpenView(LoginRequiredMixin, TemplateView):
+    """Marks the message read; goes to its link when it has a local one, else shows it."""
+
+    template_name = "campaign/inbox_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        note = get_object_or_404(services.notifications_for(request.user), pk=kwargs["pk"])
+        services.mark_read(note)
+        target = safe_local_url(note.url)
+        if target:
+            return redirect(target)
+        return self.render_to_response(self.get_context_data(note=note))
+
+
+class InboxReadAllView(LoginRequiredMixin, View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        n = services.mark_all_read(request.user)
+        messages.success(request, _("已将%(n)d条消息标为已读") % {"n": n})
+        return redirect("campaign:inbox")
