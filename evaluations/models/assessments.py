@@ -65,6 +65,25 @@ class Assessment(models.Model):
                 opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
             ),
         ]
+        # One self-assessment and one superior assessment per organization and period; one superior
+        # assessment per member and period; each author reviews a member once (党员评议).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "org", "source"],
+                condition=models.Q(target="org", source__in=["self", "superior"]),
+                name="unique_org_self_superior",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "member", "source"],
+                condition=models.Q(target="member", source="superior"),
+                name="unique_member_superior",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "member", "author"],
+                condition=models.Q(target="member", source="peer"),
+                name="unique_member_peer_author",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.member or self.org} · {self.get_source_display()}"
@@ -74,6 +93,9 @@ class AssessmentScore(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, verbose_name=_("评价项目"), on_delete=models.PROTECT)
     level = models.CharField(_("等次"), max_length=20)
+    # The level's score (0–100) copied from the criteria set on submit, so that aggregates (the
+    # lowest superior level of the 五个好) are plain SQL and later edits of the set change nothing.
+    points = models.DecimalField(_("等次分"), max_digits=5, decimal_places=2, null=True, blank=True)
     comment = models.CharField(_("说明"), max_length=300, blank=True)
 
     history = HistoricalRecords()

@@ -1,0 +1,1 @@
+"""Views of the evaluations app, one module per area."""
