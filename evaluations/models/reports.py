@@ -1,0 +1,57 @@
+"""党性分析报告: one per in-service member per campaign, reviewed by the branch.
+
+"基层党组织要在2010年“七一”前，集中一周时间，组织党员进行一次党性分析，在职党员应撰写党性分析报告，
+并组织群众对党员进行评议。" (seed, part 四, (二) 1.)
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from orgs.models import Member, Org, User
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审阅")
+    ACCEPTED = "accepted", _("已通过")
+    RETURNED = "returned", _("已退回")
+
+
+class PartyAnalysisReport(models.Model):
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("活动"), on_delete=models.CASCADE, related_name="party_analysis_reports"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name=_("党员"), on_delete=models.CASCADE, related_name="party_analysis_reports"
+    )
+    # The member's organization when the report was started (the branch that reviews it).
+    org = models.ForeignKey(Org, verbose_name=_("所在组织"), on_delete=models.CASCADE, related_name="+")
+    org_path = models.CharField(max_length=255, editable=False)
+    content = models.TextField(_("报告正文"))
+    status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审阅意见"), blank=True)
+    reviewed_by = models.ForeignKey(
+        User, verbose_name=_("审阅人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审阅时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["org_path"])
+
+    class Meta:
+        verbose_name = _("党性分析报告")
+        verbose_name_plural = _("党性分析报告")
+        constraints = [models.UniqueConstraint(fields=["campaign", "member"], name="unique_party_analysis_report")]
+        indexes = [
+            models.Index(
+                fields=["campaign", "org_path"],
+                name="pareport_campaign_path",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.campaign}"

@@ -1,0 +1,10 @@
+"""The evaluations app's URLs, one module per area (evaluations/urls_parts/)."""
+
+from .urls_parts import mass, scoring
+
+app_name = "evaluations"
+
+urlpatterns = [
+    *scoring.urlpatterns,
+    *mass.urlpatterns,
+]

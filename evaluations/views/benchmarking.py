@@ -1,0 +1,286 @@
+"""对标定位: exemplars (示范点, 先进典型), benchmarks, catch-up measures, progress, overdue measures.
+
+"所有基层党组织和党员，都要对照本行业、本系统的先进典型，对照工作标准，查找自身差距，明确努力方向，制定跟进、
+赶超的具体措施，形成比、学、赶、帮、超的浓厚氛围。" (seed, part 四, (三) 2.)
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView
+
+from orgs.views.mixins import RoleRequiredMixin
+
+from .. import queries_mass
+from ..forms_mass import BenchmarkForm, ExemplarEditForm, ExemplarForm, MeasureForm, ProgressForm
+from ..models import ExemplarKind
+from ..services import benchmarking as services
+from .mass import PER_PAGE, MemberOrRoleMixin, apply_errors
+
+
+class ExemplarListView(MemberOrRoleMixin, ListView):
+    template_name = "evaluations/benchmark_exemplar_list.html"
+    paginate_by = PER_PAGE
+
+    def get_queryset(self):
+        qs = queries_mass.exemplars_for(self.request.user).select_related(
+            "org", "member", "member__org", "designated_by_org"
+        )
+        kind = self.request.GET.get("kind", "")
+        if kind in ExemplarKind.values:
+            qs = qs.filter(kind=kind)
+        if self.request.GET.get("all") != "1":
+            qs = qs.filter(active=True)
+        return qs.order_by("-designated_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            kinds=ExemplarKind.choices,
+            kind=self.request.GET.get("kind", ""),
+            query=params.urlencode(),
+            can_designate=bool(services.designating_orgs(self.request.user)),
+            **kwargs,
+        )
+
+
+class ExemplarCreateView(RoleRequiredMixin, FormView):
+    """ "省、市、县(市、区)分别确定一批……示范点": only org_department of a province, city or county."""
+
+    allowed_roles = queries_mass.EXEMPLAR_DESIGNATE_ROLES
+    template_name = "evaluations/benchmark_exemplar_form.html"
+    form_class = ExemplarForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.designating_orgs(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        member = data.get("member_obj")
+        try:
+            exemplar = services.designate_exemplar(
+                by=self.request.user,
+                designated_by_org=data["designated_by_org"],
+                kind=data["kind"],
+                org=None if member else data["org_code"],
+                member=member,
+                profile=data["profile"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已确定%(kind)s：%(name)s")
+            % {
+                "kind": exemplar.get_kind_display(),
+                "name": exemplar.subject_name,
+            },
+        )
+        return redirect("evaluations:exemplar_detail", pk=exemplar.pk)
+
+
+class ExemplarScopedMixin(MemberOrRoleMixin):
+    def load(self):
+        self.exemplar = queries_mass.get_exemplar_or_404(self.request.user, self.kwargs["pk"])
+
+
+class ExemplarDetailView(ExemplarScopedMixin, TemplateView):
+    template_name = "evaluations/benchmark_exemplar_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            exemplar=self.exemplar,
+            can_edit=services.can_edit_exemplar(self.request.user, self.exemplar),
+            benchmark_count=self.exemplar.benchmarks.count(),
+            **kwargs,
+        )
+
+
+class ExemplarEditView(ExemplarScopedMixin, FormView):
+    template_name = "evaluations/benchmark_exemplar_form.html"
+    form_class = ExemplarEditForm
+
+    def get(self, request, *args, **kwargs):
+        self.check_edit()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check_edit()
+        return super().post(request, *args, **kwargs)
+
+    def check_edit(self):
+        if not services.can_edit_exemplar(self.request.user, self.exemplar):
+            raise PermissionDenied
+
+    def get_initial(self):
+        return {"profile": self.exemplar.profile, "active": self.exemplar.active}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(exemplar=self.exemplar, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.update_exemplar(
+                self.exemplar,
+                by=self.request.user,
+                profile=form.cleaned_data["profile"],
+                active=form.cleaned_data["active"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存"))
+        return redirect("evaluations:exemplar_detail", pk=self.exemplar.pk)
+
+
+def with_measure_counts(qs):
+    today = timezone.localdate()
+    return qs.annotate(
+        measure_count=Count("measures", distinct=True),
+        overdue_count=Count(
+            "measures", filter=Q(measures__deadline__lt=today, measures__percent__lt=100), distinct=True
+        ),
+    )
+
+
+class BenchmarkListView(MemberOrRoleMixin, ListView):
+    template_name = "evaluations/benchmark_list.html"
+    paginate_by = PER_PAGE
+
+    def get_queryset(self):
+        qs = queries_mass.benchmarks_for(self.request.user).select_related(
+            "org", "member", "exemplar", "exemplar__org", "exemplar__member"
+        )
+        return with_measure_counts(qs).order_by("-created_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        form = BenchmarkForm(user=self.request.user)
+        return super().get_context_data(can_create=bool(form.fields["subject"].choices), **kwargs)
+
+
+class BenchmarkCreateView(MemberOrRoleMixin, FormView):
+    """A member for itself, or a secretary for its organization, picks an exemplar and records gaps."""
+
+    template_name = "evaluations/benchmark_form.html"
+    form_class = BenchmarkForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not form.fields["subject"].choices:
+            raise PermissionDenied
+        return form
+
+    def get_initial(self):
+        return {"exemplar": self.request.GET.get("exemplar")}
+
+    def form_valid(self, form):
+        kind, subject = form.cleaned_data["subject"]
+        try:
+            benchmark = services.create_benchmark(
+                by=self.request.user,
+                exemplar=form.cleaned_data["exemplar"],
+                org=subject if kind == "org" else None,
+                member=subject if kind == "member" else None,
+                gaps=form.cleaned_data["gaps"],
+                direction=form.cleaned_data["direction"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("对标定位已保存，请制定赶超措施"))
+        return redirect("evaluations:benchmark_detail", pk=benchmark.pk)
+
+
+class BenchmarkDetailView(MemberOrRoleMixin, TemplateView):
+    template_name = "evaluations/benchmark_detail.html"
+
+    def get_context_data(self, **kwargs):
+        benchmark = queries_mass.get_benchmark_or_404(self.request.user, self.kwargs["pk"])
+        return super().get_context_data(**self.context_for(benchmark), **kwargs)
+
+    def context_for(self, benchmark, *, measure_form=None, progress_form=None, progress_measure=None):
+        can_edit = services.can_edit_benchmark(self.request.user, benchmark)
+        measures = list(benchmark.measures.prefetch_related("progress"))
+        return {
+            "benchmark": benchmark,
+            "measures": measures,
+            "can_edit": can_edit,
+            "measure_form": measure_form or MeasureForm(),
+            "progress_form": progress_form,
+            "progress_measure": progress_measure,
+            "blank_progress_form": ProgressForm(),
+            "today": timezone.localdate(),
+        }
+
+
+class MeasureCreateView(BenchmarkDetailView):
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        benchmark = queries_mass.get_benchmark_or_404(request.user, pk)
+        if not services.can_edit_benchmark(request.user, benchmark):
+            raise PermissionDenied
+        form = MeasureForm(request.POST)
+        if form.is_valid():
+            try:
+                services.add_measure(benchmark, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("已添加赶超措施"))
+                return redirect("evaluations:benchmark_detail", pk=pk)
+        return render(request, self.template_name, self.context_for(benchmark, measure_form=form), status=400)
+
+
+class ProgressCreateView(BenchmarkDetailView):
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        measure = queries_mass.get_measure_or_404(request.user, pk)
+        benchmark = queries_mass.get_benchmark_or_404(request.user, measure.benchmark_id)
+        if not services.can_edit_benchmark(request.user, benchmark):
+            raise PermissionDenied
+        form = ProgressForm(request.POST)
+        if form.is_valid():
+            try:
+                services.add_progress(measure, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("已记录进展"))
+                return redirect("evaluations:benchmark_detail", pk=benchmark.pk)
+        context = self.context_for(benchmark, progress_form=form, progress_measure=measure)
+        return render(request, self.template_name, context, status=400)
+
+
+class OverdueMeasuresView(MemberOrRoleMixin, ListView):
+    """赶超措施 past their deadline and not complete, in the user's scope."""
+
+    template_name = "evaluations/benchmark_overdue.html"
+    paginate_by = PER_PAGE
+
+    def get_queryset(self):
+        return (
+            services.overdue(queries_mass.measures_for(self.request.user))
+            .select_related("benchmark", "benchmark__org", "benchmark__member", "benchmark__exemplar")
+            .order_by("deadline", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)

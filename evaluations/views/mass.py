@@ -1,0 +1,254 @@
+"""群众评议 for org_department and the leading group: batches, the QR sheet, paper tallies, results.
+
+"各领域、各行业、各单位开展创先争优活动，要让广大群众充分参与到活动中来，主动听取群众意见建议，接受群众监督。"
+(seed, part 三)
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from orgs import queries
+from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+
+from .. import queries_mass
+from ..enums import Target
+from ..forms_mass import MassBatchForm, TallyForm
+from ..models import MassBatchStatus, MassToken
+from ..services import mass as services
+
+PER_PAGE = 30
+
+
+def apply_errors(form, error: ValidationError):
+    """Put a service's ValidationError on the form: at the field it names, else on the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class MemberOrRoleMixin(LoginRequiredMixin):
+    """Pages for anybody with a role or a member record: anonymous → login, neither → 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not queries.has_role(request.user) and queries_mass.own_member(request.user) is None:
+            raise PermissionDenied
+        self.load()
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self):
+        """Look up the page's object (404 outside the scope) once the user is known to be allowed in."""
+
+
+class MassIndexView(MemberOrRoleMixin, TemplateView):
+    """群众评议、党性分析、对标定位: what the user may do here, by role."""
+
+    template_name = "evaluations/mass_index.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            can_read_batches=queries.has_role(user, queries_mass.MASS_READ_ROLES),
+            can_manage_batches=queries.has_role(user, queries_mass.MASS_MANAGE_ROLES),
+            can_read_reports=queries.has_role(user, queries_mass.REPORT_READ_ROLES),
+            own_member=queries_mass.own_member(user),
+            **kwargs,
+        )
+
+
+class BatchListView(RoleRequiredMixin, ListView):
+    allowed_roles = queries_mass.MASS_READ_ROLES
+    template_name = "evaluations/mass_batch_list.html"
+    paginate_by = PER_PAGE
+
+    def get_queryset(self):
+        used_tokens = (
+            MassToken.objects.filter(batch=OuterRef("pk"), used_at__isnull=False)
+            .values("batch")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            queries_mass.batches_for(self.request.user, roles=self.allowed_roles)
+            .select_related("org", "period", "criteria_set")
+            .annotate(used=Coalesce(Subquery(used_tokens), 0))
+            .order_by("-created_at", "-id")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_manage=queries.has_role(self.request.user, queries_mass.MASS_MANAGE_ROLES), **kwargs
+        )
+
+
+class BatchCreateView(RoleRequiredMixin, FormView):
+    allowed_roles = queries_mass.MASS_MANAGE_ROLES
+    template_name = "evaluations/mass_batch_form.html"
+    form_class = MassBatchForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {"org_code": self.request.GET.get("org", "")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        base_url = getattr(settings, "MASS_PUBLIC_BASE_URL", "") or self.request.build_absolute_uri("/")
+        try:
+            batch = services.create_batch(
+                data["org_code"],
+                by=self.request.user,
+                period=data["period"],
+                criteria_set=data["criteria_set"],
+                target=data["target"],
+                tokens_per_target=data["tokens_per_target"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                base_url=base_url,
+                title=data["title"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        if batch.status == MassBatchStatus.READY:
+            messages.success(self.request, _("已生成 %(n)s 个二维码，请下载打印二维码表") % {"n": batch.token_count})
+        else:
+            messages.info(self.request, _("正在生成二维码表，完成后即可下载"))
+        return redirect("evaluations:mass_batch", pk=batch.pk)
+
+
+class BatchScopedMixin(ScopedObjectMixin):
+    """A batch whose organization the user sees (else 404), used with one of ``allowed_roles`` (else 403)."""
+
+    allowed_roles = queries_mass.MASS_READ_ROLES
+
+    def get_scoped_object(self):
+        return queries_mass.get_batch_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, batch):
+        if not queries.covers(self.request.user, batch.org, self.allowed_roles):
+            raise PermissionDenied
+
+
+class BatchDetailView(BatchScopedMixin, TemplateView):
+    """Results: per criterion and level the count and percentage, and the participation."""
+
+    template_name = "evaluations/mass_batch_detail.html"
+
+    def get_context_data(self, **kwargs):
+        batch = self.object
+        return super().get_context_data(
+            batch=batch,
+            results=services.batch_results(batch) if batch.status == MassBatchStatus.READY else [],
+            can_manage=queries.can_manage(self.request.user, batch.org),
+            is_member_batch=batch.target == Target.MEMBER,
+            **kwargs,
+        )
+
+
+class BatchStatusView(BatchScopedMixin, TemplateView):
+    """htmx partial polled while a big sheet is rendered by a task."""
+
+    template_name = "evaluations/mass_sheet_status.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            batch=self.object, can_manage=queries.can_manage(self.request.user, self.object.org), **kwargs
+        )
+
+
+class BatchSheetView(BatchScopedMixin, View):
+    """The QR sheet PDF, only to org_department covering the batch's organization."""
+
+    allowed_roles = queries_mass.MASS_MANAGE_ROLES
+
+    def get(self, request, pk):
+        batch = self.object
+        if not batch.sheet:
+            raise Http404
+        try:
+            handle = batch.sheet.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=_("群众评议二维码表-%(name)s-%(pk)s.pdf") % {"name": batch.org.name, "pk": batch.pk},
+        )
+        response["Cache-Control"] = "no-store, private"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class BatchSheetDeleteView(BatchScopedMixin, View):
+    allowed_roles = queries_mass.MASS_MANAGE_ROLES
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        services.delete_sheet(self.object, by=request.user)
+        messages.success(request, _("二维码表文件已删除；已发出的二维码仍可使用"))
+        return redirect("evaluations:mass_batch", pk=pk)
+
+
+class TallyView(BatchScopedMixin, FormView):
+    """Paper ballots entered as tallies per criterion and level (for one member in a member batch)."""
+
+    allowed_roles = queries_mass.MASS_MANAGE_ROLES
+    template_name = "evaluations/mass_tally.html"
+    form_class = TallyForm
+
+    def target_member(self):
+        if not hasattr(self, "_member"):
+            self._member = self._find_member()
+        return self._member
+
+    def _find_member(self):
+        if self.object.target != Target.MEMBER:
+            return None
+        member_id = self.request.GET.get("member", "")
+        token = (
+            MassToken.objects.filter(batch=self.object, member_id=member_id if member_id.isdigit() else None)
+            .select_related("member")
+            .first()
+        )
+        if token is None or token.member is None:
+            raise Http404("no such member in this batch")
+        return token.member
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "criteria": self.object.criteria_set.criteria.all(),
+            "levels": self.object.criteria_set.levels,
+            "initial_counts": services.tally_initial(self.object, self.target_member()),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(batch=self.object, member=self.target_member(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            ballots = services.save_tallies(
+                self.object, by=self.request.user, member=self.target_member(), counts=form.counts()
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存纸质选票 %(n)s 张的统计结果") % {"n": ballots})
+        return redirect("evaluations:mass_batch", pk=self.object.pk)

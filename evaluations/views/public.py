@@ -1,0 +1,98 @@
+"""The public 群众评议 page: no account, one answer per token, nothing that identifies the person.
+
+"要让广大群众充分参与到活动中来，主动听取群众意见建议，接受群众监督" (seed, part 三).
+
+Every request counts against the address's rate limit (the address is hashed in the cache and never
+stored). An unknown, tampered or guessed token gets the same neutral page with status 404.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from ..forms_mass import MassAnswerForm
+from ..services import mass as services
+
+REFUSALS = {
+    # reason: (status, message)
+    "invalid": (404, _("二维码无效。请核对网址是否完整，或向发放二维码的单位咨询。")),
+    "used": (410, _("这个二维码已经使用过了。每个二维码只能评议一次，感谢您的参与。")),
+    "not_open": (403, _("评议尚未开始，请在开始时间以后再扫码。")),
+    "closed": (410, _("评议已经结束，感谢您的关注。")),
+}
+
+
+def client_ip(request) -> str:
+    """The address that counts for rate limiting: REMOTE_ADDR, or — only when the deployment names
+    it in MASS_CLIENT_IP_HEADER — the header its reverse proxy sets (the last address in it, the one
+    the proxy itself saw; anything a client put in front is ignored)."""
+    header = getattr(settings, "MASS_CLIENT_IP_HEADER", "")
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def public_headers(response):
+    # same-origin: the token URL never leaves the site (no-referrer would make browsers send
+    # "Origin: null" on the form post, which CSRF protection rightly refuses)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def refused(request, error: services.TokenRefused):
+    status, message = REFUSALS[error.reason]
+    batch = error.batch if error.reason in ("not_open", "closed") else None
+    return public_headers(
+        render(request, "evaluations/public_refused.html", {"message": message, "batch": batch}, status=status)
+    )
+
+
+@method_decorator(never_cache, name="dispatch")
+class MassAnswerView(View):
+    def dispatch(self, request, *args, **kwargs):
+        if services.hit_rate_limit(client_ip(request)):
+            return public_headers(render(request, "evaluations/public_limited.html", status=429))
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_for(self, row, data=None):
+        criteria_set = row.batch.criteria_set
+        return MassAnswerForm(data, criteria=criteria_set.criteria.all(), levels=criteria_set.levels)
+
+    def page(self, request, row, form, status=200):
+        context = {"batch": row.batch, "member": row.member, "form": form}
+        return public_headers(render(request, "evaluations/public_answer.html", context, status=status))
+
+    def get(self, request, token):
+        try:
+            row = services.find_token(token)
+        except services.TokenRefused as error:
+            return refused(request, error)
+        return self.page(request, row, self.form_for(row))
+
+    def post(self, request, token):
+        try:
+            row = services.find_token(token)
+        except services.TokenRefused as error:
+            return refused(request, error)
+        form = self.form_for(row, request.POST)
+        if not form.is_valid():
+            return self.page(request, row, form, status=400)
+        try:
+            services.submit_answers(token, form.choices())
+        except services.TokenRefused as error:
+            return refused(request, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.page(request, row, form, status=400)
+        return redirect("evaluations:mass_thanks")
+
+
+@method_decorator(never_cache, name="dispatch")
+class MassThanksView(View):
+    def get(self, request):
+        return public_headers(render(request, "evaluations/public_thanks.html"))

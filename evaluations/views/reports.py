@@ -1,0 +1,193 @@
+"""党性分析报告: the member writes its own; the branch reviews; coverage for the secretary,
+org_department and the leading group.
+
+"基层党组织要在2010年“七一”前，集中一周时间，组织党员进行一次党性分析，在职党员应撰写党性分析报告，
+并组织群众对党员进行评议。" (seed, part 四)
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, ListView
+
+from orgs import queries
+from orgs.enums import MemberCategory
+from orgs.pagination import CappedPaginator
+from orgs.views.mixins import RoleRequiredMixin
+
+from .. import queries_mass
+from ..forms_mass import ReportForm, ReviewForm
+from ..models import PartyAnalysisReport, ReportStatus
+from ..services import reports as services
+from .mass import PER_PAGE, apply_errors
+
+
+def campaign_from(request):
+    """The campaign named by ?campaign=code, else the current one; 404 when there is none."""
+    from campaign.models import Campaign
+    from campaign.services.timeline import current_campaign
+
+    code = request.GET.get("campaign")
+    campaign = Campaign.objects.filter(code=code).first() if code else current_campaign()
+    if campaign is None:
+        raise Http404("no campaign")
+    return campaign
+
+
+class ReportListView(RoleRequiredMixin, ListView):
+    """In-service members in scope with or without a report, and the coverage figures."""
+
+    allowed_roles = queries_mass.REPORT_READ_ROLES
+    template_name = "evaluations/report_list.html"
+    paginate_by = PER_PAGE
+    paginator_class = CappedPaginator
+    STATES = {
+        "without": gettext_lazy("未提交"),
+        "submitted": gettext_lazy("待审阅"),
+        "accepted": gettext_lazy("已通过"),
+        "returned": gettext_lazy("已退回"),
+    }
+
+    def get_queryset(self):
+        self.campaign = campaign_from(self.request)
+        members = queries_mass.in_service_members_for(self.request.user, roles=self.allowed_roles)
+        self.org = None
+        code = self.request.GET.get("org", "").strip()
+        if code:
+            self.org = queries.get_org_or_404(self.request.user, code)
+            members = members.filter(org_path__startswith=self.org.path)
+        self.members = members
+        reports = PartyAnalysisReport.objects.filter(campaign=self.campaign, member=OuterRef("pk"))
+        qs = members.select_related("org").annotate(
+            report_status=Subquery(reports.values("status")[:1]), report_id=Subquery(reports.values("pk")[:1])
+        )
+        state = self.request.GET.get("state", "")
+        if state == "without":
+            qs = qs.filter(
+                Q(report_status__isnull=True) | Q(report_status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
+            )
+        elif state in ("submitted", "accepted", "returned"):
+            qs = qs.filter(report_status=state)
+        return qs.order_by("org_path", "name", "id")
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            campaign=self.campaign,
+            window=services.analysis_window(self.campaign),
+            figures=services.coverage(self.members, self.campaign),
+            states=self.STATES,
+            state=self.request.GET.get("state", ""),
+            org=self.org,
+            query=params.urlencode(),
+            status_labels=dict(ReportStatus.choices),
+            **kwargs,
+        )
+
+
+class OwnMemberMixin(LoginRequiredMixin):
+    """For the member itself: anonymous → login; an account without a member record → 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.member = queries_mass.own_member(request.user)
+        if self.member is None:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MyReportView(OwnMemberMixin, FormView):
+    template_name = "evaluations/report_mine.html"
+    form_class = ReportForm
+
+    def setup_report(self):
+        self.campaign = campaign_from(self.request)
+        self.report = PartyAnalysisReport.objects.filter(campaign=self.campaign, member=self.member).first()
+        status = self.report.status if self.report else None
+        self.in_window = services.in_window(self.campaign)
+        self.in_service = self.member.category == MemberCategory.IN_SERVICE
+        self.editable = self.in_service and (
+            status == ReportStatus.RETURNED or (status in (None, ReportStatus.DRAFT) and self.in_window)
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.setup_report()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.setup_report()
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"content": self.report.content} if self.report else {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            campaign=self.campaign,
+            report=self.report,
+            window=services.analysis_window(self.campaign),
+            in_window=self.in_window,
+            in_service=self.in_service,
+            editable=self.editable,
+            past=PartyAnalysisReport.objects.filter(member=self.member)
+            .exclude(campaign=self.campaign)
+            .select_related("campaign"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        submit = "submit" in self.request.POST
+        try:
+            report = services.save_report(
+                self.member, self.campaign, by=self.request.user, content=form.cleaned_data["content"], submit=submit
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("报告已提交，等待党组织审阅") if submit else _("草稿已保存"))
+        return redirect(f"{self.request.path}?campaign={report.campaign.code}")
+
+
+class ReportDetailView(LoginRequiredMixin, FormView):
+    """A report: its member and anybody reading members in scope; the secretary reviews it here."""
+
+    template_name = "evaluations/report_detail.html"
+    form_class = ReviewForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.report = queries_mass.get_report_or_404(request.user, kwargs["pk"])
+        self.can_review = queries.covers_member(request.user, self.report.member, queries_mass.REPORT_REVIEW_ROLES)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_review:
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            report=self.report,
+            can_review=self.can_review and self.report.status == ReportStatus.SUBMITTED,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.review_report(
+                self.report, by=self.request.user, accept=accept, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("报告已通过") if accept else _("报告已退回，党员修改后可重新提交"))
+        return redirect("evaluations:report_detail", pk=self.report.pk)

@@ -1,0 +1,175 @@
+"""党性分析报告: the window from the campaign's milestone, the member's own report, the branch's review,
+coverage, and the milestone marked done when every in-service member's report is accepted."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import MilestoneDone, Notification
+from evaluations.models import PartyAnalysisReport, ReportStatus
+from evaluations.services import reports as services
+from orgs.enums import MemberCategory, Role
+from orgs.models import Member, RoleAssignment
+from tests.factories import MemberFactory, UserFactory, user_with_role
+from tests.factories.evaluations_mass import analysis_campaign, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def member_user(member, **kwargs):
+    user = UserFactory(member=member, **kwargs)
+    RoleAssignment.objects.create(user=user, org=member.org, role=Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def pa_campaign(seed_campaign):
+    return analysis_campaign(seed_campaign)
+
+
+def test_window_comes_from_the_milestone_row(seed_campaign, pa_campaign):
+    assert services.analysis_window(seed_campaign) == (datetime.date(2010, 6, 24), datetime.date(2010, 6, 30))
+    start, due = services.analysis_window(pa_campaign)
+    assert start == timezone.localdate() - datetime.timedelta(days=2)
+    assert (due - start).days == 6
+    assert services.in_window(pa_campaign) and not services.in_window(seed_campaign)
+    assert services.in_window(pa_campaign, start) and services.in_window(pa_campaign, due)
+    assert not services.in_window(pa_campaign, start - datetime.timedelta(days=1))
+    assert not services.in_window(pa_campaign, due + datetime.timedelta(days=1))
+
+
+def test_writing_is_refused_outside_the_window(world, pa_campaign):
+    user = member_user(world.member_a)
+    start, due = services.analysis_window(pa_campaign)
+    for day in (start - datetime.timedelta(days=1), due + datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError) as error:
+            services.save_report(world.member_a, pa_campaign, by=user, content="报告", today=day)
+        assert "党性分析报告应在" in str(error.value)
+    report = services.save_report(world.member_a, pa_campaign, by=user, content="报告", today=due)
+    assert report.status == ReportStatus.DRAFT
+
+
+def test_only_in_service_members_and_only_their_own(world, pa_campaign):
+    retired = MemberFactory(org=world.branch_a, name="退休党员", category=MemberCategory.RETIRED)
+    with pytest.raises(ValidationError):
+        services.save_report(retired, pa_campaign, by=member_user(retired), content="报告")
+    with pytest.raises(PermissionDenied):
+        services.save_report(world.member_a, pa_campaign, by=member_user(world.member_a2), content="报告")
+
+
+def test_write_submit_return_revise_accept_and_milestone(world, pa_campaign, client, login):
+    second = MemberFactory(org=world.branch_a, name="赵红梅")
+    MemberFactory(org=world.branch_a, name="老党员", category=MemberCategory.RETIRED)  # writes none
+    author = member_user(world.member_a)
+    secretary = user_with_role(world.branch_a, Role.SECRETARY)
+    login(author)
+    url = reverse("evaluations:report_mine")
+    page = client.get(url).content.decode()
+    assert "保存草稿" in page and "提交审阅" in page
+
+    empty = client.post(url, {"content": "  ", "save": "1"})
+    assert "这个字段是必填项" in empty.content.decode() or "请填写报告正文" in empty.content.decode()
+    client.post(url, {"content": "一、学习情况……", "save": "1"})
+    report = PartyAnalysisReport.objects.get(member=world.member_a)
+    assert report.status == ReportStatus.DRAFT and report.campaign == pa_campaign
+    client.post(url, {"content": "一、学习情况……二、存在问题……", "submit": "1"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and "存在问题" in report.content
+    assert Notification.objects.filter(user=secretary, title__contains="张建国提交了党性分析报告").exists()
+    locked = client.post(url, {"content": "改", "save": "1"})
+    assert "保存草稿" not in locked.content.decode()  # submitted: read only
+    report.refresh_from_db()
+    assert report.content != "改"
+
+    # the branch returns it: a comment is required
+    login(secretary)
+    detail = reverse("evaluations:report_detail", args=[report.pk])
+    assert "提交审阅意见" in client.get(detail).content.decode()
+    response = client.post(detail, {"decision": "return", "comment": ""})
+    assert "退回报告时请填写审阅意见" in response.content.decode()
+    client.post(detail, {"decision": "return", "comment": "问题查摆不够具体"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED and report.reviewed_by == secretary
+    assert Notification.objects.filter(user=author, title__contains="被退回").exists()
+
+    # a returned report may be revised even after the window
+    after = services.analysis_window(pa_campaign)[1] + datetime.timedelta(days=3)
+    services.save_report(world.member_a, pa_campaign, by=author, content="修改后的报告", submit=True, today=after)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+    client.post(detail, {"decision": "accept", "comment": ""})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED
+    # not every in-service member has an accepted report yet: the milestone stays open
+    assert not MilestoneDone.objects.filter(milestone__campaign=pa_campaign, org=world.branch_a).exists()
+    with pytest.raises(ValidationError):
+        services.review_report(report, by=secretary, accept=True)  # only submitted reports are reviewed
+
+    other = make_report(pa_campaign, second)
+    services.review_report(other, by=secretary, accept=True)
+    done = MilestoneDone.objects.get(milestone__campaign=pa_campaign, milestone__code="party_analysis")
+    assert done.org == world.branch_a and done.by == secretary
+    assert not MilestoneDone.objects.filter(org=world.branch_a2).exists()
+
+
+def test_only_the_covering_secretary_reviews(world, pa_campaign, login):
+    report = make_report(pa_campaign, world.member_a)
+    detail = reverse("evaluations:report_detail", args=[report.pk])
+    county = login(user_with_role(world.county_a, Role.ORG_DEPARTMENT))
+    page = county.get(detail)
+    assert page.status_code == 200 and "提交审阅意见" not in page.content.decode()
+    assert county.post(detail, {"decision": "accept"}).status_code == 403
+    assert login(user_with_role(world.branch_a2, Role.SECRETARY)).get(detail).status_code == 404
+    assert login(user_with_role(world.branch_b, Role.SECRETARY)).get(detail).status_code == 404
+    assert login(member_user(world.member_a2)).get(detail).status_code == 404
+    own = login(member_user(world.member_a)).get(detail)
+    assert own.status_code == 200 and "对照党章查找差距" in own.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+def test_coverage_figures_equal_a_direct_count(world, pa_campaign, login):
+    members = [MemberFactory(org=world.branch_a, name=f"党员甲{i}") for i in range(5)]
+    MemberFactory(org=world.branch_a, name="离退休", category=MemberCategory.RETIRED)
+    make_report(pa_campaign, members[0], status=ReportStatus.ACCEPTED)
+    make_report(pa_campaign, members[1], status=ReportStatus.SUBMITTED)
+    make_report(pa_campaign, members[2], status=ReportStatus.RETURNED)
+    make_report(pa_campaign, members[3], status=ReportStatus.DRAFT)
+    make_report(pa_campaign, world.member_b, status=ReportStatus.ACCEPTED)  # other city
+
+    in_scope = Member.objects.filter(org_path__startswith=world.county_a.path, category=MemberCategory.IN_SERVICE)
+    total = in_scope.count()
+    written = PartyAnalysisReport.objects.filter(
+        campaign=pa_campaign, member__in=in_scope, status__in=["submitted", "accepted"]
+    ).count()
+    figures = services.coverage(Member.objects.filter(org_path__startswith=world.county_a.path), pa_campaign)
+    assert (figures["total"], figures["written"], figures["accepted"]) == (total, written, 1) == (7, 2, 1)
+    assert str(figures["written_percent"]) == "28.6"
+
+    client = login(user_with_role(world.county_a, Role.ORG_DEPARTMENT))
+    html = client.get(reverse("evaluations:report_list")).content.decode()
+    assert 'id="cov-total">7<' in html and 'id="cov-written">2<' in html and 'id="cov-accepted">1<' in html
+    assert "28.6%" in html and "14.3%" in html
+    assert "王志强" not in html and "离退休" not in html
+    without = client.get(reverse("evaluations:report_list"), {"state": "without"}).content.decode()
+    for name in ("党员甲2", "党员甲3", "党员甲4", "张建国", "李秀英"):
+        assert name in without
+    assert "党员甲0" not in without and "党员甲1" not in without
+    branch = client.get(reverse("evaluations:report_list"), {"org": world.branch_a2.code}).content.decode()
+    assert 'id="cov-total">1<' in branch and "李秀英" in branch and "张建国" not in branch
+    assert client.get(reverse("evaluations:report_list"), {"org": world.branch_b.code}).status_code == 404
+
+
+def test_my_report_page_outside_the_window(world, seed_campaign, login):
+    client = login(member_user(world.member_a))
+    page = client.get(reverse("evaluations:report_mine"), {"campaign": seed_campaign.code}).content.decode()
+    assert "现在不在党性分析期间（2010-06-24 至 2010-06-30）" in page
+    response = client.post(
+        reverse("evaluations:report_mine") + f"?campaign={seed_campaign.code}", {"content": "x", "submit": "1"}
+    )
+    assert "党性分析报告应在 2010-06-24 至 2010-06-30 期间撰写和提交" in response.content.decode()
+    assert not PartyAnalysisReport.objects.exists()
