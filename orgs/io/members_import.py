@@ -1,0 +1,243 @@
+"""Member import: upsert by ID number; a changed 所在组织编码 is a transfer (组织关系转接)."""
+
+import datetime
+from collections import Counter, namedtuple
+from dataclasses import dataclass, field
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from .. import services
+from ..enums import Gender, MemberCategory, MemberStatus, OrgLevel
+from ..models import Member, Org
+from ..validators import MOBILE_RE, id_number_birth_date, id_number_error, normalize_id_number
+from .base import PROGRESS_EVERY, WRITE_BATCH, Importer, bulk_update_with_history, cell_text, chunks
+from .columns import MEMBER_COLUMNS, MEMBERS
+
+(
+    C_NAME,
+    C_GENDER,
+    C_ETHNICITY,
+    C_BIRTH,
+    C_ID,
+    C_MOBILE,
+    C_JOIN,
+    C_STATUS,
+    C_CATEGORY,
+    C_ORG,
+    C_POST,
+) = MEMBER_COLUMNS
+
+# The member fields the template carries (besides the organization), in template order.
+FIELDS = ("name", "gender", "ethnicity", "birth_date", "id_number", "mobile", "join_date", "status", "category", "post")
+COMPARED = tuple(f for f in FIELDS if f != "id_number")
+UPDATE_FIELDS = [*COMPARED, "org", "org_path", "updated_at"]
+
+OrgRef = namedtuple("OrgRef", "pk code path level sector active name")
+
+
+def eighteenth_birthday(birth: datetime.date) -> datetime.date:
+    """党章: 年满十八岁……可以申请加入中国共产党 (29 Feb → 1 Mar), as the member form checks."""
+    try:
+        return birth.replace(year=birth.year + 18)
+    except ValueError:
+        return datetime.date(birth.year + 18, 3, 1)
+
+
+@dataclass
+class MemberPlan:
+    creates: list = field(default_factory=list)  # unsaved Member objects
+    updates: list = field(default_factory=list)  # changed Member objects (``_old_path`` set on transfers)
+    unchanged: int = 0
+    transferred: int = 0
+
+
+class MemberImporter(Importer):
+    kind = MEMBERS
+    columns = MEMBER_COLUMNS
+
+    def _parse(self, row, values):
+        """One row's own checks (no database); returns the fields, the org code, and whether it is clean."""
+        before = len(self.errors)
+        name, gender, ethnicity, birth, id_raw, mobile, joined, status, category, code, post = values
+        fields = {}
+        fields["name"] = name = cell_text(name)
+        self.required(row, C_NAME, name, max_length=50)
+        text = cell_text(gender)
+        if self.required(row, C_GENDER, text):
+            fields["gender"] = self.choice(row, C_GENDER, Gender, text)
+        fields["ethnicity"] = ethnicity = cell_text(ethnicity)
+        self.required(row, C_ETHNICITY, ethnicity, max_length=20)
+        fields["birth_date"] = birth_date = self.date(row, C_BIRTH, birth)
+
+        id_number = normalize_id_number(cell_text(id_raw))
+        fields["id_number"] = id_number
+        id_ok = False
+        if self.required(row, C_ID, id_number):
+            reason = id_number_error(id_number)
+            if reason and isinstance(id_raw, int | float):
+                reason = _("身份证号被保存成了数字，末几位已丢失：请把该列设为文本格式后重新填写")
+            if reason:
+                self.error(row, C_ID, reason)
+            else:
+                id_ok = True
+        if id_ok and birth_date:
+            from_id = id_number_birth_date(id_number)
+            if from_id and from_id != birth_date:
+                self.error(row, C_BIRTH, _("出生日期与身份证号中的出生日期（%(date)s）不一致") % {"date": from_id})
+
+        fields["mobile"] = mobile = cell_text(mobile)
+        if mobile and not MOBILE_RE.match(mobile):
+            self.error(
+                row, C_MOBILE, _("手机号码“%(value)s”无效：应为以 1 开头的 11 位数字，第二位为 3—9") % {"value": mobile}
+            )
+
+        fields["join_date"] = join_date = self.date(row, C_JOIN, joined)
+        if join_date:
+            if join_date > self.today:
+                self.error(row, C_JOIN, _("入党日期不能晚于今天"))
+            elif birth_date and join_date < eighteenth_birthday(birth_date):
+                self.error(row, C_JOIN, _("入党时应年满十八周岁"))
+
+        text = cell_text(status)
+        if self.required(row, C_STATUS, text):
+            fields["status"] = self.choice(row, C_STATUS, MemberStatus, text)
+        text = cell_text(category)
+        if self.required(row, C_CATEGORY, text):
+            fields["category"] = self.choice(row, C_CATEGORY, MemberCategory, text)
+        code = cell_text(code)
+        self.required(row, C_ORG, code)
+        fields["post"] = post = cell_text(post)
+        self.max_length(row, C_POST, post, 100)
+        return fields, code, len(self.errors) == before
+
+    def _load_orgs(self, codes):
+        found = {}
+        for part in chunks(codes):
+            for values in Org.objects.filter(code__in=part).values_list(
+                "pk", "code", "path", "level", "sector", "active", "name"
+            ):
+                ref = OrgRef(*values)
+                found[ref.code] = ref
+        return found
+
+    def _load_members(self, id_numbers):
+        found = {}
+        for part in chunks(id_numbers):
+            for member in Member.objects.filter(id_number__in=part).annotate(org_sector=F("org__sector")):
+                found[member.id_number] = member
+        return found
+
+    def _check_org(self, row, code, orgs):
+        org = orgs.get(code)
+        if org is None:
+            self.error(row, C_ORG, _("找不到组织编码“%(code)s”") % {"code": code})
+        elif not self.covers(org.path, org.sector):
+            self.error(row, C_ORG, _("组织“%(code)s”不在您的管理范围内") % {"code": code})
+        elif not org.active:
+            self.error(row, C_ORG, _("组织“%(code)s”已撤销，不能编入党员") % {"code": code})
+        elif org.level != OrgLevel.BASIC:
+            self.error(
+                row,
+                C_ORG,
+                _("“%(name)s”（%(code)s）不是基层党组织，党员只能编入基层党组织") % {"name": org.name, "code": code},
+            )
+        else:
+            return org
+        return None
+
+    def plan(self) -> MemberPlan:
+        self.today = timezone.localdate()
+        rows = self.table.rows
+        total = len(rows)
+        parsed = []
+        first_row = {}
+        codes = set()
+        for index, (row, values) in enumerate(rows, start=1):
+            fields, code, clean = self._parse(row, values)
+            id_number = fields["id_number"]
+            if clean:
+                if id_number in first_row:
+                    self.error(row, C_ID, _("身份证号与第 %(row)s 行重复") % {"row": first_row[id_number]})
+                    clean = False
+                else:
+                    first_row[id_number] = row
+            elif id_number and id_number not in first_row and not id_number_error(id_number):
+                first_row[id_number] = row
+            if code:
+                codes.add(code)
+            parsed.append((row, fields, code, clean))
+            if index % PROGRESS_EVERY == 0:
+                self.report(index, total, "check")
+
+        orgs = self._load_orgs(codes)
+        existing = self._load_members(first_row)
+        plan = MemberPlan()
+        for index, (row, fields, code, clean) in enumerate(parsed, start=1):
+            if index % PROGRESS_EVERY == 0:
+                self.report(index, total, "match")
+            org = self._check_org(row, code, orgs) if code else None
+            member = existing.get(fields["id_number"]) if fields["id_number"] else None
+            if member is not None and not self.covers(member.org_path, member.org_sector):
+                self.error(row, C_ID, _("该身份证号已登记在您管理范围以外的组织，请由对方办理组织关系转出"))
+                continue
+            if not clean or org is None:
+                continue
+            if member is None:
+                plan.creates.append(Member(org_id=org.pk, org_path=org.path, **fields))
+                continue
+            changed = False
+            for name in COMPARED:
+                if getattr(member, name) != fields[name]:
+                    setattr(member, name, fields[name])
+                    changed = True
+            if member.org_id != org.pk:
+                member._old_path = member.org_path
+                member.org_id = org.pk
+                member.org_path = org.path
+                plan.transferred += 1
+                changed = True
+            if changed:
+                plan.updates.append(member)
+            else:
+                plan.unchanged += 1
+        self.report(total, total, "match")
+        return plan
+
+    def summary(self, plan) -> dict:
+        return {
+            "created": len(plan.creates),
+            "updated": len(plan.updates),
+            "unchanged": plan.unchanged,
+            "transferred": plan.transferred,
+        }
+
+    def write(self, plan: MemberPlan):
+        total = len(plan.creates) + len(plan.updates)
+        done = 0
+        deltas = Counter()
+        step = WRITE_BATCH * 5
+        for start in range(0, len(plan.creates), step):
+            batch = plan.creates[start : start + step]
+            bulk_create_with_history(
+                batch, Member, batch_size=WRITE_BATCH, default_user=self.user, default_change_reason=self.change_reason
+            )
+            for member in batch:
+                deltas[member.org_path] += 1
+            done += len(batch)
+            self.report(done, total, "write")
+        now = timezone.now()
+        for start in range(0, len(plan.updates), step):
+            batch = plan.updates[start : start + step]
+            for member in batch:
+                member.updated_at = now
+                old_path = getattr(member, "_old_path", None)
+                if old_path:
+                    deltas[old_path] -= 1
+                    deltas[member.org_path] += 1
+            bulk_update_with_history(batch, Member, UPDATE_FIELDS, user=self.user, reason=self.change_reason)
+            done += len(batch)
+            self.report(done, total, "write")
+        services.bump_member_counts({path: delta for path, delta in deltas.items() if delta})
