@@ -1,0 +1,1 @@
+"""Commendation services: every write of the awards app, one module per area."""
