@@ -14,7 +14,9 @@ from orgs.models import Member, Org
 
 from .models import ActivityRecord, Attachment, ImplementationReport, Story, StoryStatus
 
-READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR, Role.SECRETARY})
+READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR, Role.SECRETARY}) | (
+    queries.GUIDE_ROLES  # 党建工作指导员 read the basic organizations they are assigned to
+)
 # "Written by the org's secretary (or org_department in scope)".
 WRITE_ROLES = frozenset({Role.SECRETARY, Role.ORG_DEPARTMENT})
 REVIEW_ROLES = frozenset({Role.ORG_DEPARTMENT})

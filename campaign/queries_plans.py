@@ -17,7 +17,9 @@ from .models import Commitment, Plan
 
 WRITER_ROLES = frozenset({Role.SECRETARY})
 # Who reads plans and organizations' commitments in their subtree (members read only their own).
-READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR, Role.SECRETARY})
+READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR, Role.SECRETARY}) | (
+    queries.GUIDE_ROLES  # 党建工作指导员 read the basic organizations they are assigned to
+)
 APPROVER_ROLES = frozenset({Role.ORG_DEPARTMENT, Role.SECRETARY})
 
 

@@ -20,8 +20,9 @@ from .models import ContactPoint, Inspection, InspectionMethod, LeadingGroup, Re
 
 SUPERVISE_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR})
 ISSUE_ROLES = frozenset({Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR})
-REMARK_ROLES = SUPERVISE_ROLES
-READ_ROLES = SUPERVISE_ROLES | {Role.SECRETARY}
+# 党建工作指导员 remark on (and read) the basic organizations they are assigned to (orgs.queries.GUIDE_ROLES).
+REMARK_ROLES = SUPERVISE_ROLES | queries.GUIDE_ROLES
+READ_ROLES = SUPERVISE_ROLES | {Role.SECRETARY} | queries.GUIDE_ROLES
 GROUP_READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT})
 GROUP_MANAGE_ROLES = frozenset({Role.ORG_DEPARTMENT})
 # When one user acts from several assignments on the same node, the department's own role wins.
@@ -67,7 +68,7 @@ def supervision_q(user, *, prefix: str = "org__", roles=SUPERVISE_ROLES) -> Q:
 
 
 def _secretary_q(user, prefix="org__") -> Q:
-    return queries.org_scope_q(user, roles={Role.SECRETARY}, prefix=prefix)
+    return queries.org_scope_q(user, roles={Role.SECRETARY, *queries.GUIDE_ROLES}, prefix=prefix)
 
 
 # --- inspections ------------------------------------------------------------------------------
@@ -91,7 +92,9 @@ def on_issuing_side(user, inspection: Inspection) -> bool:
 def can_read_inspection(user, inspection: Inspection) -> bool:
     if inspection.is_covert:
         return supervises(user, inspection.org) and on_issuing_side(user, inspection)
-    return supervises(user, inspection.org) or queries.covers(user, inspection.org, {Role.SECRETARY})
+    return supervises(user, inspection.org) or queries.covers(
+        user, inspection.org, {Role.SECRETARY, *queries.GUIDE_ROLES}
+    )
 
 
 def get_inspection_or_404(user, pk) -> Inspection:
@@ -118,7 +121,7 @@ def orders_for(user) -> QuerySet[RectificationOrder]:
 
 def can_read_addressed(user, org: Org) -> bool:
     """Remarks and orders: the supervising side, and the organization's own secretary."""
-    return supervises(user, org) or queries.covers(user, org, {Role.SECRETARY})
+    return supervises(user, org) or queries.covers(user, org, {Role.SECRETARY, *queries.GUIDE_ROLES})
 
 
 def _get_in_scope(model, user, pk, related):

@@ -1,6 +1,6 @@
 """The campaign app's URLs, one module per area (campaign/urls_parts/)."""
 
-from .urls_parts import activities, attachments, plans, publicity, supervision, timeline
+from .urls_parts import activities, attachments, masses, plans, publicity, supervision, timeline
 
 app_name = "campaign"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *activities.urlpatterns,
     *supervision.urlpatterns,
     *publicity.urlpatterns,
+    *masses.urlpatterns,
 ]

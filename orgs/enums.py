@@ -84,6 +84,9 @@ class Role(models.TextChoices):
     SECTOR_SUPERVISOR = "sector_supervisor", _("行业主管部门")
     SECRETARY = "secretary", _("书记/党务工作者")
     MEMBER = "member", _("党员")
+    # "注重发挥党建工作指导员和大学生“村官”在创先争优活动中的作用。" (seed, part 五): reads and remarks on the
+    # basic organizations it is assigned to, nothing else.
+    INSTRUCTOR = "instructor", _("党建工作指导员")
 
 
 def choice_by_label(choices, label):

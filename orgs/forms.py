@@ -74,6 +74,7 @@ class MemberForm(forms.ModelForm):
             "badge_demo_household",
             "badge_vanguard_post",
             "badge_responsibility_area",
+            "college_official",
         ]
         widgets = {"birth_date": DATE_WIDGET, "join_date": DATE_WIDGET, "duties": forms.Textarea(attrs={"rows": 3})}
 

@@ -49,6 +49,10 @@ class Org(MP_Node):
             # LIKE 'prefix%' on any database collation (PostgreSQL; ignored elsewhere).
             models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["level", "sector"], name="org_level_sector"),
+            # The children of a node: depth = d + 1 AND path LIKE 'prefix%' without reading the subtree.
+            models.Index(
+                fields=["depth", "path"], name="org_depth_path", opclasses=["int4_ops", "varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self):
@@ -88,6 +92,11 @@ class Member(models.Model):
     badge_demo_household = models.BooleanField(_("党员示范户"), default=False)
     badge_vanguard_post = models.BooleanField(_("党员先锋岗"), default=False)
     badge_responsibility_area = models.BooleanField(_("党员责任区"), default=False)
+    college_official = models.BooleanField(
+        _("大学生村官"),
+        default=False,
+        help_text=_("注重发挥党建工作指导员和大学生“村官”在创先争优活动中的作用。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 

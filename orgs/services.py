@@ -199,6 +199,8 @@ def assign_role(user: User, org: Org, role: str, *, by: User | None, sector: str
         sector = ""
     if role in (Role.SECRETARY, Role.MEMBER) and org.level != OrgLevel.BASIC:
         raise ValidationError({"org": _("书记和党员角色只能授予基层党组织")})
+    if role == Role.INSTRUCTOR and org.level != OrgLevel.BASIC:
+        raise ValidationError({"org": _("党建工作指导员只能派驻到基层党组织")})
     assignment, _created = RoleAssignment.objects.get_or_create(
         user=user, org=org, role=role, sector=sector, defaults={"created_by": by}
     )

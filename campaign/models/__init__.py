@@ -1,16 +1,78 @@
 """Campaign models, one module per area; all re-exported here."""
 
+from .activities import ActivityRecord
 from .attachments import Attachment
+from .bulletins import Bulletin, BulletinItem, BulletinRecipient, BulletinStatus, Exhibition, ExhibitionItem
+from .commitments import Commitment, Fulfilment, FulfilmentRecord
+from .masses import (
+    Dispute,
+    DisputeCategory,
+    DisputeOutcome,
+    DisputeStep,
+    Household,
+    HouseholdLink,
+    MassMeeting,
+    ServiceKind,
+    ServiceRecord,
+)
 from .notifications import Notification, OutgoingMessage, ReminderDelivery
+from .plans import Plan, PlanVersion
+from .publicity import Story, StoryKind, StoryStatus
+from .reports import ImplementationReport
+from .supervision import (
+    ContactPoint,
+    ContactVisit,
+    Inspection,
+    InspectionMethod,
+    LeadingGroup,
+    LeadingGroupMember,
+    RectificationOrder,
+    RectificationResponse,
+    Remark,
+)
 from .timeline import Campaign, Milestone, MilestoneDone, Phase
 
 __all__ = [
+    "Bulletin",
+    "BulletinItem",
+    "BulletinRecipient",
+    "BulletinStatus",
+    "Exhibition",
+    "ExhibitionItem",
+    "Dispute",
+    "DisputeCategory",
+    "DisputeOutcome",
+    "DisputeStep",
+    "Household",
+    "HouseholdLink",
+    "MassMeeting",
+    "ServiceKind",
+    "ServiceRecord",
+    "ActivityRecord",
+    "ImplementationReport",
+    "Story",
+    "StoryKind",
+    "StoryStatus",
     "Attachment",
     "Campaign",
+    "Commitment",
+    "Fulfilment",
+    "FulfilmentRecord",
     "Milestone",
     "MilestoneDone",
     "Notification",
     "OutgoingMessage",
     "Phase",
+    "Plan",
+    "PlanVersion",
     "ReminderDelivery",
+    "ContactPoint",
+    "ContactVisit",
+    "Inspection",
+    "InspectionMethod",
+    "LeadingGroup",
+    "LeadingGroupMember",
+    "RectificationOrder",
+    "RectificationResponse",
+    "Remark",
 ]

@@ -88,7 +88,9 @@ class Remark(models.Model):
         Org, verbose_name=_("点评对象"), on_delete=models.PROTECT, related_name="supervision_remarks"
     )
     author_org = models.ForeignKey(Org, verbose_name=_("点评单位"), on_delete=models.PROTECT, related_name="+")
-    author_role = models.CharField(_("点评部门"), max_length=20, choices=ISSUER_ROLE_CHOICES)
+    author_role = models.CharField(
+        _("点评部门"), max_length=20, choices=[*ISSUER_ROLE_CHOICES, (Role.INSTRUCTOR.value, Role.INSTRUCTOR.label)]
+    )
     author = models.ForeignKey(User, verbose_name=_("点评人"), null=True, on_delete=models.SET_NULL, related_name="+")
     achievements = models.TextField(_("取得的成绩"), help_text=_("实事求是肯定取得的成绩。"))
     problems = models.TextField(_("存在的问题"), help_text=_("指出存在的问题。"))

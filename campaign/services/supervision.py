@@ -100,6 +100,9 @@ def add_remark(org: Org, *, by: User, achievements: str, problems: str, directio
         raise PermissionDenied(_("您无权点评该组织"))
     acting = sq.acting_assignment(by, org, sq.REMARK_ROLES, above=True)
     if acting is None:
+        # 党建工作指导员: its assignment sits on the very basic organization it guides and remarks on.
+        acting = sq.acting_assignment(by, org, queries.GUIDE_ROLES)
+    if acting is None:
         raise ValidationError(
             _("点评由上级党组织对下级组织作出，不能点评本级组织“%(name)s”") % {"name": org.name}, code="own_node"
         )

@@ -1,0 +1,369 @@
+"""Information bulletins (信息简报) and exhibitions of achievements (成果展示), in the portal and in public.
+
+Order of checks on every page: anonymous → login; outside the scope → 404; wrong role → 403.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from orgs import queries
+from orgs.pagination import CappedPaginator
+from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+
+from .. import forms_bulletins as forms
+from .. import queries_bulletins as bq
+from ..models import Attachment, ExhibitionItem
+from ..services import bulletins as services
+from .masses import apply_service_error, query_without_page
+
+PER_PAGE = 30
+PHOTOS_PER_PAGE = 24
+
+
+# --- bulletins ------------------------------------------------------------------------------------
+
+
+class BulletinListView(RoleRequiredMixin, ListView):
+    template_name = "campaign/bulletins_list.html"
+    paginate_by = PER_PAGE
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        return bq.bulletin_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            offices=bq.issuing_nodes(self.request.user), query=query_without_page(self.request), **kwargs
+        )
+
+
+class BulletinCreateView(RoleRequiredMixin, FormView):
+    """A new draft for the office of ``?org=<code>`` (or the user's only office)."""
+
+    allowed_roles = bq.ISSUE_ROLES
+    template_name = "campaign/bulletins_form.html"
+
+    def resolve_issuer(self):
+        code = (self.request.GET.get("org") or "").strip()
+        offices = bq.issuing_nodes(self.request.user)
+        if code:
+            org = queries.get_org_or_404(self.request.user, code)
+            if org not in offices:
+                raise PermissionDenied
+            return org, offices
+        return (offices[0] if len(offices) == 1 else None), offices
+
+    def get(self, request, *args, **kwargs):
+        self.issuer, self.offices = self.resolve_issuer()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.issuer, self.offices = self.resolve_issuer()
+        if self.issuer is None:
+            return self.render_to_response(self.get_context_data(form=None))
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        if self.issuer is None:
+            return None
+        form = forms.BulletinForm(**self.get_form_kwargs(), issuer=self.issuer)
+        if not form.is_bound:
+            form.initial.setdefault("editor", services.default_editor(self.issuer))
+        return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(issuer=self.issuer, offices=self.offices, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            bulletin = services.create_bulletin(
+                self.issuer,
+                by=self.request.user,
+                stories=data["stories"],
+                recipients=data["recipients"],
+                masthead=data["masthead"],
+                editor=data["editor"],
+                report_to=data["report_to"],
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存简报草稿"))
+        return redirect("campaign:bulletin_detail", pk=bulletin.pk)
+
+
+class BulletinScopedMixin(ScopedObjectMixin):
+    def get_scoped_object(self):
+        return bq.get_bulletin_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, bulletin):
+        """Everyone who finds it in scope may read it (bq.bulletins_for decides)."""
+
+
+class BulletinEditMixin(BulletinScopedMixin):
+    def check_role(self, bulletin):
+        if not bq.can_edit_bulletin(self.request.user, bulletin):
+            raise PermissionDenied
+
+
+class BulletinDetailView(BulletinScopedMixin, TemplateView):
+    template_name = "campaign/bulletins_detail.html"
+
+    def get_context_data(self, **kwargs):
+        bulletin = self.object
+        can_edit = bq.can_edit_bulletin(self.request.user, bulletin)
+        if can_edit:
+            kwargs.setdefault("issue_form", forms.IssueForm())
+        return super().get_context_data(
+            bulletin=bulletin,
+            items=list(bq.bulletin_items(bulletin)),
+            recipients=list(bq.bulletin_recipients(bulletin)),
+            can_edit=can_edit,
+            **kwargs,
+        )
+
+
+class BulletinEditView(BulletinEditMixin, FormView):
+    template_name = "campaign/bulletins_form.html"
+
+    def get_form(self, form_class=None):
+        return forms.BulletinForm(**self.get_form_kwargs(), instance=self.object, issuer=self.object.issuer_org)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(issuer=self.object.issuer_org, bulletin=self.object, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.update_bulletin(
+                self.object,
+                by=self.request.user,
+                fields={name: data[name] for name in services.BULLETIN_FIELDS},
+                stories=data["stories"],
+                recipients=data["recipients"],
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存修改"))
+        return redirect("campaign:bulletin_detail", pk=self.object.pk)
+
+
+class PostOnlyMixin:
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+
+class BulletinIssueView(BulletinEditMixin, PostOnlyMixin, View):
+    def post(self, request, *args, **kwargs):
+        bulletin = self.object
+        form = forms.IssueForm(request.POST)
+        if form.is_valid():
+            try:
+                bulletin = services.issue_bulletin(
+                    bulletin, by=request.user, issue_date=form.cleaned_data["issue_date"]
+                )
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("已印发《%(title)s》") % {"title": bulletin.title})
+                return redirect("campaign:bulletin_detail", pk=bulletin.pk)
+        view = BulletinDetailView(request=request, args=self.args, kwargs=self.kwargs, object=bulletin)
+        return view.render_to_response(view.get_context_data(issue_form=form))
+
+
+class BulletinMoveView(BulletinEditMixin, PostOnlyMixin, View):
+    def post(self, request, pk, item):
+        found = get_object_or_404(self.object.items, pk=item)
+        try:
+            services.move_bulletin_item(found, by=request.user, up=request.POST.get("direction") == "up")
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        return redirect("campaign:bulletin_detail", pk=self.object.pk)
+
+
+class BulletinDeleteView(BulletinEditMixin, PostOnlyMixin, View):
+    def post(self, request, *args, **kwargs):
+        try:
+            services.delete_bulletin(self.object, by=request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return redirect("campaign:bulletin_detail", pk=self.object.pk)
+        messages.success(request, _("已删除简报草稿"))
+        return redirect("campaign:bulletin_list")
+
+
+class BulletinPdfView(BulletinScopedMixin, View):
+    """The issued bulletin as PDF in the official layout (drafts: a preview for the office)."""
+
+    def get(self, request, *args, **kwargs):
+        from ..pdf_bulletins import render_bulletin
+
+        bulletin = self.object
+        if not bulletin.issued and not bq.can_edit_bulletin(request.user, bulletin):
+            raise Http404
+        data = render_bulletin(bulletin, list(bq.bulletin_items(bulletin)), list(bq.bulletin_recipients(bulletin)))
+        response = HttpResponse(data, content_type="application/pdf")
+        filename = _("%(title)s.pdf") % {"title": bulletin.title}
+        response["Content-Disposition"] = content_disposition_header(False, filename)
+        return response
+
+
+# --- exhibitions ----------------------------------------------------------------------------------
+
+
+class ExhibitionHomeView(RoleRequiredMixin, View):
+    """成果展示: straight to the exhibition of the user's highest node."""
+
+    def get(self, request, *args, **kwargs):
+        tops = queries.top_orgs(request.user, bq.EXHIBIT_MANAGE_ROLES) or queries.top_orgs(request.user)
+        return redirect("campaign:exhibition", code=tops[0].code)
+
+
+class ExhibitionMixin(RoleRequiredMixin):
+    """The node by code: outside the scope 404; ``manage``: only the 组织部 covering it (else 403)."""
+
+    manage = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.org = queries.get_org_or_404(request.user, kwargs["code"])
+        self.can_manage = bq.can_manage_exhibition(request.user, self.org)
+        if self.manage and not self.can_manage:
+            raise PermissionDenied
+        self.exhibition = bq.exhibition_of(self.org)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(org=self.org, exhibition=self.exhibition, can_manage=self.can_manage, **kwargs)
+
+
+class ExhibitionView(ExhibitionMixin, TemplateView):
+    template_name = "campaign/bulletins_exhibition.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(items=list(bq.exhibition_items(self.exhibition)), **kwargs)
+
+
+class ExhibitionEditView(ExhibitionMixin, FormView):
+    manage = True
+    template_name = "campaign/bulletins_exhibition_edit.html"
+    form_class = forms.ExhibitionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.exhibition}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.save_exhibition(
+                self.org, by=self.request.user, title=data["title"], intro=data["intro"], public=data["public"]
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存成果展示设置"))
+        return redirect("campaign:exhibition", code=self.org.code)
+
+
+class ExhibitionPhotosView(ExhibitionMixin, ListView):
+    """Pick photos: images of activity records and published stories' covers in the node's subtree."""
+
+    manage = True
+    template_name = "campaign/bulletins_exhibition_photos.html"
+    paginate_by = PHOTOS_PER_PAGE
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        return bq.candidate_images(self.org)
+
+    def get_context_data(self, **kwargs):
+        chosen = set(self.exhibition.items.values_list("attachment_id", flat=True)) if self.exhibition else set()
+        return super().get_context_data(chosen=chosen, query=query_without_page(self.request), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = forms.AddPhotoForm(request.POST)
+        if form.is_valid():
+            attachment = Attachment.objects.filter(pk=form.cleaned_data["attachment"]).first()
+            if attachment is None:
+                raise Http404
+            try:
+                services.add_exhibition_item(
+                    self.org, attachment, by=request.user, caption=form.cleaned_data["caption"]
+                )
+            except ValidationError as error:
+                messages.error(request, "；".join(error.messages))
+            else:
+                messages.success(request, _("已加入展览"))
+        else:
+            messages.error(request, _("请填写图片说明"))
+        page = request.POST.get("page", "")
+        url = request.path + (f"?page={page}" if page.isdigit() else "")
+        return redirect(url)
+
+
+class ExhibitionItemView(ExhibitionMixin, PostOnlyMixin, View):
+    """POST ``action``: caption (with ``caption``), up, down or remove."""
+
+    manage = True
+
+    def post(self, request, code, pk):
+        if self.exhibition is None:
+            raise Http404
+        item = get_object_or_404(ExhibitionItem, pk=pk, exhibition=self.exhibition)
+        action = request.POST.get("action")
+        try:
+            if action == "caption":
+                form = forms.CaptionForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("请填写图片说明"))
+                services.update_exhibition_item(item, by=request.user, caption=form.cleaned_data["caption"])
+            elif action in ("up", "down"):
+                services.move_exhibition_item(item, by=request.user, up=action == "up")
+            elif action == "remove":
+                services.remove_exhibition_item(item, by=request.user)
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        return redirect("campaign:exhibition", code=self.org.code)
+
+
+# --- public ---------------------------------------------------------------------------------------
+
+
+class PublicExhibitionView(TemplateView):
+    """The exhibition of a node whose 组织部 marked it public (else 404). No login."""
+
+    template_name = "campaign/bulletins_public_exhibition.html"
+
+    def get_context_data(self, **kwargs):
+        exhibition = bq.public_exhibition_or_404(self.kwargs["code"])
+        return super().get_context_data(
+            exhibition=exhibition, org=exhibition.org, items=list(bq.exhibition_items(exhibition)), **kwargs
+        )
+
+
+class PublicExhibitionPhotoView(View):
+    """A photo, served only when it is in a public exhibition of that node."""
+
+    def get(self, request, code, pk):
+        item = bq.public_item_or_404(code, pk)
+        attachment = item.attachment
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type=attachment.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "public, max-age=3600"
+        return response

@@ -1,0 +1,654 @@
+"""Serving the masses: 党员联系户 and service records, households with no recent contact, 干群恳谈会, the dispute
+register (矛盾纠纷排查化解) with counts per organization and month, 党建工作指导员 and 大学生村官.
+
+Order of checks on every page: anonymous → login; outside the scope → 404; wrong role → 403.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from orgs import queries
+from orgs.enums import Role
+from orgs.forms_accounts import UserCreateForm
+from orgs.models import Org
+from orgs.pagination import CappedPaginator
+from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+
+from .. import forms_masses as forms
+from .. import queries_masses as mq
+from ..models import DisputeCategory, DisputeOutcome
+from ..services import masses as services
+
+PER_PAGE = 30
+HOUSEHOLD_ROLES = mq.READ_ROLES | {Role.MEMBER}
+
+
+def apply_service_error(form, error: ValidationError) -> None:
+    """A service's Chinese ValidationError on the form field it names (or at the top)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def filter_org(user, form, roles) -> tuple:
+    """(org or None, ok): the organization code filter of a list, within ``roles``' scope."""
+    code = (form.cleaned_data.get("org") or "").strip() if form.is_valid() else ""
+    if not code:
+        return None, True
+    org = queries.orgs_for(user, roles=roles).filter(code=code).first()
+    if org is None:
+        form.add_error("org", _("找不到编码为“%(code)s”的组织，或它不在您的范围内") % {"code": code})
+        return None, False
+    return org, True
+
+
+def mask_phones(user, households) -> None:
+    """Each household gets ``shown_phone``: in full for the secretary and 组织部 in scope, else masked."""
+    for h in households:
+        h.shown_phone = h.phone if queries.covers(user, h.org, mq.FULL_DATA_ROLES) else h.masked_phone
+
+
+class PagedMixin:
+    paginate_by = PER_PAGE
+    paginator_class = CappedPaginator
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=query_without_page(self.request), **kwargs)
+
+
+class ChooseOrgMixin:
+    """Create views: the organization comes from ``?org=<code>`` (or the user's only one)."""
+
+    basic_only = False
+
+    def own_orgs(self):
+        orgs = mq.writable_basic_orgs(self.request.user) if self.basic_only else mq.writable_orgs(self.request.user)
+        return orgs.order_by("path")
+
+    def resolve_org(self):
+        self.org = None
+        self.choose_form = None
+        code = self.request.GET.get("org") or self.request.POST.get("org")
+        if code:
+            chooser = forms.ChooseOrgForm({"org": code}, user=self.request.user, basic_only=self.basic_only)
+            if chooser.is_valid():
+                self.org = chooser.cleaned_data["org"]
+            else:
+                self.choose_form = chooser
+            return
+        own = list(self.own_orgs()[:2])
+        if len(own) == 1:
+            self.org = own[0]
+        else:
+            self.choose_form = forms.ChooseOrgForm(user=self.request.user, basic_only=self.basic_only)
+
+    def get(self, request, *args, **kwargs):
+        self.resolve_org()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.resolve_org()
+        if self.org is None:
+            return self.render_to_response(self.get_context_data(form=None))
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        if self.org is None:
+            return None
+        return super().get_form(form_class)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(org=self.org, choose_form=self.choose_form, **kwargs)
+
+
+# --- the area's home page -------------------------------------------------------------------------
+
+
+class MassesHomeView(RoleRequiredMixin, TemplateView):
+    """联系服务群众: what the user can open here."""
+
+    allowed_roles = HOUSEHOLD_ROLES
+    template_name = "campaign/masses_home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            can_read=queries.has_role(user, mq.READ_ROLES),
+            can_write=queries.has_role(user, mq.WRITE_ROLES),
+            can_no_contact=queries.has_role(user, mq.NO_CONTACT_ROLES),
+            is_member=mq.own_member(user) is not None,
+            is_instructor=queries.has_role(user, queries.GUIDE_ROLES),
+            can_manage=queries.has_role(user, queries.MANAGE_ROLES),
+            days=mq.DEFAULT_NO_CONTACT_DAYS,
+            **kwargs,
+        )
+
+
+# --- households -----------------------------------------------------------------------------------
+
+
+class HouseholdListView(PagedMixin, RoleRequiredMixin, ListView):
+    allowed_roles = HOUSEHOLD_ROLES
+    template_name = "campaign/masses_household_list.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        self.filter_form = forms.HouseholdFilterForm(self.request.GET or None)
+        qs = mq.household_list(user).prefetch_related("members")
+        if not self.filter_form.is_bound:
+            return qs
+        org, ok = filter_org(user, self.filter_form, mq.READ_ROLES)
+        if not ok:
+            return qs.none()
+        if org is not None:
+            qs = qs.filter(org__path__startswith=org.path)
+        text = (self.filter_form.cleaned_data.get("q") or "").strip() if self.filter_form.is_valid() else ""
+        if text:
+            qs = qs.filter(Q(head_name__contains=text) | Q(village__contains=text))
+        return qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            filter_form=self.filter_form,
+            can_write=queries.has_role(self.request.user, mq.WRITE_ROLES),
+            can_no_contact=queries.has_role(self.request.user, mq.NO_CONTACT_ROLES),
+            **kwargs,
+        )
+        mask_phones(self.request.user, context["object_list"])
+        return context
+
+
+class HouseholdCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
+    allowed_roles = mq.WRITE_ROLES
+    template_name = "campaign/masses_form.html"
+    basic_only = True
+
+    def get_form(self, form_class=None):
+        if self.org is None:
+            return None
+        return forms.HouseholdForm(**self.get_form_kwargs(), org=self.org)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("登记党员联系户"), cancel_url="campaign:household_list", **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            household = services.create_household(
+                self.org,
+                by=self.request.user,
+                members=data["members"],
+                **{name: data[name] for name in services.HOUSEHOLD_FIELDS},
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已登记联系户“%(name)s”") % {"name": household.head_name})
+        return redirect("campaign:household_detail", pk=household.pk)
+
+
+class HouseholdScopedMixin(ScopedObjectMixin):
+    def get_scoped_object(self):
+        return mq.get_household_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, household):
+        if not mq.can_read_household(self.request.user, household):
+            raise PermissionDenied
+
+
+class HouseholdDetailView(HouseholdScopedMixin, TemplateView):
+    template_name = "campaign/masses_household_detail.html"
+    SERVICES_SHOWN = 100
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        household = self.object
+        can_record = mq.can_record_service(user, household)
+        is_secretary = queries.covers(user, household.org, mq.SERVICE_ROLES)
+        service_form = kwargs.pop("service_form", None)
+        if can_record and service_form is None:
+            service_form = forms.ServiceForm(household=household, choose_member=is_secretary)
+        services_qs = household.services.select_related("member", "recorded_by").order_by("-date", "-id")
+        return super().get_context_data(
+            household=household,
+            phone=household.phone if mq.can_see_full_household(user, household) else household.masked_phone,
+            members=list(household.members.order_by("name", "id")),
+            services=list(services_qs[: self.SERVICES_SHOWN]),
+            can_write=mq.can_write_household(user, household.org),
+            service_form=service_form if can_record else None,
+            **kwargs,
+        )
+
+
+class HouseholdEditView(HouseholdScopedMixin, FormView):
+    template_name = "campaign/masses_form.html"
+
+    def check_role(self, household):
+        if not mq.can_write_household(self.request.user, household.org):
+            raise PermissionDenied
+
+    def get_form(self, form_class=None):
+        return forms.HouseholdForm(**self.get_form_kwargs(), instance=self.object, org=self.object.org)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("修改联系户：%(name)s") % {"name": self.object.head_name},
+            org=self.object.org,
+            cancel_url="campaign:household_list",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.update_household(
+                self.object,
+                by=self.request.user,
+                fields={name: data[name] for name in services.HOUSEHOLD_FIELDS},
+                members=data["members"],
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存修改"))
+        return redirect("campaign:household_detail", pk=self.object.pk)
+
+
+class ServiceCreateView(HouseholdScopedMixin, View):
+    """POST a service record (the form sits on the household's page)."""
+
+    def check_role(self, household):
+        if not mq.can_record_service(self.request.user, household):
+            raise PermissionDenied
+
+    def get(self, request, *args, **kwargs):
+        return redirect("campaign:household_detail", pk=self.object.pk)
+
+    def post(self, request, *args, **kwargs):
+        household = self.object
+        is_secretary = queries.covers(request.user, household.org, mq.SERVICE_ROLES)
+        form = forms.ServiceForm(request.POST, household=household, choose_member=is_secretary)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_service(
+                    household,
+                    by=request.user,
+                    kind=data["kind"],
+                    date=data["date"],
+                    content=data["content"],
+                    outcome=data["outcome"],
+                    member=data.get("member"),
+                )
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("已记录对“%(name)s”的服务") % {"name": household.head_name})
+                return redirect("campaign:household_detail", pk=household.pk)
+        view = HouseholdDetailView(request=request, args=self.args, kwargs=self.kwargs, object=household)
+        return view.render_to_response(view.get_context_data(service_form=form), status=200)
+
+
+class NoContactView(PagedMixin, RoleRequiredMixin, ListView):
+    """Households with no contact for N days (default 30, ``?days=``): "a secretary sees which households
+    have had no contact for N days" — one aggregate query, paginated."""
+
+    allowed_roles = mq.NO_CONTACT_ROLES
+    template_name = "campaign/masses_no_contact.html"
+
+    def get_queryset(self):
+        self.form = forms.NoContactForm(self.request.GET or None)
+        self.days = mq.DEFAULT_NO_CONTACT_DAYS
+        if self.form.is_bound and self.form.is_valid():
+            self.days = self.form.cleaned_data["days"]
+        return mq.no_contact(self.request.user, days=self.days)
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        context = super().get_context_data(
+            form=self.form, days=self.days, cutoff=today - datetime.timedelta(days=self.days), **kwargs
+        )
+        mask_phones(self.request.user, context["object_list"])
+        return context
+
+
+# --- 干群恳谈会 ------------------------------------------------------------------------------------
+
+
+class MeetingListView(PagedMixin, RoleRequiredMixin, ListView):
+    allowed_roles = mq.READ_ROLES
+    template_name = "campaign/masses_meeting_list.html"
+
+    def get_queryset(self):
+        return mq.meetings_for(self.request.user).select_related("org").order_by("-date", "-id")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_write=queries.has_role(self.request.user, mq.WRITE_ROLES), **kwargs)
+
+
+class MeetingCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
+    allowed_roles = mq.WRITE_ROLES
+    template_name = "campaign/masses_form.html"
+    form_class = forms.MeetingForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("记录干群恳谈会"), cancel_url="campaign:meeting_list", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            meeting = services.record_meeting(self.org, by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已记录干群恳谈会"))
+        return redirect("campaign:meeting_detail", pk=meeting.pk)
+
+
+class MeetingDetailView(ScopedObjectMixin, TemplateView):
+    template_name = "campaign/masses_meeting_detail.html"
+
+    def get_scoped_object(self):
+        return mq.get_meeting_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, meeting):
+        if not queries.covers(self.request.user, meeting.org, mq.READ_ROLES):
+            raise PermissionDenied
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.object, **kwargs)
+
+
+# --- 矛盾纠纷排查化解 --------------------------------------------------------------------------------
+
+
+class DisputeListView(PagedMixin, RoleRequiredMixin, ListView):
+    allowed_roles = mq.READ_ROLES
+    template_name = "campaign/masses_dispute_list.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        self.filter_form = forms.DisputeFilterForm(self.request.GET or None)
+        qs = mq.disputes_for(user).select_related("org").order_by("-found_on", "-id")
+        if not self.filter_form.is_bound:
+            return qs
+        org, ok = filter_org(user, self.filter_form, mq.READ_ROLES)
+        if not ok:
+            return qs.none()
+        if org is not None:
+            qs = qs.filter(org__path__startswith=org.path)
+        data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        if data.get("category"):
+            qs = qs.filter(category=data["category"])
+        outcome = data.get("outcome")
+        if outcome == "pending":
+            qs = qs.filter(outcome=DisputeOutcome.PENDING)
+        elif outcome:
+            qs = qs.filter(outcome=outcome)
+        return qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter_form=self.filter_form, can_write=queries.has_role(self.request.user, mq.WRITE_ROLES), **kwargs
+        )
+
+
+class DisputeCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
+    allowed_roles = mq.WRITE_ROLES
+    template_name = "campaign/masses_form.html"
+    form_class = forms.DisputeForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("登记矛盾纠纷"), cancel_url="campaign:dispute_list", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            dispute = services.record_dispute(self.org, by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已登记矛盾纠纷"))
+        return redirect("campaign:dispute_detail", pk=dispute.pk)
+
+
+class DisputeScopedMixin(ScopedObjectMixin):
+    def get_scoped_object(self):
+        return mq.get_dispute_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, dispute):
+        if not queries.covers(self.request.user, dispute.org, mq.READ_ROLES):
+            raise PermissionDenied
+
+
+class DisputeDetailView(DisputeScopedMixin, TemplateView):
+    template_name = "campaign/masses_dispute_detail.html"
+
+    def get_context_data(self, **kwargs):
+        dispute = self.object
+        can_write = mq.can_write_org(self.request.user, dispute.org) and not dispute.closed
+        if can_write:
+            kwargs.setdefault("step_form", forms.DisputeStepForm())
+            kwargs.setdefault("outcome_form", forms.DisputeOutcomeForm())
+        return super().get_context_data(
+            dispute=dispute,
+            steps=list(dispute.steps.select_related("recorded_by")),
+            can_write=can_write,
+            **kwargs,
+        )
+
+
+class DisputeActionView(DisputeScopedMixin, View):
+    """POST a handling step or the outcome; a refused one re-renders the dispute's page with the error."""
+
+    form_class = forms.DisputeStepForm
+    form_key = "step_form"
+
+    def check_role(self, dispute):
+        if not mq.can_write_org(self.request.user, dispute.org):
+            raise PermissionDenied
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def act(self, dispute, data):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        dispute = self.object
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                done = self.act(dispute, form.cleaned_data)
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, done)
+                return redirect("campaign:dispute_detail", pk=dispute.pk)
+        view = DisputeDetailView(request=request, args=self.args, kwargs=self.kwargs, object=dispute)
+        return view.render_to_response(view.get_context_data(**{self.form_key: form}))
+
+
+class DisputeStepView(DisputeActionView):
+    def act(self, dispute, data):
+        services.add_dispute_step(dispute, by=self.request.user, date=data["date"], action=data["action"])
+        return _("已记录处理措施")
+
+
+class DisputeOutcomeView(DisputeActionView):
+    form_class = forms.DisputeOutcomeForm
+    form_key = "outcome_form"
+
+    def act(self, dispute, data):
+        services.set_dispute_outcome(
+            dispute, by=self.request.user, outcome=data["outcome"], date=data["outcome_on"], note=data["outcome_note"]
+        )
+        return _("已登记处理结果")
+
+
+class DisputeStatsView(RoleRequiredMixin, TemplateView):
+    """Counts per organization (one level below the chosen node) and month: one GROUP BY."""
+
+    allowed_roles = mq.READ_ROLES
+    template_name = "campaign/masses_dispute_stats.html"
+
+    def parent_in_scope(self, node):
+        parent = Org.objects.filter(path=node.path[: -Org.steplen]).first() if node.depth > 1 else None
+        if parent is not None and queries.covers(self.request.user, parent, mq.READ_ROLES):
+            return parent
+        return None
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        code = (self.request.GET.get("org") or "").strip()
+        if code:
+            node = queries.get_org_or_404(user, code)
+            if not queries.covers(user, node, mq.READ_ROLES):
+                raise PermissionDenied
+        else:
+            node = queries.top_orgs(user, mq.READ_ROLES)[0]
+        years = mq.dispute_years(user, node)
+        year = self.request.GET.get("year", "")
+        year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
+        rows = mq.dispute_counts(user, node, year=year)
+        totals = {key: sum(r[key] for r in rows) for key in ("found", "resolved", "escalated", "unresolved", "pending")}
+        return super().get_context_data(
+            node=node,
+            rows=rows,
+            totals=totals,
+            years=years,
+            year=year,
+            parent=self.parent_in_scope(node),
+            categories=DisputeCategory.choices,
+            **kwargs,
+        )
+
+
+# --- 党建工作指导员 -------------------------------------------------------------------------------
+
+
+class InstructorListView(PagedMixin, RoleRequiredMixin, ListView):
+    """The 组织部's instructors: assignments in its subtree, and the forms to assign one."""
+
+    allowed_roles = mq.INSTRUCTOR_MANAGE_ROLES
+    template_name = "campaign/masses_instructor_list.html"
+
+    def get_queryset(self):
+        return (
+            mq.instructor_assignments_for(self.request.user)
+            .select_related("user", "org")
+            .order_by("user__username", "org__path", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("assign_form", forms.AssignInstructorForm(by=self.request.user))
+        kwargs.setdefault("account_form", UserCreateForm(prefix="new"))
+        kwargs.setdefault("orgs_form", forms.NewInstructorOrgsForm(by=self.request.user, prefix="new"))
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        """``assign``: an existing account; ``create``: a new account. Errors re-render the page."""
+        self.object_list = self.get_queryset()
+        if request.POST.get("action") == "create":
+            account_form = UserCreateForm(request.POST, prefix="new")
+            orgs_form = forms.NewInstructorOrgsForm(request.POST, by=request.user, prefix="new")
+            if account_form.is_valid() and orgs_form.is_valid():
+                data = account_form.cleaned_data
+                try:
+                    user = services.create_instructor(
+                        by=request.user,
+                        username=data["username"],
+                        password=data["password1"],
+                        full_name=data["full_name"],
+                        mobile=data.get("mobile") or "",
+                        orgs=orgs_form.cleaned_data["org_codes"],
+                    )
+                except ValidationError as error:
+                    apply_service_error(account_form, error)
+                else:
+                    messages.success(request, _("已新建指导员账号“%(name)s”并完成派驻") % {"name": user.username})
+                    return redirect("campaign:instructor_list")
+            return self.render_to_response(self.get_context_data(account_form=account_form, orgs_form=orgs_form))
+        form = forms.AssignInstructorForm(request.POST, by=request.user)
+        if form.is_valid():
+            try:
+                services.assign_instructor(
+                    form.cleaned_data["username"], form.cleaned_data["org_codes"], by=request.user
+                )
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("已派驻党建工作指导员"))
+                return redirect("campaign:instructor_list")
+        return self.render_to_response(self.get_context_data(assign_form=form))
+
+
+class InstructorRemoveView(RoleRequiredMixin, View):
+    allowed_roles = mq.INSTRUCTOR_MANAGE_ROLES
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        assignment = get_object_or_404(mq.instructor_assignments_for(request.user).select_related("org"), pk=pk)
+        try:
+            services.remove_instructor(assignment, by=request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, _("已撤销派驻"))
+        return redirect("campaign:instructor_list")
+
+
+class InstructorHomeView(RoleRequiredMixin, TemplateView):
+    """The instructor's own page: the basic organizations it guides, with their work and a remark link."""
+
+    allowed_roles = queries.GUIDE_ROLES
+    template_name = "campaign/masses_instructor_home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(orgs=mq.assigned_orgs(self.request.user), **kwargs)
+
+
+# --- 大学生村官 ------------------------------------------------------------------------------------
+
+
+class CollegeOfficialListView(PagedMixin, RoleRequiredMixin, ListView):
+    """Members flagged 大学生村官 in scope: "注重发挥党建工作指导员和大学生“村官”在创先争优活动中的作用"."""
+
+    allowed_roles = queries.READ_MEMBER_ROLES
+    template_name = "campaign/masses_college_officials.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        self.filter_form = forms.CollegeOfficialFilterForm(self.request.GET or None)
+        qs = mq.college_officials(user)
+        if not self.filter_form.is_bound:
+            return qs
+        org, ok = filter_org(user, self.filter_form, queries.READ_MEMBER_ROLES)
+        if not ok:
+            return qs.none()
+        if org is not None:
+            qs = qs.filter(org_path__startswith=org.path)
+        name = (self.filter_form.cleaned_data.get("q") or "").strip() if self.filter_form.is_valid() else ""
+        if name:
+            qs = qs.filter(name__startswith=name)
+        return qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filter_form, **kwargs)
