@@ -1,0 +1,208 @@
+"""Roll-up tables of the dashboards, refreshed by a Celery task (``dashboards.services.refresh``).
+
+"加强督促检查。采取听取汇报、专题调度、交流研讨、明查暗访等形式，了解活动进展情况" (seed, part 五).
+
+A refresh writes one **snapshot**: for every active organization an ``own`` row (what belongs to the
+organization itself) and ``tree`` rows (its whole subtree, one row per sector of the organizations
+counted), plus ``OrgSeries`` rows for the figures with a second dimension (activities per type and month,
+tiers per period, nominations per category and stage). A dashboard reads the node's and its children's
+rows: a handful of indexed queries whatever the size of the subtree. Readers use the latest finished
+snapshot; the page shows when it was computed.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import Org
+
+# Columns of OrgFigures that hold counts (summed over sectors and subtrees), in a fixed order.
+PHASE_SLOTS = 6
+COUNT_FIELDS = [
+    "orgs",
+    "basic_orgs",
+    "plan_required",
+    "plan_approved",
+    "plan_submitted",
+    "commitments_published",
+    "commitments_fulfilled",
+    "members_in_service",
+    "pa_reports",
+    "activities",
+    "tier_rated",
+    "tier_advanced",
+    "tier_middle",
+    "tier_backward",
+    "prev_rated",
+    "prev_advanced",
+    "moved_up",
+    "moved_down",
+    "nominations",
+    "nominations_approved",
+    "rect_open",
+    "rect_overdue",
+    "rect_verified",
+    "reminders_sent",
+    "ms_due",
+    "ms_overdue",
+    *[f"phase{n}_applicable" for n in range(1, PHASE_SLOTS + 1)],
+    *[f"phase{n}_done" for n in range(1, PHASE_SLOTS + 1)],
+    "lag",
+]
+
+
+class Snapshot(models.Model):
+    """One refresh of the roll-ups for one campaign, as of one day."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("计算中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("活动"), on_delete=models.CASCADE, related_name="+"
+    )
+    as_of = models.DateField(_("统计日期"), help_text=_("逾期按此日期判断"))
+    period = models.ForeignKey(
+        "evaluations.Period",
+        verbose_name=_("本期考核期间"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    previous_period = models.ForeignKey(
+        "evaluations.Period",
+        verbose_name=_("上期考核期间"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    award_round = models.ForeignKey(
+        "awards.AwardRound",
+        verbose_name=_("本轮表彰"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    phases = models.JSONField(_("活动步骤"), default=list, help_text=_("[{order, name}] 与 phaseN 列对应"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("看板数据快照")
+        verbose_name_plural = _("看板数据快照")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["campaign", "status", "-finished_at"], name="dash_snapshot_latest")]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.as_of}"
+
+
+class OrgFigures(models.Model):
+    """The counts of one organization (``own``) or of its subtree (``tree``), for one sector."""
+
+    class Kind(models.TextChoices):
+        OWN = "own", _("本组织")
+        TREE = "tree", _("含下级")
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # Copies of the node's path and depth: children and subtrees are index ranges.
+    path = models.CharField(max_length=255)
+    depth = models.PositiveIntegerField()
+    # The sector of the organizations counted in this row (a tree row exists per sector present).
+    sector = models.CharField(max_length=16, blank=True)
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+
+    orgs = models.IntegerField(_("组织数"), default=0)
+    basic_orgs = models.IntegerField(_("基层党组织"), default=0)
+    plan_required = models.IntegerField(_("应制定实施方案"), default=0)
+    plan_approved = models.IntegerField(_("实施方案已审批"), default=0)
+    plan_submitted = models.IntegerField(_("实施方案待审批"), default=0)
+    commitments_published = models.IntegerField(_("已公开承诺"), default=0)
+    commitments_fulfilled = models.IntegerField(_("已兑现承诺"), default=0)
+    members_in_service = models.IntegerField(_("在职党员"), default=0)
+    pa_reports = models.IntegerField(_("已交党性分析报告"), default=0)
+    activities = models.IntegerField(_("活动记录"), default=0)
+    tier_rated = models.IntegerField(_("本期已评定"), default=0)
+    tier_advanced = models.IntegerField(_("先进（五个好）"), default=0)
+    tier_middle = models.IntegerField(_("中间"), default=0)
+    tier_backward = models.IntegerField(_("后进"), default=0)
+    prev_rated = models.IntegerField(_("上期已评定"), default=0)
+    prev_advanced = models.IntegerField(_("上期先进"), default=0)
+    moved_up = models.IntegerField(_("晋档"), default=0)
+    moved_down = models.IntegerField(_("降档"), default=0)
+    nominations = models.IntegerField(_("推荐"), default=0)
+    nominations_approved = models.IntegerField(_("批准表彰"), default=0)
+    rect_open = models.IntegerField(_("整改未完成"), default=0)
+    rect_overdue = models.IntegerField(_("整改逾期"), default=0)
+    rect_verified = models.IntegerField(_("整改已验收"), default=0)
+    reminders_sent = models.IntegerField(_("已发提醒"), default=0)
+    ms_due = models.IntegerField(_("已到期节点任务"), default=0)
+    ms_overdue = models.IntegerField(_("逾期节点任务"), default=0)
+    phase1_applicable = models.IntegerField(default=0)
+    phase2_applicable = models.IntegerField(default=0)
+    phase3_applicable = models.IntegerField(default=0)
+    phase4_applicable = models.IntegerField(default=0)
+    phase5_applicable = models.IntegerField(default=0)
+    phase6_applicable = models.IntegerField(default=0)
+    phase1_done = models.IntegerField(default=0)
+    phase2_done = models.IntegerField(default=0)
+    phase3_done = models.IntegerField(default=0)
+    phase4_done = models.IntegerField(default=0)
+    phase5_done = models.IntegerField(default=0)
+    phase6_done = models.IntegerField(default=0)
+    lag = models.IntegerField(_("逾期事项"), default=0, help_text=_("逾期整改 + 逾期节点任务"))
+
+    class Meta:
+        verbose_name = _("看板汇总")
+        verbose_name_plural = _("看板汇总")
+        indexes = [
+            models.Index(fields=["snapshot", "org", "kind"], name="dash_fig_org"),
+            models.Index(
+                fields=["snapshot", "kind", "depth", "path"],
+                name="dash_fig_children",
+                opclasses=["int8_ops", "varchar_pattern_ops", "int4_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["snapshot", "kind", "path"],
+                name="dash_fig_path",
+                opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["snapshot", "kind", "-lag", "path"], name="dash_fig_lag"),
+        ]
+
+    def __str__(self):
+        return f"{self.path} · {self.kind} · {self.sector}"
+
+
+class OrgSeries(models.Model):
+    """A count with a second dimension for one subtree and sector: ``family`` names the figure,
+    ``key1``/``key2`` its coordinates (activity: type, month; tier: period id, tier; nomination:
+    category, status)."""
+
+    class Family(models.TextChoices):
+        ACTIVITY = "activity", _("活动记录")
+        TIER = "tier", _("档次")
+        NOMINATION = "nomination", _("推荐")
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    sector = models.CharField(max_length=16, blank=True)
+    family = models.CharField(max_length=12, choices=Family.choices)
+    key1 = models.CharField(max_length=40)
+    key2 = models.CharField(max_length=40, blank=True)
+    value = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("看板分项汇总")
+        verbose_name_plural = _("看板分项汇总")
+        indexes = [models.Index(fields=["snapshot", "org", "family"], name="dash_series_org")]
+
+    def __str__(self):
+        return f"{self.org_id} · {self.family} · {self.key1} · {self.key2}"

@@ -1,0 +1,417 @@
+"""Scoped reads of the dashboards, built only on ``orgs.queries`` and the roll-ups of the latest snapshot.
+
+"创先争优活动的领导关系按党组织隶属关系确定" (seed, part 五): a leading group or 组织部 sees the figures of
+its subtree, a 行业主管部门 ("加强对本行业、本系统开展创先争优活动的具体指导和督促检查") those of its sector.
+Every page reads a fixed number of indexed queries: the node's rows, its children's rows, its series.
+"""
+
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import connections
+from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from orgs import queries
+from orgs.enums import Role, Sector
+from orgs.models import Org
+
+from .models import COUNT_FIELDS, PHASE_SLOTS, OrgFigures, OrgSeries, Snapshot
+from .services import latest_snapshot
+
+DASH_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR})
+REFRESH_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT})
+SUMS = {name: Sum(name) for name in COUNT_FIELDS}
+
+
+def percent(n: int, total: int) -> Decimal | None:
+    if not total:
+        return None
+    return (Decimal(n) * 100 / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+class Figures(dict):
+    """The counts of one subtree (or one organization) with the shares computed from them."""
+
+    @classmethod
+    def from_row(cls, row: dict | None) -> "Figures":
+        return cls({name: (row or {}).get(name) or 0 for name in COUNT_FIELDS})
+
+    def __add__(self, other: "Figures") -> "Figures":
+        return Figures({name: self[name] + other[name] for name in COUNT_FIELDS})
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def plan_pct(self):
+        return percent(self["plan_approved"], self["plan_required"])
+
+    @property
+    def plan_missing(self):
+        return self["plan_required"] - self["plan_approved"]
+
+    @property
+    def fulfilled_pct(self):
+        return percent(self["commitments_fulfilled"], self["commitments_published"])
+
+    @property
+    def pa_pct(self):
+        return percent(self["pa_reports"], self["members_in_service"])
+
+    @property
+    def pa_missing(self):
+        return self["members_in_service"] - self["pa_reports"]
+
+    @property
+    def advanced_pct(self):
+        return percent(self["tier_advanced"], self["tier_rated"])
+
+    @property
+    def prev_advanced_pct(self):
+        return percent(self["prev_advanced"], self["prev_rated"])
+
+
+@dataclass
+class Scope:
+    """Where a dashboard looks: a node, the sectors counted (None: all) and the snapshot read."""
+
+    user: object
+    node: Org
+    sectors: frozenset | None
+    snapshot: Snapshot | None
+    sector_param: str = ""
+    ancestors: list = field(default_factory=list)
+
+    def sector_q(self, prefix: str = "") -> Q:
+        if self.sectors is None:
+            return Q()
+        return Q(**{f"{prefix}sector__in": sorted(self.sectors)})
+
+    def rows(self) -> QuerySet[OrgFigures]:
+        if self.snapshot is None:
+            return OrgFigures.objects.none()
+        return OrgFigures.objects.filter(snapshot=self.snapshot).filter(self.sector_q())
+
+    @property
+    def sector_label(self) -> str:
+        if self.sectors is None:
+            return ""
+        labels = dict(Sector.choices)
+        return "、".join(str(labels.get(s, s)) for s in sorted(self.sectors))
+
+
+def user_sectors(user, node: Org) -> frozenset | None:
+    """The sectors the user's dashboard roles let it count under ``node``: None when an assignment
+    without a sector covers the node, else the sectors of the sector assignments that cover it."""
+    sectors = set()
+    for a in queries.assignments(user):
+        if a.role not in DASH_ROLES or not node.path.startswith(a.org.path):
+            continue
+        if not a.sector:
+            return None
+        if node.sector in ("", a.sector):
+            sectors.add(a.sector)
+    return frozenset(sectors)
+
+
+def top_node(user) -> Org | None:
+    tops = queries.top_orgs(user, DASH_ROLES)
+    return tops[0] if tops else None
+
+
+def scope_for(user, code: str, *, sector: str = "", campaign=None) -> Scope:
+    """The node ``code`` if the user may see it (404 otherwise) and read its dashboard (403 otherwise)."""
+    node = queries.get_org_or_404(user, code)
+    if not queries.covers(user, node, DASH_ROLES):
+        raise PermissionDenied
+    sectors = user_sectors(user, node)
+    if sector in Sector.values and (sectors is None or sector in sectors):
+        sectors = frozenset({sector})
+    else:
+        sector = ""
+    if campaign is None:
+        from campaign.services.timeline import current_campaign
+
+        campaign = current_campaign()
+    return Scope(user=user, node=node, sectors=sectors, snapshot=latest_snapshot(campaign), sector_param=sector)
+
+
+def breadcrumbs(scope: Scope) -> list[Org]:
+    """The node's ancestors the user may open a dashboard on (one query)."""
+    paths = scope.node.ancestor_paths(include_self=False)
+    if not paths:
+        return []
+    nodes = Org.objects.filter(path__in=paths).only("pk", "path", "code", "name", "sector", "depth").order_by("path")
+    return [o for o in nodes if queries.covers(scope.user, o, DASH_ROLES)]
+
+
+# --- the node and its children ---------------------------------------------------------------------
+
+
+@dataclass
+class ChildRow:
+    org: Org | None  # None: the node's own row (本级)
+    figures: Figures
+    linkable: bool = True
+
+
+@dataclass
+class NodeFigures:
+    total: Figures
+    own: Figures
+    children: list[ChildRow]
+
+
+def node_figures(scope: Scope) -> NodeFigures:
+    """The node's subtree, its own row and its children's subtrees: two indexed queries (children by
+    ``(depth, path)``, then the rows by organization id), whatever the number of children."""
+    node = scope.node
+    children = list(
+        Org.objects.filter(depth=node.depth + 1, path__startswith=node.path, active=True)
+        .filter(
+            # A child outside the user's visible scope shows only when it has rows in the user's sectors.
+            queries.org_scope_q(scope.user, roles=DASH_ROLES)
+            | Exists(scope.rows().filter(kind=OrgFigures.Kind.TREE, org_id=OuterRef("pk")))
+        )
+        .only("pk", "path", "code", "name", "level", "sector", "depth", "numchild")
+        .order_by("path")
+    )
+    rows = (
+        scope.rows()
+        .filter(Q(org_id=node.pk) | Q(kind=OrgFigures.Kind.TREE, org_id__in=[c.pk for c in children]))
+        .order_by()
+        .values("org_id", "kind")
+        .annotate(**SUMS)
+    )
+    empty = Figures.from_row(None)
+    total, own, per_child = empty, empty, {}
+    for row in rows:
+        if row["org_id"] != node.pk:
+            per_child[row["org_id"]] = Figures.from_row(row)
+        elif row["kind"] == OrgFigures.Kind.TREE:
+            total = Figures.from_row(row)
+        else:
+            own = Figures.from_row(row)
+    child_rows = [
+        ChildRow(org=o, figures=per_child.get(o.pk, empty), linkable=queries.covers(scope.user, o, DASH_ROLES))
+        for o in children
+    ]
+    return NodeFigures(total=total, own=own, children=child_rows)
+
+
+def sector_rows(scope: Scope) -> list[tuple[str, str, Figures]]:
+    """(sector, label, figures) of the node's subtree per sector (条): one query."""
+    rows = (
+        scope.rows()
+        .filter(org_id=scope.node.pk, kind=OrgFigures.Kind.TREE)
+        .order_by()
+        .values("sector")
+        .annotate(**SUMS)
+    )
+    labels = dict(Sector.choices)
+    order = {value: n for n, value in enumerate(Sector.values)}
+    out = [(r["sector"], labels.get(r["sector"], _("党委（未分领域）")), Figures.from_row(r)) for r in rows]
+    return sorted(out, key=lambda item: order.get(item[0], -1))
+
+
+# --- series ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    activity: dict = field(default_factory=dict)  # (type, month) -> n
+    tiers: dict = field(default_factory=dict)  # (period id, tier) -> n
+    nominations: dict = field(default_factory=dict)  # (category, status) -> n
+
+
+def node_series(scope: Scope) -> Series:
+    series = Series()
+    if scope.snapshot is None:
+        return series
+    rows = (
+        OrgSeries.objects.filter(snapshot=scope.snapshot, org_id=scope.node.pk)
+        .filter(scope.sector_q())
+        .order_by()
+        .values_list("family", "key1", "key2")
+        .annotate(n=Sum("value"))
+    )
+    target = {
+        OrgSeries.Family.ACTIVITY: series.activity,
+        OrgSeries.Family.TIER: series.tiers,
+        OrgSeries.Family.NOMINATION: series.nominations,
+    }
+    for family, key1, key2, n in rows:
+        target[family][(key1, key2)] = n
+    return series
+
+
+def phase_rows(scope: Scope, figures: Figures) -> list[dict]:
+    phases = scope.snapshot.phases if scope.snapshot else []
+    out = []
+    for n, phase in enumerate(phases[:PHASE_SLOTS], start=1):
+        applicable, done = figures[f"phase{n}_applicable"], figures[f"phase{n}_done"]
+        out.append(
+            {
+                "order": phase["order"],
+                "name": phase["name"],
+                "applicable": applicable,
+                "done": done,
+                "percent": percent(done, applicable),
+            }
+        )
+    return out
+
+
+# --- lists behind the figures ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureList:
+    slug: str
+    title: str
+    condition: Q
+    columns: tuple[str, ...]
+    total_of: str = ""  # the column whose sum is the figure (empty: the number of organizations)
+    count_of: str = ""  # the figure that is the number of organizations listed (0/1 columns)
+
+
+LISTS = {
+    item.slug: item
+    for item in [
+        FigureList(
+            "plan_required",
+            _("应制定实施方案的基层党组织"),
+            Q(plan_required__gt=0),
+            ("plan_approved", "plan_submitted"),
+        ),
+        FigureList("plan_approved", _("实施方案已审批（含已公布）"), Q(plan_approved__gt=0), ("plan_approved",)),
+        FigureList(
+            "plan_missing",
+            _("实施方案尚未审批的基层党组织"),
+            Q(plan_required__gt=0, plan_approved=0),
+            ("plan_submitted",),
+        ),
+        FigureList(
+            "commitments_published",
+            _("已公开承诺"),
+            Q(commitments_published__gt=0),
+            ("commitments_published", "commitments_fulfilled"),
+            "commitments_published",
+        ),
+        FigureList(
+            "commitments_fulfilled",
+            _("已兑现承诺"),
+            Q(commitments_fulfilled__gt=0),
+            ("commitments_published", "commitments_fulfilled"),
+            "commitments_fulfilled",
+        ),
+        FigureList(
+            "pa_members",
+            _("在职党员（党性分析）"),
+            Q(members_in_service__gt=0),
+            ("members_in_service", "pa_reports"),
+            "members_in_service",
+        ),
+        FigureList(
+            "pa_reports",
+            _("已交党性分析报告"),
+            Q(pa_reports__gt=0),
+            ("members_in_service", "pa_reports"),
+            "pa_reports",
+        ),
+        FigureList(
+            "pa_missing",
+            _("党性分析未全覆盖的组织"),
+            Q(pa_reports__lt=F("members_in_service")),
+            ("members_in_service", "pa_reports"),
+        ),
+        FigureList("activities", _("活动记录"), Q(activities__gt=0), ("activities",), "activities"),
+        FigureList(
+            "tier_rated", _("本期已评定档次"), Q(tier_rated__gt=0), ("tier_advanced", "tier_middle", "tier_backward")
+        ),
+        FigureList("tier_advanced", _("先进（“五个好”）"), Q(tier_advanced__gt=0), ("tier_advanced",)),
+        FigureList("tier_middle", _("中间"), Q(tier_middle__gt=0), ("tier_middle",)),
+        FigureList("tier_backward", _("后进"), Q(tier_backward__gt=0), ("tier_backward",)),
+        FigureList("moved_up", _("晋档"), Q(moved_up__gt=0), ("moved_up",)),
+        FigureList("moved_down", _("降档"), Q(moved_down__gt=0), ("moved_down",)),
+        FigureList(
+            "nominations", _("本轮推荐"), Q(nominations__gt=0), ("nominations", "nominations_approved"), "nominations"
+        ),
+        FigureList(
+            "nominations_approved",
+            _("本轮批准表彰"),
+            Q(nominations_approved__gt=0),
+            ("nominations", "nominations_approved"),
+            "nominations_approved",
+        ),
+        FigureList("rect_open", _("限期整改未完成"), Q(rect_open__gt=0), ("rect_open", "rect_overdue"), "rect_open"),
+        FigureList(
+            "rect_overdue", _("限期整改已逾期"), Q(rect_overdue__gt=0), ("rect_open", "rect_overdue"), "rect_overdue"
+        ),
+        FigureList("rect_verified", _("限期整改已验收"), Q(rect_verified__gt=0), ("rect_verified",), "rect_verified"),
+        FigureList(
+            "reminders_sent", _("已发送的到期提醒"), Q(reminders_sent__gt=0), ("reminders_sent",), "reminders_sent"
+        ),
+        FigureList(
+            "ms_overdue", _("逾期未完成的节点任务"), Q(ms_overdue__gt=0), ("ms_due", "ms_overdue"), "ms_overdue"
+        ),
+    ]
+}
+
+# Lists whose number of organizations is itself a figure (own values are 0 or 1): the paginator takes it
+# from the node's row instead of counting (the first page of a province-wide list reads 30 index entries).
+_COUNTED = ["plan_required", "plan_approved", "plan_missing", "tier_rated", "tier_advanced", "tier_middle"]
+_COUNTED += ["tier_backward", "moved_up", "moved_down"]
+LISTS = {slug: replace(item, count_of=slug if slug in _COUNTED else "") for slug, item in LISTS.items()}
+
+COLUMN_LABELS = {name: OrgFigures._meta.get_field(name).verbose_name for name in COUNT_FIELDS}
+
+
+class _PatternOrder(OrderBy):
+    """``ORDER BY path USING ~<~``: the order of the varchar_pattern_ops index (as in
+    ``orgs.queries.members_in_tree_order``), so a page of a province-wide list reads a few index entries
+    instead of sorting the subtree. The comment carries the direction Django's compiler looks for."""
+
+    template = "%(expression)s USING ~<~ /* %(ordering)s */"
+
+
+def _tree_order(queryset: QuerySet, *first) -> QuerySet:
+    if connections[queryset.db].vendor == "postgresql" and not first:
+        return queryset.order_by(_PatternOrder(F("path")))
+    return queryset.order_by(*first, "path")
+
+
+def node_total(scope: Scope) -> Figures:
+    """The node's subtree figures alone (one query)."""
+    row = scope.rows().filter(org_id=scope.node.pk, kind=OrgFigures.Kind.TREE).aggregate(**SUMS)
+    return Figures.from_row(row)
+
+
+def list_rows(scope: Scope, figure: FigureList) -> QuerySet[OrgFigures]:
+    """The organizations behind a figure (their own rows), in tree order."""
+    rows = (
+        scope.rows()
+        .filter(kind=OrgFigures.Kind.OWN, path__startswith=scope.node.path)
+        .filter(figure.condition)
+        .select_related("org")
+    )
+    return _tree_order(rows)
+
+
+def lagging_rows(scope: Scope) -> QuerySet[OrgFigures]:
+    """Organizations with the most overdue work (逾期整改 + 逾期节点任务), most first."""
+    return (
+        scope.rows()
+        .filter(kind=OrgFigures.Kind.OWN, path__startswith=scope.node.path, lag__gt=0)
+        .select_related("org")
+        .order_by("-lag", "path")
+    )
+
+
+def can_refresh(user) -> bool:
+    return queries.has_role(user, REFRESH_ROLES)

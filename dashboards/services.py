@@ -1,0 +1,447 @@
+"""Refreshing the dashboard roll-ups: a fixed number of set-based SQL statements, whatever the scale.
+
+"省委成立创先争优活动领导小组……了解活动进展情况，研究解决遇到的问题" (seed, part 五): the leading groups see
+the figures of their whole subtree at once. Counting 4.2 million members or 170,000 organizations on every
+page view is too slow for the province root, so a Celery task (``dashboards.tasks.refresh_dashboards``,
+scheduled by CELERY_BEAT_SCHEDULE and started from the page) writes a snapshot:
+
+1. **own rows** — one ``INSERT … SELECT`` over the active organizations, each ``LEFT JOIN``-ed to one
+   ``GROUP BY org`` aggregate per source (plans, commitments, in-service members, 党性分析报告, activity
+   records, tiers of this and the last period, nominations of the current round, rectification orders,
+   reminders sent, milestones done); applicability of milestones is evaluated in SQL on the organization's
+   level, kind and sector (``Milestone.applies_q``).
+2. **tree rows** — one ``INSERT … SELECT`` that joins every own row to each of its ancestors by path prefix
+   (``SUBSTR(path, 1, 4·k)`` for k = 1 … max depth) and sums per ancestor and sector.
+3. **series** — one ``INSERT … SELECT`` per family with a second dimension (activities per type and month,
+   tiers per period, nominations per category and stage), grouped per ancestor the same way.
+
+All statements are built from ORM querysets (``query.sql_with_params()``) glued with portable SQL, so they run
+on SQLite (tests, the embedded default) and PostgreSQL alike. Readers only see finished snapshots.
+"""
+
+import datetime
+import logging
+import time
+
+from django.db import connection, transaction
+from django.db.models import Case as CaseExpr
+from django.db.models import CharField, Count, F, Max, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, Substr
+from django.db.models.lookups import Exact
+from django.utils import timezone
+
+from orgs.enums import MemberCategory, OrgLevel
+from orgs.models import Member, Org
+
+from .models import COUNT_FIELDS, PHASE_SLOTS, OrgFigures, OrgSeries, Snapshot
+
+logger = logging.getLogger(__name__)
+
+STEP = Org.steplen
+KEEP_SNAPSHOTS = 2
+STALE_RUNNING = datetime.timedelta(minutes=30)
+TIER_RANK = {"advanced": 3, "middle": 2, "backward": 1}
+
+
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _sql(queryset) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+# --- choosing what a snapshot is about ------------------------------------------------------------
+
+
+def current_periods(today: datetime.date):
+    """(this period, the last period): the latest period with any tier and the one rated before it."""
+    from evaluations.models import Period
+
+    rated = (
+        Period.objects.filter(start_date__lte=today, tiers__isnull=False).distinct().order_by("-start_date", "-pk")[:2]
+    )
+    rated = list(rated)
+    return (rated[0] if rated else None), (rated[1] if len(rated) > 1 else None)
+
+
+def current_round(campaign, today: datetime.date):
+    """The award round of the campaign whose nomination opened last (by today), else its first one;
+    rounds not tied to a campaign when the campaign has none."""
+    from awards.models import AwardRound
+
+    rounds = AwardRound.objects.filter(campaign=campaign)
+    if not rounds.exists():
+        rounds = AwardRound.objects.all()
+    return (
+        rounds.filter(nomination_opens__lte=today).order_by("-nomination_opens", "-pk").first()
+        or rounds.order_by("nomination_opens", "pk").first()
+    )
+
+
+# --- milestone applicability as SQL ---------------------------------------------------------------
+
+
+def applies_sql(milestone, alias: str = "o") -> tuple[str, list]:
+    """``Milestone.applies_q`` on the organization row ``alias`` (active is checked by the caller)."""
+    parts, params = [], []
+    for field, values in (("level", milestone.levels), ("kind", milestone.kinds), ("sector", milestone.sectors)):
+        if values:
+            parts.append(f"{alias}.{_qn(field)} IN ({', '.join(['%s'] * len(values))})")
+            params += list(values)
+    return (" AND ".join(parts) or "1 = 1"), params
+
+
+def _sum_cases(terms: list[tuple[str, list]]) -> tuple[str, list]:
+    """``(CASE WHEN t1 THEN 1 ELSE 0 END + …)`` or ``0``."""
+    if not terms:
+        return "0", []
+    sql = " + ".join(f"CASE WHEN {cond} THEN 1 ELSE 0 END" for cond, _ in terms)
+    return f"({sql})", [p for _, params in terms for p in params]
+
+
+# --- the statements -------------------------------------------------------------------------------
+
+
+def _rank():
+    """The effective tier (override, else computed) as 3 / 2 / 1, 0 when unrated."""
+    eff = Coalesce("override", "computed", output_field=CharField())
+    return CaseExpr(
+        *[When(Exact(eff, tier), then=Value(rank)) for tier, rank in TIER_RANK.items()],
+        default=Value(0),
+    )
+
+
+def _sources(snapshot: Snapshot, milestones) -> list[tuple[str, str, list]]:
+    """(alias, SQL, params) of the per-organization aggregates joined to the organizations."""
+    from awards.models import Nomination
+    from campaign.models import (
+        ActivityRecord,
+        Commitment,
+        MilestoneDone,
+        Plan,
+        RectificationOrder,
+        ReminderDelivery,
+    )
+    from evaluations.models import PartyAnalysisReport, Tier
+    from evaluations.models.reports import ReportStatus
+
+    campaign, today = snapshot.campaign, snapshot.as_of
+    published = Commitment.Status.PUBLISHED
+    sources = {
+        "p": Plan.objects.filter(campaign=campaign)
+        .values(oid=F("org_id"))
+        .annotate(
+            approved=Count("pk", filter=Q(status__in=[Plan.Status.APPROVED, Plan.Status.PUBLISHED])),
+            submitted=Count("pk", filter=Q(status=Plan.Status.SUBMITTED)),
+        ),
+        "c": Commitment.objects.filter(campaign=campaign)
+        .values(oid=F("org_id"))
+        .annotate(
+            published=Count("pk", filter=Q(status=published)),
+            fulfilled=Count("pk", filter=Q(status=published, fulfilment="done")),
+        ),
+        "m": Member.objects.filter(category=MemberCategory.IN_SERVICE).values(oid=F("org_id")).annotate(n=Count("pk")),
+        "r": PartyAnalysisReport.objects.filter(
+            campaign=campaign,
+            status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+            member__category=MemberCategory.IN_SERVICE,
+        )
+        .values(oid=F("member__org_id"))
+        .annotate(n=Count("pk")),
+        "a": ActivityRecord.objects.filter(campaign=campaign).values(oid=F("org_id")).annotate(n=Count("pk")),
+        "x": RectificationOrder.objects.values(oid=F("org_id")).annotate(
+            open=Count("pk", filter=Q(status__in=RectificationOrder.UNFINISHED)),
+            overdue=Count("pk", filter=Q(status__in=RectificationOrder.UNFINISHED, deadline__lt=today)),
+            verified=Count("pk", filter=Q(status=RectificationOrder.Status.VERIFIED)),
+        ),
+        "d": ReminderDelivery.objects.filter(milestone__campaign=campaign, sent_at__isnull=False)
+        .values(oid=F("org_id"))
+        .annotate(n=Count("pk")),
+    }
+    period_ids = [p for p in (snapshot.period_id, snapshot.previous_period_id) if p]
+    if period_ids:
+        sources["t"] = (
+            Tier.objects.filter(period_id__in=period_ids)
+            .values(oid=F("org_id"))
+            .annotate(
+                cur=Max(CaseExpr(When(period_id=snapshot.period_id or 0, then=_rank()), default=Value(0))),
+                prev=Max(CaseExpr(When(period_id=snapshot.previous_period_id or 0, then=_rank()), default=Value(0))),
+            )
+        )
+    if snapshot.award_round_id:
+        sources["n"] = (
+            Nomination.objects.filter(award_round_id=snapshot.award_round_id)
+            .exclude(status=Nomination.Status.WITHDRAWN)
+            .values(oid=F("nominating_org_id"))
+            .annotate(n=Count("pk"), approved=Count("pk", filter=Q(status=Nomination.Status.APPROVED)))
+        )
+    if milestones:
+        sources["md"] = (
+            MilestoneDone.objects.filter(milestone__campaign=campaign)
+            .values(oid=F("org_id"))
+            .annotate(**{f"m{m.pk}": Count("pk", filter=Q(milestone_id=m.pk)) for m in milestones})
+        )
+    return [(alias, *_sql(qs.order_by())) for alias, qs in sources.items()]
+
+
+def _own_columns(snapshot: Snapshot, milestones, aliases: set[str]) -> list[tuple[str, str, list]]:
+    """(column, SQL expression over ``o`` and the source aliases, params) for every count column."""
+
+    def src(alias, column, default="0"):
+        return f"COALESCE({alias}.{_qn(column)}, 0)" if alias in aliases else default
+
+    plan = next((m for m in milestones if m.code == "plan"), None)
+    required, required_params = applies_sql(plan) if plan else ("o.level = %s", [OrgLevel.BASIC])
+    rank_cur, rank_prev = src("t", "cur"), src("t", "prev")
+    cols = [
+        ("orgs", "1", []),
+        ("basic_orgs", "CASE WHEN o.level = %s THEN 1 ELSE 0 END", [OrgLevel.BASIC]),
+        ("plan_required", f"CASE WHEN {required} THEN 1 ELSE 0 END", required_params),
+        ("plan_approved", f"CASE WHEN {required} AND {src('p', 'approved')} > 0 THEN 1 ELSE 0 END", required_params),
+        (
+            "plan_submitted",
+            f"CASE WHEN {required} AND {src('p', 'submitted')} > 0 THEN 1 ELSE 0 END",
+            required_params,
+        ),
+        ("commitments_published", src("c", "published"), []),
+        ("commitments_fulfilled", src("c", "fulfilled"), []),
+        ("members_in_service", src("m", "n"), []),
+        ("pa_reports", src("r", "n"), []),
+        ("activities", src("a", "n"), []),
+        ("tier_rated", f"CASE WHEN {rank_cur} > 0 THEN 1 ELSE 0 END", []),
+        ("tier_advanced", f"CASE WHEN {rank_cur} = 3 THEN 1 ELSE 0 END", []),
+        ("tier_middle", f"CASE WHEN {rank_cur} = 2 THEN 1 ELSE 0 END", []),
+        ("tier_backward", f"CASE WHEN {rank_cur} = 1 THEN 1 ELSE 0 END", []),
+        ("prev_rated", f"CASE WHEN {rank_prev} > 0 THEN 1 ELSE 0 END", []),
+        ("prev_advanced", f"CASE WHEN {rank_prev} = 3 THEN 1 ELSE 0 END", []),
+        ("moved_up", f"CASE WHEN {rank_prev} > 0 AND {rank_cur} > {rank_prev} THEN 1 ELSE 0 END", []),
+        ("moved_down", f"CASE WHEN {rank_cur} > 0 AND {rank_prev} > {rank_cur} THEN 1 ELSE 0 END", []),
+        ("nominations", src("n", "n"), []),
+        ("nominations_approved", src("n", "approved"), []),
+        ("rect_open", src("x", "open"), []),
+        ("rect_overdue", src("x", "overdue"), []),
+        ("rect_verified", src("x", "verified"), []),
+        ("reminders_sent", src("d", "n"), []),
+    ]
+    due = [m for m in milestones if m.due_date < snapshot.as_of]
+
+    def done(m):
+        return f"{src('md', f'm{m.pk}')} > 0"
+
+    ms_due = _sum_cases([applies_sql(m) for m in due])
+    overdue_terms = []
+    for m in due:
+        cond, params = applies_sql(m)
+        overdue_terms.append((f"{cond} AND NOT ({done(m)})", params))
+    ms_overdue = _sum_cases(overdue_terms)
+    cols += [("ms_due", *ms_due), ("ms_overdue", *ms_overdue)]
+    slots = {p["order"]: n for n, p in enumerate(snapshot.phases, start=1)}
+    for n in range(1, PHASE_SLOTS + 1):
+        in_phase = [m for m in milestones if slots.get(m.phase.order) == n]
+        applicable = _sum_cases([applies_sql(m) for m in in_phase])
+        done_terms = []
+        for m in in_phase:
+            cond, params = applies_sql(m)
+            done_terms.append((f"{cond} AND {done(m)}", params))
+        cols += [(f"phase{n}_applicable", *applicable), (f"phase{n}_done", *_sum_cases(done_terms))]
+    cols.append(("lag", f"{src('x', 'overdue')} + {ms_overdue[0]}", ms_overdue[1]))
+    assert sorted(c for c, *_ in cols) == sorted(COUNT_FIELDS), "a count column is missing"
+    return cols
+
+
+def _levels_sql(max_depth: int) -> str:
+    """``(SELECT 1 AS k UNION ALL SELECT 2 …)``: the depths of the ancestors a row rolls up to."""
+    return "(" + " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, max_depth + 1)) + ")"
+
+
+def insert_own_rows(snapshot: Snapshot, milestones) -> None:
+    sources = _sources(snapshot, milestones)
+    aliases = {alias for alias, _, _ in sources}
+    cols = _own_columns(snapshot, milestones, aliases)
+    table = _qn(OrgFigures._meta.db_table)
+    org = _qn(Org._meta.db_table)
+    head = ["snapshot_id", "org_id", "path", "depth", "sector", "kind", *(name for name, _, _ in cols)]
+    select = ", ".join(f"{expr} AS {_qn(name)}" for name, expr, _ in cols)
+    params = [snapshot.pk, OrgFigures.Kind.OWN]
+    for _, _, p in cols:
+        params += p
+    joins = []
+    for alias, sql, p in sources:
+        joins.append(f"LEFT JOIN ({sql}) {alias} ON {alias}.oid = o.id")
+        params += p
+    params.append(True)
+    # Identifiers are model table/column names; every value is a parameter.
+    statement = (
+        f"INSERT INTO {table} ({', '.join(_qn(c) for c in head)}) "  # noqa: S608
+        f"SELECT %s, o.id, o.path, o.depth, o.sector, %s, {select} "
+        f"FROM {org} o {' '.join(joins)} WHERE o.active = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def insert_tree_rows(snapshot: Snapshot, max_depth: int) -> None:
+    table = _qn(OrgFigures._meta.db_table)
+    org = _qn(Org._meta.db_table)
+    head = ["snapshot_id", "org_id", "path", "depth", "sector", "kind", *COUNT_FIELDS]
+    sums = ", ".join(f"SUM(f.{_qn(c)})" for c in COUNT_FIELDS)
+    statement = (
+        f"INSERT INTO {table} ({', '.join(_qn(c) for c in head)}) "  # noqa: S608
+        f"SELECT %s, anc.id, anc.path, anc.depth, f.sector, %s, {sums} "
+        f"FROM {table} f JOIN {_levels_sql(max_depth)} lv ON f.depth >= lv.k "
+        f"JOIN {org} anc ON anc.path = SUBSTR(f.path, 1, {STEP} * lv.k) "
+        "WHERE f.snapshot_id = %s AND f.kind = %s AND anc.active = %s "
+        "GROUP BY anc.id, anc.path, anc.depth, f.sector"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [snapshot.pk, OrgFigures.Kind.TREE, snapshot.pk, OrgFigures.Kind.OWN, True])
+
+
+def _series_sources(snapshot: Snapshot) -> list[tuple[str, object]]:
+    """(family, queryset of rows path, sector, key1, key2, n) grouped per organization."""
+    from awards.models import Nomination
+    from campaign.models import ActivityRecord
+    from evaluations.models import Tier
+
+    month = Substr(Cast("date", output_field=CharField()), 1, 7)
+    out = [
+        (
+            OrgSeries.Family.ACTIVITY,
+            ActivityRecord.objects.filter(campaign=snapshot.campaign, org__active=True)
+            .values(path=F("org__path"), sector=F("org__sector"), key1=F("activity_type"), key2=month)
+            .annotate(n=Count("pk")),
+        ),
+        (
+            OrgSeries.Family.TIER,
+            Tier.objects.filter(org__active=True)
+            .annotate(eff=Coalesce("override", "computed", output_field=CharField()))
+            .filter(eff__isnull=False)
+            .values(
+                path=F("org__path"),
+                sector=F("org__sector"),
+                key1=Cast("period_id", output_field=CharField()),
+                key2=F("eff"),
+            )
+            .annotate(n=Count("pk")),
+        ),
+    ]
+    if snapshot.award_round_id:
+        out.append(
+            (
+                OrgSeries.Family.NOMINATION,
+                Nomination.objects.filter(award_round_id=snapshot.award_round_id, nominating_org__active=True)
+                .exclude(status=Nomination.Status.WITHDRAWN)
+                .values(
+                    path=F("nominating_org__path"),
+                    sector=F("nominating_org__sector"),
+                    key1=F("category__code"),
+                    key2=F("status"),
+                )
+                .annotate(n=Count("pk")),
+            )
+        )
+    return out
+
+
+def insert_series(snapshot: Snapshot, max_depth: int) -> None:
+    table = _qn(OrgSeries._meta.db_table)
+    org = _qn(Org._meta.db_table)
+    head = ", ".join(_qn(c) for c in ("snapshot_id", "org_id", "sector", "family", "key1", "key2", "value"))
+    for family, queryset in _series_sources(snapshot):
+        sql, params = _sql(queryset.order_by())
+        statement = (
+            f"INSERT INTO {table} ({head}) "  # noqa: S608
+            "SELECT %s, anc.id, b.sector, %s, b.key1, b.key2, SUM(b.n) "
+            f"FROM ({sql}) b JOIN {_levels_sql(max_depth)} lv ON LENGTH(b.path) >= {STEP} * lv.k "
+            f"JOIN {org} anc ON anc.path = SUBSTR(b.path, 1, {STEP} * lv.k) "
+            "WHERE anc.active = %s GROUP BY anc.id, b.sector, b.key1, b.key2"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [snapshot.pk, family, *params, True])
+
+
+# --- the refresh ----------------------------------------------------------------------------------
+
+
+def latest_snapshot(campaign) -> Snapshot | None:
+    if campaign is None:
+        return None
+    return (
+        Snapshot.objects.filter(campaign=campaign, status=Snapshot.Status.DONE)
+        .select_related("campaign", "period", "previous_period", "award_round")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def is_running(campaign) -> bool:
+    return Snapshot.objects.filter(
+        campaign=campaign, status=Snapshot.Status.RUNNING, started_at__gte=timezone.now() - STALE_RUNNING
+    ).exists()
+
+
+def refresh(campaign=None, *, today: datetime.date | None = None, force: bool = False) -> Snapshot | None:
+    """Write a new snapshot for ``campaign`` (the current one by default) and drop old ones.
+
+    Returns None when there is no campaign, or when another refresh of it is running (unless ``force``).
+    Safe to run twice: each run writes a complete snapshot of its own; readers use the latest finished one.
+    """
+    from campaign.models import Milestone
+    from campaign.services.timeline import current_campaign
+
+    today = today or timezone.localdate()
+    campaign = campaign or current_campaign(today)
+    if campaign is None or (not force and is_running(campaign)):
+        return None
+    period, previous = current_periods(today)
+    phases = [{"order": p.order, "name": p.name} for p in campaign.phases.order_by("order")[:PHASE_SLOTS]]
+    snapshot = Snapshot.objects.create(
+        campaign=campaign,
+        as_of=today,
+        period=period,
+        previous_period=previous,
+        award_round=current_round(campaign, today),
+        phases=phases,
+    )
+    started = time.monotonic()
+    try:
+        milestones = list(Milestone.objects.filter(campaign=campaign).select_related("phase").order_by("pk"))
+        max_depth = Org.objects.filter(active=True).aggregate(d=Max("depth"))["d"] or 1
+        with transaction.atomic():
+            insert_own_rows(snapshot, milestones)
+            insert_tree_rows(snapshot, max_depth)
+            insert_series(snapshot, max_depth)
+            Snapshot.objects.filter(pk=snapshot.pk).update(
+                status=Snapshot.Status.DONE, finished_at=timezone.now(), seconds=time.monotonic() - started
+            )
+    except Exception as exc:
+        Snapshot.objects.filter(pk=snapshot.pk).update(status=Snapshot.Status.FAILED, error=str(exc)[:2000])
+        raise
+    drop_old_snapshots(campaign)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, so that the planner reads children and lists by their indexes.
+        with connection.cursor() as cursor:
+            for model in (OrgFigures, OrgSeries):
+                cursor.execute(f"ANALYZE {_qn(model._meta.db_table)}")
+    snapshot.refresh_from_db()
+    logger.info("dashboard snapshot %s for %s written in %.1f s", snapshot.pk, campaign, snapshot.seconds or 0)
+    return snapshot
+
+
+def drop_old_snapshots(campaign, keep: int = KEEP_SNAPSHOTS) -> int:
+    """Delete all but the ``keep`` latest finished snapshots (and failed or stale running ones)."""
+    finished = Snapshot.objects.filter(campaign=campaign, status=Snapshot.Status.DONE).order_by("-finished_at", "-pk")
+    kept = list(finished.values_list("pk", flat=True)[:keep])
+    old = Snapshot.objects.filter(campaign=campaign).exclude(pk__in=kept)
+    old = old.exclude(status=Snapshot.Status.RUNNING, started_at__gte=timezone.now() - STALE_RUNNING)
+    ids = list(old.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        # Plain DELETEs (no per-row signals): hundreds of thousands of rows at province scale.
+        OrgFigures.objects.filter(snapshot_id__in=ids)._raw_delete(OrgFigures.objects.db)
+        OrgSeries.objects.filter(snapshot_id__in=ids)._raw_delete(OrgSeries.objects.db)
+        Snapshot.objects.filter(pk__in=ids).delete()
+    return len(ids)

@@ -1,0 +1,335 @@
+"""The dashboard's tables as plain data, rendered by one template and written to xlsx by one function.
+
+A ``Table`` has columns and rows of ``Cell`` (value for sorting and export, text for the page, optional
+link): what the page shows and what the xlsx holds can never differ.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from awards.enums import CategoryCode
+from campaign.enums import ActivityType
+from evaluations.enums import TierLevel
+
+from .queries import COLUMN_LABELS, LISTS, Figures, Scope, percent
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    numeric: bool = True
+    sortable: bool = True
+
+
+@dataclass
+class Cell:
+    value: Any
+    text: str = ""
+    url: str = ""
+
+    def __post_init__(self):
+        if not self.text:
+            self.text = _fmt(self.value)
+
+    @property
+    def numeric(self) -> bool:
+        return self.value is None or (
+            isinstance(self.value, int | float | Decimal) and not isinstance(self.value, bool)
+        )
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]] = field(default_factory=list)
+    footer: list[Cell] | None = None
+    sort: str = ""
+    note: str = ""
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return f"{value}%"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def with_query(url: str, **params) -> str:
+    from urllib.parse import urlencode
+
+    params = {k: v for k, v in params.items() if v}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def list_url(scope: Scope, slug: str, org_code: str | None = None) -> str:
+    url = reverse("dashboards:list", args=[org_code or scope.node.code, slug])
+    return with_query(url, sector=scope.sector_param)
+
+
+def dash_url(scope: Scope, org_code: str) -> str:
+    return with_query(reverse("dashboards:node", args=[org_code]), sector=scope.sector_param)
+
+
+# --- the figure columns of drill-down and sector tables --------------------------------------------
+
+# (key, label, value from Figures, list slug behind the cell)
+FIGURE_COLUMNS = [
+    ("basic_orgs", gettext_lazy("基层党组织"), lambda f: f.basic_orgs, ""),
+    ("plan_required", gettext_lazy("应制定方案"), lambda f: f.plan_required, "plan_required"),
+    ("plan_approved", gettext_lazy("方案已审批"), lambda f: f.plan_approved, "plan_approved"),
+    ("plan_pct", gettext_lazy("方案覆盖率"), lambda f: f.plan_pct, "plan_missing"),
+    ("commitments_published", gettext_lazy("公开承诺"), lambda f: f.commitments_published, "commitments_published"),
+    ("commitments_fulfilled", gettext_lazy("承诺已兑现"), lambda f: f.commitments_fulfilled, "commitments_fulfilled"),
+    ("members_in_service", gettext_lazy("在职党员"), lambda f: f.members_in_service, "pa_members"),
+    ("pa_reports", gettext_lazy("党性分析报告"), lambda f: f.pa_reports, "pa_reports"),
+    ("pa_pct", gettext_lazy("党性分析覆盖率"), lambda f: f.pa_pct, "pa_missing"),
+    ("activities", gettext_lazy("活动记录"), lambda f: f.activities, "activities"),
+    ("tier_rated", gettext_lazy("已评定档次"), lambda f: f.tier_rated, "tier_rated"),
+    ("advanced_pct", gettext_lazy("“五个好”占比"), lambda f: f.advanced_pct, "tier_advanced"),
+    ("moved_up", gettext_lazy("晋档"), lambda f: f.moved_up, "moved_up"),
+    ("moved_down", gettext_lazy("降档"), lambda f: f.moved_down, "moved_down"),
+    ("nominations", gettext_lazy("本轮推荐"), lambda f: f.nominations, "nominations"),
+    ("rect_open", gettext_lazy("整改未完成"), lambda f: f.rect_open, "rect_open"),
+    ("rect_overdue", gettext_lazy("整改逾期"), lambda f: f.rect_overdue, "rect_overdue"),
+    ("rect_verified", gettext_lazy("整改已验收"), lambda f: f.rect_verified, "rect_verified"),
+    ("reminders_sent", gettext_lazy("已发提醒"), lambda f: f.reminders_sent, "reminders_sent"),
+    ("ms_overdue", gettext_lazy("逾期节点任务"), lambda f: f.ms_overdue, "ms_overdue"),
+]
+SORT_KEYS = {"name", "code"} | {key for key, *_ in FIGURE_COLUMNS}
+
+
+def _figure_cells(figures: Figures, scope: Scope, org_code: str | None) -> list[Cell]:
+    cells = []
+    for _key, _label, value, slug in FIGURE_COLUMNS:
+        v = value(figures)
+        url = list_url(scope, slug, org_code) if slug and org_code and v else ""
+        cells.append(Cell(v, url=url))
+    return cells
+
+
+def _sort_rows(rows: list[tuple[Any, list[Cell]]], sort: str) -> list[list[Cell]]:
+    """Sort by the named column (``-`` for descending); empty values last either way."""
+    key = sort.lstrip("-")
+    if key not in SORT_KEYS:
+        return [cells for _, cells in rows]
+    index = {"name": 0, "code": 1} | {k: n + 2 for n, (k, *_) in enumerate(FIGURE_COLUMNS)}
+    descending = sort.startswith("-")
+    present = [r for r in rows if r[1][index[key]].value is not None]
+    missing = [r for r in rows if r[1][index[key]].value is None]
+    present.sort(key=lambda r: r[1][index[key]].value, reverse=descending)
+    return [cells for _, cells in present + missing]
+
+
+def _figure_header(first: str) -> list[Column]:
+    return [
+        Column("name", first, numeric=False),
+        Column("code", _("编码"), numeric=False),
+        *[Column(key, str(label)) for key, label, *_ in FIGURE_COLUMNS],
+    ]
+
+
+def children_table(scope: Scope, node_figures, sort: str = "") -> Table:
+    table = Table("children", _("下级组织"), _figure_header(_("组织")), sort=sort)
+    rows = []
+    for child in node_figures.children:
+        org = child.org
+        name = Cell(org.name, url=dash_url(scope, org.code) if child.linkable else "")
+        rows.append((org, [name, Cell(org.code), *_figure_cells(child.figures, scope, org.code)]))
+    table.rows = _sort_rows(rows, sort)
+    own_cells = _figure_cells(node_figures.own, scope, None)
+    if any(c.value for c in own_cells):  # the node's own work (e.g. an order on the committee itself)
+        table.rows.append([Cell(_("本级")), Cell(scope.node.code), *own_cells])
+    table.footer = [Cell(_("合计")), Cell(""), *_figure_cells(node_figures.total, scope, None)]
+    return table
+
+
+def sectors_table(scope: Scope, rows, sort: str = "") -> Table:
+    table = Table("sectors", _("按领域（条）"), _figure_header(_("领域")), sort=sort)
+    built = []
+    total = Figures.from_row(None)
+    for sector, label, figures in rows:
+        total = total + figures
+        url = with_query(reverse("dashboards:node", args=[scope.node.code]), sector=sector) if sector else ""
+        built.append((sector, [Cell(str(label), url=url), Cell(sector), *_figure_cells(figures, scope, None)]))
+    table.rows = _sort_rows(built, sort)
+    table.footer = [Cell(_("合计")), Cell(""), *_figure_cells(total, scope, None)]
+    return table
+
+
+def summary_table(scope: Scope, figures: Figures) -> Table:
+    """The main figures of the node as one table (the PDF and the xlsx of the figures)."""
+    snapshot = scope.snapshot
+    period = snapshot.period.name if snapshot and snapshot.period else "—"
+    previous = snapshot.previous_period.name if snapshot and snapshot.previous_period else "—"
+    award_round = snapshot.award_round.name if snapshot and snapshot.award_round else "—"
+    rows = [
+        (
+            _("实施方案覆盖率"),
+            figures.plan_pct,
+            _("已审批 %(a)s / 应制定 %(b)s") % {"a": figures.plan_approved, "b": figures.plan_required},
+            "plan_approved",
+        ),
+        (
+            _("公开承诺"),
+            figures.commitments_published,
+            _("已兑现 %(a)s（%(p)s）") % {"a": figures.commitments_fulfilled, "p": _fmt(figures.fulfilled_pct)},
+            "commitments_published",
+        ),
+        (
+            _("党性分析覆盖率"),
+            figures.pa_pct,
+            _("已交 %(a)s / 在职党员 %(b)s") % {"a": figures.pa_reports, "b": figures.members_in_service},
+            "pa_missing",
+        ),
+        (_("活动记录"), figures.activities, "", "activities"),
+        (
+            _("“五个好”占比"),
+            figures.advanced_pct,
+            _("%(period)s：先进 %(a)s / 已评定 %(b)s；%(prev)s：%(p)s")
+            % {
+                "period": period,
+                "a": figures.tier_advanced,
+                "b": figures.tier_rated,
+                "prev": previous,
+                "p": _fmt(figures.prev_advanced_pct),
+            },
+            "tier_advanced",
+        ),
+        (
+            _("晋档升级"),
+            figures.moved_up,
+            _("晋档 %(a)s，降档 %(b)s") % {"a": figures.moved_up, "b": figures.moved_down},
+            "moved_up",
+        ),
+        (
+            _("本轮推荐"),
+            figures.nominations,
+            _("%(round)s：批准表彰 %(a)s") % {"round": award_round, "a": figures.nominations_approved},
+            "nominations",
+        ),
+        (
+            _("限期整改未完成"),
+            figures.rect_open,
+            _("其中逾期 %(a)s；已验收 %(b)s") % {"a": figures.rect_overdue, "b": figures.rect_verified},
+            "rect_open",
+        ),
+        (_("已发提醒"), figures.reminders_sent, "", "reminders_sent"),
+        (_("逾期节点任务"), figures.ms_overdue, _("已到期 %(a)s 项") % {"a": figures.ms_due}, "ms_overdue"),
+    ]
+    table = Table(
+        "figures",
+        _("主要指标"),
+        [
+            Column("label", _("指标"), numeric=False, sortable=False),
+            Column("value", _("数值"), sortable=False),
+            Column("detail", _("说明"), numeric=False, sortable=False),
+        ],
+    )
+    table.rows = [
+        [Cell(label), Cell(value, url=list_url(scope, slug)), Cell(detail)] for label, value, detail, slug in rows
+    ]
+    return table
+
+
+def phases_table(rows: list[dict]) -> Table:
+    table = Table(
+        "phases",
+        _("各步骤节点任务完成情况"),
+        [
+            Column("phase", _("步骤"), numeric=False, sortable=False),
+            Column("applicable", _("应完成"), sortable=False),
+            Column("done", _("已完成"), sortable=False),
+            Column("percent", _("完成率"), sortable=False),
+        ],
+    )
+    table.rows = [[Cell(r["name"]), Cell(r["applicable"]), Cell(r["done"]), Cell(r["percent"])] for r in rows]
+    return table
+
+
+def tiers_table(series, periods) -> Table:
+    """Tiers per period (tiers over time), oldest first."""
+    table = Table(
+        "tiers",
+        _("各期档次分布"),
+        [Column("period", _("考核期间"), numeric=False, sortable=False)]
+        + [Column(t.value, str(t.label), sortable=False) for t in TierLevel]
+        + [Column("total", _("已评定"), sortable=False), Column("advanced_pct", _("“五个好”占比"), sortable=False)],
+    )
+    for period in periods:
+        counts = [series.tiers.get((str(period.pk), t.value), 0) for t in TierLevel]
+        total = sum(counts)
+        table.rows.append([Cell(period.name), *[Cell(n) for n in counts], Cell(total), Cell(percent(counts[0], total))])
+    return table
+
+
+def activity_table(series) -> Table:
+    months = sorted({month for _type, month in series.activity})
+    table = Table(
+        "activity",
+        _("各月活动记录（按类型）"),
+        [Column("month", _("月份"), numeric=False, sortable=False)]
+        + [Column(t.value, str(t.label), sortable=False) for t in ActivityType]
+        + [Column("total", _("合计"), sortable=False)],
+    )
+    for month in months:
+        counts = [series.activity.get((t.value, month), 0) for t in ActivityType]
+        table.rows.append([Cell(month), *[Cell(n) for n in counts], Cell(sum(counts))])
+    return table
+
+
+def nominations_table(series) -> Table:
+    from awards.models import Nomination
+
+    statuses = [s for s in Nomination.Status if s != Nomination.Status.WITHDRAWN]
+    table = Table(
+        "nominations",
+        _("本轮推荐（按类别、阶段）"),
+        [Column("category", _("类别"), numeric=False, sortable=False)]
+        + [Column(s.value, str(s.label), sortable=False) for s in statuses]
+        + [Column("total", _("合计"), sortable=False)],
+    )
+    categories = [c for c in CategoryCode if any(key[0] == c.value for key in series.nominations)]
+    for category in categories:
+        counts = [series.nominations.get((category.value, s.value), 0) for s in statuses]
+        table.rows.append([Cell(str(category.label)), *[Cell(n) for n in counts], Cell(sum(counts))])
+    return table
+
+
+def list_table(scope: Scope, figure, rows, *, title: str | None = None) -> Table:
+    """Rows (OrgFigures own rows) of a list behind a figure."""
+    columns = [
+        Column("name", _("组织"), numeric=False, sortable=False),
+        Column("code", _("编码"), numeric=False, sortable=False),
+        Column("level", _("层级"), numeric=False, sortable=False),
+        Column("sector", _("领域"), numeric=False, sortable=False),
+        *[Column(c, str(COLUMN_LABELS[c]), sortable=False) for c in figure.columns],
+    ]
+    table = Table("list", title or str(figure.title), columns)
+    for row in rows:
+        org = row.org
+        table.rows.append(
+            [
+                Cell(org.name, url=reverse("orgs:org_detail", args=[org.code])),
+                Cell(org.code),
+                Cell(str(org.get_level_display())),
+                Cell(str(org.get_sector_display() or "—")),
+                *[Cell(getattr(row, c)) for c in figure.columns],
+            ]
+        )
+    return table
+
+
+LAGGING = LISTS["ms_overdue"].__class__(
+    "lagging", gettext_lazy("逾期事项最多的组织"), LISTS["ms_overdue"].condition, ("rect_overdue", "ms_overdue", "lag")
+)

@@ -1,0 +1,340 @@
+"""Dashboard pages: what each role sees, the permission matrix, drill-down, sorting, constant query counts,
+xlsx exports and the one-page PDF."""
+
+import io
+import re
+import subprocess
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dashboards import queries
+from dashboards.services import refresh
+from orgs.enums import OrgKind, OrgLevel, Role
+from tests.factories import make_org, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    return reverse(f"dashboards:{name}", args=args)
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+# --- the permission matrix ----------------------------------------------------------------------------
+
+
+PAGES = [
+    ("node", ()),
+    ("sectors", ()),
+    ("lagging", ()),
+    ("lagging_xlsx", ()),
+    ("list", ("plan_missing",)),
+    ("list_xlsx", ("plan_missing",)),
+    ("xlsx", ("children",)),
+    ("pdf", ()),
+]
+
+
+@pytest.mark.parametrize("name, extra", PAGES)
+def test_permission_matrix(client, login, dash, people, name, extra):
+    county = url(name, dash.county_a.code, *extra)
+    # anonymous → login
+    response = client.get(county)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    # wrong role → 403 (a secretary and a member of a branch in the county)
+    for user in (people.secretary, people.member):
+        login(user)
+        assert client.get(url(name, dash.branch_a.code, *extra)).status_code == 403
+    # the county's 组织部: its county 200, the other city 404
+    login(people.county_od)
+    assert client.get(county).status_code == 200
+    assert client.get(url(name, dash.city_b.code, *extra)).status_code == 404
+    assert client.get(url(name, dash.city_a.code, *extra)).status_code == 404  # above its node
+    # a sector supervisor (school): a school branch 200, a rural branch 404
+    login(people.school_ss)
+    assert client.get(url(name, dash.branch_a2.code, *extra)).status_code == 200
+    assert client.get(url(name, dash.branch_a.code, *extra)).status_code == 404
+    # the provincial leading group: everywhere
+    login(people.province_lg)
+    assert client.get(url(name, dash.city_b.code, *extra)).status_code == 200
+
+
+def test_secretary_with_a_dashboard_role_elsewhere_gets_403_on_its_branch(client, login, dash):
+    user = user_with_role(dash.branch_b, Role.SECRETARY)
+    user_with_role(dash.county_a, Role.ORG_DEPARTMENT, username="x")  # another user
+    from orgs.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=user, org=dash.county_a, role=Role.LEADING_GROUP)
+    login(user)
+    assert client.get(url("node", dash.county_a.code)).status_code == 200
+    assert client.get(url("node", dash.branch_b.code)).status_code == 403  # visible (secretary), no dashboard role
+
+
+def test_index_redirects_to_the_top_node(client, login, dash, people):
+    login(people.county_od)
+    response = client.get(url("index"))
+    assert response.status_code == 302 and response.url == url("node", dash.county_a.code)
+    login(people.secretary)
+    assert client.get(url("index")).status_code == 403
+
+
+def test_nav_link_for_dashboard_roles_only(client, login, dash, people):
+    login(people.province_lg)
+    assert "数据看板" in text(client.get(url("node", dash.province.code)))
+    login(people.secretary)
+    assert "数据看板" not in text(client.get(reverse("orgs:tree")))
+
+
+# --- what the pages show ------------------------------------------------------------------------------
+
+
+def test_province_dashboard_shows_figures_children_and_charts(client, login, dash, people):
+    login(people.province_lg)
+    response = client.get(url("node", dash.province.code))
+    assert response.status_code == 200
+    page = text(response)
+    total = response.context["figures"]
+    assert f'id="fig-plan">{total.plan_pct}%' in page
+    assert f'id="fig-activities">{total.activities}<' in page
+    for city in (dash.city_a, dash.city_b, dash.city_c):
+        assert f'href="{url("node", city.code)}">{city.name}' in page
+    assert 'id="dashboard-charts" type="application/json"' in page
+    assert "vendor/echarts/echarts.min.js" in page and "dashboards/charts.js" in page
+    assert "<script>" not in page.replace('<script type="application/json"', "")  # no inline code
+    assert " style=" not in page
+    assert "数据截至" in page
+    charts = response.context["charts"]
+    assert charts["phases"]["labels"][0] == "广泛发动，安排部署"
+    assert sum(charts["activity"]["series"][0]["data"]) == 3  # 党性教育: branch_a 1 + c_school 2
+    assert charts["tiers"]["labels"] == ["2011年度", "2012年度"]
+
+
+def test_children_are_sortable_server_side(client, login, dash, people):
+    login(people.province_lg)
+    response = client.get(url("node", dash.province.code), {"sort": "-activities"})
+    rows = [row for row in response.context["children"].rows if row[0].value != "本级"]
+    names = [row[0].text for row in rows]
+    values = [row[0].value for row in rows]
+    acts = {c.org.name: c.figures.activities for c in response.context["node_figures"].children}
+    assert [acts[n] for n in values] == sorted(acts.values(), reverse=True)
+    assert names[0] == "石家庄市"
+    response = client.get(url("node", dash.province.code), {"sort": "plan_pct"})
+    pcts = [row[5].value for row in response.context["children"].rows if row[0].value != "本级"]
+    present = [p for p in pcts if p is not None]
+    assert present == sorted(present)
+    assert 'aria-sort="ascending"' in text(response)
+
+
+def test_county_user_sees_only_its_county(client, login, dash, people):
+    login(people.county_od)
+    page = text(client.get(url("node", dash.county_a.code)))
+    assert "正定县" in page and "正定镇" in page
+    assert "唐山市" not in page and "邯郸市" not in page
+    assert "石家庄市" not in page  # no breadcrumb above its own node
+
+
+def test_sector_supervisor_page_and_sector_view(client, login, dash, people):
+    login(people.school_ss)
+    response = client.get(url("node", dash.province.code))
+    assert response.context["scope"].sectors == frozenset({"school"})
+    assert "（中小学）" in text(response)
+    response = client.get(url("sectors", dash.province.code))
+    labels = [row[0].text for row in response.context["table"].rows]
+    assert labels == ["中小学"]
+
+
+def test_sector_view_groups_by_sector(client, login, dash, people):
+    login(people.province_lg)
+    response = client.get(url("sectors", dash.province.code), {"sort": "-basic_orgs"})
+    rows = response.context["table"].rows
+    counts = [row[2].value for row in rows]
+    assert counts == sorted(counts, reverse=True)
+    assert {row[1].value for row in rows} >= {"rural", "school", "soe", "community", ""}
+    assert response.context["table"].footer[2].value == 10  # basic organizations in all
+
+
+def test_list_behind_a_figure_is_paginated_and_scoped(client, login, dash, people):
+    login(people.province_lg)
+    response = client.get(url("list", dash.province.code, "plan_missing"))
+    names = [row[0].text for row in response.context["table"].rows]
+    assert names == [
+        "正定国企党支部",
+        "滦州村党支部",
+        "滦州中学党总支",
+        "邯郸市1号支部",
+        "邯郸市3号支部",
+        "邯郸市4号支部",
+    ]
+    assert response.context["page"].paginator.count == 6
+    response = client.get(url("list", dash.city_c.code, "rect_overdue"))
+    assert [row[0].text for row in response.context["table"].rows] == ["邯郸市1号支部"]
+    assert "合计 1" in text(response)
+    assert client.get(url("list", dash.province.code, "nonsense")).status_code == 404
+
+
+def test_list_pagination(client, login, dash, people):
+    town = dash.town_c
+    for n in range(35):
+        make_org(town, sector="rural", code=f"13042110090{n:02d}", name=f"新支部{n:02d}")
+    refresh(dash.campaign, today=dash.as_of)
+    login(people.province_lg)
+    page1 = client.get(url("list", dash.city_c.code, "plan_missing"))
+    assert page1.context["page"].paginator.count == 38
+    assert len(page1.context["table"].rows) == 30
+    page2 = client.get(url("list", dash.city_c.code, "plan_missing"), {"page": 2})
+    assert len(page2.context["table"].rows) == 8
+
+
+def test_lagging_view(client, login, dash, people):
+    login(people.province_lg)
+    response = client.get(url("lagging", dash.province.code))
+    rows = response.context["table"].rows
+    lags = [row[-1].value for row in rows]
+    assert lags == sorted(lags, reverse=True)
+    assert "逾期事项最多的组织" in text(response)
+
+
+def test_refresh_button_recomputes(client, login, dash, people, django_capture_on_commit_callbacks):
+    from dashboards.models import Snapshot
+
+    login(people.province_lg)
+    before = Snapshot.objects.filter(status="done").count()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url("refresh"), {"next": url("node", dash.city_a.code)})
+    assert len(callbacks) == 1
+    assert response.status_code == 302 and response.url == url("node", dash.city_a.code)
+    assert Snapshot.objects.filter(status="done").count() == min(2, before + 1)
+    login(people.school_ss)
+    assert client.post(url("refresh")).status_code == 403
+    login(people.province_lg)
+    assert client.post(url("refresh"), {"next": "https://evil.example/"}).url == url("index")
+
+
+def test_no_snapshot_yet(client, login, campaign):
+    from tests.factories import World
+
+    world = World()
+    user = user_with_role(world.province, Role.LEADING_GROUP)
+    login(user)
+    response = client.get(url("node", world.province.code))
+    assert response.status_code == 200
+    assert "尚未生成看板数据" in text(response)
+    assert client.get(url("list", world.province.code, "plan_missing")).status_code == 200
+
+
+# --- query counts -------------------------------------------------------------------------------------
+
+
+def _count_queries(client, path):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name, extra", [("node", ()), ("sectors", ()), ("xlsx", ("all",)), ("pdf", ())])
+def test_query_count_is_constant_in_the_number_of_children(client, login, dash, people, name, extra):
+    login(people.province_lg)
+    path = url(name, dash.province.code, *extra)
+    before = _count_queries(client, path)
+    for n in range(6):
+        city = make_org(
+            dash.province, level=OrgLevel.CITY, kind=OrgKind.COMMITTEE, code=f"1399{n:02d}", name=f"新市{n}"
+        )
+        make_org(city, sector="rural", code=f"1399{n:02d}001")
+    refresh(dash.campaign, today=dash.as_of)
+    assert len(queries.node_figures(queries.scope_for(people.province_lg, dash.province.code)).children) == 9
+    assert _count_queries(client, path) == before
+
+
+def test_list_query_count_is_constant_in_the_number_of_rows(client, login, dash, people):
+    login(people.province_lg)
+    path = url("list", dash.province.code, "plan_required")
+    before = _count_queries(client, path)
+    for n in range(12):
+        make_org(dash.town_c, sector="rural", code=f"13042110080{n:02d}")
+    refresh(dash.campaign, today=dash.as_of)
+    assert _count_queries(client, path) == before
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+
+def _sheet_rows(response, title=None):
+    from openpyxl import load_workbook
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook[title] if title else workbook.worksheets[0]
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def test_children_xlsx(client, login, dash, people):
+    login(people.province_lg)
+    response = client.get(url("xlsx", dash.province.code, "children"), {"sort": "name"})
+    rows = _sheet_rows(response)
+    assert rows[0][0] == "河北省" and "数据截至" in rows[1][0]
+    header = rows[3]
+    assert header[:4] == ["组织", "编码", "基层党组织", "应制定方案"]
+    body = {r[0]: r for r in rows[4:]}
+    nf = queries.node_figures(queries.scope_for(people.province_lg, dash.province.code))
+    for child in nf.children:
+        line = body[child.org.name]
+        assert line[1] == child.org.code
+        assert line[header.index("应制定方案")] == child.figures.plan_required
+        assert line[header.index("活动记录")] == child.figures.activities
+        assert line[header.index("整改逾期")] == child.figures.rect_overdue
+    assert body["合计"][header.index("在职党员")] == nf.total.members_in_service
+    pct = body["石家庄市"][header.index("方案覆盖率")]
+    assert pct == float(nf.children[0].figures.plan_pct)
+
+
+def test_all_tables_xlsx_and_list_xlsx(client, login, dash, people):
+    from openpyxl import load_workbook
+
+    login(people.province_lg)
+    response = client.get(url("xlsx", dash.province.code, "all"))
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [
+        "主要指标",
+        "下级组织",
+        "各步骤节点任务完成情况",
+        "各期档次分布",
+        "各月活动记录（按类型）",
+        "本轮推荐（按类别、阶段）",
+    ]
+    rows = _sheet_rows(client.get(url("list_xlsx", dash.province.code, "rect_overdue")))
+    assert rows[3] == ["组织", "编码", "层级", "领域", "整改未完成", "整改逾期"]
+    names = [r[0] for r in rows[4:]]
+    assert names == ["正定县", "塔元庄村党支部", "滦州村党支部", "邯郸市1号支部"]
+    assert sum(r[5] for r in rows[4:]) == 4
+    rows = _sheet_rows(client.get(url("lagging_xlsx", dash.province.code)))
+    assert rows[3][-1] == "逾期事项" and rows[4][-1] == max(r[-1] for r in rows[4:])
+    assert client.get(url("xlsx", dash.province.code, "nonsense")).status_code == 404
+
+
+def test_sector_xlsx(client, login, dash, people):
+    login(people.school_ss)
+    rows = _sheet_rows(client.get(url("xlsx", dash.province.code, "sectors")))
+    assert [r[0] for r in rows[4:]] == ["中小学", "合计"]
+
+
+def test_summary_pdf_is_one_page_with_a_cjk_font(client, login, dash, people, tmp_path):
+    login(people.province_lg)
+    response = client.get(url("pdf", dash.province.code))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "summary.pdf"
+    pdf.write_bytes(response.content)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Noto-?Sans-?CJK", fonts), fonts
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+1\b", info)
+    body = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "创先争优活动数据摘要：河北省" in body
+    assert "邯郸市" in body and "实施方案覆盖率" in body

@@ -1,0 +1,96 @@
+"""The figures of a dashboard computed independently: plain ORM counts and Python over model objects,
+never the roll-up tables or the SQL that fills them."""
+
+from collections import Counter
+
+from awards.models import Nomination
+from campaign.models import ActivityRecord, Commitment, MilestoneDone, Plan, RectificationOrder, ReminderDelivery
+from evaluations.models import PartyAnalysisReport, Tier
+from orgs.enums import MemberCategory
+from orgs.models import Member, Org
+
+RANK = {"advanced": 3, "middle": 2, "backward": 1}
+
+
+def scope_orgs(node, sectors=None):
+    orgs = Org.objects.filter(active=True, path__startswith=node.path)
+    if sectors is not None:
+        orgs = orgs.filter(sector__in=sectors)
+    return orgs
+
+
+def truth(campaign, node, *, as_of, period, previous, award_round, sectors=None) -> dict:
+    orgs = scope_orgs(node, sectors)
+    org_list = list(orgs)
+    plan_ms = campaign.milestones.get(code="plan")
+    required = [o for o in org_list if plan_ms.applies_to(o)]
+    approved_ids = set(
+        Plan.objects.filter(campaign=campaign, status__in=["approved", "published"]).values_list("org_id", flat=True)
+    )
+    submitted_ids = set(Plan.objects.filter(campaign=campaign, status="submitted").values_list("org_id", flat=True))
+    out = {
+        "orgs": len(org_list),
+        "basic_orgs": sum(1 for o in org_list if o.level == "basic"),
+        "plan_required": len(required),
+        "plan_approved": sum(1 for o in required if o.pk in approved_ids),
+        "plan_submitted": sum(1 for o in required if o.pk in submitted_ids),
+        "commitments_published": Commitment.objects.filter(campaign=campaign, org__in=orgs, status="published").count(),
+        "commitments_fulfilled": Commitment.objects.filter(
+            campaign=campaign, org__in=orgs, status="published", fulfilment="done"
+        ).count(),
+        "members_in_service": Member.objects.filter(org__in=orgs, category=MemberCategory.IN_SERVICE).count(),
+        "pa_reports": PartyAnalysisReport.objects.filter(
+            campaign=campaign,
+            member__org__in=orgs,
+            member__category=MemberCategory.IN_SERVICE,
+            status__in=["submitted", "accepted"],
+        ).count(),
+        "activities": ActivityRecord.objects.filter(campaign=campaign, org__in=orgs).count(),
+    }
+    cur = (
+        {t.org_id: RANK.get(t.effective, 0) for t in Tier.objects.filter(period=period, org__in=orgs)} if period else {}
+    )
+    prev = (
+        {t.org_id: RANK.get(t.effective, 0) for t in Tier.objects.filter(period=previous, org__in=orgs)}
+        if previous
+        else {}
+    )
+    out.update(
+        tier_rated=sum(1 for r in cur.values() if r),
+        tier_advanced=sum(1 for r in cur.values() if r == 3),
+        tier_middle=sum(1 for r in cur.values() if r == 2),
+        tier_backward=sum(1 for r in cur.values() if r == 1),
+        prev_rated=sum(1 for r in prev.values() if r),
+        prev_advanced=sum(1 for r in prev.values() if r == 3),
+        moved_up=sum(1 for o, r in cur.items() if r and prev.get(o, 0) and r > prev[o]),
+        moved_down=sum(1 for o, r in cur.items() if r and prev.get(o, 0) > r),
+    )
+    noms = Nomination.objects.filter(award_round=award_round, nominating_org__in=orgs).exclude(status="withdrawn")
+    out.update(nominations=noms.count(), nominations_approved=noms.filter(status="approved").count())
+    orders = list(RectificationOrder.objects.filter(org__in=orgs))
+    out.update(
+        rect_open=sum(1 for o in orders if o.status in RectificationOrder.UNFINISHED),
+        rect_overdue=sum(1 for o in orders if o.status in RectificationOrder.UNFINISHED and o.is_overdue(as_of)),
+        rect_verified=sum(1 for o in orders if o.status == "verified"),
+        reminders_sent=ReminderDelivery.objects.filter(
+            milestone__campaign=campaign, org__in=orgs, sent_at__isnull=False
+        ).count(),
+    )
+    done = set(MilestoneDone.objects.filter(milestone__campaign=campaign).values_list("milestone_id", "org_id"))
+    milestones = list(campaign.milestones.select_related("phase"))
+    due = [m for m in milestones if m.due_date < as_of]
+    out["ms_due"] = sum(1 for m in due for o in org_list if m.applies_to(o))
+    out["ms_overdue"] = sum(1 for m in due for o in org_list if m.applies_to(o) and (m.pk, o.pk) not in done)
+    out["phases"] = {}
+    for phase in campaign.phases.all():
+        ms = [m for m in milestones if m.phase_id == phase.pk]
+        applicable = sum(1 for m in ms for o in org_list if m.applies_to(o))
+        done_n = sum(1 for m in ms for o in org_list if m.applies_to(o) and (m.pk, o.pk) in done)
+        out["phases"][phase.order] = (applicable, done_n)
+    out["activity_by_month"] = Counter(
+        (r.activity_type, r.date.strftime("%Y-%m"))
+        for r in ActivityRecord.objects.filter(campaign=campaign, org__in=orgs)
+    )
+    out["nominations_by"] = Counter((n.category.code, n.status) for n in noms.select_related("category"))
+    out["tiers_by"] = Counter((str(t.period_id), t.effective) for t in Tier.objects.filter(org__in=orgs) if t.effective)
+    return out
