@@ -1,0 +1,187 @@
+"""The commendation decision: its text, the request to generate the files, the progress bar and the
+permission-checked downloads (decision PDF, certificates PDF, list xlsx).
+
+Permission order (orgs.views.mixins): anonymous → login; a round outside the user's reach → 404;
+a wrong role → 403. The web request never renders a PDF: "生成文件" queues a Celery task.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from orgs.queries import has_role
+from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+
+from .. import queries_documents as q
+from ..forms_documents import DecisionForm
+from ..models import Decision
+from ..services import documents as services
+from ..services.nominations import final_list
+
+PER_PAGE = 30
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError at the form's fields (or on the form when not a field)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class DocumentRoundListView(RoleRequiredMixin, ListView):
+    """表彰文件: the rounds the user reaches, with their decision's state."""
+
+    allowed_roles = q.DECISION_READ_ROLES
+    template_name = "awards/document_list.html"
+    context_object_name = "rounds"
+    paginate_by = PER_PAGE
+
+    def get_queryset(self):
+        return q.document_rounds(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_designate=has_role(self.request.user, q.EXEMPLAR_ROLES), **kwargs)
+
+
+class RoundDecisionMixin(ScopedObjectMixin):
+    """The round by its code (404 outside the user's reach); readers of decisions only (403)."""
+
+    def get_scoped_object(self):
+        return q.get_round_or_404(self.request.user, self.kwargs["code"])
+
+    def check_role(self, award_round):
+        if not q.can_read_decision(self.request.user, award_round):
+            raise PermissionDenied
+
+    def get_decision(self) -> Decision | None:
+        if not hasattr(self, "_decision"):
+            self._decision = q.decision_of(self.object)
+        return self._decision
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            award_round=self.object,
+            decision=self.get_decision(),
+            can_manage=q.can_manage_decision(self.request.user, self.object),
+            **kwargs,
+        )
+
+
+class ManageDecisionMixin(RoundDecisionMixin):
+    def check_role(self, award_round):
+        if not q.can_manage_decision(self.request.user, award_round):
+            raise PermissionDenied
+
+
+class DecisionDetailView(RoundDecisionMixin, TemplateView):
+    template_name = "awards/decision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(list_count=final_list(self.object).count(), **kwargs)
+
+
+class DecisionEditView(ManageDecisionMixin, FormView):
+    template_name = "awards/decision_form.html"
+    form_class = DecisionForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        decision = self.get_decision()
+        kwargs["instance"] = decision if decision is not None else Decision(award_round=self.object)
+        return kwargs
+
+    def get_initial(self):
+        return services.initial_values(self.object) if self.get_decision() is None else {}
+
+    def form_valid(self, form):
+        try:
+            services.save_decision(self.object, by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("表彰决定已保存，请生成文件"))
+        return redirect("awards:decision", code=self.object.code)
+
+
+class DecisionGenerateView(ManageDecisionMixin, View):
+    """POST: queue the task; htmx gets the progress block back, a plain form a redirect."""
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, code):
+        decision = self.get_decision()
+        if decision is None:
+            raise Http404("no decision yet")
+        try:
+            services.request_generation(decision, by=request.user)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("已开始生成文件，完成后可在本页下载"))
+        return redirect("awards:decision", code=code)
+
+
+class DecisionStatusView(RoundDecisionMixin, TemplateView):
+    """The progress block, polled by htmx every second while the task runs."""
+
+    template_name = "awards/decision_status.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.get_decision() is None:
+            raise Http404("no decision yet")
+        return super().get(request, *args, **kwargs)
+
+
+class DecisionFileView(RoundDecisionMixin, View):
+    """One generated file, to readers of the decision, only once the files are ready."""
+
+    field_name = ""
+    content_type = ""
+    filename = ""
+
+    def get(self, request, code):
+        decision = self.get_decision()
+        if decision is None or not decision.ready:
+            raise Http404("no generated file")
+        stored = getattr(decision, self.field_name)
+        if not stored:
+            raise Http404("no generated file")
+        try:
+            handle = stored.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            content_type=self.content_type,
+            as_attachment=True,
+            filename=str(self.filename) % {"number": decision.doc_number},
+        )
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class DecisionPdfView(DecisionFileView):
+    field_name = "decision_file"
+    content_type = "application/pdf"
+    filename = gettext_lazy("%(number)s 表彰决定.pdf")
+
+
+class CertificatesPdfView(DecisionFileView):
+    field_name = "certificates_file"
+    content_type = "application/pdf"
+    filename = gettext_lazy("%(number)s 荣誉证书.pdf")
+
+
+class ListXlsxView(DecisionFileView):
+    field_name = "list_file"
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    filename = gettext_lazy("%(number)s 表彰名单.xlsx")
