@@ -13,6 +13,7 @@ from orgs.models import Org
 from orgs.validators import validate_mobile
 
 from .enums import RoundKind
+from .forms_basic import CitedHonoursField
 from .models import AwardRound, Nomination
 from .queries_nominations import MANAGE_ROLES
 from .services.rounds import WINDOW_FIELDS, window_errors
@@ -142,7 +143,7 @@ class NominationForm(forms.Form):
     )
     files = AttachmentsField(label=_("附件（照片、证明材料等，图片或 PDF）"))
 
-    def __init__(self, *args, nominees, member_nominees: bool, **kwargs):
+    def __init__(self, *args, nominees, member_nominees: bool, honours=None, **kwargs):
         super().__init__(*args, **kwargs)
         field_class = MemberChoiceField if member_nominees else OrgChoiceField
         self.fields["nominee"] = field_class(
@@ -150,6 +151,9 @@ class NominationForm(forms.Form):
             queryset=nominees,
             empty_label=_("请选择"),
         )
+        # The nominee's basic honours (awards.models.basic) may be cited; the service checks they are the nominee's.
+        if member_nominees and honours is not None and honours.exists():
+            self.fields["cited_honours"] = CitedHonoursField(honours)
 
 
 class NoteForm(forms.Form):

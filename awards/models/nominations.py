@@ -74,6 +74,11 @@ class Nomination(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
     deeds = models.TextField(_("事迹材料"))
     attachments = GenericRelation("campaign.Attachment", content_type_field="owner_type", object_id_field="owner_id")
+    # "基层党组织也要采取适当方式对优秀共产党员进行表彰奖励" (seed, part 四.(二)): the nominee's own honours
+    # from basic organizations (awards.models.basic), cited in support of the nomination.
+    cited_honours = models.ManyToManyField(
+        "BasicAward", verbose_name=_("引用的基层表彰"), blank=True, related_name="citing_nominations"
+    )
     discipline_result = models.CharField(
         _("纪检机关意见"),
         max_length=8,

@@ -179,6 +179,7 @@ def nominate(
     files=(),
     by: User,
     today: datetime.date | None = None,
+    cited_honours=(),
 ) -> Nomination:
     """A new nomination with its 事迹材料 and attachments, sent to the first level above."""
     day = today or local_today()
@@ -198,6 +199,10 @@ def nominate(
     ):
         raise ValidationError(_("本组织不在“%(owner)s”的表彰范围内") % {"owner": owner.name})
     _check_nominee(category, nominating_org, nominee)
+    if cited_honours:
+        from .basic import check_cited_honours
+
+        cited_honours = check_cited_honours(nominee, cited_honours)
     if not (deeds or "").strip():
         raise ValidationError({"deeds": _("请填写事迹材料")})
     holder = first_holder(nominating_org, owner)
@@ -231,6 +236,8 @@ def nominate(
                 **fields,
             )
             _step(nomination, nominating_org, Action.NOMINATE, by=by)
+            if cited_honours:
+                nomination.cited_honours.set(cited_honours)
             if files:
                 from campaign.services.attachments import attach_files
 

@@ -29,6 +29,7 @@ from ..forms_nominations import (
     RejectForm,
 )
 from ..models import Nomination
+from ..queries_basic import citable_honours
 from ..services import nominations as services
 from ..services import publicity as publicity_services
 from ..services import quotas as quota_services
@@ -124,6 +125,7 @@ class NominationCreateView(RoundScopedMixin, FormView):
             **self.get_form_kwargs(),
             nominees=self.nominees(),
             member_nominees=self.category.nominee_kind == NomineeKind.MEMBER,
+            honours=citable_honours(self.org) if self.category.nominee_kind == NomineeKind.MEMBER else None,
         )
 
     def get_context_data(self, **kwargs):
@@ -154,6 +156,7 @@ class NominationCreateView(RoundScopedMixin, FormView):
                 deeds=data["deeds"],
                 files=data["files"],
                 by=self.request.user,
+                cited_honours=data.get("cited_honours") or (),
             )
         except PermissionDenied:
             raise

@@ -1,0 +1,315 @@
+"""A basic organization's own commendation: list, write, awardees, 公示, announce, annul, the public page.
+
+"基层党组织也要采取适当方式对优秀共产党员进行表彰奖励。" (seed, part 四.(二))
+Permission order (orgs.views.mixins): anonymous → login; outside scope → 404; wrong role → 403.
+The public notice page needs no login and shows names and posts only.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from orgs import queries
+from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+
+from .. import queries_basic as q
+from ..forms_basic import AwardForm, CommendationForm, ReasonForm
+from ..models import BasicCommendation
+from ..services import basic as services
+from .rounds import apply_errors
+
+PER_PAGE = 30
+Status = BasicCommendation.Status
+
+
+def first_error(error: ValidationError) -> str:
+    return "；".join(error.messages)
+
+
+class BasicListView(RoleRequiredMixin, ListView):
+    """The commendations of basic organizations in the user's scope."""
+
+    allowed_roles = q.READ_ROLES
+    template_name = "awards/basic_list.html"
+    context_object_name = "commendations"
+    paginate_by = PER_PAGE
+
+    def get_queryset(self):
+        self.status = self.request.GET.get("status", "")
+        if self.status not in Status.values:
+            self.status = ""
+        return q.commendation_list(self.request.user, status=self.status)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=Status.choices,
+            status=self.status,
+            query=f"status={self.status}" if self.status else "",
+            can_create=queries.has_role(self.request.user, q.WRITE_ROLES),
+            **kwargs,
+        )
+
+
+class BasicCreateView(RoleRequiredMixin, FormView):
+    allowed_roles = q.WRITE_ROLES
+    template_name = "awards/basic_form.html"
+
+    def get_form(self, form_class=None):
+        return CommendationForm(**self.get_form_kwargs(), orgs=q.writable_orgs(self.request.user))
+
+    def get_initial(self):
+        today = services.local_today()
+        title = _("%(year)s年度优秀共产党员表彰") % {"year": today.year}
+        return {
+            "org": q.writable_orgs(self.request.user).first(),
+            "title": title,
+            "year": today.year,
+            "date": today,
+            "method": _("党员大会评选"),
+            "publicity_working_days": 5,
+        }
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        org = data.pop("org")
+        try:
+            commendation = services.create_commendation(org, by=self.request.user, **data)
+        except PermissionDenied:
+            form.add_error("org", _("只能为您担任书记的基层党组织开展表彰"))
+            return self.form_invalid(form)
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已创建“%(title)s”，请添加表彰对象") % {"title": commendation.title})
+        return redirect("awards:basic_detail", pk=commendation.pk)
+
+
+class CommendationMixin(ScopedObjectMixin):
+    """One commendation: 404 outside the scope, 403 unless an allowed role covers its organization."""
+
+    allowed_roles = q.READ_ROLES
+
+    def get_scoped_object(self):
+        return q.get_commendation_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, commendation):
+        if not queries.covers(self.request.user, commendation.org, self.allowed_roles):
+            raise PermissionDenied
+
+    def to_detail(self):
+        return redirect("awards:basic_detail", pk=self.object.pk)
+
+
+class BasicDetailView(CommendationMixin, TemplateView):
+    template_name = "awards/basic_detail.html"
+
+    def get_context_data(self, **kwargs):
+        c = self.object
+        user = self.request.user
+        can_write = services.can_write(user, c.org)
+        can_annul = queries.covers(user, c.org, q.ANNUL_ROLES)
+        awards = list(q.awards_of(c))
+        for award in awards:
+            award.commendation = c
+            award.can_annul = can_annul and services.can_annul_award(user, award)
+        announce_error = services.announce_error(c) if can_write else ""
+        return super().get_context_data(
+            commendation=c,
+            awards=awards,
+            can_edit=can_write and c.status == Status.DRAFT,
+            can_open_publicity=can_write and c.publicity and c.status == Status.DRAFT,
+            can_announce=can_write and c.status in (Status.DRAFT, Status.PUBLICITY),
+            announce_error=announce_error,
+            can_annul=can_annul and services.can_annul(user, c),
+            publicity_end=services.publicity_end(c),
+            publicity_open=services.publicity_open(c),
+            **kwargs,
+        )
+
+
+class BasicEditView(CommendationMixin, FormView):
+    allowed_roles = q.WRITE_ROLES
+    template_name = "awards/basic_form.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.object.status != Status.DRAFT:
+            messages.error(request, _("已公示或公布的表彰不能再修改"))
+            return self.to_detail()
+        return super().get(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return CommendationForm(**self.get_form_kwargs(), instance=self.object)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(commendation=self.object, **kwargs)
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE_FIELDS}
+        if fields:
+            try:
+                services.update_commendation(self.object, by=self.request.user, fields=fields)
+            except ValidationError as error:
+                apply_errors(form, error)
+                return self.form_invalid(form)
+        messages.success(self.request, _("已保存"))
+        return self.to_detail()
+
+
+class AwardAddView(CommendationMixin, FormView):
+    """Add one of the organization's own members to a draft."""
+
+    allowed_roles = q.WRITE_ROLES
+    template_name = "awards/basic_award_form.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.object.status != Status.DRAFT:
+            messages.error(request, _("已公示或公布的表彰不能再添加表彰对象"))
+            return self.to_detail()
+        return super().get(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return AwardForm(**self.get_form_kwargs(), members=q.own_members(self.object.org))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(commendation=self.object, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            award = services.add_award(
+                self.object, data["member"], by=self.request.user, honour=data["honour"], citation=data["citation"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已添加%(name)s") % {"name": award.member_name})
+        if "again" in self.request.POST:
+            return redirect("awards:basic_award_add", pk=self.object.pk)
+        return self.to_detail()
+
+
+class PostOnlyMixin:
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+
+class AwardRemoveView(PostOnlyMixin, ScopedObjectMixin, View):
+    allowed_roles = q.WRITE_ROLES
+
+    def get_scoped_object(self):
+        return q.get_award_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, award):
+        if not queries.covers(self.request.user, award.commendation.org, self.allowed_roles):
+            raise PermissionDenied
+
+    def post(self, request, *args, **kwargs):
+        award = self.object
+        try:
+            services.remove_award(award, by=request.user)
+        except ValidationError as error:
+            messages.error(request, first_error(error))
+        else:
+            messages.success(request, _("已将%(name)s移出名单") % {"name": award.member_name})
+        return redirect("awards:basic_detail", pk=award.commendation_id)
+
+
+class PublicityStartView(PostOnlyMixin, CommendationMixin, View):
+    allowed_roles = q.WRITE_ROLES
+
+    def post(self, request, *args, **kwargs):
+        try:
+            c = services.open_publicity(self.object, by=request.user)
+        except ValidationError as error:
+            messages.error(request, first_error(error))
+        else:
+            messages.success(
+                request,
+                _("公示已开始，至%(end)s结束；公示期满后可公布表彰结果")
+                % {"end": services.publicity_end(c).isoformat()},
+            )
+        return self.to_detail()
+
+
+class AnnounceView(PostOnlyMixin, CommendationMixin, View):
+    allowed_roles = q.WRITE_ROLES
+
+    def post(self, request, *args, **kwargs):
+        try:
+            c = services.announce(self.object, by=request.user)
+        except ValidationError as error:
+            messages.error(request, first_error(error))
+        else:
+            messages.success(request, _("已公布“%(title)s”，表彰结果已记入党员档案") % {"title": c.title})
+        return self.to_detail()
+
+
+class AnnulView(CommendationMixin, FormView):
+    """The 组织部 above annuls the whole round, with a reason."""
+
+    allowed_roles = q.ANNUL_ROLES
+    template_name = "awards/basic_annul.html"
+    form_class = ReasonForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(commendation=self.object, award=None, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.annul_commendation(self.object, by=self.request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已撤销“%(title)s”") % {"title": self.object.title})
+        return self.to_detail()
+
+
+class AwardAnnulView(ScopedObjectMixin, FormView):
+    """The 组织部 above annuls one member's honour, with a reason."""
+
+    allowed_roles = q.ANNUL_ROLES
+    template_name = "awards/basic_annul.html"
+    form_class = ReasonForm
+
+    def get_scoped_object(self):
+        return q.get_award_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, award):
+        if not queries.covers(self.request.user, award.commendation.org, self.allowed_roles):
+            raise PermissionDenied
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(commendation=self.object.commendation, award=self.object, **kwargs)
+
+    def form_valid(self, form):
+        award = self.object
+        try:
+            services.annul_award(award, by=self.request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("已撤销%(name)s的“%(honour)s”称号") % {"name": award.member_name, "honour": award.honour}
+        )
+        return redirect("awards:basic_detail", pk=award.commendation_id)
+
+
+class PublicNoticeView(TemplateView):
+    """The 公示 page (no login): organization, title, period, and each name with post and honour."""
+
+    template_name = "awards/basic_public.html"
+
+    def get_context_data(self, **kwargs):
+        c = q.public_commendation(self.kwargs["pk"])
+        is_open = services.publicity_open(c)
+        return super().get_context_data(
+            commendation=c,
+            is_open=is_open,
+            publicity_end=services.publicity_end(c),
+            awards=list(q.public_awards(c)) if is_open else [],
+            **kwargs,
+        )
