@@ -12,5 +12,8 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("orgs.urls")),
     path("campaign/", include("campaign.urls")),
+    path("evaluations/", include("evaluations.urls")),
+    path("awards/", include("awards.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

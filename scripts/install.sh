@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(redis-server poppler-utils fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-  chromium gettext)
+  chromium gettext zbar-tools)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do

@@ -7,6 +7,7 @@ Celery tasks executed eagerly, e-mail printed to the console.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "campaign",
     "evaluations",
     "awards",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +130,14 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
 # Files with more data rows than this are validated and applied by a Celery task.
 IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=2000)
+# 群众评议 public answer page (evaluations.services.mass): requests per client address per window;
+# behind a reverse proxy name the header it sets (e.g. HTTP_X_REAL_IP), else every phone shares the
+# proxy's address. Sheets with more tokens than MASS_SHEET_ASYNC_TOKENS render in a Celery task.
+MASS_RATE_LIMIT = env.int("MASS_RATE_LIMIT", default=20)
+MASS_RATE_WINDOW = env.int("MASS_RATE_WINDOW", default=600)
+MASS_CLIENT_IP_HEADER = env("MASS_CLIENT_IP_HEADER", default="")
+MASS_PUBLIC_BASE_URL = env("MASS_PUBLIC_BASE_URL", default="")
+MASS_SHEET_ASYNC_TOKENS = env.int("MASS_SHEET_ASYNC_TOKENS", default=200)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -156,6 +166,30 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="创先争优活动领导小组办公室 <noreply@localhost>")
+
+# SMS adapter (campaign/sms.py): console by default; a deployment configures its HTTP gateway here.
+SMS_BACKEND = env("SMS_BACKEND", default="campaign.sms.ConsoleBackend")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+# Daily reminders (campaign.tasks.daily_reminders) at 07:30 Asia/Shanghai (CELERY_TIMEZONE);
+# django-celery-beat's DatabaseScheduler copies this entry into its PeriodicTask table at start.
+CELERY_BEAT_SCHEDULE = {
+    "campaign-daily-reminders": {
+        "task": "campaign.tasks.daily_reminders",
+        "schedule": crontab(hour=env.int("REMINDERS_HOUR", default=7), minute=env.int("REMINDERS_MINUTE", default=30)),
+    },
+    # Daily: overdue rectification orders are reported to the issuer's superior 组织部 (once per order).
+    "escalate-overdue-rectification-orders": {
+        "task": "campaign.escalate_overdue_orders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Dashboards: recompute the roll-ups of the current campaign; the pages show the time of the last refresh.
+    "dashboards-refresh": {
+        "task": "dashboards.refresh_dashboards",
+        "schedule": crontab(minute=f"*/{env.int('DASHBOARD_REFRESH_MINUTES', default=30)}"),
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
