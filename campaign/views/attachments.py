@@ -1,19 +1,89 @@
-"""Attachments are served only here: the user must see the attachment's organization."""
+"""Attachments are served only here: the user must see the attachment's organization, and may read its owner."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.views import View
 
 from orgs import queries
 from orgs.views.mixins import RoleRequiredMixin
 
-from ..models import Attachment
+from .. import queries_activities as qa
+from .. import queries_plans as qp
+from .. import queries_supervision as sq
+from ..models import (
+    ActivityRecord,
+    Attachment,
+    FulfilmentRecord,
+    ImplementationReport,
+    Inspection,
+    RectificationResponse,
+    Story,
+)
+
+
+def _activity(user, pk):
+    record = qa.get_activity_or_404(user, pk)
+    return queries.covers(user, record.org, qa.READ_ROLES)
+
+
+def _fulfilment(user, pk):
+    record = FulfilmentRecord.objects.filter(pk=pk).only("commitment_id").first()
+    if record is None:
+        raise Http404
+    return qp.can_read_commitment(user, qp.get_commitment_or_404(user, record.commitment_id))
+
+
+def _inspection(user, pk):
+    return sq.can_read_inspection(user, sq.get_inspection_or_404(user, pk))
+
+
+def _response(user, pk):
+    response = RectificationResponse.objects.filter(pk=pk).only("order_id").first()
+    if response is None:
+        raise Http404
+    return sq.can_read_addressed(user, sq.get_order_or_404(user, response.order_id).org)
+
+
+def _report(user, pk):
+    report = ImplementationReport.objects.filter(pk=pk).select_related("org").first()
+    if report is None:
+        raise Http404
+    return qa.can_read_reports(user, report.org)
+
+
+def _story(user, pk):
+    story = qa.get_story_or_404(user, pk)
+    return queries.covers(user, story.org, qa.READ_ROLES)
+
+
+# Owner model → "may the user read it?" (404 outside the scope, False for a wrong role): the owner's own page rules.
+# Apps that attach files to their own models register a check here from their AppConfig.ready();
+# an attachment whose owner has no check is served to nobody.
+OWNER_CHECKS = {
+    ActivityRecord: _activity,
+    FulfilmentRecord: _fulfilment,
+    Inspection: _inspection,
+    RectificationResponse: _response,
+    ImplementationReport: _report,
+    Story: _story,
+}
 
 
 class AttachmentDownloadView(RoleRequiredMixin, View):
     def get(self, request, pk):
-        attachment = Attachment.objects.filter(pk=pk).filter(queries.org_scope_q(request.user, prefix="org__")).first()
+        attachment = (
+            Attachment.objects.filter(pk=pk)
+            .filter(queries.org_scope_q(request.user, prefix="org__"))
+            .select_related("owner_type")
+            .first()
+        )
         if attachment is None:
             raise Http404
+        check = OWNER_CHECKS.get(attachment.owner_type.model_class())
+        if check is None:
+            raise Http404
+        if not check(request.user, attachment.owner_id):
+            raise PermissionDenied
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError:

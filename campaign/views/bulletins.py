@@ -18,7 +18,7 @@ from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import forms_bulletins as forms
 from .. import queries_bulletins as bq
-from ..models import Attachment, ExhibitionItem
+from ..models import ExhibitionItem
 from ..services import bulletins as services
 from .masses import apply_service_error, query_without_page
 
@@ -292,7 +292,8 @@ class ExhibitionPhotosView(ExhibitionMixin, ListView):
     def post(self, request, *args, **kwargs):
         form = forms.AddPhotoForm(request.POST)
         if form.is_valid():
-            attachment = Attachment.objects.filter(pk=form.cleaned_data["attachment"]).first()
+            # Only this node's candidate photos: a crafted id from elsewhere answers 404 (no existence oracle).
+            attachment = bq.candidate_images(self.org).filter(pk=form.cleaned_data["attachment"]).first()
             if attachment is None:
                 raise Http404
             try:
