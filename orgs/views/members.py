@@ -30,10 +30,25 @@ class MemberListView(RoleRequiredMixin, ListView):
     paginate_by = PER_PAGE
     paginator_class = CappedPaginator
 
+    # Filters whose matches are spread over the whole tree: the page can walk the path index.
+    SPREAD_FILTERS = frozenset({"q", "org", "status"})
+
     def get_queryset(self):
         base = queries.members_for(self.request.user, roles=self.allowed_roles).select_related("org")
         self.filterset = MemberFilter(self.request.GET or None, queryset=base)
-        return self.filterset.qs if self.filterset.is_bound else base
+        queryset = self.filterset.qs if self.filterset.is_bound else base
+        if self._spread_over_tree():
+            queryset = queries.members_in_tree_order(queryset)
+        return queryset
+
+    def _spread_over_tree(self):
+        """No sector scope and no filter on a column whose values cluster in one part of the tree."""
+        if any(a.sector for a in queries.assignments(self.request.user) if a.role in self.allowed_roles):
+            return False
+        if not self.filterset.is_bound:
+            return True
+        data = self.filterset.form.cleaned_data if self.filterset.form.is_valid() else {}
+        return not any(value for name, value in data.items() if name not in self.SPREAD_FILTERS)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         known = None

@@ -1,0 +1,270 @@
+"""Page benchmark: the same pages on a county-scale and on the province-scale data set.
+
+    .venv/bin/python bench/bench_pages.py [--reuse] [--runs 30] [--warmups 3] [--rounds 3] [--extra]
+                                          [--scales county province] [--json FILE]
+
+Builds (or, with --reuse, keeps when present) two PostgreSQL databases — portal_bench_county
+(``load_demo --scale county``) and portal_bench_province (``load_demo --scale province``) — by
+running ``migrate`` and ``load_demo`` in a subprocess with DATABASE_URL set. Then, for each
+database in its own process (settings are read once per process), it requests each page with
+django.test.Client, logged in with force_login, DEBUG off, and reports the median and p95 server
+time over ``--runs`` requests (after ``--warmups`` each time) and the number of SQL queries of one
+request. The runs are split into ``--rounds`` that alternate between the two databases, so that a
+change in the machine's load (other processes) falls on both alike.
+
+Target (issue 2): p95 under 150 ms on the province set, and within 1.5x of the county set.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DATABASES = {"county": "portal_bench_county", "province": "portal_bench_province"}
+TARGET_P95_MS = 150
+TARGET_RATIO = 1.5
+
+# (label, username, url, text the page must contain); the users are load_demo's demo accounts.
+PAGES = [
+    ("树 /orgs/", "sheng_ldxz", "/orgs/", "河北省委"),
+    ("省 详情", "sheng_ldxz", "/orgs/130000/", "石家庄市委"),
+    ("省 下级", "sheng_ldxz", "/orgs/130000/children/", "石家庄市委"),
+    ("县 详情", "sheng_ldxz", "/orgs/130123/", "正定镇党委"),
+    ("县 下级", "sheng_ldxz", "/orgs/130123/children/", "正定镇党委"),
+    ("乡镇 详情", "sheng_ldxz", "/orgs/130123100/", "塔元庄村党支部"),
+    ("乡镇 下级", "sheng_ldxz", "/orgs/130123100/children/", "塔元庄村党支部"),
+    ("党员 第1页", "sheng_ldxz", "/members/", "党员"),
+    ("党员 第50页", "sheng_ldxz", "/members/?page=50", "党员"),
+    ("党员 县组织部", "zhengding_zzb", "/members/", "党员"),
+    ("党员 县组织部 第50页", "zhengding_zzb", "/members/?page=50", "党员"),
+]
+# Informative only (--extra; not part of the issue's target): a name search and filters.
+EXTRA_PAGES = [
+    ("(附) 党员 姓名检索", "sheng_ldxz", "/members/?q=%E5%BC%A0%E5%BB%BA", "党员"),  # q=张建
+    ("(附) 党员 领域=高等学校", "sheng_ldxz", "/members/?sector=university", "党员"),
+    ("(附) 党员 领域=农村", "sheng_ldxz", "/members/?sector=rural", "党员"),
+    ("(附) 党员 类别=学生", "sheng_ldxz", "/members/?category=student", "党员"),
+    ("(附) 党员 高校行业主管", "gaoxiao_hy", "/members/", "党员"),
+]
+
+
+def psql(dbname, sql):
+    import psycopg2
+
+    conn = psycopg2.connect(f"{PG}/{dbname}")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall() if cursor.description else None
+    finally:
+        conn.close()
+
+
+def loaded(dbname) -> bool:
+    if not psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{dbname}'"):
+        return False
+    try:
+        rows = psql(dbname, "SELECT count(*) FROM orgs_org WHERE code = '130000'")
+    except Exception:  # noqa: BLE001  (no tables yet: not loaded)
+        return False
+    return bool(rows and rows[0][0])
+
+
+def build(scale, dbname):
+    """Fresh database, migrate, load_demo --scale; returns the seconds load_demo took."""
+    import psycopg2
+
+    for attempt in range(30):  # somebody may still be connected (a psql, an EXPLAIN): wait for them
+        try:
+            psql("postgres", f'DROP DATABASE IF EXISTS "{dbname}"')
+            break
+        except psycopg2.errors.ObjectInUse:
+            if attempt == 29:
+                raise
+            time.sleep(2)
+    psql("postgres", f'CREATE DATABASE "{dbname}"')
+    env = {**os.environ, "DATABASE_URL": f"{PG}/{dbname}", "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    python = sys.executable
+    subprocess.run([python, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    started = time.monotonic()
+    subprocess.run([python, "manage.py", "load_demo", "--scale", scale], cwd=ROOT, env=env, check=True)
+    return time.monotonic() - started
+
+
+def measure(runs, warmups, extra):
+    """In this process (DATABASE_URL already set): every page, timed and query-counted."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from orgs.models import Member, Org, User
+
+    assert not settings.DEBUG, "the benchmark runs with DEBUG off"
+    clients = {}
+    results = []
+    for label, username, url, expect in PAGES + (EXTRA_PAGES if extra else []):
+        client = clients.get(username)
+        if client is None:
+            client = clients[username] = Client()
+            client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
+        for _ in range(warmups):
+            response = client.get(url)
+            if response.status_code != 200 or expect not in response.content.decode():
+                raise SystemExit(f"{url} as {username}: status {response.status_code}, expected text missing")
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        queries = len(ctx.captured_queries)  # now: the next request clears the log
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        results.append(
+            {
+                "label": label,
+                "url": url,
+                "user": username,
+                "times": times,
+                "queries": queries,
+                "extra": (label, username, url, expect) in EXTRA_PAGES,
+            }
+        )
+    return {"orgs": Org.objects.count(), "members": Member.objects.count(), "pages": results}
+
+
+def merge(rounds):
+    """One result per page from several rounds: all timings pooled, then median and p95."""
+    first = rounds[0]
+    pages = []
+    for n, page in enumerate(first["pages"]):
+        times = sorted(t for r in rounds for t in r["pages"][n]["times"])
+        pages.append(
+            {
+                **{k: v for k, v in page.items() if k != "times"},
+                "runs": len(times),
+                "median": statistics.median(times),
+                "p95": times[max(0, int(round(0.95 * len(times))) - 1)],
+            }
+        )
+    return {"orgs": first["orgs"], "members": first["members"], "pages": pages}
+
+
+def run_measure(scale, dbname, args):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{dbname}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    runs = -(-args.runs // args.rounds)
+    command = [sys.executable, __file__, "--measure", "--runs", str(runs), "--warmups", str(args.warmups)]
+    if args.extra:
+        command.append("--extra")
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{dbname}: measuring failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def width(text):
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def pad(text, n, right=False):
+    space = " " * max(0, n - width(text))
+    return space + text if right else text + space
+
+
+def report(results):
+    scales = list(results)
+    for scale in scales:
+        r = results[scale]
+        print(f"{scale}: {r['orgs']:,} 个组织, {r['members']:,} 名党员")
+    head = ["页面"]
+    for scale in scales:
+        head += [f"{scale} 中位", f"{scale} p95", f"{scale} SQL"]
+    if len(scales) == 2:
+        head += ["比值 中位", "比值 p95", "达标"]
+    rows = [head]
+    by_label = {scale: {p["label"]: p for p in results[scale]["pages"]} for scale in scales}
+    for page in results[scales[0]]["pages"]:
+        label = page["label"]
+        row = [label]
+        for scale in scales:
+            p = by_label[scale][label]
+            row += [f"{p['median']:.1f}", f"{p['p95']:.1f}", str(p["queries"])]
+        if len(scales) == 2:
+            small, big = by_label[scales[0]][label], by_label[scales[1]][label]
+            ratio_median = big["median"] / small["median"]
+            ratio_p95 = big["p95"] / small["p95"]
+            ok = big["p95"] < TARGET_P95_MS and ratio_p95 <= TARGET_RATIO
+            row += [f"{ratio_median:.2f}", f"{ratio_p95:.2f}", "—" if page["extra"] else ("是" if ok else "否")]
+        rows.append(row)
+    widths = [max(width(r[i]) for r in rows) for i in range(len(head))]
+    for n, row in enumerate(rows):
+        print("  ".join(pad(cell, widths[i], right=i > 0) for i, cell in enumerate(row)))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    print("时间单位 ms（服务器端，进程内 django.test.Client）")
+    print(f"目标：province p95 < {TARGET_P95_MS} ms，且 ≤ {TARGET_RATIO}× county")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reuse", action="store_true", help="keep a database that is already loaded")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--warmups", type=int, default=3)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="split the runs into rounds that alternate between the data sets, so that a change in the "
+        "machine's load hits both alike (default 3)",
+    )
+    parser.add_argument("--scales", nargs="+", choices=list(DATABASES), default=list(DATABASES))
+    parser.add_argument("--extra", action="store_true", help="also a name search and a sector filter (informative)")
+    parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.runs, args.warmups, args.extra)))
+        return
+    for scale in args.scales:
+        dbname = DATABASES[scale]
+        if args.reuse and loaded(dbname):
+            print(f"{dbname}: 已存在，复用", flush=True)
+        else:
+            print(f"{dbname}: 构建中（migrate + load_demo --scale {scale}）…", flush=True)
+            seconds = build(scale, dbname)
+            print(f"{dbname}: load_demo 用时 {seconds:.0f} 秒", flush=True)
+    rounds = {scale: [] for scale in args.scales}
+    for n in range(args.rounds):
+        for scale in args.scales:
+            print(f"{DATABASES[scale]}: 测量第 {n + 1}/{args.rounds} 轮…", flush=True)
+            rounds[scale].append(run_measure(scale, DATABASES[scale], args))
+    results = {scale: merge(rounds[scale]) for scale in args.scales}
+    print()
+    report(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
