@@ -1,10 +1,11 @@
 """The evaluations app's URLs, one module per area (evaluations/urls_parts/)."""
 
-from .urls_parts import mass, scoring
+from .urls_parts import mass, periods, scoring
 
 app_name = "evaluations"
 
 urlpatterns = [
     *scoring.urlpatterns,
     *mass.urlpatterns,
+    *periods.urlpatterns,
 ]

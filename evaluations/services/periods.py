@@ -1,0 +1,28 @@
+"""Assessment periods (考核期间): opened by the province's 组织部.
+
+"上级党组织要对基层党组织、基层党组织对党员开展创先争优活动情况进行考核" (seed, part 四.(四)) —
+assessments, mass evaluations and tiers are all kept per period.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from orgs import queries
+from orgs.models import User
+
+from ..models import Period
+
+
+def can_open_periods(user: User) -> bool:
+    """Periods are province-wide: only 组织部 on a root node opens them."""
+    return any(org.depth == 1 for org in queries.top_orgs(user, queries.MANAGE_ROLES))
+
+
+@transaction.atomic
+def create_period(*, by: User, name: str, code: str, start_date, end_date, campaign=None) -> Period:
+    if not can_open_periods(by):
+        raise PermissionDenied
+    period = Period(name=name, code=code, start_date=start_date, end_date=end_date, campaign=campaign)
+    period.full_clean()
+    period.save()
+    return period

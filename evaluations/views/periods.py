@@ -1,0 +1,55 @@
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+
+from orgs import queries
+from orgs.views.mixins import RoleRequiredMixin
+
+from ..models import Period
+from ..services import periods as period_services
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = Period
+        fields = ["name", "code", "start_date", "end_date", "campaign"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+        help_texts = {"code": gettext_lazy("字母、数字和连字符，如 2011-annual")}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", gettext_lazy("结束日期不能早于开始日期"))
+        return data
+
+
+class PeriodListView(RoleRequiredMixin, FormView):
+    """The periods, and (for the province's 组织部) a form to open a new one."""
+
+    allowed_roles = queries.ALL_ROLES
+    template_name = "evaluations/period_list.html"
+    form_class = PeriodForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            periods=Period.objects.select_related("campaign").order_by("-start_date"),
+            can_open=period_services.can_open_periods(self.request.user),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not period_services.can_open_periods(request.user):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        period = period_services.create_period(by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("已设立考核期间“%(name)s”") % {"name": period.name})
+        return redirect("evaluations:period_list")
