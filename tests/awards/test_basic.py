@@ -100,7 +100,9 @@ def test_announce_without_awardees_is_refused(world):
 def test_publicity_counts_working_days_and_blocks_the_announcement(world):
     secretary = secretary_of(world.branch_a)
     # 2011-06-06 was the 端午节 holiday: a 5-working-day 公示 from Friday 3 June ends on Friday 10 June.
-    CalendarDay.objects.update_or_create(date=datetime.date(2011, 6, 6), defaults={"is_workday": False, "name": "端午节"})
+    CalendarDay.objects.update_or_create(
+        date=datetime.date(2011, 6, 6), defaults={"is_workday": False, "name": "端午节"}
+    )
     c = make_commendation(world.branch_a, publicity=True)
     add_award(c, world.member_a)
     with pytest.raises(ValidationError, match="请先开始公示"):

@@ -9,7 +9,6 @@ from django.utils import timezone
 from awards.models import Decision, DecisionStatus
 from awards.services import documents as services
 from orgs.enums import Role
-from tests.browser.conftest import browser, phone  # noqa: F401  (pytest fixtures used by name)
 from tests.factories import World, user_with_role
 from tests.factories.awards_documents import approve_member, make_decision, make_round
 
@@ -17,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-def test_progress_bar_then_downloads_at_phone_width(live_server, phone, settings, tmp_path):  # noqa: F811
+def test_progress_bar_then_downloads_at_phone_width(live_server, phone, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     world = World()
     user_with_role(world.province, Role.ORG_DEPARTMENT, username="sheng", full_name="省委组织部")

@@ -41,10 +41,12 @@ def test_leading_group_drills_down_and_downloads_a_list(live_server, page, dash)
     page.wait_for_url(f"**/dashboards/{dash.province.code}/")
     assert page.get_by_role("heading", level=1).inner_text() == "数据看板：河北省"
     assert "数据截至" in page.locator("#snapshot-time").inner_text()
-    # the three charts are drawn (ECharts, SVG renderer) and their numbers are in tables beside them
-    for name in ("phases", "tiers", "activity"):
+    # the four charts are drawn (ECharts, SVG renderer) and their numbers are in tables beside them
+    for name in ("phases", "tiers", "activity", "services"):
         page.locator(f'[data-chart="{name}"] svg').first.wait_for()
     assert page.locator("#table-tiers tbody tr").count() == 2
+    assert page.locator("#table-services tfoot, #table-services tbody tr").count() >= 1
+    assert page.get_by_role("heading", name="联系服务群众与基层治理").is_visible()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "dashboard_province.png"), full_page=True)
 

@@ -1,5 +1,7 @@
 """Every figure of the dashboard equals an independent count over the data (tests/dashboards/truth.py)."""
 
+import datetime
+
 import pytest
 
 from dashboards import queries
@@ -66,6 +68,7 @@ def test_series_equal_the_direct_counts(dash, people, node_name):
     assert series.activity == dict(t["activity_by_month"])
     assert series.nominations == dict(t["nominations_by"])
     assert series.tiers == dict(t["tiers_by"])
+    assert series.services == dict(t["services_by"])
 
 
 @pytest.mark.parametrize("node_name", ["province", "city_a", "county_a", "town_a", "town_b", "general"])
@@ -150,6 +153,19 @@ def test_sector_rows_sum_to_the_node(dash, people):
         ("rect_verified", "rect_verified"),
         ("reminders_sent", "reminders_sent"),
         ("ms_overdue", "ms_overdue"),
+        ("households_active", "households_active"),
+        ("households_no_contact", "households_no_contact"),
+        ("service_records", "service_records"),
+        ("mass_meetings", "mass_meetings"),
+        ("disputes_found", "disputes_found"),
+        ("disputes_resolved", "disputes_resolved"),
+        ("disputes_escalated", "disputes_escalated"),
+        ("disputes_unresolved", "disputes_unresolved"),
+        ("disputes_pending", "disputes_pending"),
+        ("bulletins", "bulletins"),
+        ("basic_with_instructor", ""),
+        ("instructor_missing", ""),
+        ("college_officials", "college_officials"),
     ],
 )
 def test_the_list_behind_a_figure_adds_up_to_it(dash, people, slug, column):
@@ -157,13 +173,73 @@ def test_the_list_behind_a_figure_adds_up_to_it(dash, people, slug, column):
     figure = queries.LISTS[slug]
     rows = list(queries.list_rows(s, figure))
     figures = queries.node_figures(s).total
-    if slug == "plan_missing":
-        assert len(rows) == figures.plan_missing
+    if slug in ("plan_missing", "instructor_missing"):
+        assert len(rows) == getattr(figures, slug)
     elif column:
         assert sum(getattr(r, column) for r in rows) == figures[column]
     else:
         assert len(rows) == figures[slug]
     assert all(r.path.startswith(dash.city_a.path) and r.kind == OrgFigures.Kind.OWN for r in rows)
+
+
+# --- 联系服务群众与基层治理 (issue 7) ------------------------------------------------------------------
+
+MASSES = [
+    "households_active",
+    "households_no_contact",
+    "service_records",
+    "mass_meetings",
+    "disputes_found",
+    "disputes_resolved",
+    "disputes_escalated",
+    "disputes_unresolved",
+    "disputes_pending",
+    "bulletins",
+    "basic_with_instructor",
+    "college_officials",
+]
+
+
+@pytest.mark.parametrize(
+    "node_name, sector, numbers",
+    [
+        # households, no contact, services, meetings, disputes found / 化解 / 上交 / 未化解 / 处理中, bulletins,
+        # basic organizations with an instructor, 大学生村官 — counted by hand from tests/factories/dashboards.py
+        ("province", "", (10, 5, 13, 4, 8, 3, 1, 2, 2, 4, 4, 7)),
+        ("city_a", "", (3, 2, 5, 2, 3, 1, 1, 0, 1, 1, 1, 1)),
+        ("city_b", "", (3, 2, 2, 1, 2, 1, 0, 1, 0, 0, 2, 3)),
+        ("city_c", "", (4, 1, 6, 1, 3, 1, 0, 1, 1, 1, 1, 3)),
+        ("province", "school", (2, 1, 1, 1, 1, 0, 1, 0, 0, 0, 2, 1)),
+    ],
+)
+def test_masses_figures_counted_by_hand(dash, people, node_name, sector, numbers):
+    """The definitions, not only the agreement with truth.py: the window (campaign start … snapshot day), a
+    contact exactly 30 days before the snapshot day counts, later visits do not, inactive organizations and
+    households, deactivated instructors and instructors of townships are left out."""
+    node = getattr(dash, node_name)
+    figures = queries.node_figures(scope(dash, people.province_lg, node, sector=sector)).total
+    assert tuple(figures[f] for f in MASSES) == numbers
+    t = expected(dash, node, {sector} if sector else None)
+    assert tuple(t[f] for f in MASSES) == numbers
+
+
+def test_masses_drill_down_and_sector_rows_add_up(dash, people):
+    s = scope(dash, people.province_lg, dash.province)
+    nf = queries.node_figures(s)
+    for f in MASSES:
+        assert nf.own[f] + sum(c.figures[f] for c in nf.children) == nf.total[f], f
+    assert nf.own.bulletins == 2  # the province's own bulletins are its own line
+    by_sector = {sector: figures for sector, _label, figures in queries.sector_rows(s)}
+    for f in MASSES:
+        assert sum(figures[f] for figures in by_sector.values()) == nf.total[f], f
+    assert by_sector[""].bulletins == 4 and by_sector["school"].basic_with_instructor == 2
+
+
+def test_masses_series_by_month(dash, people):
+    series = queries.node_series(scope(dash, people.province_lg, dash.city_c))
+    assert sum(series.services.values()) == 6
+    month = dash.as_of - datetime.timedelta(days=1)
+    assert series.services[("help", month.strftime("%Y-%m"))] >= 1
 
 
 def test_lagging_lists_the_most_overdue_first(dash, people):

@@ -1,6 +1,7 @@
 """Dashboard pages: what each role sees, the permission matrix, drill-down, sorting, constant query counts,
 xlsx exports and the one-page PDF."""
 
+import datetime
 import io
 import re
 import subprocess
@@ -36,7 +37,9 @@ PAGES = [
     ("lagging_xlsx", ()),
     ("list", ("plan_missing",)),
     ("list_xlsx", ("plan_missing",)),
+    ("list", ("households_no_contact",)),
     ("xlsx", ("children",)),
+    ("xlsx", ("masses",)),
     ("pdf", ()),
 ]
 
@@ -113,6 +116,84 @@ def test_province_dashboard_shows_figures_children_and_charts(client, login, das
     assert charts["phases"]["labels"][0] == "广泛发动，安排部署"
     assert sum(charts["activity"]["series"][0]["data"]) == 3  # 党性教育: branch_a 1 + c_school 2
     assert charts["tiers"]["labels"] == ["2011年度", "2012年度"]
+
+
+def test_masses_section_on_the_page(client, login, dash, people):
+    """联系服务群众与基层治理: the cards link to the lists behind them, the month chart has its table."""
+    login(people.province_lg)
+    response = client.get(url("node", dash.province.code))
+    page = text(response)
+    total = response.context["figures"]
+    assert 'id="masses-heading">联系服务群众与基层治理' in page
+    lists = response.context["lists"]
+    for anchor, slug, value in [
+        ("fig-households", "households_active", 10),
+        ("fig-services", "service_records", 13),
+        ("fig-meetings", "mass_meetings", 4),
+        ("fig-disputes", "disputes_found", 8),
+        ("fig-instructors", "basic_with_instructor", 4),
+        ("fig-college", "college_officials", 7),
+    ]:
+        assert total[slug] == value
+        assert f'<a href="{lists[slug]}" id="{anchor}">{value}</a>' in page
+    assert f'href="{lists["households_no_contact"]}" class="link-danger" id="fig-no-contact">30天未联系 5 户' in page
+    assert "印发信息简报 4 期" in page
+    assert "化解 3" in page and "上交 1" in page and "未化解 2" in page and "处理中 2" in page
+    assert f'href="{lists["instructor_missing"]}">未派驻 6' in page
+    services = response.context["services"]
+    assert [c.label for c in services.columns] == ["月份", "帮扶", "走访慰问", "解决实际问题", "合计"]
+    assert sum(row[-1].value for row in services.rows) == 13
+    chart = response.context["charts"]["services"]
+    assert chart["labels"] == [row[0].text for row in services.rows]
+    assert [s["name"] for s in chart["series"]] == ["帮扶", "走访慰问", "解决实际问题"]
+    assert 'data-chart="services"' in page
+    masses = {row[0].text: row for row in response.context["masses"].rows}
+    assert masses["党员联系户（联系中）"][1].url == lists["households_active"]
+    assert masses["矛盾纠纷化解率"][1].text == "37.5%"
+    # the drill-down table carries the same figures per child
+    header = [c.key for c in response.context["children"].columns]
+    rows = {row[0].text: row for row in response.context["children"].rows}
+    assert rows["邯郸市"][header.index("disputes_found")].value == 3
+    assert rows["本级"][header.index("bulletins")].value == 2  # the province's own bulletins
+
+
+def test_masses_list_behind_a_figure(client, login, dash, people):
+    login(people.province_lg)
+    response = client.get(url("list", dash.province.code, "households_no_contact"))
+    names = [row[0].text for row in response.context["table"].rows]
+    assert names == ["塔元庄村党支部", "滦州村党支部", "滦州中学一支部", "邯郸市3号支部"]
+    assert "合计 5" in text(response)
+    response = client.get(url("list", dash.province.code, "basic_with_instructor"))
+    assert [row[0].text for row in response.context["table"].rows] == [
+        "塔元庄村党支部",
+        "滦州村党支部",
+        "滦州中学党总支",
+        "邯郸市2号支部",
+    ]
+    assert response.context["page"].paginator.count == 4
+
+
+def test_masses_scope_county_user_and_sector_supervisor(client, login, dash, people):
+    from tests.dashboards.truth import masses_truth, scope_orgs
+
+    def truth_of(node, sectors=None):
+        orgs = scope_orgs(node, sectors)
+        return masses_truth(dash.campaign, orgs, list(orgs), as_of=dash.as_of)
+
+    login(people.county_od)
+    response = client.get(url("node", dash.county_a.code))
+    total, t = response.context["figures"], truth_of(dash.county_a)
+    assert (total.households_active, total.households_no_contact, total.disputes_found) == (3, 2, 3)
+    assert all(total[f] == t[f] for f in t if f != "services_by")
+    assert response.context["node_figures"].total.bulletins == 0  # the city's bulletin is above the county
+    assert client.get(url("list", dash.city_c.code, "disputes_found")).status_code == 404
+    login(people.school_ss)
+    response = client.get(url("node", dash.province.code))
+    total, t = response.context["figures"], truth_of(dash.province, {"school"})
+    assert all(total[f] == t[f] for f in t if f != "services_by")
+    assert (total.households_active, total.basic_with_instructor, total.college_officials) == (2, 2, 1)
+    rows = client.get(url("list", dash.province.code, "households_active")).context["table"].rows
+    assert [row[0].text for row in rows] == ["滦州中学一支部", "邯郸市2号支部"]
 
 
 def test_children_are_sortable_server_side(client, login, dash, people):
@@ -247,19 +328,37 @@ def test_query_count_is_constant_in_the_number_of_children(client, login, dash, 
         city = make_org(
             dash.province, level=OrgLevel.CITY, kind=OrgKind.COMMITTEE, code=f"1399{n:02d}", name=f"新市{n}"
         )
-        make_org(city, sector="rural", code=f"1399{n:02d}001")
+        branch = make_org(city, sector="rural", code=f"1399{n:02d}001")
+        _masses_for(branch, dash.as_of)
     refresh(dash.campaign, today=dash.as_of)
     assert len(queries.node_figures(queries.scope_for(people.province_lg, dash.province.code)).children) == 9
     assert _count_queries(client, path) == before
 
 
-def test_list_query_count_is_constant_in_the_number_of_rows(client, login, dash, people):
+def _masses_for(branch, day):
+    """A household served today, a 干群恳谈会, a dispute, an instructor and a 大学生村官 on ``branch``."""
+    from campaign.models import Dispute, Household, MassMeeting, ServiceRecord
+    from orgs.models import RoleAssignment
+    from tests.factories import MemberFactory
+
+    household = Household.objects.create(org=branch, head_name="户主", village="村")
+    ServiceRecord.objects.create(household=household, kind="visit", date=day, content="走访")
+    MassMeeting.objects.create(org=branch, date=day, place="村委会", attendance=9, issues="道路")
+    Dispute.objects.create(org=branch, found_on=day, category="land", parties="村民甲乙", summary="地界")
+    RoleAssignment.objects.create(user=user_with_role(branch, Role.MEMBER), org=branch, role=Role.INSTRUCTOR)
+    MemberFactory(org=branch, college_official=True)
+
+
+@pytest.mark.parametrize("slug", ["plan_required", "households_no_contact", "basic_with_instructor"])
+def test_list_query_count_is_constant_in_the_number_of_rows(client, login, dash, people, slug):
     login(people.province_lg)
-    path = url("list", dash.province.code, "plan_required")
+    path = url("list", dash.province.code, slug)
     before = _count_queries(client, path)
     for n in range(12):
-        make_org(dash.town_c, sector="rural", code=f"13042110080{n:02d}")
+        branch = make_org(dash.town_c, sector="rural", code=f"13042110080{n:02d}")
+        _masses_for(branch, dash.as_of - datetime.timedelta(days=40))
     refresh(dash.campaign, today=dash.as_of)
+    assert queries.node_total(queries.scope_for(people.province_lg, dash.province.code))[slug] >= 12
     assert _count_queries(client, path) == before
 
 
@@ -308,7 +407,18 @@ def test_all_tables_xlsx_and_list_xlsx(client, login, dash, people):
         "各期档次分布",
         "各月活动记录（按类型）",
         "本轮推荐（按类别、阶段）",
+        "联系服务群众与基层治理",
+        "各月联系服务记录（按类型）",
     ]
+    masses = [list(r) for r in workbook["联系服务群众与基层治理"].iter_rows(values_only=True)]
+    assert masses[3] == ["指标", "数值", "说明"]
+    by_label = {r[0]: r for r in masses[4:]}
+    assert by_label["30天未联系的联系户"][1] == 5
+    assert by_label["排查矛盾纠纷"][1:] == [8, "化解 3，上交 1，未化解 2，处理中 2"]
+    assert by_label["矛盾纠纷化解率"][1] == 37.5
+    services = [list(r) for r in workbook["各月联系服务记录（按类型）"].iter_rows(values_only=True)]
+    assert services[3] == ["月份", "帮扶", "走访慰问", "解决实际问题", "合计"]
+    assert sum(r[4] for r in services[4:]) == 13
     rows = _sheet_rows(client.get(url("list_xlsx", dash.province.code, "rect_overdue")))
     assert rows[3] == ["组织", "编码", "层级", "领域", "整改未完成", "整改逾期"]
     names = [r[0] for r in rows[4:]]
@@ -338,3 +448,22 @@ def test_summary_pdf_is_one_page_with_a_cjk_font(client, login, dash, people, tm
     body = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "创先争优活动数据摘要：河北省" in body
     assert "邯郸市" in body and "实施方案覆盖率" in body
+    assert "联系服务群众与基层治理" in body and "矛盾纠纷化解率" in body and "37.5%" in body
+
+
+def test_summary_pdf_stays_one_page_with_twelve_children(client, login, dash, people, tmp_path):
+    """The worst the PDF shows: 12 children with long names (the rest are counted below the table)."""
+    for n in range(14):
+        city = make_org(
+            dash.province, level=OrgLevel.CITY, kind=OrgKind.COMMITTEE, code=f"1398{n:02d}",
+            name=f"某某自治州某某地区行政公署第{n}市",
+        )  # fmt: skip
+        _masses_for(make_org(city, sector="rural", code=f"1398{n:02d}001"), dash.as_of)
+    refresh(dash.campaign, today=dash.as_of)
+    login(people.province_lg)
+    pdf = tmp_path / "summary.pdf"
+    pdf.write_bytes(client.get(url("pdf", dash.province.code)).content)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+1\b", info)
+    body = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "联系服务群众与基层治理" in body and "另有 6 个下级组织" in body

@@ -1,13 +1,26 @@
 """The figures of a dashboard computed independently: plain ORM counts and Python over model objects,
 never the roll-up tables or the SQL that fills them."""
 
+import datetime
 from collections import Counter
 
 from awards.models import Nomination
-from campaign.models import ActivityRecord, Commitment, MilestoneDone, Plan, RectificationOrder, ReminderDelivery
+from campaign.models import (
+    ActivityRecord,
+    Bulletin,
+    Commitment,
+    Dispute,
+    Household,
+    MassMeeting,
+    MilestoneDone,
+    Plan,
+    RectificationOrder,
+    ReminderDelivery,
+    ServiceRecord,
+)
 from evaluations.models import PartyAnalysisReport, Tier
 from orgs.enums import MemberCategory
-from orgs.models import Member, Org
+from orgs.models import Member, Org, RoleAssignment
 
 RANK = {"advanced": 3, "middle": 2, "backward": 1}
 
@@ -93,4 +106,40 @@ def truth(campaign, node, *, as_of, period, previous, award_round, sectors=None)
     )
     out["nominations_by"] = Counter((n.category.code, n.status) for n in noms.select_related("category"))
     out["tiers_by"] = Counter((str(t.period_id), t.effective) for t in Tier.objects.filter(org__in=orgs) if t.effective)
+    out.update(masses_truth(campaign, orgs, org_list, as_of=as_of))
     return out
+
+
+def masses_truth(campaign, orgs, org_list, *, as_of) -> dict:
+    """联系服务群众与基层治理: dated records from the campaign's start to ``as_of``; a household has had contact
+    when a service to it is dated in the 30 days up to ``as_of`` (both ends included)."""
+
+    def within(day):
+        return campaign.start_date <= day <= as_of
+
+    cutoff = as_of - datetime.timedelta(days=30)
+    households = list(Household.objects.filter(org__in=orgs, active=True).prefetch_related("services"))
+    services = [s for s in ServiceRecord.objects.filter(household__org__in=orgs) if within(s.date)]
+    disputes = [d for d in Dispute.objects.filter(org__in=orgs) if within(d.found_on)]
+    guided = set(
+        RoleAssignment.objects.filter(role="instructor", user__is_active=True).values_list("org_id", flat=True)
+    )
+    return {
+        "households_active": len(households),
+        "households_no_contact": sum(
+            1 for h in households if not any(cutoff <= s.date <= as_of for s in h.services.all())
+        ),
+        "service_records": len(services),
+        "mass_meetings": sum(1 for m in MassMeeting.objects.filter(org__in=orgs) if within(m.date)),
+        "disputes_found": len(disputes),
+        "disputes_resolved": sum(1 for d in disputes if d.outcome == "resolved"),
+        "disputes_escalated": sum(1 for d in disputes if d.outcome == "escalated"),
+        "disputes_unresolved": sum(1 for d in disputes if d.outcome == "unresolved"),
+        "disputes_pending": sum(1 for d in disputes if d.outcome == ""),
+        "bulletins": sum(
+            1 for b in Bulletin.objects.filter(issuer_org__in=orgs, status="issued") if within(b.issue_date)
+        ),
+        "basic_with_instructor": sum(1 for o in org_list if o.level == "basic" and o.pk in guided),
+        "college_officials": Member.objects.filter(org__in=orgs, college_official=True).count(),
+        "services_by": Counter((s.kind, s.date.strftime("%Y-%m")) for s in services),
+    }

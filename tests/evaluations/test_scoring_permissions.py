@@ -246,7 +246,7 @@ def test_criteria_and_movement_lists_queries_constant(world, seed_criteria, logi
     orgs = _orgs(world, 30)
     make_tier(orgs[0], p1, TierLevel.MIDDLE)
     make_tier(orgs[0], p2, TierLevel.ADVANCED)
-    movement = reverse("evaluations:scoring_tier_movement")
+    movement = reverse("evaluations:scoring_tier_movement") + "?period=y2012&from_period=y2011"
     criteria = reverse("evaluations:scoring_criteria_list")
     one_movement = _count(client, movement)
     one_criteria = _count(client, criteria)

@@ -1,5 +1,6 @@
 """A data set for the dashboards: three cities, several sectors, two rated periods, a round of nominations,
-rectification orders, reminders and milestones done — written straight to the database (states for tests)."""
+rectification orders, reminders and milestones done, households with their services, 干群恳谈会, disputes,
+bulletins, guidance instructors and 大学生村官 — written straight to the database (states for tests)."""
 
 import datetime
 
@@ -7,12 +8,28 @@ from django.utils import timezone
 
 from awards.models import AwardCategory, Nomination
 from campaign.enums import ActivityType
-from campaign.models import Commitment, Fulfilment, MilestoneDone, Plan, RectificationOrder, ReminderDelivery
+from campaign.models import (
+    Bulletin,
+    BulletinStatus,
+    Commitment,
+    Dispute,
+    DisputeOutcome,
+    Fulfilment,
+    Household,
+    MassMeeting,
+    MilestoneDone,
+    Plan,
+    RectificationOrder,
+    ReminderDelivery,
+    ServiceKind,
+    ServiceRecord,
+)
 from evaluations.enums import TierLevel
 from evaluations.models import PartyAnalysisReport, Period, Tier
 from evaluations.models.reports import ReportStatus
 from orgs.enums import MemberCategory, OrgKind, OrgLevel, Role
-from tests.factories import MemberFactory, World, make_org
+from orgs.models import Member, RoleAssignment
+from tests.factories import MemberFactory, UserFactory, World, make_org, user_with_role
 from tests.factories.awards_nominations import make_round
 from tests.factories.campaign_activities import make_activity
 from tests.factories.campaign_plans import make_commitment, make_plan
@@ -63,6 +80,7 @@ class DashWorld:
         self._nominations()
         self._supervision()
         self._milestones()
+        self._masses()
         for org in (self.province, self.city_a, self.city_b, self.city_c, self.county_a, self.town_a, self.town_b):
             org.refresh_from_db()
 
@@ -225,3 +243,104 @@ class DashWorld:
         ):
             ReminderDelivery.objects.create(milestone=plan, org=org, offset=3, sent_at=now if sent else None)
         ReminderDelivery.objects.create(milestone=plan, org=self.branch_b, offset=1, sent_at=now)
+
+    def _masses(self):
+        """联系服务群众与基层治理 in three cities and four sectors; dates around the snapshot day (``today``) and the
+        campaign's start, so that the window (start … today) and the 30 days without contact are both exercised."""
+        today, start = self.today, self.campaign.start_date
+
+        def day(n):
+            return today - datetime.timedelta(days=n)
+
+        def household(org, name, *, active=True, services=()):
+            h = Household.objects.create(org=org, head_name=name, village="村", size=3, active=active)
+            for kind, on in services:
+                ServiceRecord.objects.create(household=h, kind=kind, date=on, content="走访慰问")
+            return h
+
+        H, V, S = ServiceKind.HELP, ServiceKind.VISIT, ServiceKind.SOLVE
+        # branch_a (rural, 石家庄): contacted 3 days ago; last contact 40 days ago; never; inactive but served
+        household(self.branch_a, "王大娘", services=[(V, day(3)), (H, day(50))])
+        household(self.branch_a, "李大爷", services=[(V, day(40)), (S, day(70))])
+        household(self.branch_a, "赵婶")
+        household(self.branch_a, "孙伯", active=False, services=[(H, day(2))])
+        # branch_b (rural, 唐山): contacted 10 days ago; only a visit dated after the snapshot day
+        household(self.branch_b, "周奶奶", services=[(S, day(10)), (V, day(10))])
+        household(self.branch_b, "吴叔", services=[(V, day(-5))])
+        # school sector: exactly 30 days ago still counts as contact; a visit before the campaign's start
+        household(self.c_school, "郑老师", services=[(H, day(30))])
+        household(self.general_child, "冯师傅", services=[(V, start - datetime.timedelta(days=5))])
+        # c_rural (邯郸): two months of services; c_community: a household with a visit 31 days ago
+        household(self.c_rural, "陈家", services=[(H, day(1)), (H, day(35)), (S, day(65))])
+        household(self.c_rural, "褚家", services=[(V, day(20))])
+        household(self.c_community, "卫家", services=[(V, day(31))])
+        household(self.inactive, "已撤销户", services=[(V, day(1))])  # an inactive organization: never counted
+
+        def meeting(org, on):
+            MassMeeting.objects.create(org=org, date=on, place="村委会", attendance=20, masses_count=15, issues="道路")
+
+        meeting(self.branch_a, day(15))
+        meeting(self.branch_a, start - datetime.timedelta(days=1))  # before the campaign
+        meeting(self.town_a, day(25))  # a township committee holds one itself
+        meeting(self.c_community, day(5))
+        meeting(self.general, day(60))
+        meeting(self.branch_b, day(-3))  # after the snapshot day
+
+        D = DisputeOutcome
+
+        def dispute(org, outcome, on=None):
+            Dispute.objects.create(
+                org=org, found_on=on or day(12), category="neighbor", parties="村民张某与邻居李某",
+                summary="宅基地边界", outcome=outcome,
+            )  # fmt: skip
+
+        dispute(self.branch_a, D.RESOLVED)
+        dispute(self.branch_a, D.PENDING)
+        dispute(self.branch_a2, D.ESCALATED)
+        dispute(self.branch_b, D.UNRESOLVED)
+        dispute(self.branch_b, D.RESOLVED, day(45))
+        dispute(self.c_rural, D.RESOLVED)
+        dispute(self.c_rural, D.PENDING, day(70))
+        dispute(self.c_rural, D.RESOLVED, start - datetime.timedelta(days=2))  # before the campaign
+        dispute(self.c_soe, D.UNRESOLVED)
+        dispute(self.inactive, D.RESOLVED)
+
+        def bulletin(org, number, on, status=BulletinStatus.ISSUED):
+            Bulletin.objects.create(
+                issuer_org=org, editor=f"{org.name}创先争优活动领导小组办公室", status=status,
+                year=on.year if status == BulletinStatus.ISSUED else None,
+                number=number if status == BulletinStatus.ISSUED else None,
+                issue_date=on if status == BulletinStatus.ISSUED else None,
+            )  # fmt: skip
+
+        bulletin(self.province, 1, day(40))
+        bulletin(self.province, 2, day(8))
+        bulletin(self.province, None, day(1), status=BulletinStatus.DRAFT)
+        bulletin(self.city_a, 1, day(20))
+        bulletin(self.county_a, 1, start - datetime.timedelta(days=3))  # before the campaign
+        bulletin(self.city_c, 1, day(2))
+        bulletin(self.county_c, 1, day(-2))  # after the snapshot day
+
+        # 党建工作指导员: one instructor guides two branches, a second one branch_a too (counted once),
+        # a deactivated account and an assignment on a township (not a basic organization) do not count.
+        self.instructor = user_with_role(self.branch_a, Role.INSTRUCTOR, username="dash_guide", full_name="县指导员")
+        RoleAssignment.objects.create(user=self.instructor, org=self.c_school, role=Role.INSTRUCTOR)
+        user_with_role(self.branch_a, Role.INSTRUCTOR, username="dash_guide2")
+        user_with_role(self.branch_b, Role.INSTRUCTOR, username="dash_guide3")
+        user_with_role(self.general, Role.INSTRUCTOR, username="dash_guide4")
+        gone = UserFactory(username="dash_guide_gone", is_active=False)
+        RoleAssignment.objects.create(user=gone, org=self.c_soe, role=Role.INSTRUCTOR)
+        user_with_role(self.town_c, Role.INSTRUCTOR, username="dash_guide_town")
+
+        # 大学生村官: existing members flagged (a retired one too), in three cities
+        flagged = [
+            self.members[self.branch_a][1],
+            self.members[self.branch_b][0],
+            self.members[self.c_rural][0],
+            self.members[self.c_rural][1],
+            self.members[self.branch_b][-1],  # retired
+            self.members[self.general_child][0],
+            self.members[self.c_soe][0],
+        ]
+        Member.objects.filter(pk__in=[m.pk for m in flagged]).update(college_official=True)
+        MemberFactory(org=self.inactive, college_official=True)
