@@ -186,7 +186,7 @@ def can_write_story(user, org: Org) -> bool:
 
 def can_review_story(user, story: Story) -> bool:
     """The superior reviews: 组织部 covering the story's organization's parent (not only the org itself)."""
-    parent = story.org.get_parent()
+    parent = Org.objects.get_parent(story.org)
     return parent is not None and queries.covers(user, parent, REVIEW_ROLES)
 
 

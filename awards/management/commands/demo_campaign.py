@@ -75,6 +75,6 @@ class Command(BaseCommand):
         chain = [(PROVINCE, 30), (CITY, 8), (COUNTY, 3)]
         orgs = {o.code: o for o in Org.objects.filter(code__in=[code for code, _n in chain])}
         county = orgs.get(COUNTY)
-        townships = list(county.get_children().filter(level=OrgLevel.TOWNSHIP)) if county else []
+        townships = list(Org.objects.get_children(county).filter(level=OrgLevel.TOWNSHIP)) if county else []
         rows = [(orgs[code], amount) for code, amount in chain if code in orgs] + [(t, 2) for t in townships]
         Quota.objects.bulk_create(Quota(category=c, org=org, amount=n) for c in categories for org, n in rows)
