@@ -7,13 +7,14 @@
    bench/bench_pages.py (``CREATE DATABASE … TEMPLATE portal_bench_province``: 170,000 organizations,
    4,200,000 members), made once (``--rebuild`` makes it again). The source stays untouched.
 2. The campaign, evaluations, awards and dashboards apps had no migrations when this was written, so the
-   tables (and columns) the copy lacks are created from the current models with the schema editor — the copy
-   exists for this bench only.
+   tables (and columns) the copy lacks — of those apps and of orgs (e.g. ``Member.college_official``) — are
+   created from the current models with the schema editor; the copy exists for this bench only.
 3. Campaign data is generated set-based (``INSERT … SELECT``), once per copy: a running copy of the seed
    campaign started 100 days ago (phase one's milestones are overdue), plans for 90% of the basic
    organizations (statuses from a hash of the id), commitments, three activity records per basic
    organization, 党性分析报告 for half of the in-service members, tiers of two periods, a round of
-   nominations, rectification orders, reminders and milestones done.
+   nominations, rectification orders, reminders and milestones done; then (also once per copy) households,
+   their services, 干群恳谈会, disputes, bulletins, guidance instructors and 大学生村官 (``generate_masses``).
 4. The roll-ups are refreshed (``dashboards.services.refresh``, what the Celery task runs), timed and counted.
 5. Pages are requested with django.test.Client as the provincial leading group (``sheng_ldxz``, DEBUG off):
    median and p95 server time over ``--runs`` requests after ``--warmups``, and the number of SQL queries.
@@ -36,7 +37,7 @@ TARGET_P95_MS = 200
 TARGET_RATIO = 2.0
 NODES = [("省（根）", "130000"), ("市 石家庄", "130100"), ("县 正定", "130123")]
 USER = "sheng_ldxz"
-APPS = ("campaign", "evaluations", "awards", "dashboards")
+APPS = ("orgs", "campaign", "evaluations", "awards", "dashboards")
 
 
 def psql(dbname, sql):
@@ -241,6 +242,78 @@ def generate(today):
     return campaign, counts
 
 
+def generate_masses(campaign, today):
+    """联系服务群众与基层治理 (issue 7), set-based and once per copy: three households for every basic organization
+    of the rural and community sectors and every third other one (one in ten no longer contacted), up to three
+    services each over the campaign's days, a 干群恳谈会 for every fifth basic organization, a dispute for every
+    fourth (outcomes from a hash of the id), four bulletins per committee, a guidance instructor for every
+    third basic organization and one member in 97 flagged 大学生村官. Returns the counts (empty when done)."""
+    from django.db import transaction
+
+    from campaign.models import Household
+    from orgs.enums import Role
+    from orgs.models import User
+
+    if Household.objects.exists():
+        return {}
+    counts = {}
+    start = campaign.start_date
+    span = max(1, (today - start).days + 1)
+    basic = "SELECT id, path, sector FROM orgs_org WHERE active AND level = 'basic'"
+    with transaction.atomic():
+        counts["households"] = execute(
+            f"""INSERT INTO campaign_household (org_id, head_name, village, size, needs, phone, active, created_at,
+                   updated_at)
+                SELECT o.id, '户主' || k, '村', 1 + (o.id + k) %% 5, '', '', (o.id + k) %% 10 <> 0, now(), now()
+                FROM ({basic}) o CROSS JOIN generate_series(1, 3) k
+                WHERE o.sector IN ('rural', 'community') OR o.id %% 3 = 0"""
+        )
+        counts["services"] = execute(
+            """INSERT INTO campaign_servicerecord (household_id, kind, date, content, outcome, created_at)
+               SELECT h.id, (ARRAY['help','visit','solve'])[1 + (h.id + k) %% 3],
+                   %s::date + ((h.id * 13 + k * 29) %% %s)::int, '走访慰问', '', now()
+               FROM campaign_household h CROSS JOIN generate_series(1, 3) k WHERE (h.id + k) %% 4 <> 0""",
+            [start, span],
+        )
+        counts["meetings"] = execute(
+            f"""INSERT INTO campaign_massmeeting (org_id, date, place, attendance, masses_count, issues, responses,
+                   created_at)
+                SELECT o.id, %s::date + (o.id %% %s)::int, '村委会', 30, 20, '道路', '', now()
+                FROM ({basic}) o WHERE o.id %% 5 = 0""",
+            [start, span],
+        )
+        counts["disputes"] = execute(
+            f"""INSERT INTO campaign_dispute (org_id, found_on, category, parties, summary, outcome, outcome_note,
+                   created_at, updated_at)
+                SELECT o.id, %s::date + ((o.id * 7) %% %s)::int, 'neighbor', '村民甲与邻居乙', '宅基地边界',
+                   (ARRAY['resolved','resolved','escalated','unresolved',''])[1 + o.id %% 5], '', now(), now()
+                FROM ({basic}) o WHERE o.id %% 4 = 0""",
+            [start, span],
+        )
+        counts["bulletins"] = execute(
+            """INSERT INTO campaign_bulletin (issuer_org_id, masthead, editor, report_to, status, year, number,
+                   issue_date, created_at, updated_at)
+               SELECT o.id, '创先争优活动简报', o.name || '创先争优活动领导小组办公室', '', 'issued',
+                   EXTRACT(YEAR FROM %s::date + LEAST(k * 20, %s - 1))::int, k, %s::date + LEAST(k * 20, %s - 1),
+                   now(), now()
+               FROM orgs_org o CROSS JOIN generate_series(1, 4) k WHERE o.active AND o.level <> 'basic'""",
+            [start, span, start, span],
+        )
+        guide = User.objects.create(username="bench_guide", full_name="党建工作指导员")
+        counts["instructor assignments"] = execute(
+            f"""INSERT INTO orgs_roleassignment (user_id, org_id, role, sector, created_at)
+                SELECT %s, o.id, %s, '', now() FROM ({basic}) o WHERE o.id %% 3 = 0""",
+            [guide.pk, Role.INSTRUCTOR],
+        )
+        counts["大学生村官"] = execute("UPDATE orgs_member SET college_official = TRUE WHERE id %% 97 = 0")
+    for table in ("campaign_household", "campaign_servicerecord", "campaign_massmeeting", "campaign_dispute"):
+        execute(f"ANALYZE {table}")
+    execute("ANALYZE campaign_bulletin")
+    execute("ANALYZE orgs_roleassignment")
+    execute("ANALYZE orgs_member")
+    return counts
+
+
 def measure(client, path, runs, warmups, expect):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -319,6 +392,13 @@ def main():
     campaign, counts = generate(today)
     if counts:
         print(f"generated in {time.monotonic() - t0:.0f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    t0 = time.monotonic()
+    counts = generate_masses(campaign, today)
+    if counts:
+        print(
+            f"generated (issue 7) in {time.monotonic() - t0:.0f} s: "
+            + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+        )
 
     snapshot = latest_snapshot(campaign)
     if not args.skip_refresh or snapshot is None:
@@ -365,6 +445,8 @@ def main():
         ("省 按领域", "/dashboards/130000/sectors/", "按领域"),
         ("省 逾期事项最多", "/dashboards/130000/lagging/", "逾期"),
         ("省 未审批方案名单 第1页", "/dashboards/130000/list/plan_missing/", "实施方案尚未审批"),
+        ("省 30天未联系户名单 第1页", "/dashboards/130000/list/households_no_contact/", "30天未联系的联系户"),
+        ("省 联系服务记录 xlsx", "/dashboards/130000/xlsx/services/", ""),
         ("省 下级 xlsx", "/dashboards/130000/xlsx/children/", ""),
     ]:
         extra.append((label, path, measure(client, path, args.runs, args.warmups, expect)))

@@ -5,9 +5,9 @@
 A refresh writes one **snapshot**: for every active organization an ``own`` row (what belongs to the
 organization itself) and ``tree`` rows (its whole subtree, one row per sector of the organizations
 counted), plus ``OrgSeries`` rows for the figures with a second dimension (activities per type and month,
-tiers per period, nominations per category and stage). A dashboard reads the node's and its children's
-rows: a handful of indexed queries whatever the size of the subtree. Readers use the latest finished
-snapshot; the page shows when it was computed.
+tiers per period, nominations per category and stage, services to households per kind and month). A
+dashboard reads the node's and its children's rows: a handful of indexed queries whatever the size of the
+subtree. Readers use the latest finished snapshot; the page shows when it was computed.
 """
 
 from django.db import models
@@ -44,6 +44,18 @@ COUNT_FIELDS = [
     "reminders_sent",
     "ms_due",
     "ms_overdue",
+    "households_active",
+    "households_no_contact",
+    "service_records",
+    "mass_meetings",
+    "disputes_found",
+    "disputes_resolved",
+    "disputes_escalated",
+    "disputes_unresolved",
+    "disputes_pending",
+    "bulletins",
+    "basic_with_instructor",
+    "college_officials",
     *[f"phase{n}_applicable" for n in range(1, PHASE_SLOTS + 1)],
     *[f"phase{n}_done" for n in range(1, PHASE_SLOTS + 1)],
     "lag",
@@ -145,6 +157,21 @@ class OrgFigures(models.Model):
     reminders_sent = models.IntegerField(_("已发提醒"), default=0)
     ms_due = models.IntegerField(_("已到期节点任务"), default=0)
     ms_overdue = models.IntegerField(_("逾期节点任务"), default=0)
+    # 联系服务群众与基层治理 (issue 7). Dated records count from the campaign's start to the snapshot date.
+    households_active = models.IntegerField(_("联系户（联系中）"), default=0)
+    households_no_contact = models.IntegerField(
+        _("30天未联系的户"), default=0, help_text=_("统计日期前30天内没有服务记录的联系中户")
+    )
+    service_records = models.IntegerField(_("联系服务记录"), default=0)
+    mass_meetings = models.IntegerField(_("干群恳谈会"), default=0)
+    disputes_found = models.IntegerField(_("排查矛盾纠纷"), default=0)
+    disputes_resolved = models.IntegerField(_("纠纷已化解"), default=0)
+    disputes_escalated = models.IntegerField(_("纠纷已上交"), default=0)
+    disputes_unresolved = models.IntegerField(_("纠纷未化解"), default=0)
+    disputes_pending = models.IntegerField(_("纠纷处理中"), default=0)
+    bulletins = models.IntegerField(_("印发简报"), default=0)
+    basic_with_instructor = models.IntegerField(_("有党建工作指导员的基层党组织"), default=0)
+    college_officials = models.IntegerField(_("大学生村官"), default=0)
     phase1_applicable = models.IntegerField(default=0)
     phase2_applicable = models.IntegerField(default=0)
     phase3_applicable = models.IntegerField(default=0)
@@ -184,12 +211,13 @@ class OrgFigures(models.Model):
 class OrgSeries(models.Model):
     """A count with a second dimension for one subtree and sector: ``family`` names the figure,
     ``key1``/``key2`` its coordinates (activity: type, month; tier: period id, tier; nomination:
-    category, status)."""
+    category, status; service: kind, month)."""
 
     class Family(models.TextChoices):
         ACTIVITY = "activity", _("活动记录")
         TIER = "tier", _("档次")
         NOMINATION = "nomination", _("推荐")
+        SERVICE = "service", _("联系服务记录")
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False)

@@ -75,6 +75,22 @@ class Figures(dict):
     def prev_advanced_pct(self):
         return percent(self["prev_advanced"], self["prev_rated"])
 
+    @property
+    def no_contact_pct(self):
+        return percent(self["households_no_contact"], self["households_active"])
+
+    @property
+    def resolved_pct(self):
+        return percent(self["disputes_resolved"], self["disputes_found"])
+
+    @property
+    def instructor_pct(self):
+        return percent(self["basic_with_instructor"], self["basic_orgs"])
+
+    @property
+    def instructor_missing(self):
+        return self["basic_orgs"] - self["basic_with_instructor"]
+
 
 @dataclass
 class Scope:
@@ -227,6 +243,7 @@ class Series:
     activity: dict = field(default_factory=dict)  # (type, month) -> n
     tiers: dict = field(default_factory=dict)  # (period id, tier) -> n
     nominations: dict = field(default_factory=dict)  # (category, status) -> n
+    services: dict = field(default_factory=dict)  # (kind, month) -> n
 
 
 def node_series(scope: Scope) -> Series:
@@ -244,6 +261,7 @@ def node_series(scope: Scope) -> Series:
         OrgSeries.Family.ACTIVITY: series.activity,
         OrgSeries.Family.TIER: series.tiers,
         OrgSeries.Family.NOMINATION: series.nominations,
+        OrgSeries.Family.SERVICE: series.services,
     }
     for family, key1, key2, n in rows:
         target[family][(key1, key2)] = n
@@ -279,6 +297,14 @@ class FigureList:
     total_of: str = ""  # the column whose sum is the figure (empty: the number of organizations)
     count_of: str = ""  # the figure that is the number of organizations listed (0/1 columns)
 
+
+DISPUTE_COLUMNS = (
+    "disputes_found",
+    "disputes_resolved",
+    "disputes_escalated",
+    "disputes_unresolved",
+    "disputes_pending",
+)
 
 LISTS = {
     item.slug: item
@@ -360,13 +386,62 @@ LISTS = {
         FigureList(
             "ms_overdue", _("逾期未完成的节点任务"), Q(ms_overdue__gt=0), ("ms_due", "ms_overdue"), "ms_overdue"
         ),
+        # 联系服务群众与基层治理
+        FigureList(
+            "households_active",
+            _("党员联系户（联系中）"),
+            Q(households_active__gt=0),
+            ("households_active", "households_no_contact"),
+            "households_active",
+        ),
+        FigureList(
+            "households_no_contact",
+            _("30天未联系的联系户"),
+            Q(households_no_contact__gt=0),
+            ("households_active", "households_no_contact"),
+            "households_no_contact",
+        ),
+        FigureList(
+            "service_records", _("联系服务记录"), Q(service_records__gt=0), ("service_records",), "service_records"
+        ),
+        FigureList("mass_meetings", _("干群恳谈会"), Q(mass_meetings__gt=0), ("mass_meetings",), "mass_meetings"),
+        *[
+            FigureList(slug, title, Q(**{f"{slug}__gt": 0}), DISPUTE_COLUMNS, slug)
+            for slug, title in (
+                ("disputes_found", _("排查发现的矛盾纠纷")),
+                ("disputes_resolved", _("矛盾纠纷已化解")),
+                ("disputes_escalated", _("矛盾纠纷已上交")),
+                ("disputes_unresolved", _("矛盾纠纷未化解")),
+                ("disputes_pending", _("矛盾纠纷处理中")),
+            )
+        ],
+        FigureList("bulletins", _("印发信息简报"), Q(bulletins__gt=0), ("bulletins",), "bulletins"),
+        FigureList(
+            "basic_with_instructor",
+            _("有党建工作指导员的基层党组织"),
+            Q(basic_with_instructor__gt=0),
+            ("basic_with_instructor",),
+        ),
+        FigureList(
+            "instructor_missing",
+            _("尚未派驻党建工作指导员的基层党组织"),
+            Q(basic_orgs__gt=0, basic_with_instructor=0),
+            ("basic_orgs",),
+        ),
+        FigureList(
+            "college_officials",
+            _("大学生村官"),
+            Q(college_officials__gt=0),
+            ("college_officials",),
+            "college_officials",
+        ),
     ]
 }
 
 # Lists whose number of organizations is itself a figure (own values are 0 or 1): the paginator takes it
 # from the node's row instead of counting (the first page of a province-wide list reads 30 index entries).
 _COUNTED = ["plan_required", "plan_approved", "plan_missing", "tier_rated", "tier_advanced", "tier_middle"]
-_COUNTED += ["tier_backward", "moved_up", "moved_down"]
+_COUNTED += ["tier_backward", "moved_up", "moved_down", "basic_with_instructor", "instructor_missing"]
 LISTS = {slug: replace(item, count_of=slug if slug in _COUNTED else "") for slug, item in LISTS.items()}
 
 COLUMN_LABELS = {name: OrgFigures._meta.get_field(name).verbose_name for name in COUNT_FIELDS}

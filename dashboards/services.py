@@ -8,12 +8,14 @@ scheduled by CELERY_BEAT_SCHEDULE and started from the page) writes a snapshot:
 1. **own rows** — one ``INSERT … SELECT`` over the active organizations, each ``LEFT JOIN``-ed to one
    ``GROUP BY org`` aggregate per source (plans, commitments, in-service members, 党性分析报告, activity
    records, tiers of this and the last period, nominations of the current round, rectification orders,
-   reminders sent, milestones done); applicability of milestones is evaluated in SQL on the organization's
+   reminders sent, milestones done; households and their services, 干群恳谈会, disputes, bulletins,
+   guidance instructors, 大学生村官); applicability of milestones is evaluated in SQL on the organization's
    level, kind and sector (``Milestone.applies_q``).
 2. **tree rows** — one ``INSERT … SELECT`` that joins every own row to each of its ancestors by path prefix
    (``SUBSTR(path, 1, 4·k)`` for k = 1 … max depth) and sums per ancestor and sector.
 3. **series** — one ``INSERT … SELECT`` per family with a second dimension (activities per type and month,
-   tiers per period, nominations per category and stage), grouped per ancestor the same way.
+   tiers per period, nominations per category and stage, services to households per kind and month), grouped
+   per ancestor the same way.
 
 All statements are built from ORM querysets (``query.sql_with_params()``) glued with portable SQL, so they run
 on SQLite (tests, the embedded default) and PostgreSQL alike. Readers only see finished snapshots.
@@ -25,7 +27,7 @@ import time
 
 from django.db import connection, transaction
 from django.db.models import Case as CaseExpr
-from django.db.models import CharField, Count, F, Max, Q, Value, When
+from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce, Substr
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -142,7 +144,12 @@ def _sources(snapshot: Snapshot, milestones) -> list[tuple[str, str, list]]:
             published=Count("pk", filter=Q(status=published)),
             fulfilled=Count("pk", filter=Q(status=published, fulfilment="done")),
         ),
-        "m": Member.objects.filter(category=MemberCategory.IN_SERVICE).values(oid=F("org_id")).annotate(n=Count("pk")),
+        "m": Member.objects.filter(Q(category=MemberCategory.IN_SERVICE) | Q(college_official=True))
+        .values(oid=F("org_id"))
+        .annotate(
+            n=Count("pk", filter=Q(category=MemberCategory.IN_SERVICE)),
+            college=Count("pk", filter=Q(college_official=True)),
+        ),
         "r": PartyAnalysisReport.objects.filter(
             campaign=campaign,
             status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
@@ -159,6 +166,7 @@ def _sources(snapshot: Snapshot, milestones) -> list[tuple[str, str, list]]:
         "d": ReminderDelivery.objects.filter(milestone__campaign=campaign, sent_at__isnull=False)
         .values(oid=F("org_id"))
         .annotate(n=Count("pk")),
+        **_masses_sources(snapshot),
     }
     period_ids = [p for p in (snapshot.period_id, snapshot.previous_period_id) if p]
     if period_ids:
@@ -184,6 +192,51 @@ def _sources(snapshot: Snapshot, milestones) -> list[tuple[str, str, list]]:
             .annotate(**{f"m{m.pk}": Count("pk", filter=Q(milestone_id=m.pk)) for m in milestones})
         )
     return [(alias, *_sql(qs.order_by())) for alias, qs in sources.items()]
+
+
+def _masses_sources(snapshot: Snapshot) -> dict:
+    """联系服务群众与基层治理 (issue 7): households, services, 干群恳谈会, disputes, bulletins, instructors.
+
+    Households, instructors and 大学生村官 are counted as they are; dated records (services, meetings,
+    disputes by the day found, bulletins by the issue date) from the campaign's start to the snapshot date.
+    A household has had no contact when no service to it is dated in the ``NO_CONTACT_DAYS`` days up to the
+    snapshot date (``campaign.queries_masses.no_contact`` on that day).
+    """
+    from campaign.models import Bulletin, BulletinStatus, Dispute, DisputeOutcome, Household, MassMeeting, ServiceRecord
+    from campaign.queries_masses import DEFAULT_NO_CONTACT_DAYS as NO_CONTACT_DAYS
+    from orgs.enums import Role
+    from orgs.models import RoleAssignment
+
+    today = snapshot.as_of
+    window = (snapshot.campaign.start_date, today)
+    recent = ServiceRecord.objects.filter(
+        household=OuterRef("pk"), date__gte=today - datetime.timedelta(days=NO_CONTACT_DAYS), date__lte=today
+    )
+    D = DisputeOutcome
+    return {
+        "h": Household.objects.filter(active=True)
+        .values(oid=F("org_id"))
+        .annotate(n=Count("pk"), no_contact=Count("pk", filter=~Exists(recent))),
+        "sv": ServiceRecord.objects.filter(date__range=window)
+        .values(oid=F("household__org_id"))
+        .annotate(n=Count("pk")),
+        "mm": MassMeeting.objects.filter(date__range=window).values(oid=F("org_id")).annotate(n=Count("pk")),
+        "dp": Dispute.objects.filter(found_on__range=window)
+        .values(oid=F("org_id"))
+        .annotate(
+            n=Count("pk"),
+            resolved=Count("pk", filter=Q(outcome=D.RESOLVED)),
+            escalated=Count("pk", filter=Q(outcome=D.ESCALATED)),
+            unresolved=Count("pk", filter=Q(outcome=D.UNRESOLVED)),
+            pending=Count("pk", filter=Q(outcome=D.PENDING)),
+        ),
+        "bl": Bulletin.objects.filter(status=BulletinStatus.ISSUED, issue_date__range=window)
+        .values(oid=F("issuer_org_id"))
+        .annotate(n=Count("pk")),
+        "gi": RoleAssignment.objects.filter(role=Role.INSTRUCTOR, user__is_active=True)
+        .values(oid=F("org_id"))
+        .annotate(n=Count("pk")),
+    }
 
 
 def _own_columns(snapshot: Snapshot, milestones, aliases: set[str]) -> list[tuple[str, str, list]]:
@@ -224,6 +277,22 @@ def _own_columns(snapshot: Snapshot, milestones, aliases: set[str]) -> list[tupl
         ("rect_overdue", src("x", "overdue"), []),
         ("rect_verified", src("x", "verified"), []),
         ("reminders_sent", src("d", "n"), []),
+        ("households_active", src("h", "n"), []),
+        ("households_no_contact", src("h", "no_contact"), []),
+        ("service_records", src("sv", "n"), []),
+        ("mass_meetings", src("mm", "n"), []),
+        ("disputes_found", src("dp", "n"), []),
+        ("disputes_resolved", src("dp", "resolved"), []),
+        ("disputes_escalated", src("dp", "escalated"), []),
+        ("disputes_unresolved", src("dp", "unresolved"), []),
+        ("disputes_pending", src("dp", "pending"), []),
+        ("bulletins", src("bl", "n"), []),
+        (
+            "basic_with_instructor",
+            f"CASE WHEN o.level = %s AND {src('gi', 'n')} > 0 THEN 1 ELSE 0 END",
+            [OrgLevel.BASIC],
+        ),
+        ("college_officials", src("m", "college"), []),
     ]
     due = [m for m in milestones if m.due_date < snapshot.as_of]
 
@@ -302,7 +371,7 @@ def insert_tree_rows(snapshot: Snapshot, max_depth: int) -> None:
 def _series_sources(snapshot: Snapshot) -> list[tuple[str, object]]:
     """(family, queryset of rows path, sector, key1, key2, n) grouped per organization."""
     from awards.models import Nomination
-    from campaign.models import ActivityRecord
+    from campaign.models import ActivityRecord, ServiceRecord
     from evaluations.models import Tier
 
     month = Substr(Cast("date", output_field=CharField()), 1, 7)
@@ -327,6 +396,21 @@ def _series_sources(snapshot: Snapshot) -> list[tuple[str, object]]:
             .annotate(n=Count("pk")),
         ),
     ]
+    out.append(
+        (
+            OrgSeries.Family.SERVICE,
+            ServiceRecord.objects.filter(
+                date__range=(snapshot.campaign.start_date, snapshot.as_of), household__org__active=True
+            )
+            .values(
+                path=F("household__org__path"),
+                sector=F("household__org__sector"),
+                key1=F("kind"),
+                key2=month,
+            )
+            .annotate(n=Count("pk")),
+        )
+    )
     if snapshot.award_round_id:
         out.append(
             (

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from awards.enums import CategoryCode
 from campaign.enums import ActivityType
+from campaign.models import ServiceKind
 from evaluations.enums import TierLevel
 
 from .queries import COLUMN_LABELS, LISTS, Figures, Scope, percent
@@ -105,6 +106,24 @@ FIGURE_COLUMNS = [
     ("rect_verified", gettext_lazy("整改已验收"), lambda f: f.rect_verified, "rect_verified"),
     ("reminders_sent", gettext_lazy("已发提醒"), lambda f: f.reminders_sent, "reminders_sent"),
     ("ms_overdue", gettext_lazy("逾期节点任务"), lambda f: f.ms_overdue, "ms_overdue"),
+    # 联系服务群众与基层治理
+    ("households_active", gettext_lazy("联系户"), lambda f: f.households_active, "households_active"),
+    ("households_no_contact", gettext_lazy("30天未联系"), lambda f: f.households_no_contact, "households_no_contact"),
+    ("service_records", gettext_lazy("联系服务记录"), lambda f: f.service_records, "service_records"),
+    ("mass_meetings", gettext_lazy("干群恳谈会"), lambda f: f.mass_meetings, "mass_meetings"),
+    ("disputes_found", gettext_lazy("排查纠纷"), lambda f: f.disputes_found, "disputes_found"),
+    ("disputes_resolved", gettext_lazy("化解"), lambda f: f.disputes_resolved, "disputes_resolved"),
+    ("disputes_escalated", gettext_lazy("上交"), lambda f: f.disputes_escalated, "disputes_escalated"),
+    ("disputes_unresolved", gettext_lazy("未化解"), lambda f: f.disputes_unresolved, "disputes_unresolved"),
+    ("disputes_pending", gettext_lazy("纠纷处理中"), lambda f: f.disputes_pending, "disputes_pending"),
+    ("bulletins", gettext_lazy("印发简报"), lambda f: f.bulletins, "bulletins"),
+    (
+        "basic_with_instructor",
+        gettext_lazy("有指导员的基层党组织"),
+        lambda f: f.basic_with_instructor,
+        "basic_with_instructor",
+    ),
+    ("college_officials", gettext_lazy("大学生村官"), lambda f: f.college_officials, "college_officials"),
 ]
 SORT_KEYS = {"name", "code"} | {key for key, *_ in FIGURE_COLUMNS}
 
@@ -242,6 +261,67 @@ def summary_table(scope: Scope, figures: Figures) -> Table:
     return table
 
 
+def masses_table(scope: Scope, figures: Figures) -> Table:
+    """联系服务群众与基层治理: the node's figures of issue 7 as one table (page, xlsx and PDF)."""
+    f = figures
+    rows = [
+        (
+            _("党员联系户（联系中）"),
+            f.households_active,
+            _("30天未联系 %(a)s 户（%(p)s）") % {"a": f.households_no_contact, "p": _fmt(f.no_contact_pct)},
+            "households_active",
+        ),
+        (
+            _("30天未联系的联系户"),
+            f.households_no_contact,
+            _("统计日期前30天内没有服务记录"),
+            "households_no_contact",
+        ),
+        (_("联系服务记录"), f.service_records, _("帮扶、走访慰问、解决实际问题"), "service_records"),
+        (_("干群恳谈会"), f.mass_meetings, "", "mass_meetings"),
+        (
+            _("排查矛盾纠纷"),
+            f.disputes_found,
+            _("化解 %(a)s，上交 %(b)s，未化解 %(c)s，处理中 %(d)s")
+            % {
+                "a": f.disputes_resolved,
+                "b": f.disputes_escalated,
+                "c": f.disputes_unresolved,
+                "d": f.disputes_pending,
+            },
+            "disputes_found",
+        ),
+        (
+            _("矛盾纠纷化解率"),
+            f.resolved_pct,
+            _("已化解 %(a)s / 排查 %(b)s") % {"a": f.disputes_resolved, "b": f.disputes_found},
+            "disputes_resolved",
+        ),
+        (_("印发信息简报"), f.bulletins, _("本级及下级领导小组办公室"), "bulletins"),
+        (
+            _("有党建工作指导员的基层党组织"),
+            f.basic_with_instructor,
+            _("占基层党组织 %(p)s；未派驻 %(a)s 个") % {"p": _fmt(f.instructor_pct), "a": f.instructor_missing},
+            "basic_with_instructor",
+        ),
+        (_("大学生村官"), f.college_officials, "", "college_officials"),
+    ]
+    table = Table(
+        "masses",
+        _("联系服务群众与基层治理"),
+        [
+            Column("label", _("指标"), numeric=False, sortable=False),
+            Column("value", _("数值"), sortable=False),
+            Column("detail", _("说明"), numeric=False, sortable=False),
+        ],
+        note=_("服务记录、干群恳谈会、矛盾纠纷、信息简报按活动开始至统计日期计；未联系户按统计日期前30天计。"),
+    )
+    table.rows = [
+        [Cell(label), Cell(value, url=list_url(scope, slug)), Cell(detail)] for label, value, detail, slug in rows
+    ]
+    return table
+
+
 def phases_table(rows: list[dict]) -> Table:
     table = Table(
         "phases",
@@ -284,6 +364,22 @@ def activity_table(series) -> Table:
     )
     for month in months:
         counts = [series.activity.get((t.value, month), 0) for t in ActivityType]
+        table.rows.append([Cell(month), *[Cell(n) for n in counts], Cell(sum(counts))])
+    return table
+
+
+def services_table(series) -> Table:
+    """Services to households per month and kind (帮扶、走访慰问、解决实际问题)."""
+    months = sorted({month for _kind, month in series.services})
+    table = Table(
+        "services",
+        _("各月联系服务记录（按类型）"),
+        [Column("month", _("月份"), numeric=False, sortable=False)]
+        + [Column(k.value, str(k.label), sortable=False) for k in ServiceKind]
+        + [Column("total", _("合计"), sortable=False)],
+    )
+    for month in months:
+        counts = [series.services.get((k.value, month), 0) for k in ServiceKind]
         table.rows.append([Cell(month), *[Cell(n) for n in counts], Cell(sum(counts))])
     return table
 

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from campaign.enums import ActivityType
+from campaign.models import ServiceKind
 from evaluations.enums import TierLevel
 from orgs import queries as orgs_queries
 from orgs.enums import Sector
@@ -108,14 +109,16 @@ def dashboard_data(scope, sort: str = "") -> dict:
         "tiers": tables.tiers_table(series, periods),
         "activity": tables.activity_table(series),
         "nominations": tables.nominations_table(series),
+        "masses": tables.masses_table(scope, nf.total),
+        "services": tables.services_table(series),
     }
     data["charts"] = chart_data(data)
     return data
 
 
 def chart_data(data: dict) -> dict:
-    """The numbers of the three charts, for static/dashboards/charts.js (json_script, no inline code)."""
-    phases, tiers, activity = data["phases"], data["tiers"], data["activity"]
+    """The numbers of the four charts, for static/dashboards/charts.js (json_script, no inline code)."""
+    phases, tiers, activity, services = data["phases"], data["tiers"], data["activity"], data["services"]
     return {
         "phases": {
             "labels": [r[0].text for r in phases.rows],
@@ -135,6 +138,13 @@ def chart_data(data: dict) -> dict:
             "series": [
                 {"name": str(t.label), "data": [r[n + 1].value for r in activity.rows]}
                 for n, t in enumerate(ActivityType)
+            ],
+        },
+        "services": {
+            "labels": [r[0].text for r in services.rows],
+            "series": [
+                {"name": str(k.label), "data": [r[n + 1].value for r in services.rows]}
+                for n, k in enumerate(ServiceKind)
             ],
         },
     }
@@ -234,7 +244,8 @@ class LaggingView(PagedListMixin, View):
         return tables.with_query(url, sector=self.scope.sector_param)
 
 
-TABLE_KEYS = ("figures", "children", "sectors", "phases", "tiers", "activity", "nominations", "all")
+ALL_TABLES = ["figures", "children", "phases", "tiers", "activity", "nominations", "masses", "services"]
+TABLE_KEYS = (*ALL_TABLES, "sectors", "all")
 
 
 class XlsxView(NodeMixin, View):
@@ -249,7 +260,7 @@ class XlsxView(NodeMixin, View):
         else:
             data = dashboard_data(self.scope, sort)
             data["figures"] = data["summary"]
-            keys = ["figures", "children", "phases", "tiers", "activity", "nominations"] if table == "all" else [table]
+            keys = ALL_TABLES if table == "all" else [table]
             chosen = [data[k] for k in keys]
         return self.xlsx_response(chosen, table)
 

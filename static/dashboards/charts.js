@@ -48,6 +48,14 @@
         return { name: s.name, type: "bar", stack: "activity", data: s.data, barMaxWidth: 32 };
       });
       return option;
+    },
+    services: function (d) {
+      var option = base(d.labels);
+      option.xAxis.axisLabel.interval = "auto";
+      option.series = d.series.map(function (s) {
+        return { name: s.name, type: "bar", stack: "services", data: s.data, barMaxWidth: 32 };
+      });
+      return option;
     }
   };
 
