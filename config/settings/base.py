@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "orgs.context_processors.navigation",
                 "campaign.context_processors.inbox",
+                "awards.context_processors.navigation",
             ],
         },
     },
