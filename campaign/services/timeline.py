@@ -66,6 +66,15 @@ def ensure_phase(campaign: Campaign, allowed_orders: Iterable[int], *, today: da
     )
 
 
+def campaign_or_current(code: str | None) -> Campaign | None:
+    """The campaign with ``code`` (a page's ``?campaign=``), else the current one."""
+    if code:
+        found = Campaign.objects.filter(code=code).first()
+        if found:
+            return found
+    return current_campaign()
+
+
 def mark_done(campaign: Campaign, code: str, org: Org, *, by: User | None = None, note: str = "") -> bool:
     """Record that ``org`` has done milestone ``code`` of ``campaign``. Idempotent; False if nothing new."""
     milestone = Milestone.objects.filter(campaign=campaign, code=code).first()

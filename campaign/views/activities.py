@@ -25,18 +25,10 @@ from ..models import Campaign
 from ..models.activities import ACTIVITY_HELP
 from ..services import activities as services
 from ..services.timeline import current_campaign, ensure_phase
+from .plans import selected_campaign
 
 PER_PAGE = 30
 BADGE_LIMIT = 200
-
-
-def selected_campaign(request) -> Campaign | None:
-    code = request.GET.get("campaign")
-    if code:
-        found = Campaign.objects.filter(code=code).first()
-        if found:
-            return found
-    return current_campaign()
 
 
 def phase_error(campaign: Campaign | None) -> str:

@@ -26,18 +26,13 @@ from ..forms_plans import PlanFilterForm, PlanForm, ReturnForm, RevisionForm
 from ..models import Campaign, Plan
 from ..models.plans import PLAN_CONTENT_FIELDS
 from ..services import plans as services
-from ..services.timeline import current_campaign
+from ..services.timeline import campaign_or_current, current_campaign
 
 PER_PAGE = 30
 
 
 def selected_campaign(request) -> Campaign | None:
-    code = request.GET.get("campaign")
-    if code:
-        found = Campaign.objects.filter(code=code).first()
-        if found:
-            return found
-    return current_campaign()
+    return campaign_or_current(request.GET.get("campaign"))
 
 
 def error_text(error: ValidationError) -> str:

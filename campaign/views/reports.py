@@ -14,7 +14,7 @@ from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 from .. import queries_activities as q
 from ..forms_activities import ReportForm
 from ..services import reports as services
-from .activities import selected_campaign
+from .plans import selected_campaign
 
 
 class ReportListView(RoleRequiredMixin, TemplateView):
