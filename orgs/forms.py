@@ -132,3 +132,12 @@ class MemberTransferForm(forms.Form):
         if org.pk == self.member.org_id:
             raise forms.ValidationError(_("党员已在该组织，无需转接"))
         return org
+
+
+def add_service_error(form, error) -> None:
+    """Put a service's Chinese ValidationError on the form field it names (or on the form when it names none)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from orgs.forms import add_service_error as apply_errors
 from orgs.queries import has_role
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -24,15 +25,6 @@ from ..services import documents as services
 from ..services.nominations import final_list
 
 PER_PAGE = 30
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError at the form's fields (or on the form when not a field)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class DocumentRoundListView(RoleRequiredMixin, ListView):

@@ -14,6 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from orgs import queries
 from orgs.enums import OrgLevel
+from orgs.forms import add_service_error as apply_errors
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import queries_nominations as q
@@ -24,15 +25,6 @@ from ..services import rounds as services
 from ..services.publicity import publicity_state
 
 PER_PAGE = 30
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form when not a field)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class RoundListView(RoleRequiredMixin, ListView):

@@ -18,6 +18,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from orgs import queries
 from orgs.enums import Role
+from orgs.forms import add_service_error as apply_service_error
 from orgs.forms_accounts import UserCreateForm
 from orgs.models import Org
 from orgs.pagination import CappedPaginator
@@ -30,15 +31,6 @@ from ..services import masses as services
 
 PER_PAGE = 30
 HOUSEHOLD_ROLES = mq.READ_ROLES | {Role.MEMBER}
-
-
-def apply_service_error(form, error: ValidationError) -> None:
-    """A service's Chinese ValidationError on the form field it names (or at the top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def query_without_page(request) -> str:

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from orgs import queries
+from orgs.forms import add_service_error as apply_errors
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import queries_mass
@@ -26,15 +27,6 @@ from ..models import MassBatchStatus, MassToken
 from ..services import mass as services
 
 PER_PAGE = 30
-
-
-def apply_errors(form, error: ValidationError):
-    """Put a service's ValidationError on the form: at the field it names, else on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class MemberOrRoleMixin(LoginRequiredMixin):
