@@ -13,7 +13,7 @@ class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名或身份证号"), method="filter_q")
     org = django_filters.CharFilter(label=_("组织编码"), method="filter_org")
     sector = django_filters.ChoiceFilter(
-        label=_("所属领域"), field_name="org__sector", choices=Sector.choices, empty_label=_("全部领域")
+        label=_("所属领域"), field_name="org_sector", choices=Sector.choices, empty_label=_("全部领域")
     )
     kind = django_filters.ChoiceFilter(
         label=_("组织类别"), field_name="org__kind", choices=OrgKind.choices, empty_label=_("全部类别")

@@ -74,6 +74,8 @@ class Member(models.Model):
     org = models.ForeignKey(Org, verbose_name=_("所在组织"), on_delete=models.PROTECT, related_name="members")
     # Copy of org.path kept by orgs.services, so "members of a subtree" is one index range.
     org_path = models.CharField(max_length=255, editable=False)
+    # Copy of org.sector kept by orgs.services, so a sector's members in tree order are one index range.
+    org_sector = models.CharField(max_length=16, blank=True, default="", editable=False)
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
@@ -100,7 +102,7 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["org_path", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["org_path", "org_sector", "updated_at"])
 
     class Meta:
         verbose_name = _("党员")
@@ -111,6 +113,16 @@ class Member(models.Model):
                 fields=["org_path", "id"], name="member_orgpath_id", opclasses=["varchar_pattern_ops", "int8_ops"]
             ),
             models.Index(fields=["name"], name="member_name", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["org_sector", "org_path", "id"],
+                name="member_sector_orgpath_id",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "int8_ops"],
+            ),
+            models.Index(
+                fields=["category", "org_path", "id"],
+                name="member_category_orgpath_id",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "int8_ops"],
+            ),
         ]
 
     def __str__(self):

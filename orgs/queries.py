@@ -70,7 +70,7 @@ def member_scope_q(user, *, roles=None) -> Q:
     for a in _assignments_with(user, roles):
         part = Q(org_path__startswith=a.org.path)
         if a.sector:
-            part &= Q(org__sector=a.sector)
+            part &= Q(org_sector=a.sector)
         q |= part
     return q
 
@@ -101,8 +101,10 @@ def members_in_tree_order(queryset: QuerySet[Member]) -> QuerySet[Member]:
     On PostgreSQL the order is spelled as the order of the ``member_orgpath_id`` index
     (varchar_pattern_ops), so a page of a subtree reads 30 index entries instead of sorting the
     whole subtree (province, 4.2 million members: 4.8 s → 3 ms). Use it when the rows are spread
-    over the tree; with a condition that picks rows clustered in one corner of it (one sector,
-    students) the index walk would pass millions of rows first: keep the plain order there.
+    over the tree, or picked by equality on a column that leads an index followed by
+    ``(org_path, id)``: ``member_sector_orgpath_id`` (org_sector), ``member_category_orgpath_id``
+    (category). With any other condition that picks rows clustered in one corner of the tree the
+    walk would pass millions of rows first: keep the plain order there.
     """
     if connections[queryset.db].vendor == "postgresql":
         return queryset.order_by(_PatternOrder(F("org_path")), "id")

@@ -124,6 +124,9 @@ def update_org(org: Org, *, by: User | None, fields: dict) -> Org:
         setattr(org, name, value)
     org.full_clean(exclude=["path", "depth", "numchild"])
     org.save(update_fields=list(fields))
+    if "sector" in fields:
+        # Members carry a copy of their organization's sector (see Member.org_sector).
+        Member.objects.filter(org=org).exclude(org_sector=org.sector).update(org_sector=org.sector)
     return org
 
 
@@ -133,7 +136,7 @@ def update_org(org: Org, *, by: User | None, fields: dict) -> Org:
 @transaction.atomic
 def create_member(org: Org, *, by: User | None, **fields) -> Member:
     _require_manage(by, org)
-    member = Member(org=org, org_path=org.path, **fields)
+    member = Member(org=org, org_path=org.path, org_sector=org.sector, **fields)
     member.full_clean()
     member.save()
     bump_member_counts({org.path: 1})
@@ -155,7 +158,7 @@ def update_member(member: Member, *, by: User | None, fields: dict, expected_ver
     current = Member.objects.select_for_update().only("updated_at").get(pk=member.pk)
     if expected_version and current.updated_at.isoformat() != expected_version:
         raise StaleEdit
-    fields = {k: v for k, v in fields.items() if k not in ("org", "org_path")}
+    fields = {k: v for k, v in fields.items() if k not in ("org", "org_path", "org_sector")}
     for name, value in fields.items():
         setattr(member, name, value)
     member.full_clean()
@@ -175,8 +178,9 @@ def transfer_member(member: Member, to_org: Org, *, by: User | None, reason: str
     old_path = member.org_path
     member.org = to_org
     member.org_path = to_org.path
+    member.org_sector = to_org.sector
     member._change_reason = reason or _("组织关系转接")
-    member.save(update_fields=["org", "org_path", "updated_at"])
+    member.save(update_fields=["org", "org_path", "org_sector", "updated_at"])
     bump_member_counts({old_path: -1, to_org.path: 1})
     return member
 

@@ -26,9 +26,9 @@ ORG_FIELDS = (
     "id", "path", "depth", "numchild", "code", "name", "kind", "level", "sector", "ethnic_religious", "active",
 )  # fmt: skip
 MEMBER_FIELDS = (
-    "org_id", "org_path", "name", "gender", "ethnicity", "birth_date", "id_number", "mobile", "join_date", "status",
-    "category", "post", "duties", "badge_demo_household", "badge_vanguard_post", "badge_responsibility_area",
-    "created_at", "updated_at",
+    "org_id", "org_path", "org_sector", "name", "gender", "ethnicity", "birth_date", "id_number", "mobile",
+    "join_date", "status", "category", "post", "duties", "badge_demo_household", "badge_vanguard_post",
+    "badge_responsibility_area", "created_at", "updated_at",
 )  # fmt: skip
 COPY_CHUNK = 200_000  # member rows per COPY
 BULK_BATCH = 2_000
@@ -192,6 +192,7 @@ def _bulk_orgs(data: DemoData, org_ids):
 
 def _bulk_members(data: DemoData, org_ids, out, started):
     paths = [o.path for o in data.orgs]
+    sectors = [o.sector for o in data.orgs]
     batch = []
     done = 0
     for m in data.members():
@@ -199,6 +200,7 @@ def _bulk_members(data: DemoData, org_ids, out, started):
             Member(
                 org_id=org_ids[m.org],
                 org_path=paths[m.org],
+                org_sector=sectors[m.org],
                 name=m.name,
                 gender=m.gender,
                 ethnicity=m.ethnicity,
@@ -308,7 +310,7 @@ def _copy_members(data: DemoData, org_ids, out, started):
             drops, creates = _member_constraints(cursor)
             for sql in drops:
                 cursor.execute(sql)
-    prefix = [f"{org_ids[o.index]}\t{o.path}\t" for o in data.orgs]
+    prefix = [f"{org_ids[o.index]}\t{o.path}\t{o.sector}\t" for o in data.orgs]
     dates = {}
 
     def iso(d):

@@ -4,7 +4,6 @@ import datetime
 from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -33,7 +32,7 @@ from .columns import MEMBER_COLUMNS, MEMBERS
 # The member fields the template carries (besides the organization), in template order.
 FIELDS = ("name", "gender", "ethnicity", "birth_date", "id_number", "mobile", "join_date", "status", "category", "post")
 COMPARED = tuple(f for f in FIELDS if f != "id_number")
-UPDATE_FIELDS = [*COMPARED, "org", "org_path", "updated_at"]
+UPDATE_FIELDS = [*COMPARED, "org", "org_path", "org_sector", "updated_at"]
 
 OrgRef = namedtuple("OrgRef", "pk code path level sector active name")
 
@@ -126,7 +125,7 @@ class MemberImporter(Importer):
     def _load_members(self, id_numbers):
         found = {}
         for part in chunks(id_numbers):
-            for member in Member.objects.filter(id_number__in=part).annotate(org_sector=F("org__sector")):
+            for member in Member.objects.filter(id_number__in=part):
                 found[member.id_number] = member
         return found
 
@@ -186,7 +185,7 @@ class MemberImporter(Importer):
             if not clean or org is None:
                 continue
             if member is None:
-                plan.creates.append(Member(org_id=org.pk, org_path=org.path, **fields))
+                plan.creates.append(Member(org_id=org.pk, org_path=org.path, org_sector=org.sector, **fields))
                 continue
             changed = False
             for name in COMPARED:
@@ -197,6 +196,7 @@ class MemberImporter(Importer):
                 member._old_path = member.org_path
                 member.org_id = org.pk
                 member.org_path = org.path
+                member.org_sector = org.sector
                 plan.transferred += 1
                 changed = True
             if changed:

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from .. import services
 from ..enums import OrgKind, Sector
-from ..models import Org
+from ..models import Member, Org
 from ..views.tree import NEXT_LEVEL
 from .base import PROGRESS_EVERY, WRITE_BATCH, Importer, bulk_update_with_history, cell_text, chunks
 from .columns import NO, ORG_COLUMNS, ORGS, YES
@@ -228,7 +228,17 @@ class OrgImporter(Importer):
             services.bump_org_counts([org.path for org in new_orgs])
         if plan.updates:
             bulk_update_with_history(plan.updates, Org, UPDATE_FIELDS, user=self.user, reason=self.change_reason)
+            self._copy_sectors(plan.updates)
         self.report(total, total, "write")
+
+    def _copy_sectors(self, orgs):
+        """Members carry a copy of their organization's sector (Member.org_sector): follow a change."""
+        by_sector = defaultdict(list)
+        for org in orgs:
+            by_sector[org.sector].append(org.pk)
+        for sector, ids in by_sector.items():
+            for part in chunks(ids):
+                Member.objects.filter(org_id__in=part).exclude(org_sector=sector).update(org_sector=sector)
 
     def _place(self, plan) -> list[Org]:
         """Materialized paths for the new organizations: after each parent's last child, parents first."""

@@ -32,23 +32,39 @@ class MemberListView(RoleRequiredMixin, ListView):
 
     # Filters whose matches are spread over the whole tree: the page can walk the path index.
     SPREAD_FILTERS = frozenset({"q", "org", "status"})
+    # Equality filters with an index of their own led by the column, then (org_path, id): one of them
+    # (or a sector scope) still reads the page off an index in tree order.
+    INDEXED_FILTERS = frozenset({"sector", "category"})
 
     def get_queryset(self):
         base = queries.members_for(self.request.user, roles=self.allowed_roles).select_related("org")
         self.filterset = MemberFilter(self.request.GET or None, queryset=base)
         queryset = self.filterset.qs if self.filterset.is_bound else base
-        if self._spread_over_tree():
+        if self._tree_order_by_index():
             queryset = queries.members_in_tree_order(queryset)
         return queryset
 
-    def _spread_over_tree(self):
-        """No sector scope and no filter on a column whose values cluster in one part of the tree."""
-        if any(a.sector for a in queries.assignments(self.request.user) if a.role in self.allowed_roles):
-            return False
-        if not self.filterset.is_bound:
-            return True
-        data = self.filterset.form.cleaned_data if self.filterset.form.is_valid() else {}
-        return not any(value for name, value in data.items() if name not in self.SPREAD_FILTERS)
+    def _tree_order_by_index(self):
+        """True when an index yields the page in tree order: the matches are spread over the tree, or
+        picked by one equality column that leads an index followed by (org_path, id) — the sector
+        (``member_sector_orgpath_id``, also for a one-sector scope) or the category
+        (``member_category_orgpath_id``). Otherwise (kind, or sector and category together) the
+        matches may cluster in one corner of the tree and the plain sorted order is kept."""
+        scope = [a for a in queries.assignments(self.request.user) if a.role in self.allowed_roles]
+        leading = set()
+        if any(a.sector for a in scope):
+            if len(scope) > 1:
+                return False  # an OR of scopes: no single index range
+            leading.add("sector")
+        if self.filterset.is_bound:
+            data = self.filterset.form.cleaned_data if self.filterset.form.is_valid() else {}
+            for name, value in data.items():
+                if not value or name in self.SPREAD_FILTERS:
+                    continue
+                if name not in self.INDEXED_FILTERS:
+                    return False
+                leading.add(name)
+        return len(leading) <= 1
 
     def get_paginator(self, queryset, per_page, **kwargs):
         known = None

@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 
 from orgs import queries
 from orgs.demo import loader
@@ -208,6 +209,12 @@ def test_copy_with_indexes_dropped_and_rebuilt(db, monkeypatch):
         assert _member_indexes(cursor) == before
     assert "member_orgpath_id" in {name for name, _d in before}
     assert Member.objects.count() == Org.objects.get(code="130000").subtree_members > 0
+    assert not Member.objects.exclude(org_sector=F("org__sector")).exists()
+
+
+def test_members_carry_their_organizations_sector(demo):
+    assert Member.objects.filter(org_sector=Sector.UNIVERSITY).exists()
+    assert not Member.objects.exclude(org_sector=F("org__sector")).exists()
 
 
 def _member_indexes(cursor):
@@ -224,9 +231,13 @@ def _member_indexes(cursor):
     [
         ("sheng_ldxz", "page=2"),  # index order (PostgreSQL: ORDER BY org_path USING ~<~)
         ("sheng_ldxz", "status=full&page=2"),
-        ("sheng_ldxz", "sector=rural&page=2"),  # plain order
+        ("sheng_ldxz", "sector=rural&page=2"),  # index (org_sector, org_path, id)
+        ("sheng_ldxz", "sector=university"),
+        ("sheng_ldxz", "category=student"),  # index (category, org_path, id)
+        ("sheng_ldxz", "sector=university&category=student"),  # two columns: plain order
+        ("sheng_ldxz", "kind=dzb"),  # plain order
         ("zhengding_zzb", "page=2"),
-        ("gaoxiao_hy", ""),
+        ("gaoxiao_hy", ""),  # one-sector scope: index (org_sector, org_path, id)
     ],
 )
 def test_member_list_pages_follow_the_tree(demo, login, username, query):
@@ -238,6 +249,12 @@ def test_member_list_pages_follow_the_tree(demo, login, username, query):
         expected = expected.filter(status="full")
     if "sector=rural" in query:
         expected = expected.filter(org__sector=Sector.RURAL)
+    if "sector=university" in query:
+        expected = expected.filter(org__sector=Sector.UNIVERSITY)
+    if "category=student" in query:
+        expected = expected.filter(category="student")
+    if "kind=dzb" in query:
+        expected = expected.filter(org__kind="dzb")
     start = 30 if "page=2" in query else 0
     shown = [m.pk for m in response.context["object_list"]]
     assert shown == list(expected.values_list("pk", flat=True)[start : start + 30])
