@@ -129,8 +129,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
-# Files with more data rows than this are validated and applied by a Celery task.
-IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=2000)
 # 群众评议 public answer page (evaluations.services.mass): requests per client address per window;
 # behind a reverse proxy name the header it sets (e.g. HTTP_X_REAL_IP), else every phone shares the
 # proxy's address. Sheets with more tokens than MASS_SHEET_ASYNC_TOKENS render in a Celery task.
