@@ -7,16 +7,15 @@ candidate whose objection is upheld leaves the list, with the reason kept.
 """
 
 import datetime
-import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from orgs import ratelimit
 from orgs.models import User
 from orgs.validators import validate_mobile
 
@@ -101,22 +100,13 @@ def objection_rate() -> tuple[int, int]:
 
 
 def rate_limit_key(ip: str) -> str:
-    # The address itself is not kept, even in the cache.
-    return "awards-objection-rl:" + hashlib.sha256((ip or "-").encode()).hexdigest()[:32]
+    return ratelimit.address_key("awards-objection-rl:", ip)
 
 
 def rate_limited(ip: str) -> bool:
     """Count one submission from ``ip``; True once it is over the limit inside the window."""
     limit, seconds = objection_rate()
-    key = rate_limit_key(ip)
-    if cache.add(key, 1, timeout=seconds):
-        return 1 > limit
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=seconds)
-        count = 1
-    return count > limit
+    return ratelimit.hit(rate_limit_key(ip), limit=limit, window=seconds)
 
 
 def file_objection(

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -30,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orgs import queries
+from orgs import queries, ratelimit
 from orgs.models import Member, Org, User
 
 from ..enums import Target
@@ -275,24 +274,17 @@ def claim_token(token_id: int, *, at) -> bool:
 
 
 def rate_limit_key(ip: str) -> str:
-    # The address itself is not kept, even in the cache.
-    return "mass-rl:" + hashlib.sha256((ip or "-").encode()).hexdigest()[:32]
+    return ratelimit.address_key("mass-rl:", ip)
 
 
 def hit_rate_limit(ip: str) -> bool:
     """Count one request from ``ip``; True once it made more than MASS_RATE_LIMIT requests inside
-    MASS_RATE_WINDOW seconds (the window starts with the first request and expires with the key)."""
-    limit = getattr(settings, "MASS_RATE_LIMIT", 20)
-    window = getattr(settings, "MASS_RATE_WINDOW", 600)
-    key = rate_limit_key(ip)
-    if cache.add(key, 1, timeout=window):
-        return 1 > limit
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    MASS_RATE_WINDOW seconds."""
+    return ratelimit.hit(
+        rate_limit_key(ip),
+        limit=getattr(settings, "MASS_RATE_LIMIT", 20),
+        window=getattr(settings, "MASS_RATE_WINDOW", 600),
+    )
 
 
 # ---- paper tallies -----------------------------------------------------------------------------
