@@ -17,6 +17,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from orgs import queries
 from orgs.enums import Role
+from orgs.forms import add_service_error
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -47,7 +48,7 @@ def run_service(form, call):
     try:
         return call()
     except ValidationError as error:
-        form.add_error(None, error)
+        add_service_error(form, error)
         return None
 
 

@@ -24,15 +24,12 @@ from ..io import jobs
 from ..io.columns import COLUMNS, KIND_LABELS, MEMBERS, ORGS
 from ..io.forms import ImportUploadForm
 from ..models import ImportJob
+from .members import client_ip
 from .mixins import RoleRequiredMixin
 
 JOBS_PER_PAGE = 20
 ERRORS_SHOWN = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _xlsx_response(fill, filename):
