@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs import queries
-from orgs.forms import DATE_WIDGET, OrgCodeField
+from orgs.forms import DATE_WIDGET, OrgCodeField, visible_org_or_error
 from orgs.models import User
 
 from . import queries_supervision as sq
@@ -31,12 +31,7 @@ class TargetOrgMixin:
     no_right_message = _("您无权对“%(name)s”进行此项操作：行业主管部门只能督促检查本领域的组织")
 
     def clean_org_code(self):
-        code = (self.cleaned_data.get("org_code") or "").strip()
-        org = queries.orgs_for(self.user).filter(code=code).first()
-        if org is None:
-            raise forms.ValidationError(
-                _("找不到编码为“%(code)s”的组织，或它不在您的管理范围内"), params={"code": code}
-            )
+        org = visible_org_or_error(self.user, self.cleaned_data.get("org_code"))
         if not sq.supervises(self.user, org, self.target_roles):
             raise forms.ValidationError(self.no_right_message, params={"name": org.name})
         return org
@@ -128,12 +123,7 @@ class LeadingGroupCreateForm(LeadingGroupForm):
         super().__init__(*args, **kwargs)
 
     def clean_org_code(self):
-        code = (self.cleaned_data.get("org_code") or "").strip()
-        org = queries.orgs_for(self.user).filter(code=code).first()
-        if org is None:
-            raise forms.ValidationError(
-                _("找不到编码为“%(code)s”的组织，或它不在您的管理范围内"), params={"code": code}
-            )
+        org = visible_org_or_error(self.user, self.cleaned_data.get("org_code"))
         if not sq.can_manage_group(self.user, org):
             raise forms.ValidationError(_("您无权为“%(name)s”成立领导小组"), params={"name": org.name})
         return org

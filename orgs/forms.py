@@ -27,12 +27,18 @@ class OrgCodeField(forms.CharField):
         super().__init__(*args, **kwargs)
 
 
-def clean_org_code(user, code, *, roles, basic_only=False):
-    """The organization with ``code`` that ``user`` may act on, or a ValidationError in Chinese."""
+def visible_org_or_error(user, code) -> Org:
+    """The organization with ``code`` that ``user`` can see, or one Chinese error that does not say which."""
     code = (code or "").strip()
     org = queries.orgs_for(user).filter(code=code).first()
     if org is None:
         raise forms.ValidationError(_("找不到编码为“%(code)s”的组织，或它不在您的管理范围内"), params={"code": code})
+    return org
+
+
+def clean_org_code(user, code, *, roles, basic_only=False):
+    """The organization with ``code`` that ``user`` may act on, or a ValidationError in Chinese."""
+    org = visible_org_or_error(user, code)
     if not queries.covers(user, org, roles):
         raise forms.ValidationError(_("您无权管理组织“%(name)s”"), params={"name": org.name})
     if basic_only and not org.is_basic:
