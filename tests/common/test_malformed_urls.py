@@ -31,7 +31,8 @@ def _with_params(route: str) -> list[tuple[str, str]]:
     params = list(PARAM.finditer(route))
     urls = []
     for target in params:
-        for bad_name, bad in (("nul", None), ("long", None)):
+        for bad_name in ("nul", "long"):
+
             def value(m, target=target, bad_name=bad_name):
                 converter = m.group("converter") or "str"
                 if m.start() != target.start():
