@@ -54,9 +54,13 @@ def check_upload(upload, *, allowed=("image/", "application/pdf")) -> tuple[str,
     found = sniff(head)
     if found is None or not any(found[0].startswith(prefix) for prefix in allowed):
         raise forms.ValidationError(
-            _("文件“%(name)s”不是允许的类型：只能上传图片（JPG、PNG、GIF、WebP）或 PDF"), params={"name": upload.name}
+            _("文件“%(name)s”不是允许的类型：只能上传图片（JPG、PNG、GIF、WebP）或 PDF"),
+            params={"name": upload.name},
+            code="type",
         )
     content_type, extension = found
+    if content_type == "application/pdf":
+        refuse_active_pdf(upload)
     if content_type.startswith("image/"):
         from PIL import Image, UnidentifiedImageError
 
@@ -68,6 +72,55 @@ def check_upload(upload, *, allowed=("image/", "application/pdf")) -> tuple[str,
         finally:
             upload.seek(0)
     return content_type, extension
+
+
+# What makes a PDF do something when opened rather than show something: scripts, launched programs,
+# files carried inside it, forms that submit or import data.
+_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFile", "/EmbeddedFiles", "/Launch", "/RichMedia", "/XFA"}
+_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute"}
+
+
+def _walk(objects, pikepdf):
+    """Every dictionary of the file: each indirect object and the direct ones nested in it."""
+    stack = list(objects)
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, pikepdf.Stream):
+            obj = obj.stream_dict
+        if isinstance(obj, pikepdf.Dictionary):
+            yield obj
+            stack.extend(_nested(obj.values(), pikepdf))
+        elif isinstance(obj, pikepdf.Array):
+            stack.extend(_nested(obj, pikepdf))
+
+
+def _nested(values, pikepdf):
+    """Direct containers only: indirect objects are walked on their own, scalars hold nothing."""
+    containers = pikepdf.Dictionary | pikepdf.Array | pikepdf.Stream
+    return [value for value in values if isinstance(value, containers) and not value.is_indirect]
+
+
+def _is_active(obj, pikepdf) -> bool:
+    action = obj.get("/S")
+    return bool(set(obj.keys()) & _ACTIVE_KEYS) or (isinstance(action, pikepdf.Name) and str(action) in _ACTIVE_ACTIONS)
+
+
+def refuse_active_pdf(upload) -> None:
+    """Refuse a PDF that carries JavaScript, launch actions or embedded files (pikepdf reads every object)."""
+    import pikepdf
+
+    upload.seek(0)
+    try:
+        with pikepdf.open(upload) as pdf:
+            if any(_is_active(obj, pikepdf) for obj in _walk(pdf.objects, pikepdf)):
+                raise forms.ValidationError(
+                    _("PDF 文件“%(name)s”含有脚本、启动程序或嵌入文件，不能上传；请另存为普通 PDF 后再上传"),
+                    params={"name": upload.name},
+                )
+    except pikepdf.PdfError:
+        raise forms.ValidationError(_("PDF 文件“%(name)s”已损坏，无法打开"), params={"name": upload.name}) from None
+    finally:
+        upload.seek(0)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -47,9 +47,12 @@ def _clean_content(title: str, body: str) -> tuple[str, str]:
 
 def check_image(upload) -> None:
     """A cover is an image (checked by its bytes, and it must open), within the size limit."""
-    content_type, _extension = check_upload(upload)
-    if not content_type.startswith("image/"):
-        raise ValidationError(_("封面只能上传图片（JPG、PNG、GIF、WebP）"), code="type")
+    try:
+        check_upload(upload, allowed=("image/",))
+    except ValidationError as error:
+        if error.code == "type":
+            raise ValidationError(_("封面只能上传图片（JPG、PNG、GIF、WebP）"), code="type") from None
+        raise
 
 
 def _check_cover(cover):
