@@ -3,7 +3,9 @@
 - ``campaign.sms.ConsoleBackend`` (default): logs the message; nothing leaves the machine.
 - ``campaign.sms.LocmemBackend``: keeps messages in ``campaign.sms.outbox`` (tests).
 - ``campaign.sms.HttpGatewayBackend``: POSTs JSON to ``settings.SMS_GATEWAY_URL`` with
-  ``Authorization: Bearer <SMS_GATEWAY_TOKEN>``; a deployment configures its gateway, nothing is coded per gateway.
+  ``Authorization: Bearer <SMS_GATEWAY_TOKEN>``, over https only (http only with
+  ``SMS_GATEWAY_INTRANET_HTTP``, a gateway on the deployment's own intranet); a deployment configures its
+  gateway, nothing is coded per gateway.
 
 The gateway contract: ``{"mobile": "139…", "text": "…"}``; any 2xx is success; 5xx, 429, timeouts and
 connection failures are transient (``TransientSMSError``: retried); other 4xx are permanent (``SMSError``).
@@ -62,8 +64,11 @@ class HttpGatewayBackend(BaseBackend):
         self.url = url if url is not None else settings.SMS_GATEWAY_URL
         self.token = token if token is not None else settings.SMS_GATEWAY_TOKEN
         self.timeout = timeout if timeout is not None else settings.SMS_GATEWAY_TIMEOUT
-        if not self.url.startswith(("http://", "https://")):
-            raise SMSError("SMS_GATEWAY_URL is not configured (http:// or https:// URL expected)")
+        # Mobile numbers and message texts are personal data: only TLS, unless the deployment says the
+        # gateway sits on its own intranet (SMS_GATEWAY_INTRANET_HTTP).
+        schemes = ("https://", "http://") if settings.SMS_GATEWAY_INTRANET_HTTP else ("https://",)
+        if not self.url.startswith(schemes):
+            raise SMSError(f"SMS_GATEWAY_URL must start with {' or '.join(schemes)}")
 
     def send(self, mobile: str, text: str) -> None:
         body = json.dumps({"mobile": mobile, "text": text}, ensure_ascii=False).encode("utf-8")

@@ -184,6 +184,7 @@ SMS_BACKEND = env("SMS_BACKEND", default="campaign.sms.ConsoleBackend")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+SMS_GATEWAY_INTRANET_HTTP = env.bool("SMS_GATEWAY_INTRANET_HTTP", default=False)
 # Daily reminders (campaign.tasks.daily_reminders) at 07:30 Asia/Shanghai (CELERY_TIMEZONE);
 # django-celery-beat's DatabaseScheduler copies this entry into its PeriodicTask table at start.
 CELERY_BEAT_SCHEDULE = {

@@ -173,6 +173,7 @@ def gateway():
 
 
 def test_http_gateway_backend_posts_json(settings, gateway):
+    settings.SMS_GATEWAY_INTRANET_HTTP = True  # the test gateway speaks plain http on loopback
     settings.SMS_BACKEND = "campaign.sms.HttpGatewayBackend"
     settings.SMS_GATEWAY_URL = gateway
     settings.SMS_GATEWAY_TOKEN = "secret-token"
@@ -191,10 +192,29 @@ def test_http_gateway_backend_posts_json(settings, gateway):
 
 
 def test_http_gateway_unreachable_is_transient(settings):
+    settings.SMS_GATEWAY_INTRANET_HTTP = True
     settings.SMS_GATEWAY_URL = "http://127.0.0.1:9/sms"  # discard port: connection refused
     with pytest.raises(sms.TransientSMSError):
         sms.HttpGatewayBackend(timeout=2).send("13911110001", "x")
     settings.SMS_GATEWAY_URL = ""
+    with pytest.raises(sms.SMSError):
+        sms.HttpGatewayBackend()
+
+
+@pytest.mark.parametrize("url", ["http://sms.example.gov.cn/send", "ftp://sms/send", "file:///etc/passwd"])
+def test_gateway_refuses_anything_but_https_by_default(settings, url):
+    settings.SMS_GATEWAY_URL = url
+    with pytest.raises(sms.SMSError, match="must start with https://$"):
+        sms.HttpGatewayBackend()
+    settings.SMS_GATEWAY_URL = "https://sms.example.gov.cn/send"
+    assert sms.HttpGatewayBackend().url == "https://sms.example.gov.cn/send"
+
+
+def test_intranet_setting_allows_http_but_no_other_scheme(settings):
+    settings.SMS_GATEWAY_INTRANET_HTTP = True
+    settings.SMS_GATEWAY_URL = "http://10.0.0.8/sms"
+    assert sms.HttpGatewayBackend().url == "http://10.0.0.8/sms"
+    settings.SMS_GATEWAY_URL = "file:///etc/passwd"
     with pytest.raises(sms.SMSError):
         sms.HttpGatewayBackend()
 
