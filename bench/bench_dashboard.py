@@ -32,7 +32,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+sys.path.insert(0, str(ROOT / "bench"))
+import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
+
+PG = benchdb.PG
 TARGET_P95_MS = 200
 TARGET_RATIO = 2.0
 NODES = [("省（根）", "130000"), ("市 石家庄", "130100"), ("县 正定", "130123")]
@@ -40,35 +43,14 @@ USER = "sheng_ldxz"
 APPS = ("orgs", "campaign", "evaluations", "awards", "dashboards")
 
 
-def psql(dbname, sql):
-    import psycopg2
-
-    conn = psycopg2.connect(f"{PG}/{dbname}")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-            return cursor.fetchall() if cursor.description else None
-    finally:
-        conn.close()
-
-
 def copy_database(source, target, rebuild):
-    import psycopg2
-
-    exists = psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{target}'")
-    if exists and not rebuild:
+    """A copy of ``source`` as ``target`` (only ever dropping a ``target`` the bench scripts created)."""
+    if benchdb.exists(target) and not rebuild:
+        if not benchdb.is_ours(target):
+            benchdb._refuse(target)
         return False
-    for attempt in range(60):  # CREATE … TEMPLATE needs the source without other connections
-        try:
-            psql("postgres", f'DROP DATABASE IF EXISTS "{target}"')
-            psql("postgres", f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
-            return True
-        except psycopg2.errors.ObjectInUse:
-            if attempt == 59:
-                raise
-            time.sleep(2)
-    return False
+    benchdb.create(target, purpose=f"copy of {source} for bench_dashboard", template=source)
+    return True
 
 
 def setup_django(database):

@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/bench_import.py [--rows 100000] [--keep]
 
-Creates a throwaway database (``portal_bench_import`` on the server of ``BENCH_PG_URL``, default
-postgres://postgres@127.0.0.1:5432/postgres), migrates it, builds a county with 20 townships and
-500 branches, writes an xlsx of valid members (GB 11643 check digits), and times separately:
+Creates a throwaway database (``portal_bench_import`` on the server of ``BENCH_PG``, default
+postgres://postgres@127.0.0.1:5432; marked as the bench scripts' own, see bench/benchdb.py), migrates it,
+builds a county with 20 townships and 500 branches, writes an xlsx of valid members (GB 11643 check digits),
+and times separately:
 
 * validate: read the file and the dry run (every check, nothing written),
 * apply: read again, re-validate inside the transaction, write members and history, roll-ups,
@@ -25,31 +26,18 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR / "bench"))
+import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
+
 DB_NAME = "portal_bench_import"
 
 
-def admin_connection(url):
-    import psycopg2
-
-    parts = urlsplit(url)
-    conn = psycopg2.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname=(parts.path or "/postgres").lstrip("/") or "postgres",
-    )
-    conn.autocommit = True
-    return conn
-
-
 def recreate_database(url, *, drop_only=False):
-    conn = admin_connection(url)
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        if not drop_only:
-            cursor.execute(f'CREATE DATABASE "{DB_NAME}"')
-    conn.close()
+    """Our own throwaway database (bench/benchdb.py: never one that somebody else created)."""
+    if drop_only:
+        benchdb.drop(DB_NAME)
+    else:
+        benchdb.create(DB_NAME, purpose="bench_import")
 
 
 def setup_django(url):
@@ -152,7 +140,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help=f"keep the database {DB_NAME}")
     args = parser.parse_args()
-    url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    url = f"{benchdb.PG}/postgres"
 
     recreate_database(url)
     try:

@@ -25,7 +25,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+sys.path.insert(0, str(ROOT / "bench"))
+import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
+
+PG = benchdb.PG
 DATABASES = {"county": "portal_bench_county", "province": "portal_bench_province"}
 TARGET_P95_MS = 150
 TARGET_RATIO = 1.5
@@ -54,42 +57,19 @@ EXTRA_PAGES = [
 ]
 
 
-def psql(dbname, sql):
-    import psycopg2
-
-    conn = psycopg2.connect(f"{PG}/{dbname}")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-            return cursor.fetchall() if cursor.description else None
-    finally:
-        conn.close()
-
-
 def loaded(dbname) -> bool:
-    if not psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{dbname}'"):
+    if not benchdb.exists(dbname):
         return False
     try:
-        rows = psql(dbname, "SELECT count(*) FROM orgs_org WHERE code = '130000'")
+        rows = benchdb.query(dbname, "SELECT count(*) FROM orgs_org WHERE code = '130000'")
     except Exception:  # noqa: BLE001  (no tables yet: not loaded)
         return False
     return bool(rows and rows[0][0])
 
 
 def build(scale, dbname):
-    """Fresh database, migrate, load_demo --scale; returns the seconds load_demo took."""
-    import psycopg2
-
-    for attempt in range(30):  # somebody may still be connected (a psql, an EXPLAIN): wait for them
-        try:
-            psql("postgres", f'DROP DATABASE IF EXISTS "{dbname}"')
-            break
-        except psycopg2.errors.ObjectInUse:
-            if attempt == 29:
-                raise
-            time.sleep(2)
-    psql("postgres", f'CREATE DATABASE "{dbname}"')
+    """Fresh database (ours, see bench/benchdb.py), migrate, load_demo --scale; returns load_demo's seconds."""
+    benchdb.create(dbname, purpose=f"load_demo --scale {scale}")
     env = {**os.environ, "DATABASE_URL": f"{PG}/{dbname}", "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
