@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs import queries
-from orgs.forms import DATE_WIDGET, OrgCodeField, visible_org_or_error
+from orgs.forms import DATE_WIDGET, OrgCodeField, OrgPickerField, visible_org_or_error
 from orgs.models import User
 
 from . import queries_supervision as sq
@@ -38,7 +38,7 @@ class TargetOrgMixin:
 
 
 class InspectionForm(TargetOrgMixin, forms.ModelForm):
-    org_code = OrgCodeField(label=_("检查对象（组织编码）"))
+    org_code = OrgPickerField(label=_("检查对象（组织编码）"), roles=sq.ISSUE_ROLES)
     attachments = AttachmentsField()
 
     class Meta:
@@ -56,7 +56,7 @@ class InspectionForm(TargetOrgMixin, forms.ModelForm):
 
 class RemarkForm(TargetOrgMixin, forms.ModelForm):
     target_roles = sq.REMARK_ROLES
-    org_code = OrgCodeField(label=_("点评对象（组织编码）"))
+    org_code = OrgPickerField(label=_("点评对象（组织编码）"), roles=sq.REMARK_ROLES)
 
     class Meta:
         model = Remark
@@ -71,7 +71,7 @@ class RemarkForm(TargetOrgMixin, forms.ModelForm):
 
 
 class OrderForm(TargetOrgMixin, forms.ModelForm):
-    org_code = OrgCodeField(label=_("整改单位（组织编码）"))
+    org_code = OrgPickerField(label=_("整改单位（组织编码）"), roles=sq.ISSUE_ROLES)
 
     class Meta:
         model = RectificationOrder

@@ -1,10 +1,13 @@
 import datetime
+from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import queries
-from .enums import Role
+from .enums import OrgLevel, Role
 from .models import Member, Org
 from .validators import id_number_birth_date, normalize_id_number
 
@@ -20,7 +23,8 @@ def eighteenth_birthday(birth: datetime.date) -> datetime.date:
 
 
 class OrgCodeField(forms.CharField):
-    """An organization picked by its code (there are 170,000: no select box)."""
+    """An organization typed as its code (there are 170,000: no select box). A form that lets the user
+    find it by name, pinyin initials or the tree uses ``OrgPickerField`` (below) instead."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 32)
@@ -28,7 +32,14 @@ class OrgCodeField(forms.CharField):
 
 
 def visible_org_or_error(user, code) -> Org:
-    """The organization with ``code`` that ``user`` can see, or one Chinese error that does not say which."""
+    """The organization with ``code`` that ``user`` can see, or one Chinese error that does not say which.
+
+    ``code`` may be an ``Org`` already (an ``OrgPickerField`` resolved it): checked without a query.
+    """
+    if isinstance(code, Org):
+        if queries.covers(user, code):
+            return code
+        code = code.code
     code = (code or "").strip()
     org = queries.orgs_for(user).filter(code=code).first()
     if org is None:
@@ -46,6 +57,118 @@ def clean_org_code(user, code, *, roles, basic_only=False):
     return org
 
 
+class OrgPickerWidget(forms.TextInput):
+    """A text input for an organization code; static/js/org-picker.js makes it an ARIA combobox whose
+    popup is a tree: search results (by name, code or pinyin initials) and their children, fetched with
+    htmx from ``orgs:picker``. Without JavaScript it stays a plain input for the code.
+
+    ``user``, ``roles`` and ``levels`` come from the ``OrgPickerField``.
+    """
+
+    template_name = "orgs/widgets/org_picker.html"
+
+    def __init__(self, attrs=None):
+        defaults = {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
+        super().__init__({**defaults, **(attrs or {})})
+        self.user = None
+        self.roles = None
+        self.levels = None
+
+    def format_value(self, value):
+        return super().format_value(value.code if isinstance(value, Org) else value)
+
+    def picker_url(self) -> str:
+        params = {}
+        if self.roles:
+            params["roles"] = ",".join(sorted(self.roles))
+        if self.levels:
+            params["levels"] = ",".join(sorted(self.levels))
+        return reverse("orgs:picker") + ("?" + urlencode(params) if params else "")
+
+    def chosen(self, code):
+        """The organization ``code`` names, if the user may pick it, with its trail; else None."""
+        if not code or self.user is None or len(code) > 32 or "\x00" in code:
+            return None
+        org = queries.orgs_for(self.user, roles=self.roles).filter(code=code.strip()).first()
+        return queries.with_trails(self.user, [org])[0] if org else None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        base = widget["attrs"].get("id") or f"id_{name}"
+        described = widget["attrs"].get("aria-describedby", "")
+        widget["attrs"].update(
+            {
+                "id": base,
+                "class": " ".join(filter(None, [widget["attrs"].get("class", ""), "org-picker-input"])),
+                "role": "combobox",
+                "aria-autocomplete": "list",
+                "aria-haspopup": "tree",
+                "aria-expanded": "false",
+                "aria-controls": f"{base}-tree",
+                "aria-describedby": " ".join(filter(None, [described, f"{base}-chosen"])),
+            }
+        )
+        widget["picker"] = {"id": base, "url": self.picker_url(), "chosen": self.chosen(widget["value"])}
+        return context
+
+
+class OrgPickerField(forms.CharField):
+    """An organization picked by code, name or pinyin initials in the user's scope; cleans to the ``Org``.
+
+    ``OrgPickerField(user=…, roles=…, levels=…)``: ``roles`` limits the choice to organizations the user
+    may act on with those roles (``orgs.queries.orgs_for``), ``levels`` to those levels (``OrgLevel``
+    values). Declared on a form class, the field takes the acting user from the form's ``by`` (or else
+    ``user``) attribute when it is bound: the one who picks, never an account the form edits. The
+    submitted value is the code, so a typed code works without JavaScript. Error messages:
+    ``not_found`` and ``level`` (params ``name``, ``code``, ``levels``).
+    """
+
+    widget = OrgPickerWidget
+    default_error_messages = {
+        "not_found": _("未找到该组织，或不在您的管理范围内"),
+        "level": _("不能选择“%(name)s”，请选择%(levels)s"),
+    }
+
+    def __init__(self, *, user=None, roles=None, levels=None, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+        self.user = user
+        self.roles = frozenset(roles) if roles is not None else None
+        self.levels = frozenset(levels) if levels else None
+        self._sync_widget()
+
+    def _sync_widget(self):
+        self.widget.user, self.widget.roles, self.widget.levels = self.user, self.roles, self.levels
+
+    def get_bound_field(self, form, field_name):
+        if self.user is None:
+            self.user = getattr(form, "by", None) or getattr(form, "user", None)
+        self._sync_widget()
+        return super().get_bound_field(form, field_name)
+
+    def prepare_value(self, value):
+        return value.code if isinstance(value, Org) else value
+
+    def to_python(self, value):
+        return super().to_python(value.code if isinstance(value, Org) else value)
+
+    def clean(self, value):
+        code = super().clean(value)
+        if code in self.empty_values:
+            return None
+        if self.user is None:
+            raise ImproperlyConfigured("OrgPickerField needs user= or a form with a user (or by) attribute")
+        org = queries.orgs_for(self.user, roles=self.roles).filter(code=code).first()
+        if org is None:
+            raise forms.ValidationError(self.error_messages["not_found"], code="not_found", params={"code": code})
+        if self.levels and org.level not in self.levels:
+            labels = "、".join(str(label) for value, label in OrgLevel.choices if value in self.levels)
+            params = {"name": org.name, "code": org.code, "levels": labels}
+            raise forms.ValidationError(self.error_messages["level"], code="level", params=params)
+        return org
+
+
 class OrgForm(forms.ModelForm):
     class Meta:
         model = Org
@@ -57,10 +180,19 @@ class OrgForm(forms.ModelForm):
             self.fields["code"].disabled = True
 
 
+BASIC_ONLY = {"level": _("“%(name)s”不是基层党组织，党员只能编入基层党组织")}
+
+
 class MemberForm(forms.ModelForm):
     """A member's own fields. ``version`` refuses an edit made against stale data."""
 
-    org_code = OrgCodeField(label=_("所在组织编码"), required=True)
+    org_code = OrgPickerField(
+        label=_("所在组织"),
+        roles={Role.ORG_DEPARTMENT},
+        levels={OrgLevel.BASIC},
+        error_messages=BASIC_ONLY,
+        help_text=_("输入名称、编码或拼音首字母查找，或逐级展开选择基层党组织"),
+    )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -100,9 +232,6 @@ class MemberForm(forms.ModelForm):
             del self.fields["version"]
             self.order_fields(["org_code"])
 
-    def clean_org_code(self):
-        return clean_org_code(self.user, self.cleaned_data["org_code"], roles={Role.ORG_DEPARTMENT}, basic_only=True)
-
     def clean_id_number(self):
         value = normalize_id_number(self.cleaned_data.get("id_number"))
         clash = Member.objects.filter(id_number=value).exclude(pk=self.instance.pk)
@@ -125,7 +254,9 @@ class MemberForm(forms.ModelForm):
 
 
 class MemberTransferForm(forms.Form):
-    to_org = OrgCodeField(label=_("转入组织编码"))
+    to_org = OrgPickerField(
+        label=_("转入组织"), roles={Role.ORG_DEPARTMENT}, levels={OrgLevel.BASIC}, error_messages=BASIC_ONLY
+    )
     reason = forms.CharField(label=_("转接原因"), max_length=200, required=False)
 
     def __init__(self, *args, user, member, **kwargs):
@@ -134,7 +265,7 @@ class MemberTransferForm(forms.Form):
         self.member = member
 
     def clean_to_org(self):
-        org = clean_org_code(self.user, self.cleaned_data["to_org"], roles={Role.ORG_DEPARTMENT}, basic_only=True)
+        org = self.cleaned_data["to_org"]
         if org.pk == self.member.org_id:
             raise forms.ValidationError(_("党员已在该组织，无需转接"))
         return org

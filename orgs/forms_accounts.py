@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import queries
 from .enums import Role, Sector
-from .forms import OrgCodeField, clean_org_code
+from .forms import OrgPickerField
 from .models import User
 from .validators import id_number_error, normalize_id_number
 
@@ -60,7 +60,9 @@ class RoleAssignmentForm(forms.Form):
     """A role on an organization (which covers its whole subtree), inside the manager's scope."""
 
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    org_code = OrgCodeField(label=_("组织编码"), help_text=_("角色覆盖该组织及其全部下级组织。"))
+    org_code = OrgPickerField(
+        label=_("组织"), roles={Role.ORG_DEPARTMENT}, help_text=_("角色覆盖该组织及其全部下级组织。")
+    )
     sector = forms.ChoiceField(
         label=_("领域"),
         required=False,
@@ -79,9 +81,6 @@ class RoleAssignmentForm(forms.Form):
         self.by = by
         self.account = account
         self.member = None
-
-    def clean_org_code(self):
-        return clean_org_code(self.by, self.cleaned_data["org_code"], roles={Role.ORG_DEPARTMENT})
 
     def clean_member_id_number(self):
         value = normalize_id_number(self.cleaned_data["member_id_number"])

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
 from .enums import Gender, MemberCategory, MemberStatus, OrgKind, OrgLevel, Role, Sector
+from .pinyin import INITIALS_MAX, PINYIN_MAX, fill_name_keys
 from .validators import mask_id_number, mask_mobile, validate_id_number, validate_mobile
 
 
@@ -37,8 +38,15 @@ class Org(MP_Node):
     active = models.BooleanField(_("有效"), default=True)
     subtree_orgs = models.PositiveIntegerField(_("下级组织数"), default=0, editable=False)
     subtree_members = models.PositiveIntegerField(_("党员数"), default=0, editable=False)
+    # Search keys of the name for the organization picker (orgs.pinyin): 塔元庄村党支部 → "tyzcdzb".
+    name_initials = models.CharField(
+        _("名称拼音首字母"), max_length=INITIALS_MAX, blank=True, default="", editable=False
+    )
+    name_pinyin = models.CharField(_("名称拼音"), max_length=PINYIN_MAX, blank=True, default="", editable=False)
 
-    history = HistoricalRecords(excluded_fields=["numchild", "subtree_orgs", "subtree_members"])
+    history = HistoricalRecords(
+        excluded_fields=["numchild", "subtree_orgs", "subtree_members", "name_initials", "name_pinyin"]
+    )
 
     node_order_by = None
 
@@ -53,10 +61,25 @@ class Org(MP_Node):
             models.Index(
                 fields=["depth", "path"], name="org_depth_path", opclasses=["int4_ops", "varchar_pattern_ops"]
             ),
+            # The picker's prefix searches: "tyz" → 塔元庄村党支部 (LIKE 'tyz%' on any collation).
+            models.Index(fields=["name_initials"], name="org_initials_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_pinyin"], name="org_pinyin_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """Keep the name's pinyin keys in step with the name, whoever saves (services, treebeard, the admin).
+
+        Bulk writers (the import, the demo loaders) bypass ``save()`` and fill the keys themselves.
+        """
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "name" in update_fields:
+            fill_name_keys(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "name_initials", "name_pinyin"}
+        super().save(*args, **kwargs)
 
     @property
     def is_basic(self):

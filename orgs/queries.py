@@ -8,12 +8,17 @@ Every read of tenant data starts here (other apps build their own ``queries.py``
 ``orgs_for`` / ``org_scope_q``). Outside the scope a view answers 404, never 403.
 """
 
+import re
+import unicodedata
+from dataclasses import dataclass
+
 from django.db import connections
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.http import Http404
 
 from .enums import Role
 from .models import Member, Org, RoleAssignment, User
+from .pinyin import search_key
 
 ALL_ROLES = frozenset(Role.values)
 READ_MEMBER_ROLES = frozenset(
@@ -183,3 +188,74 @@ def get_member_or_404(user, pk) -> Member:
         return members_for(user, roles=ALL_ROLES).select_related("org").get(pk=pk)
     except (Member.DoesNotExist, ValueError):
         raise Http404("no such member in scope") from None
+
+
+# --- finding an organization (the picker, the tree page's search) -----------------------------
+
+SEARCH_LIMIT = 20
+SEARCH_MAX_CHARS = 50
+_NOT_TYPED = re.compile(r"[\s\x00-\x1f\x7f]+")
+
+
+@dataclass
+class OrgSearch:
+    """One page of organizations: at most ``limit`` of them, and whether there are ``more``."""
+
+    orgs: list
+    more: bool = False
+
+
+def search_text(text) -> str:
+    """A typed query as searched: full-width characters folded (ＩＭＥ digits), no spaces or control characters."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    return _NOT_TYPED.sub("", text)[:SEARCH_MAX_CHARS]
+
+
+def org_search_q(text) -> Q | None:
+    """What ``text`` matches, or None when there is nothing to search for.
+
+    Letters and digits: the code, the name's pinyin initials ("tyz" → 塔元庄村党支部) or its full pinyin
+    starts with them — three prefix conditions, each read off its own index (varchar_pattern_ops), so a
+    code or initials never scan the table. Chinese: the name contains the text, the one condition no
+    b-tree serves; the caller's scope (a path prefix) bounds it.
+    """
+    text = search_text(text)
+    if not text:
+        return None
+    if not text.isascii():
+        return Q(name__contains=text)
+    match = Q(code__startswith=text)
+    key = search_key(text)
+    if key:
+        match |= Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
+    return match
+
+
+def search_orgs(user, text, *, roles=None, levels=None, limit=SEARCH_LIMIT) -> OrgSearch:
+    """Organizations in the user's scope (acting with ``roles``, when given) that match ``text``, of
+    ``levels`` only when given: the highest first, then in tree order. One query."""
+    match = org_search_q(text)
+    if match is None:
+        return OrgSearch([])
+    found = orgs_for(user, roles=roles).filter(match)
+    if levels:
+        found = found.filter(level__in=list(levels))
+    found = list(found.order_by("depth", "path")[: limit + 1])
+    return OrgSearch(found[:limit], more=len(found) > limit)
+
+
+def children_of(user, org: Org, *, roles=None) -> QuerySet[Org]:
+    """The children of ``org`` in the user's scope, in tree order (``org_depth_path`` index): one query."""
+    return orgs_for(user, roles=roles).filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
+
+
+def with_trails(user, orgs):
+    """Set ``org.trail`` on each of ``orgs``: the names of its ancestors the user can see, top down.
+
+    One query for all of them (none when they have no ancestors); returns ``orgs``.
+    """
+    wanted = {path for org in orgs for path in org.ancestor_paths(include_self=False)}
+    names = dict(orgs_for(user).filter(path__in=wanted).values_list("path", "name")) if wanted else {}
+    for org in orgs:
+        org.trail = [names[path] for path in org.ancestor_paths(include_self=False) if path in names]
+    return orgs

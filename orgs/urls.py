@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, members, tree, users
+from .views import imports, members, picker, tree, users
 
 app_name = "orgs"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("orgs/<str:code>/children/", tree.OrgChildrenView.as_view(), name="org_children"),
     path("orgs/<str:code>/edit/", tree.OrgEditView.as_view(), name="org_edit"),
     path("orgs/<str:code>/add/", tree.OrgCreateView.as_view(), name="org_add"),
+    # the organization picker (htmx partials for OrgPickerField)
+    path("org-picker/", picker.OrgPickerView.as_view(), name="picker"),
+    path("org-picker/<str:code>/children/", picker.OrgPickerChildrenView.as_view(), name="picker_children"),
     # members
     path("members/", members.MemberListView.as_view(), name="member_list"),
     path("members/new/", members.MemberCreateView.as_view(), name="member_create"),

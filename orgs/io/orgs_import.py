@@ -13,12 +13,15 @@ from simple_history.utils import bulk_create_with_history
 from .. import services
 from ..enums import OrgKind, Sector
 from ..models import Member, Org
+from ..pinyin import fill_name_keys
 from ..views.tree import NEXT_LEVEL
 from .base import PROGRESS_EVERY, WRITE_BATCH, Importer, bulk_update_with_history, cell_text, chunks
 from .columns import NO, ORG_COLUMNS, ORGS, YES
 
 C_CODE, C_NAME, C_PARENT, C_KIND, C_SECTOR, C_ETHNIC = ORG_COLUMNS
 UPDATE_FIELDS = ["name", "kind", "sector", "ethnic_religious"]
+# Written with them: the name's pinyin keys (orgs.pinyin), which bulk writes must fill themselves.
+KEY_FIELDS = ["name_initials", "name_pinyin"]
 
 
 @dataclass
@@ -227,7 +230,12 @@ class OrgImporter(Importer):
                 self.report(start + len(batch), total, "write")
             services.bump_org_counts([org.path for org in new_orgs])
         if plan.updates:
-            bulk_update_with_history(plan.updates, Org, UPDATE_FIELDS, user=self.user, reason=self.change_reason)
+            keys = {}
+            for org in plan.updates:
+                fill_name_keys(org, keys)
+            bulk_update_with_history(
+                plan.updates, Org, [*UPDATE_FIELDS, *KEY_FIELDS], user=self.user, reason=self.change_reason
+            )
             self._copy_sectors(plan.updates)
         self.report(total, total, "write")
 
@@ -257,26 +265,27 @@ class OrgImporter(Importer):
             next_step[code] = Org._str2int(last[-Org.steplen :]) + 1 if last else 1
         path_of = {code: parent.path for code, parent in parents.items()}
         children = Counter(item.parent_code for item in plan.creates)
+        keys = {}
         new_orgs = []
         for item in plan.creates:  # sorted by depth: a parent's path is known before its children's
             step = next_step.get(item.parent_code, 1)
             next_step[item.parent_code] = step + 1
             path = Org._get_path(path_of[item.parent_code], item.depth, step)
             path_of[item.code] = path
-            new_orgs.append(
-                Org(
-                    code=item.code,
-                    name=item.name,
-                    kind=item.kind,
-                    level=item.level,
-                    sector=item.sector,
-                    ethnic_religious=item.ethnic_religious,
-                    active=True,
-                    path=path,
-                    depth=item.depth,
-                    numchild=children.get(item.code, 0),
-                )
+            org = Org(
+                code=item.code,
+                name=item.name,
+                kind=item.kind,
+                level=item.level,
+                sector=item.sector,
+                ethnic_religious=item.ethnic_religious,
+                active=True,
+                path=path,
+                depth=item.depth,
+                numchild=children.get(item.code, 0),
             )
+            fill_name_keys(org, keys)
+            new_orgs.append(org)
         by_added = defaultdict(list)
         for code, parent in parents.items():
             by_added[children[code]].append(parent.pk)

@@ -26,18 +26,30 @@ NEXT_LEVEL = {
 
 def visible_children(user, org: Org):
     """The children of ``org`` the user may see, in tree order: one query."""
-    return queries.orgs_for(user).filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
+    return queries.children_of(user, org)
 
 
 def ancestors_of(org: Org):
     return list(Org.objects.filter(path__in=org.ancestor_paths(include_self=False)).order_by("depth"))
 
 
+TREE_SEARCH_LIMIT = 50
+
+
 class TreeView(RoleRequiredMixin, TemplateView):
+    """The tree from the user's top nodes; ``?q=`` searches the scope by name, code or pinyin initials
+    (the first 50 matches, highest first, each with its trail)."""
+
     template_name = "orgs/tree.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(roots=queries.top_orgs(self.request.user), **kwargs)
+        user = self.request.user
+        text = queries.search_text(self.request.GET.get("q", ""))
+        found = None
+        if text:
+            found = queries.search_orgs(user, text, limit=TREE_SEARCH_LIMIT)
+            queries.with_trails(user, found.orgs)
+        return super().get_context_data(roots=queries.top_orgs(user), q=text, found=found, **kwargs)
 
 
 class OrgScopedMixin(ScopedObjectMixin):
