@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.models import Campaign
 from campaign.uploads import AttachmentsField
 from orgs.enums import OrgLevel
-from orgs.forms import DATE_WIDGET, OrgCodeField, clean_org_code
+from orgs.forms import DATE_WIDGET, OrgPickerField, clean_org_code
 from orgs.models import Org
 from orgs.validators import validate_mobile
 
@@ -16,7 +16,13 @@ from .enums import RoundKind
 from .forms_basic import CitedHonoursField
 from .models import AwardRound, Nomination
 from .queries_nominations import MANAGE_ROLES
-from .services.rounds import WINDOW_FIELDS, window_errors
+from .services.rounds import (
+    LOCKED_AFTER_START,
+    MIN_PUBLICITY_WORKING_DAYS,
+    WINDOW_FIELDS,
+    locked_field_errors,
+    window_errors,
+)
 
 MAX_QUOTA = 100_000
 
@@ -24,7 +30,13 @@ MAX_QUOTA = 100_000
 class RoundForm(forms.ModelForm):
     """A round's name, windows and 公示 settings; the owner and kind only when it is created."""
 
-    owner_code = OrgCodeField(label=_("表彰机关（组织编码）"), help_text=_("作出表彰决定的党委，如省委：130000"))
+    owner_code = OrgPickerField(
+        label=_("表彰机关（组织编码）"),
+        roles=MANAGE_ROLES,
+        levels=set(OrgLevel.values) - {OrgLevel.BASIC},
+        error_messages={"level": _("表彰机关须为县级以上党委或乡镇（街道）党（工）委")},
+        help_text=_("作出表彰决定的党委，如省委：130000"),
+    )
 
     class Meta:
         model = AwardRound
@@ -46,11 +58,16 @@ class RoundForm(forms.ModelForm):
         self.user = user
         self.fields["campaign"].queryset = Campaign.objects.order_by("-start_date")
         self.fields["kind"].choices = RoundKind.choices
-        self.fields["publicity_working_days"].min_value = 1
-        self.fields["publicity_working_days"].widget.attrs["min"] = 1
+        self.fields["publicity_working_days"].min_value = MIN_PUBLICITY_WORKING_DAYS
+        self.fields["publicity_working_days"].widget.attrs["min"] = MIN_PUBLICITY_WORKING_DAYS
         if self.instance.pk:
             for name in ("owner_code", "code", "kind"):
                 del self.fields[name]
+        if self.instance.pk and self.instance.publicity_started:
+            # Fixed once the 公示 has started (the service refuses a change; the end moves by an extension).
+            for name in LOCKED_AFTER_START:
+                self.fields[name].widget.attrs["readonly"] = True
+                self.fields[name].help_text = _("公示已开始，不能修改；如需延长公示期，请在拟表彰名单页面办理")
 
     def clean_owner_code(self):
         org = clean_org_code(self.user, self.cleaned_data["owner_code"], roles=MANAGE_ROLES)
@@ -60,7 +77,9 @@ class RoundForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for field, message in window_errors(data).items():
+        # Once the 公示 has started, "this field is fixed" is the message, whatever else is wrong with it.
+        locked = locked_field_errors(self.instance, data) if self.instance.pk else {}
+        for field, message in (window_errors(data) | locked).items():
             if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
         return data
@@ -177,11 +196,31 @@ class DisciplineForm(forms.Form):
     )
     date = forms.DateField(label=_("征求意见日期"), widget=DATE_WIDGET, initial=timezone.localdate)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].error_messages["required"] = _("请选择纪检机关意见（无异议或有问题）")
+        self.fields["result"].error_messages["invalid_choice"] = _("纪检机关意见只能是“无异议”或“有问题”")
+        self.fields["date"].error_messages["required"] = _("请填写征求意见日期")
+        self.fields["date"].error_messages["invalid"] = _("征求意见日期格式应为 YYYY-MM-DD")
+
     def clean(self):
         data = super().clean()
         if data.get("result") == Nomination.Discipline.PROBLEM and not (data.get("note") or "").strip():
             self.add_error("note", _("纪检机关意见为“有问题”时，请填写具体意见"))
         return data
+
+
+class PublicityExtendForm(forms.Form):
+    """延长公示期: a later end (a working day) and the reason, both kept."""
+
+    new_end = forms.DateField(label=_("新的公示结束日期"), widget=DATE_WIDGET, help_text=_("须为工作日，只能推后"))
+    reason = forms.CharField(label=_("延长原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_end"].error_messages["required"] = _("请填写新的公示结束日期")
+        self.fields["new_end"].error_messages["invalid"] = _("公示结束日期格式应为 YYYY-MM-DD")
+        self.fields["reason"].error_messages["required"] = _("请填写延长公示期的原因")
 
 
 class ObjectionHandleForm(forms.Form):

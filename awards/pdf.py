@@ -155,8 +155,9 @@ def render_certificates(
     return documents[0].copy(pages).write_pdf()
 
 
-def write_list_xlsx(rows, fileobj, *, title: str = "") -> None:
-    """The list as xlsx (openpyxl write-only): 市, 类别, 姓名/组织名称, 单位, 职务."""
+def write_list_xlsx(rows, fileobj, *, title: str = "", group_label: str = "") -> None:
+    """The list as xlsx (openpyxl write-only): 市, 类别, 姓名/组织名称, 单位, 职务. ``group_label`` names the
+    first column when the issuer is not the province (县（市、区）, 乡镇（街道）)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -169,7 +170,8 @@ def write_list_xlsx(rows, fileobj, *, title: str = "") -> None:
         sheet.append([title])
     bold = Font(bold=True)
     header = []
-    for text in LIST_HEADERS:
+    headers = [group_label or LIST_HEADERS[0], *LIST_HEADERS[1:]]
+    for text in headers:
         cell = WriteOnlyCell(sheet, value=str(text))
         cell.font = bold
         header.append(cell)

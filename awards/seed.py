@@ -1,4 +1,4 @@
-"""The seed's two commendations as data, and the 2010—2012 holiday calendar.
+"""The seed's two commendations as data, and the State Council's holiday calendar (chinese-calendar).
 
 "2011年“七一”前，省、市、县(市、区)各级党委对先进基层党组织、优秀共产党员和优秀党务工作者进行一次集中表彰。
 基层党组织也要采取适当方式对优秀共产党员进行表彰奖励。评选表彰对象要注重工作实绩和社会公认度，
@@ -53,74 +53,28 @@ SEED_ROUNDS = [
     },
 ]
 
-# The 国务院办公厅 holiday notices of 2010, 2011 and 2012: (first day, last day, name) of each
-# holiday, and the weekend days worked instead (调休).
-HOLIDAYS = [
-    (D(2010, 1, 1), D(2010, 1, 3), "元旦"),
-    (D(2010, 2, 13), D(2010, 2, 19), "春节"),
-    (D(2010, 4, 3), D(2010, 4, 5), "清明节"),
-    (D(2010, 5, 1), D(2010, 5, 3), "劳动节"),
-    (D(2010, 6, 14), D(2010, 6, 16), "端午节"),
-    (D(2010, 9, 22), D(2010, 9, 24), "中秋节"),
-    (D(2010, 10, 1), D(2010, 10, 7), "国庆节"),
-    (D(2011, 1, 1), D(2011, 1, 3), "元旦"),
-    (D(2011, 2, 2), D(2011, 2, 8), "春节"),
-    (D(2011, 4, 3), D(2011, 4, 5), "清明节"),
-    (D(2011, 4, 30), D(2011, 5, 2), "劳动节"),
-    (D(2011, 6, 4), D(2011, 6, 6), "端午节"),
-    (D(2011, 9, 10), D(2011, 9, 12), "中秋节"),
-    (D(2011, 10, 1), D(2011, 10, 7), "国庆节"),
-    (D(2012, 1, 1), D(2012, 1, 3), "元旦"),
-    (D(2012, 1, 22), D(2012, 1, 28), "春节"),
-    (D(2012, 4, 2), D(2012, 4, 4), "清明节"),
-    (D(2012, 4, 29), D(2012, 5, 1), "劳动节"),
-    (D(2012, 6, 22), D(2012, 6, 24), "端午节"),
-    (D(2012, 9, 30), D(2012, 10, 7), "中秋节、国庆节"),
-]
-ADJUSTED_WORKDAYS = [
-    (D(2010, 2, 20), "春节调休上班"),
-    (D(2010, 2, 21), "春节调休上班"),
-    (D(2010, 6, 12), "端午节调休上班"),
-    (D(2010, 6, 13), "端午节调休上班"),
-    (D(2010, 9, 19), "中秋节调休上班"),
-    (D(2010, 9, 25), "中秋节调休上班"),
-    (D(2010, 9, 26), "国庆节调休上班"),
-    (D(2010, 10, 9), "国庆节调休上班"),
-    (D(2011, 1, 30), "春节调休上班"),
-    (D(2011, 2, 12), "春节调休上班"),
-    (D(2011, 4, 2), "清明节调休上班"),
-    (D(2011, 10, 8), "国庆节调休上班"),
-    (D(2011, 10, 9), "国庆节调休上班"),
-    (D(2011, 12, 31), "元旦调休上班"),
-    (D(2012, 1, 21), "春节调休上班"),
-    (D(2012, 1, 29), "春节调休上班"),
-    (D(2012, 3, 31), "清明节调休上班"),
-    (D(2012, 4, 1), "清明节调休上班"),
-    (D(2012, 4, 28), "劳动节调休上班"),
-    (D(2012, 9, 29), "国庆节调休上班"),
-]
 
+def load_seed_calendar(CalendarDay, HolidayYear=None):  # noqa: N803  (historical models are passed in by migrations)
+    """Enter the State Council's holiday schedules of 2004—2026 from chinese-calendar (the campaign's
+    2010—2012 among them). Idempotent (existing dates and years are left as they are).
 
-def calendar_rows() -> list[tuple[datetime.date, bool, str]]:
-    """(date, is_workday, name) for every holiday day and every 调休 working day."""
-    rows = []
-    for first, last, name in HOLIDAYS:
-        day = first
-        while day <= last:
-            rows.append((day, False, name))
-            day += datetime.timedelta(days=1)
-    rows += [(day, True, name) for day, name in ADJUSTED_WORKDAYS]
-    return sorted(rows)
+    The years are marked as loaded too (awards.services.workdays needs both): called with the current
+    ``CalendarDay`` the current ``HolidayYear`` is used; the migration that ran before that model existed
+    passes its historical ``CalendarDay`` alone and only the days are entered."""
+    from .holiday_data import LIBRARY_YEARS, library_rows, load_library_years
+    from .models import CalendarDay as CurrentCalendarDay
 
-
-def load_seed_calendar(CalendarDay):  # noqa: N803  (historical models are passed in by migrations)
-    """Enter the 2010—2012 holidays and 调休 days. Idempotent (existing dates are left as they are)."""
-    existing = set(CalendarDay.objects.values_list("date", flat=True))
-    CalendarDay.objects.bulk_create(
-        CalendarDay(date=day, is_workday=workday, name=name)
-        for day, workday, name in calendar_rows()
-        if day not in existing
-    )
+    if HolidayYear is None and CalendarDay is CurrentCalendarDay:
+        from .models import HolidayYear
+    if HolidayYear is None:
+        existing = set(CalendarDay.objects.values_list("date", flat=True))
+        CalendarDay.objects.bulk_create(
+            CalendarDay(date=day, is_workday=workday, name=name)
+            for day, workday, name in library_rows(LIBRARY_YEARS)
+            if day not in existing
+        )
+        return
+    load_library_years(HolidayYear, CalendarDay, LIBRARY_YEARS)
 
 
 def load_seed_rounds(AwardRound, AwardCategory, Org, Campaign):  # noqa: N803  (historical models from migrations)

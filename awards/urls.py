@@ -1,6 +1,6 @@
 """The awards app's URLs, one module per area (awards/urls_parts/)."""
 
-from .urls_parts import basic, documents, nominations
+from .urls_parts import basic, documents, holidays, nominations
 
 app_name = "awards"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *documents.urlpatterns,
     *nominations.urlpatterns,
     *basic.urlpatterns,
+    *holidays.urlpatterns,
 ]

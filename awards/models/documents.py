@@ -9,21 +9,56 @@ certificates (荣誉证书) and the list as xlsx.
 ``CommendedExemplar`` records which commendation it came from and what the public page shows.
 """
 
+import re
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from orgs.models import Org
+
 from .nominations import Nomination
 from .rounds import AwardCategory, AwardRound
 
-# 发文字号: 发文机关代字 + 年份（六角括号〔〕）+ 发文顺序号, e.g. 冀创组〔2011〕8号 (GB/T 9704-2012, 7.2.4).
-DOC_NUMBER_PATTERN = r"^冀\S+〔\d{4}〕[1-9]\d*号$"
+# 发文字号: 发文机关代字 + 年份（六角括号〔〕）+ 发文顺序号, e.g. 冀创组〔2011〕8号, 正组〔2011〕3号
+# (GB/T 9704-2012, 7.2.4). The 代字 must begin with the issuer's own 机关代字 (``IssuerPrefix``): the
+# service (awards.services.documents.parse_doc_number) checks that; the model only checks the shape.
+DOC_NUMBER_PATTERN = r"^(?P<prefix>[^\s\d〔〕\[\]()（）]{1,10})〔(?P<year>\d{4})〕(?P<serial>[1-9]\d{0,5})号$"
 doc_number_validator = RegexValidator(
     DOC_NUMBER_PATTERN,
     _("发文字号格式应为“冀创组〔2011〕8号”：机关代字、六角括号〔〕内四位年份、序号（不编虚位）和“号”"),
 )
+
+
+class IssuerPrefix(models.Model):
+    """The 机关代字 of an issuing committee, the first part of its document numbers (冀, 石, 正 …).
+
+    Without a row the default applies (awards.services.documents.default_prefix: 冀 for 河北省, the
+    first character of a city's or county's name); the 组织部 covering the committee may change it.
+    """
+
+    org = models.OneToOneField(Org, verbose_name=_("发文机关"), on_delete=models.CASCADE, related_name="+")
+    prefix = models.CharField(_("机关代字"), max_length=4, help_text=_("如：冀、石、正；发文字号以它开头"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("机关代字")
+        verbose_name_plural = _("机关代字")
+
+    def __str__(self):
+        return f"{self.org} · {self.prefix}"
 
 
 class DecisionStatus(models.TextChoices):
@@ -73,6 +108,18 @@ class Decision(models.Model):
         help_text=_("如：全省创先争优活动先进基层党组织、优秀共产党员和优秀党务工作者名单"),
     )
     signed_on = models.DateField(_("成文日期"), help_text=_("以阿拉伯数字印出，如：2011年6月28日"))
+    # The parts of ``doc_number``, kept by ``save()``: a number is unique per issuer and year.
+    issuer_org = models.ForeignKey(
+        Org,
+        verbose_name=_("发文机关"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    doc_year = models.PositiveSmallIntegerField(_("发文年份"), null=True, blank=True, editable=False)
+    doc_serial = models.PositiveIntegerField(_("发文顺序号"), null=True, blank=True, editable=False)
 
     status = models.CharField(
         _("文件状态"), max_length=12, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT
@@ -111,9 +158,26 @@ class Decision(models.Model):
     class Meta:
         verbose_name = _("表彰决定")
         verbose_name_plural = _("表彰决定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer_org", "doc_year", "doc_serial"], name="unique_decision_number_per_issuer_year"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.doc_number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        """Keep the issuer (the round's owner), year and serial in step with ``doc_number``, whoever saves."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "doc_number" in update_fields:
+            match = re.match(DOC_NUMBER_PATTERN, self.doc_number or "")
+            self.issuer_org_id = self.award_round.owner_org_id if self.award_round_id else None
+            self.doc_year = int(match["year"]) if match else None
+            self.doc_serial = int(match["serial"]) if match else None
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "issuer_org", "doc_year", "doc_serial"}
+        super().save(*args, **kwargs)
 
     @property
     def running(self):

@@ -85,7 +85,7 @@ class Nomination(models.Model):
         choices=Discipline.choices,
         default=Discipline.NONE,
         blank=True,
-        help_text=_("征求纪检机关意见：有问题的不能进入公示"),
+        help_text=_("征求纪检机关意见：有问题的不能进入公示，本轮也不能再被推荐或表彰"),
     )
     discipline_note = models.TextField(_("纪检机关意见内容"), blank=True)
     discipline_date = models.DateField(_("征求意见日期"), null=True, blank=True)
@@ -103,16 +103,17 @@ class Nomination(models.Model):
         verbose_name_plural = _("推荐")
         ordering = ["category__order", "nominee_name", "id"]
         constraints = [
-            # "A nominee cannot be nominated twice in one round and category"; a withdrawn one frees the slot.
+            # A nominee is nominated once per round, whatever the category (awards.rules "once_per_round");
+            # a withdrawn nomination frees the place.
             models.UniqueConstraint(
-                fields=["category", "nominee_member"],
+                fields=["award_round", "nominee_member"],
                 condition=Q(nominee_member__isnull=False) & ~Q(status="withdrawn"),
-                name="unique_member_nomination",
+                name="unique_member_nomination_per_round",
             ),
             models.UniqueConstraint(
-                fields=["category", "nominee_org"],
+                fields=["award_round", "nominee_org"],
                 condition=Q(nominee_org__isnull=False) & ~Q(status="withdrawn"),
-                name="unique_org_nomination",
+                name="unique_org_nomination_per_round",
             ),
             models.CheckConstraint(
                 condition=Q(nominee_org__isnull=True, nominee_member__isnull=False)

@@ -22,7 +22,7 @@ from orgs.models import Member, Org, User
 from ..models import BasicAward, BasicCommendation
 from ..models.basic import DEFAULT_HONOUR
 from ..queries_basic import ANNUL_ROLES, WRITE_ROLES
-from .workdays import working_period_end
+from .workdays import period_end_or_none, working_period_end
 
 Status = BasicCommendation.Status
 MILESTONE = "basic_commendation"
@@ -70,10 +70,9 @@ def can_annul_award(user: User, award: BasicAward) -> bool:
 
 
 def publicity_end(commendation: BasicCommendation) -> datetime.date | None:
-    """The last day of the 公示 (working days counted from its first day), None before it opens."""
-    if not commendation.publicity_starts:
-        return None
-    return working_period_end(commendation.publicity_starts, commendation.publicity_working_days)
+    """The last day of the 公示 (working days of the State Council's schedule counted from its first day);
+    None before it opens, or while a year it reaches has no schedule entered (opening refuses that)."""
+    return period_end_or_none(commendation.publicity_starts, commendation.publicity_working_days)
 
 
 def publicity_open(commendation: BasicCommendation, day: datetime.date | None = None) -> bool:
@@ -90,6 +89,8 @@ def announce_error(commendation: BasicCommendation, day: datetime.date | None = 
         if commendation.status == Status.DRAFT:
             return _("本次表彰选择了公示：请先开始公示，公示期满后再公布")
         end = publicity_end(commendation)
+        if end is None:
+            return _("公示期无法计算（节假日安排尚未录入），请联系省委组织部录入后再公布")
         if day <= end:
             return _("公示期至%(end)s结束，公示期满后才能公布表彰结果") % {"end": end.isoformat()}
     return ""
@@ -248,7 +249,10 @@ def remove_award(award: BasicAward, *, by: User) -> None:
 def open_publicity(
     commendation: BasicCommendation, *, by: User, today: datetime.date | None = None
 ) -> BasicCommendation:
-    """Start the 公示 the organization chose: the public page lists the names from today."""
+    """Start the 公示 the organization chose: the public page lists the names from today.
+
+    Its period is counted on the State Council's holiday schedule: refused, naming the year, when it
+    reaches a year whose schedule is not entered. Once open, nothing about the 公示 can be changed."""
     day = today or local_today()
     with transaction.atomic():
         commendation = _locked(commendation)
@@ -259,6 +263,7 @@ def open_publicity(
         _require_draft(commendation)
         if not commendation.awards.exists():
             raise ValidationError(_("请先添加表彰对象"))
+        working_period_end(day, commendation.publicity_working_days)  # ScheduleMissing names the year
         commendation.status = Status.PUBLICITY
         commendation.publicity_starts = day
         commendation.save(update_fields=["status", "publicity_starts", "updated_at"])

@@ -22,6 +22,7 @@ from orgs import queries
 from orgs.enums import OrgLevel, Role
 from orgs.models import Member, Org, User
 
+from .. import rules
 from ..enums import CategoryCode, NomineeKind
 from ..models import AwardCategory, AwardRound, Nomination, NominationStep, Quota
 from .quotas import forwarded_counts
@@ -33,8 +34,6 @@ REVIEW_ROLES = frozenset({Role.ORG_DEPARTMENT})
 CITY_DEPTH = 2
 Status = Nomination.Status
 Action = NominationStep.Action
-# Statuses in which a nominee holds its place in the category (a withdrawn one frees it).
-HOLDING_STATUSES = [s for s in Status.values if s != Status.WITHDRAWN]
 WITHDRAWABLE = [Status.PENDING, Status.SHORTLISTED]
 
 
@@ -162,13 +161,6 @@ def _check_nominee(category: AwardCategory, nominating_org: Org, nominee) -> Non
         raise ValidationError({"nominee": _("只能推荐本组织（含所属党支部）的党员")})
 
 
-def _duplicate_message(category: AwardCategory, name: str) -> str:
-    return _("“%(name)s”已被推荐为本轮“%(category)s”，同一轮次同一类别不能重复推荐") % {
-        "name": name,
-        "category": category,
-    }
-
-
 def nominate(
     award_round: AwardRound,
     category: AwardCategory,
@@ -181,7 +173,10 @@ def nominate(
     today: datetime.date | None = None,
     cited_honours=(),
 ) -> Nomination:
-    """A new nomination with its 事迹材料 and attachments, sent to the first level above."""
+    """A new nomination with its 事迹材料 and attachments, sent to the first level above.
+
+    Refused when the nominee breaks a rule of ``awards.rules`` (预备党员 as 优秀共产党员, nominated twice in
+    the round, a 纪检 objection in the round)."""
     day = today or local_today()
     if category.award_round_id != award_round.pk:
         raise ValidationError({"category": _("该类别不属于本轮表彰")})
@@ -218,10 +213,8 @@ def nominate(
         parent = Org.objects.filter(path=nominee.path[: -Org.steplen]).first() if nominee.depth > 1 else None
         unit_org = parent or nominee
         fields = {"nominee_org": nominee, "nominee_name": nominee.name, "unit": unit_org.name, "post": ""}
-    taken = Nomination.objects.filter(category=category, status__in=HOLDING_STATUSES)
-    taken = taken.filter(nominee_member=nominee) if is_member else taken.filter(nominee_org=nominee)
-    if taken.exists():
-        raise ValidationError({"nominee": _duplicate_message(category, nominee.name)})
+    subject = rules.Subject(award_round, category, nominee)
+    rules.check(subject, stage=rules.Stage.NOMINATE)
     try:
         with transaction.atomic():
             nomination = Nomination.objects.create(
@@ -244,7 +237,9 @@ def nominate(
                 attach_files(nomination, files, org=nominating_org, by=by)
             transaction.on_commit(lambda: _notify_holder(nomination.pk))
     except IntegrityError:
-        raise ValidationError({"nominee": _duplicate_message(category, nominee.name)}) from None
+        # Another request nominated the same nominee in between: the rule now says so.
+        rules.check(subject, stage=rules.Stage.NOMINATE)
+        raise
     return nomination
 
 
@@ -281,6 +276,7 @@ def forward(nomination: Nomination, *, by: User, note: str = "", today: datetime
         window = review_window_error(nomination.award_round, day)
         if window:
             raise ValidationError(window)
+        rules.check(rules.subject_of(nomination), stage=rules.Stage.FORWARD)
         # Lock the level's quota row so two forwards at once cannot both take the last place.
         quota_row = Quota.objects.select_for_update().filter(category=nomination.category, org=level).first()
         quota = quota_row.amount if quota_row else 0

@@ -1,9 +1,14 @@
 """公示 and objections, then the final approval of the list by the round's owner.
 
 "评选表彰对象要注重工作实绩和社会公认度" (seed, part 四): before the decision, the list is made public
-for a notice period (5 working days by default, counted with awards.services.workdays); anyone may
-object during it, and each objection is handled by the owner's 组织部 with a recorded outcome. A
-candidate whose objection is upheld leaves the list, with the reason kept.
+for a notice period (5 working days by default, never fewer, counted with awards.services.workdays on
+the State Council's holiday schedule); anyone may object during it, and each objection is handled by the
+owner's 组织部 with a recorded outcome. A candidate whose objection is upheld leaves the list, with the
+reason kept.
+
+Once the 公示 has started it cannot be shortened: its start date is fixed and its end only moves later
+(``extend_publicity``, with who and why kept in ``PublicityChange`` and the round's history). Candidates
+added to a running 公示 get the full period too: the end moves later for them when needed.
 """
 
 import datetime
@@ -19,10 +24,12 @@ from orgs import ratelimit
 from orgs.models import User
 from orgs.validators import validate_mobile
 
-from ..models import AwardRound, Nomination, NominationStep, Objection
+from .. import rules
+from ..models import AwardRound, Nomination, NominationStep, Objection, PublicityChange
 from .nominations import can_manage_list
-from .rounds import MILESTONE_BY_KIND, publicity_end
+from .rounds import MILESTONE_BY_KIND, MIN_PUBLICITY_WORKING_DAYS, publicity_end, shown_publicity_end
 from .rounds import today as local_today
+from .workdays import is_working_day, working_days_between, working_period_end
 
 Status = Nomination.Status
 Action = NominationStep.Action
@@ -38,7 +45,12 @@ def publicity_state(award_round: AwardRound, day: datetime.date | None = None) -
     day = day or local_today()
     if day < award_round.publicity_starts:
         return PublicityState.NOT_STARTED
-    if day > publicity_end(award_round):
+    end = shown_publicity_end(award_round)
+    if end is None:
+        # The period reaches a year without a holiday schedule: a 公示 that never started stays "not
+        # started" (start_publicity refuses it); one that did start is open until the end can be counted.
+        return PublicityState.OPEN if award_round.publicity_started else PublicityState.NOT_STARTED
+    if day > end:
         return PublicityState.ENDED
     return PublicityState.OPEN
 
@@ -59,19 +71,36 @@ def _bulk_steps(nominations, org, action, *, by, note="") -> None:
     )
 
 
+def _record_change(award_round: AwardRound, *, old_end, new_end, old_days: int, by: User, reason: str) -> None:
+    PublicityChange.objects.create(
+        award_round=award_round,
+        old_end=old_end,
+        new_end=new_end,
+        old_working_days=old_days,
+        new_working_days=award_round.publicity_working_days,
+        reason=reason,
+        by=by,
+    )
+
+
 def start_publicity(award_round: AwardRound, *, by: User, today: datetime.date | None = None) -> int:
     """Put every listed nominee whose 纪检 opinion is 无异议 into 公示; returns how many.
 
     Refused while a listed nominee has no opinion yet; nominees with 有问题 stay off the 公示.
-    The 公示 begins on the day it is started (``publicity_starts`` records it) and lasts its full period.
+    The 公示 begins on the day it is first started (``publicity_starts`` records it, and is fixed from
+    then on) and lasts its full period, counted on the holiday schedule (refused, naming the year, when
+    the period reaches a year whose schedule is not entered). Started again while it runs, it adds the
+    newly cleared nominees and moves the end later when they would otherwise get less than the period.
     """
     if not can_manage_list(by, award_round):
         raise PermissionDenied
     day = today or local_today()
     with transaction.atomic():
         award_round = AwardRound.objects.select_for_update().get(pk=award_round.pk)
-        listed = Nomination.objects.select_for_update().filter(award_round=award_round, status=Status.SHORTLISTED)
-        listed = list(listed)
+        listed = Nomination.objects.select_for_update(of=("self",)).filter(
+            award_round=award_round, status=Status.SHORTLISTED
+        )
+        listed = list(listed.select_related("category", "nominee_member", "nominee_org"))
         missing = [n for n in listed if not n.discipline_result]
         if missing:
             raise ValidationError(_("还有 %(n)s 个拟表彰对象未征求纪检机关意见，不能进入公示") % {"n": len(missing)})
@@ -80,15 +109,107 @@ def start_publicity(award_round: AwardRound, *, by: User, today: datetime.date |
             raise ValidationError(_("没有可以公示的拟表彰对象（纪检机关意见为“无异议”的）"))
         if day > award_round.decision_date:
             raise ValidationError(_("表彰决定日期已过，请先修改轮次的日期"))
-        if day != award_round.publicity_starts:
-            # The 公示 runs from the day it is actually started, for its full period.
+        rules.check_all(ready, stage=rules.Stage.PUBLICITY, award_round=award_round)
+        n = award_round.publicity_working_days
+        needed_end = working_period_end(day, n)  # ScheduleMissing names the year without a schedule
+        award_round._history_user = by
+        if not award_round.publicity_started:
             award_round.publicity_starts = day
-            award_round.save(update_fields=["publicity_starts"])
-        for n in ready:
-            n.status = Status.PUBLICITY
+            award_round.publicity_started_at = timezone.now()
+            award_round._change_reason = _("开始公示")
+            award_round.save(update_fields=["publicity_starts", "publicity_started_at"])
+        else:
+            start = award_round.publicity_starts
+            end = publicity_end(award_round)
+            if day < start:
+                raise ValidationError(_("公示定于 %(start)s 开始，不能提前") % {"start": start.isoformat()})
+            if day > end:
+                raise ValidationError(_("本轮公示已于 %(end)s 结束，不能再增加公示对象") % {"end": end.isoformat()})
+            if needed_end > end:
+                award_round.publicity_working_days = working_days_between(start, needed_end)
+                reason = _("新增 %(count)s 个公示对象，公示期顺延至 %(end)s，保证每个对象公示满 %(n)s 个工作日") % {
+                    "count": len(ready),
+                    "end": needed_end.isoformat(),
+                    "n": n,
+                }
+                award_round._change_reason = reason
+                award_round.save(update_fields=["publicity_working_days"])
+                _record_change(award_round, old_end=end, new_end=needed_end, old_days=n, by=by, reason=reason)
+        for nomination in ready:
+            nomination.status = Status.PUBLICITY
         bulk_update_with_history(ready, Nomination, ["status"])
         _bulk_steps(ready, award_round.owner_org, Action.PUBLICIZE, by=by)
     return len(ready)
+
+
+def extend_publicity(
+    award_round: AwardRound, *, by: User, new_end: datetime.date, reason: str, today: datetime.date | None = None
+) -> AwardRound:
+    """Move the end of a running 公示 later, with the reason kept (``PublicityChange`` and history).
+
+    The end never moves earlier, never below the start plus the minimum of 5 working days, and lands on
+    a working day of the State Council's schedule (so the period is a whole number of working days).
+    """
+    if not can_manage_list(by, award_round):
+        raise PermissionDenied
+    day = today or local_today()
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("请填写延长公示期的原因")
+    if new_end is None:
+        errors["new_end"] = _("请填写新的公示结束日期")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        award_round = AwardRound.objects.select_for_update().get(pk=award_round.pk)
+        if not award_round.publicity_started:
+            raise ValidationError({"new_end": _("公示尚未开始：请在修改轮次时调整公示开始日期和公示期（工作日）")})
+        start, old_days = award_round.publicity_starts, award_round.publicity_working_days
+        old_end = publicity_end(award_round)
+        if day > old_end:
+            raise ValidationError({"new_end": _("公示已于 %(end)s 结束，不能再调整") % {"end": old_end.isoformat()}})
+        minimum = working_period_end(start, MIN_PUBLICITY_WORKING_DAYS)
+        if new_end < minimum:
+            raise ValidationError(
+                {
+                    "new_end": _(
+                        "公示期不得少于 %(n)s 个工作日：自 %(start)s 起至少到 %(minimum)s（按国务院节假日安排计算）"
+                    )
+                    % {"n": MIN_PUBLICITY_WORKING_DAYS, "start": start.isoformat(), "minimum": minimum.isoformat()}
+                }
+            )
+        if new_end <= old_end:
+            raise ValidationError(
+                {
+                    "new_end": _("公示开始后结束日期只能推后，不能提前或不变（现定于 %(end)s 结束）")
+                    % {"end": old_end.isoformat()}
+                }
+            )
+        if new_end >= award_round.decision_date:
+            raise ValidationError(
+                {
+                    "new_end": _("公示须在表彰决定日期（%(date)s）之前结束，请先修改轮次的表彰决定日期")
+                    % {"date": award_round.decision_date.isoformat()}
+                }
+            )
+        try:
+            working = is_working_day(new_end)
+        except ValidationError as missing:
+            raise ValidationError({"new_end": missing.messages}) from None
+        if not working:
+            raise ValidationError(
+                {
+                    "new_end": _("%(day)s 不是工作日（按国务院节假日安排），公示应在工作日结束")
+                    % {"day": new_end.isoformat()}
+                }
+            )
+        award_round.publicity_working_days = working_days_between(start, new_end)
+        award_round._history_user = by
+        award_round._change_reason = reason
+        award_round.save(update_fields=["publicity_working_days"])
+        _record_change(award_round, old_end=old_end, new_end=new_end, old_days=old_days, by=by, reason=reason)
+    return award_round
 
 
 # ----- objections -----
@@ -191,7 +312,12 @@ def approve_list(award_round: AwardRound, *, by: User, today: datetime.date | No
         error = approval_error(award_round, today)
         if error:
             raise ValidationError(error)
-        rows = list(Nomination.objects.select_for_update().filter(award_round=award_round, status=Status.PUBLICITY))
+        rows = list(
+            Nomination.objects.select_for_update(of=("self",))
+            .filter(award_round=award_round, status=Status.PUBLICITY)
+            .select_related("category", "nominee_member", "nominee_org")
+        )
+        rules.check_all(rows, stage=rules.Stage.DECISION, award_round=award_round)
         for n in rows:
             n.status = Status.APPROVED
         bulk_update_with_history(rows, Nomination, ["status"])

@@ -18,7 +18,12 @@ from orgs.models import Org, User
 
 from ..enums import CategoryCode, NomineeKind, RoundKind
 from ..models import AwardCategory, AwardRound
-from .workdays import working_period_end
+from .workdays import period_end_or_none, working_period_end
+
+# "公示期不少于5个工作日": a 公示 is never planned, started or moved to end sooner than this.
+MIN_PUBLICITY_WORKING_DAYS = 5
+# Once the 公示 has started these are fixed (the end only moves later, through publicity.extend_publicity).
+LOCKED_AFTER_START = ["publicity_starts", "publicity_working_days"]
 
 CATEGORIES_BY_KIND = {
     RoundKind.CONCENTRATED: [
@@ -64,8 +69,23 @@ def window_errors(values: dict) -> dict[str, str]:
                 "date": a.isoformat(),
             }
     days = values.get("publicity_working_days")
-    if days is not None and days < 1:
-        errors["publicity_working_days"] = _("公示期至少 1 个工作日")
+    if days is not None and days < MIN_PUBLICITY_WORKING_DAYS:
+        errors["publicity_working_days"] = _("公示期不得少于 %(n)s 个工作日") % {"n": MIN_PUBLICITY_WORKING_DAYS}
+    return errors
+
+
+def locked_field_errors(award_round: AwardRound, values: dict) -> dict[str, str]:
+    """Once the 公示 has started, its start date is fixed and its period is changed only by an extension."""
+    if not award_round.publicity_started:
+        return {}
+    errors = {}
+    start = award_round.publicity_starts
+    if "publicity_starts" in values and values["publicity_starts"] != start:
+        errors["publicity_starts"] = _("公示已于 %(start)s 开始，公示开始日期不能再修改") % {"start": start.isoformat()}
+    if "publicity_working_days" in values and values["publicity_working_days"] != award_round.publicity_working_days:
+        errors["publicity_working_days"] = _(
+            "公示已开始，公示期不能在此修改；如需延长，请在拟表彰名单页面“延长公示期”并填写原因"
+        )
     return errors
 
 
@@ -112,20 +132,30 @@ def update_round(award_round: AwardRound, *, by: User, **fields) -> AwardRound:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    values = {name: getattr(award_round, name) for name in WINDOW_FIELDS} | fields
-    errors = window_errors(values)
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
+        award_round = AwardRound.objects.select_for_update().select_related("owner_org").get(pk=award_round.pk)
+        values = {name: getattr(award_round, name) for name in WINDOW_FIELDS} | fields
+        # A locked field's own message wins over a window message at the same field.
+        errors = window_errors(values) | locked_field_errors(award_round, fields)
+        if errors:
+            raise ValidationError(errors)
         for name, value in fields.items():
             setattr(award_round, name, value)
+        award_round._history_user = by
         award_round.save(update_fields=list(fields))
     return award_round
 
 
 def publicity_end(award_round: AwardRound) -> datetime.date:
-    """The last day of the 公示: ``publicity_working_days`` working days from ``publicity_starts``."""
+    """The last day of the 公示: ``publicity_working_days`` working days from ``publicity_starts``.
+
+    Raises awards.services.workdays.ScheduleMissing when the period reaches a year without a schedule."""
     return working_period_end(award_round.publicity_starts, award_round.publicity_working_days)
+
+
+def shown_publicity_end(award_round: AwardRound) -> datetime.date | None:
+    """``publicity_end`` for pages: None while a year's holiday schedule it needs is not entered."""
+    return period_end_or_none(award_round.publicity_starts, award_round.publicity_working_days)
 
 
 def today() -> datetime.date:

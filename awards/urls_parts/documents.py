@@ -6,6 +6,7 @@ from ..views import documents, exemplars
 
 urlpatterns = [
     path("documents/", documents.DocumentRoundListView.as_view(), name="document_list"),
+    path("issuers/<str:org>/prefix/", documents.IssuerPrefixView.as_view(), name="issuer_prefix"),
     path("rounds/<slug:code>/decision/", documents.DecisionDetailView.as_view(), name="decision"),
     path("rounds/<slug:code>/decision/edit/", documents.DecisionEditView.as_view(), name="decision_edit"),
     path("rounds/<slug:code>/decision/generate/", documents.DecisionGenerateView.as_view(), name="decision_generate"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("rounds/<slug:code>/review/<str:org>/", nominations.ReviewView.as_view(), name="review"),
     path("rounds/<slug:code>/list/", nominations.OwnerListView.as_view(), name="shortlist"),
     path("rounds/<slug:code>/publicity/start/", nominations.PublicityStartView.as_view(), name="publicity_start"),
+    path("rounds/<slug:code>/publicity/extend/", nominations.PublicityExtendView.as_view(), name="publicity_extend"),
     path("rounds/<slug:code>/approve/", nominations.ApproveListView.as_view(), name="approve_list"),
     path("nominations/<int:pk>/", nominations.NominationDetailView.as_view(), name="nomination_detail"),
     path(

@@ -20,14 +20,11 @@ from .. import queries_basic as q
 from ..forms_basic import AwardForm, CommendationForm, ReasonForm
 from ..models import BasicCommendation
 from ..services import basic as services
+from .nominations import first_error
 from .rounds import apply_errors
 
 PER_PAGE = 30
 Status = BasicCommendation.Status
-
-
-def first_error(error: ValidationError) -> str:
-    return "；".join(error.messages)
 
 
 class BasicListView(RoleRequiredMixin, ListView):

@@ -15,11 +15,11 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from orgs.forms import add_service_error as apply_errors
-from orgs.queries import has_role
+from orgs.queries import get_org_or_404, has_role
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import queries_documents as q
-from ..forms_documents import DecisionForm
+from ..forms_documents import DecisionForm, IssuerPrefixForm
 from ..models import Decision
 from ..services import documents as services
 from ..services.nominations import final_list
@@ -87,7 +87,19 @@ class DecisionEditView(ManageDecisionMixin, FormView):
         kwargs = super().get_form_kwargs()
         decision = self.get_decision()
         kwargs["instance"] = decision if decision is not None else Decision(award_round=self.object)
+        kwargs["doc_prefix"] = services.issuer_prefix(self.object.owner_org)
+        kwargs["issuer"] = services.issuing_body_for(self.object.owner_org)
         return kwargs
+
+    def get_context_data(self, **kwargs):
+        owner = self.object.owner_org
+        return super().get_context_data(
+            issuer_prefix=services.issuer_prefix(owner),
+            issuer_org=owner,
+            can_set_prefix=services.can_set_prefix(self.request.user, owner),
+            next_number=services.next_doc_number(self.object),
+            **kwargs,
+        )
 
     def get_initial(self):
         return services.initial_values(self.object) if self.get_decision() is None else {}
@@ -177,3 +189,48 @@ class ListXlsxView(DecisionFileView):
     field_name = "list_file"
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     filename = gettext_lazy("%(number)s 表彰名单.xlsx")
+
+
+class IssuerPrefixView(RoleRequiredMixin, FormView):
+    """机关代字 of one issuing committee: the 组织部 covering it changes it (outside the scope 404, other roles 403)."""
+
+    allowed_roles = q.DECISION_MANAGE_ROLES
+    template_name = "awards/issuer_prefix_form.html"
+    form_class = IssuerPrefixForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.org = get_org_or_404(request.user, kwargs["org"])
+        if not services.can_set_prefix(request.user, self.org):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"prefix": services.issuer_prefix(self.org)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            org=self.org,
+            issuer=services.issuing_body_for(self.org),
+            default=services.default_prefix(self.org),
+            back=self.back_url(),
+            **kwargs,
+        )
+
+    def back_url(self) -> str:
+        target = self.request.GET.get("next") or self.request.POST.get("next") or ""
+        return target if target.startswith("/awards/") and "//" not in target else ""
+
+    def form_valid(self, form):
+        try:
+            services.set_issuer_prefix(self.org, by=self.request.user, prefix=form.cleaned_data["prefix"])
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已将%(issuer)s的机关代字设为“%(prefix)s”")
+            % {"issuer": services.issuing_body_for(self.org), "prefix": form.cleaned_data["prefix"]},
+        )
+        return redirect(self.back_url() or "awards:document_list")

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -26,6 +27,7 @@ from ..forms_nominations import (
     NominationForm,
     NoteForm,
     ObjectionHandleForm,
+    PublicityExtendForm,
     RejectForm,
 )
 from ..models import Nomination
@@ -33,12 +35,33 @@ from ..queries_basic import citable_honours
 from ..services import nominations as services
 from ..services import publicity as publicity_services
 from ..services import quotas as quota_services
-from ..services.rounds import nomination_window_error, publicity_end, today
+from ..services.rounds import nomination_window_error, shown_publicity_end, today
 from .rounds import PER_PAGE, RoundScopedMixin, apply_errors
+
+# The fields a service names, as the user knows them (a refusal shown as a message names its field).
+FIELD_LABELS = {
+    "nominee": gettext_lazy("推荐对象"),
+    "category": gettext_lazy("表彰类别"),
+    "deeds": gettext_lazy("事迹材料"),
+    "cited_honours": gettext_lazy("引用的基层表彰"),
+    "note": gettext_lazy("意见"),
+    "result": gettext_lazy("纪检机关意见"),
+    "new_end": gettext_lazy("公示结束日期"),
+    "reason": gettext_lazy("原因"),
+    "member": gettext_lazy("党员"),
+}
 
 
 def first_error(error: ValidationError) -> str:
-    return "；".join(error.messages)
+    """A service's refusal as one message; a message about a field starts with the field's name."""
+    if not hasattr(error, "error_dict"):
+        return "；".join(error.messages)
+    parts = []
+    for field, errors in error.error_dict.items():
+        label = FIELD_LABELS.get(field)
+        for text in ValidationError(errors).messages:
+            parts.append(_("%(field)s：%(message)s") % {"field": label, "message": text} if label else text)
+    return "；".join(parts)
 
 
 class NominationListView(RoundScopedMixin, ListView):
@@ -375,21 +398,51 @@ class OwnerListView(OwnerMixin, TemplateView):
         award_round = self.object
         rows = list(q.owner_list(award_round))
         day = today()
+        extend_form = kwargs.pop("extend_form", None) or PublicityExtendForm()
         return super().get_context_data(
             award_round=award_round,
             rows=rows,
             shortlisted=sum(1 for r in rows if r.status == Nomination.Status.SHORTLISTED),
             in_publicity=sum(1 for r in rows if r.status == Nomination.Status.PUBLICITY),
             approved=sum(1 for r in rows if r.status == Nomination.Status.APPROVED),
-            publicity_end=publicity_end(award_round),
+            publicity_end=shown_publicity_end(award_round),
             publicity_state=publicity_services.publicity_state(award_round, day),
             approval_error=publicity_services.approval_error(award_round, day),
             objections=list(q.objections_for_round(award_round)),
             discipline_form=DisciplineForm(),
             handle_form=ObjectionHandleForm(),
+            extend_form=extend_form,
+            publicity_changes=list(award_round.publicity_changes.select_related("by")),
             here=self.request.get_full_path(),
             **kwargs,
         )
+
+
+class PublicityExtendView(OwnerListView):
+    """延长公示期 (POST): the end moves later with a reason; a refusal is shown at its field on the list page."""
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        form = PublicityExtendForm(request.POST)
+        if form.is_valid():
+            try:
+                award_round = publicity_services.extend_publicity(
+                    self.object,
+                    by=request.user,
+                    new_end=form.cleaned_data["new_end"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("公示期已延长至 %(end)s") % {"end": publicity_services.publicity_end(award_round).isoformat()},
+                )
+                return redirect("awards:shortlist", code=self.object.code)
+        return self.render_to_response(self.get_context_data(extend_form=form), status=400)
 
 
 class PublicityStartView(OwnerMixin, View):

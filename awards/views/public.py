@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic.base import TemplateResponseMixin
 
+from common.net import client_ip
+
 from ..forms_nominations import ObjectionForm
 from ..models import AwardRound
 from ..services import publicity as services
-from ..services.rounds import publicity_end, today
+from ..services.documents import issuing_body_for
+from ..services.rounds import shown_publicity_end, today
 from .rounds import apply_errors
 
 
@@ -46,7 +49,8 @@ class PublicRoundView(TemplateResponseMixin, View):
                 "state": self.state,
                 "is_open": is_open,
                 "candidates": list(self.candidates()) if is_open else [],
-                "publicity_end": publicity_end(self.award_round),
+                "publicity_end": shown_publicity_end(self.award_round),
+                "issuer": issuing_body_for(self.award_round.owner_org),
                 "form": (form or self.form()) if is_open else None,
             },
             status=status,
@@ -59,7 +63,7 @@ class PublicRoundView(TemplateResponseMixin, View):
         if self.state != services.PublicityState.OPEN:
             messages.error(request, _("公示期外不能提出异议"))
             return redirect("awards:public", code=self.award_round.code)
-        if services.rate_limited(request.META.get("REMOTE_ADDR", "")):
+        if services.rate_limited(client_ip(request)):
             form = self.form(request.POST)
             form.errors.clear()
             form.add_error(None, _("提交过于频繁，请稍后再试"))

@@ -18,10 +18,12 @@ from orgs.forms import add_service_error as apply_errors
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import queries_nominations as q
+from .. import rules
 from ..forms_nominations import OwnQuotaForm, QuotaFormSet, RoundForm
 from ..models import Nomination
 from ..services import quotas as quota_services
 from ..services import rounds as services
+from ..services.holidays import can_manage_schedule
 from ..services.publicity import publicity_state
 
 PER_PAGE = 30
@@ -37,7 +39,11 @@ class RoundListView(RoleRequiredMixin, ListView):
         return q.round_list(self.request.user)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_create=queries.has_role(self.request.user, q.MANAGE_ROLES), **kwargs)
+        return super().get_context_data(
+            can_create=queries.has_role(self.request.user, q.MANAGE_ROLES),
+            can_manage_schedule=can_manage_schedule(self.request.user),
+            **kwargs,
+        )
 
 
 class RoundCreateView(RoleRequiredMixin, FormView):
@@ -98,7 +104,9 @@ class RoundDetailView(RoundScopedMixin, TemplateView):
         return super().get_context_data(
             award_round=award_round,
             categories=list(award_round.categories.all()),
-            publicity_end=services.publicity_end(award_round),
+            publicity_end=services.shown_publicity_end(award_round),
+            publicity_changes=list(award_round.publicity_changes.select_related("by")),
+            rules=rules.RULES,
             publicity_state=publicity_state(award_round, day),
             nomination_error=services.nomination_window_error(award_round, day),
             status_counts=status_counts,

@@ -76,8 +76,9 @@ def test_forwarding_beyond_the_quota_is_refused_with_the_numbers(setup):
     second.refresh_from_db()
     assert second.current_org == world.town_a
     assert not NominationStep.objects.filter(nomination=second, action="forward").exists()
-    # Without any quota nothing can be forwarded.
-    worker = nominate_member(r, world, world.member_a, by=staff.secretary, code="excellent_worker")
+    # Without any quota nothing can be forwarded (a member not yet nominated in this round: awards.rules).
+    party_worker = MemberFactory(org=world.branch_a, name="周党务", post="党支部组织委员")
+    worker = nominate_member(r, world, party_worker, by=staff.secretary, code="excellent_worker")
     with pytest.raises(ValidationError) as error:
         services.forward(worker, by=staff.town)
     assert error.value.messages == ["本级“优秀党务工作者”名额 0 个，已上报 0 个，剩余 0 个"]
@@ -107,8 +108,12 @@ def test_a_nominee_cannot_be_nominated_twice_in_a_category(setup):
     with pytest.raises(ValidationError) as error:
         nominate_member(r, world, by=staff.secretary)
     assert error.value.messages == ["“张建国”已被推荐为本轮“优秀共产党员”，同一轮次同一类别不能重复推荐"]
-    # another category of the same round is allowed
-    nominate_member(r, world, by=staff.secretary, code="excellent_worker")
+    # another category of the same round is refused too (awards.rules "once_per_round")
+    with pytest.raises(ValidationError) as error:
+        nominate_member(r, world, by=staff.secretary, code="excellent_worker")
+    assert error.value.messages == [
+        "“张建国”已被推荐为本轮“优秀共产党员”，同一轮次每个对象只能推荐一次（不能再推荐为“优秀党务工作者”）"
+    ]
     # the database refuses it too
     with pytest.raises(IntegrityError), transaction.atomic():
         Nomination.objects.create(

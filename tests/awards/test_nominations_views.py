@@ -140,7 +140,8 @@ def test_secretary_nominates_with_attachments(setup, login, settings, tmp_path):
     assert n.current_org == world.town_a and n.deeds == "带头修路，服务群众。"
     assert [a.original_name for a in n.attachments.all()] == ["photo.png"]
     detail = client.get(response["Location"]).content.decode()
-    assert "带头修路" in detail and "photo.png" in detail and world.member_a.id_number not in detail
+    assert "带头修路" in detail and world.member_a.id_number not in detail
+    assert 'alt="张建国事迹材料：图片1"' in detail and "photo.png" not in detail  # described, not named by its file
     # twice → the message at the field
     response = client.post(
         url,

@@ -13,9 +13,9 @@ from awards.models import AwardRound, Nomination, Objection
 from awards.services.publicity import rate_limit_key
 from orgs.enums import Role
 from tests.factories import World, user_with_role
-from tests.factories.awards_nominations import chain_quotas, make_round
+from tests.factories.awards_nominations import chain_quotas, load_holiday_schedule, make_round
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
@@ -46,6 +46,7 @@ def _forward_at_own_level(browser, base, username, round_code, expected):
 
 def test_nomination_goes_up_to_publicity_objection_approval_and_pdf(live_server, browser, page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    load_holiday_schedule()  # the 公示 is counted on the State Council's schedule (flushed by earlier tests)
     world = World()
     user_with_role(world.branch_a, Role.SECRETARY, username="shuji", full_name="塔元庄书记")
     user_with_role(world.town_a, Role.ORG_DEPARTMENT, username="zhen", full_name="正定镇组织委员")

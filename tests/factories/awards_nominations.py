@@ -14,6 +14,21 @@ from tests.factories import user_with_role
 _seq = itertools.count(1)
 
 
+def load_holiday_schedule():
+    """The State Council's holiday schedule as a deployed portal has it: 2004–2026 from chinese-calendar
+    (a data migration loads it, but a transactional test flushes it) and an assumed Monday–Friday schedule
+    for the current and the next year when none is entered, so that a 公示 planned from today can be
+    counted whatever the date the tests run on."""
+    from awards.models import CalendarDay, HolidayYear
+    from awards.seed import load_seed_calendar
+    from awards.services.holidays import assume_year
+
+    load_seed_calendar(CalendarDay, HolidayYear)
+    today = timezone.localdate()
+    for year in (today.year, today.year + 1):
+        assume_year(year)
+
+
 def make_round(owner, *, kind="concentrated", code=None, today=None, **fields):
     """A round whose nomination window is open today (review until +10 days, 公示 from +11)."""
     day = today or timezone.localdate()
