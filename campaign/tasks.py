@@ -58,4 +58,5 @@ def daily_reminders(*, day: str | None = None) -> dict:
     return run_daily_reminders(datetime.date.fromisoformat(day) if day else None)
 
 
+from .tasks_badges import sync_badge_flags  # noqa: E402,F401  (registers the 亮牌示范 task)
 from .tasks_supervision import escalate_overdue_orders  # noqa: E402,F401  (registers the supervision task)

@@ -1,6 +1,6 @@
 """The campaign app's URLs, one module per area (campaign/urls_parts/)."""
 
-from .urls_parts import activities, attachments, masses, plans, publicity, supervision, timeline
+from .urls_parts import activities, attachments, badges, masses, plans, publicity, supervision, timeline
 
 app_name = "campaign"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     *supervision.urlpatterns,
     *publicity.urlpatterns,
     *masses.urlpatterns,
+    *badges.urlpatterns,
 ]

@@ -2,6 +2,7 @@
 
 from .activities import ActivityRecord
 from .attachments import Attachment
+from .badges import BadgeEntry, BadgeKind, BadgeWearing
 from .bulletins import Bulletin, BulletinItem, BulletinRecipient, BulletinStatus, Exhibition, ExhibitionItem
 from .commitments import Commitment, Fulfilment, FulfilmentRecord
 from .masses import (
@@ -54,6 +55,9 @@ __all__ = [
     "StoryKind",
     "StoryStatus",
     "Attachment",
+    "BadgeEntry",
+    "BadgeKind",
+    "BadgeWearing",
     "Campaign",
     "Commitment",
     "Fulfilment",

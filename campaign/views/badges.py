@@ -1,0 +1,328 @@
+"""The 亮牌示范 register: the list per node with filters and its xlsx export, an entry's page, registering,
+editing and ending an entry, and 佩戴党徽 per organization and month.
+
+"“亮牌示范”活动。通过佩戴党徽、党员示范户、党员先锋岗、党员责任区等形式，把党员身份亮出来，促进党员发挥先锋
+模范作用。有计划地在各领域、各行业确立一批党员示范岗位，发挥带动作用。" (seed, part 四.(二).4)
+
+Order of checks on every page: anonymous → login; outside the scope (an entry, or ``?org=<code>``) → 404;
+wrong role → 403 (a member has nothing here).
+"""
+
+from functools import partial
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from orgs import queries
+from orgs.enums import Sector
+from orgs.forms import add_service_error
+from orgs.views.imports import _xlsx_response as xlsx_response
+from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+
+from .. import forms_badges as forms
+from .. import queries_badges as qb
+from ..models import BadgeWearing
+from ..services import badges as services
+from .masses import ChooseOrgMixin, PagedMixin, query_without_page
+
+XLSX_MAX_ROWS = 50_000
+
+
+class BadgeRegisterMixin:
+    """The list's filters, shared by the page and its export so that both carry the same scope."""
+
+    def filtered_entries(self):
+        user = self.request.user
+        self.filter_form = forms.BadgeFilterForm(self.request.GET or None)
+        self.node = qb.list_node(user, self.request.GET.get("org"))
+        self.filters = self.filter_form.values()
+        return qb.entry_list(user, node=self.node, **self.filters)
+
+
+# --- the register -----------------------------------------------------------------------------------
+
+
+class BadgeListView(BadgeRegisterMixin, PagedMixin, RoleRequiredMixin, ListView):
+    allowed_roles = qb.READ_ROLES
+    template_name = "campaign/badges_list.html"
+
+    def get_queryset(self):
+        return self.filtered_entries()
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            node=self.node,
+            scope=self.node.name if self.node else "、".join(o.name for o in queries.top_orgs(user, qb.READ_ROLES)),
+            can_write=queries.has_role(user, qb.WRITE_ROLES),
+            export_query=query_without_page(self.request),
+            **kwargs,
+        )
+
+
+def write_entries_xlsx(fileobj, entries, *, heading: str) -> int:
+    """The filtered register as xlsx (openpyxl write-only): one row per entry, no personal data."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from orgs.exporters import _text_cell as text_cell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("亮牌示范"))
+    headers = [_("类别"), _("党员"), _("岗位名称"), _("组织"), _("组织编码"), _("领域"), _("地点")]
+    headers += [_("示范内容"), _("开始日期"), _("结束日期"), _("状态")]
+    for letter, width in zip("ABCDEFGHIJK", (12, 10, 20, 28, 16, 12, 30, 40, 12, 12, 8), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append([heading])
+    bold = Font(bold=True)
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    sectors = dict(Sector.choices)
+    count = 0
+    for entry in entries.iterator(chunk_size=2000):
+        if count >= XLSX_MAX_ROWS:
+            sheet.append([_("（仅导出前 %(n)s 条，请缩小查询范围）") % {"n": XLSX_MAX_ROWS}])
+            break
+        row = [
+            entry.get_kind_display(),
+            entry.member.name if entry.member_id else "",
+            entry.post_name,
+            entry.org.name,
+            entry.org.code,
+            str(sectors.get(entry.org_sector, "")),
+            entry.place,
+            entry.description,
+            entry.start_date,
+            entry.end_date,
+            str(entry.state_label),
+        ]
+        sheet.append(
+            [text_cell(sheet, v) if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v for v in row]
+        )
+        count += 1
+    workbook.save(fileobj)
+    return count
+
+
+class BadgeExportView(BadgeRegisterMixin, RoleRequiredMixin, View):
+    """The list as xlsx, with the list's own filters and scope (``?org=`` outside the scope: 404)."""
+
+    allowed_roles = qb.READ_ROLES
+
+    def get(self, request, *args, **kwargs):
+        entries = self.filtered_entries()
+        today = timezone.localdate()
+        heading = _("亮牌示范登记（%(scope)s，导出于 %(date)s）") % {
+            "scope": self.node.name if self.node else _("本人管理范围"),
+            "date": today.isoformat(),
+        }
+        filename = _("亮牌示范登记-%(date)s.xlsx") % {"date": today.strftime("%Y%m%d")}
+        return xlsx_response(partial(write_entries_xlsx, entries=entries, heading=heading), filename)
+
+
+class BadgeCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
+    """Register an entry: first the organization (the user's only one is taken as is), then the entry."""
+
+    allowed_roles = qb.WRITE_ROLES
+    template_name = "campaign/badges_form.html"
+
+    def get_form(self, form_class=None):
+        if self.org is None:
+            return None
+        return forms.BadgeEntryForm(**self.get_form_kwargs(), org=self.org)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("亮牌示范登记"), cancel_url="campaign:badge_list", **kwargs)
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in services.ENTRY_FIELDS}
+        try:
+            entry = services.create_entry(self.org, by=self.request.user, **data)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("已登记%(kind)s“%(who)s”") % {"kind": entry.get_kind_display(), "who": entry.holder}
+        )
+        return redirect("campaign:badge_detail", pk=entry.pk)
+
+
+class BadgeScopedMixin(ScopedObjectMixin):
+    def get_scoped_object(self):
+        return qb.get_entry_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, entry):
+        if not qb.can_read(self.request.user, entry.org):
+            raise PermissionDenied
+
+
+class BadgeWriteMixin(BadgeScopedMixin):
+    def check_role(self, entry):
+        if not qb.can_write(self.request.user, entry.org):
+            raise PermissionDenied
+
+
+def history_rows(entry, limit: int = 30) -> list[dict]:
+    """Who changed what and when (newest first): the fields changed by each save, by their labels."""
+    records = list(entry.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = []
+    for newer, older in zip(records, records[1:], strict=False):
+        fields = [str(entry._meta.get_field(c.field).verbose_name) for c in newer.diff_against(older).changes]
+        rows.append({"record": newer, "fields": fields})
+    if len(records) <= limit and records:
+        rows.append({"record": records[-1], "fields": [], "created": True})
+    return rows[:limit]
+
+
+class BadgeDetailView(BadgeScopedMixin, TemplateView):
+    template_name = "campaign/badges_detail.html"
+
+    def get_context_data(self, **kwargs):
+        entry = self.object
+        can_write = qb.can_write(self.request.user, entry.org)
+        can_end = can_write and not (entry.end_date and entry.end_date < timezone.localdate())
+        if can_end:
+            kwargs.setdefault("end_form", forms.EndEntryForm())
+        return super().get_context_data(
+            entry=entry, can_write=can_write, can_end=can_end, history=history_rows(entry), **kwargs
+        )
+
+
+class BadgeEditView(BadgeWriteMixin, FormView):
+    template_name = "campaign/badges_form.html"
+
+    def get_form(self, form_class=None):
+        return forms.BadgeEntryForm(**self.get_form_kwargs(), instance=self.object, org=self.object.org)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("修改亮牌示范登记"),
+            org=self.object.org,
+            cancel_url="campaign:badge_list",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in services.ENTRY_FIELDS}
+        try:
+            services.update_entry(self.object, by=self.request.user, fields=fields)
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存修改"))
+        return redirect("campaign:badge_detail", pk=self.object.pk)
+
+
+class BadgeEndView(BadgeWriteMixin, View):
+    """POST the end date; a refused one re-renders the entry's page with the error at the field."""
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        entry = self.object
+        form = forms.EndEntryForm(request.POST)
+        if form.is_valid():
+            try:
+                services.end_entry(entry, by=request.user, end_date=form.cleaned_data["end_date"])
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("已登记结束日期"))
+                return redirect("campaign:badge_detail", pk=entry.pk)
+        view = BadgeDetailView(request=request, args=self.args, kwargs=self.kwargs, object=entry)
+        return view.render_to_response(view.get_context_data(end_form=form))
+
+
+# --- 佩戴党徽 ------------------------------------------------------------------------------------
+
+
+class WearingListView(PagedMixin, RoleRequiredMixin, ListView):
+    """佩戴党徽 per organization for one month (the latest recorded when none is chosen), with the totals."""
+
+    allowed_roles = qb.READ_ROLES
+    template_name = "campaign/badges_wearing.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        self.filter_form = forms.WearingFilterForm(self.request.GET or None)
+        self.node = qb.list_node(user, self.request.GET.get("org"))
+        filters = self.filter_form.values()
+        rows = qb.wearing_list(user, node=self.node, sector=filters["sector"])
+        self.month = filters["month"] or qb.latest_month(rows)
+        self.rows = rows.filter(month=self.month) if self.month else rows.none()
+        return self.rows
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            node=self.node,
+            month=self.month,
+            totals=qb.wearing_totals(self.rows),
+            can_write=queries.has_role(user, qb.WRITE_ROLES),
+            **kwargs,
+        )
+
+
+class WearingRecordView(ChooseOrgMixin, RoleRequiredMixin, FormView):
+    """Record (or correct) one basic organization's 佩戴党徽 for a month; ``?month=YYYY-MM`` opens that month."""
+
+    allowed_roles = qb.WRITE_ROLES
+    template_name = "campaign/badges_form.html"
+    basic_only = True
+
+    def get_form(self, form_class=None):
+        if self.org is None:
+            return None
+        kwargs = self.get_form_kwargs()
+        if self.request.method == "GET":
+            try:
+                month = forms.MonthField(required=False).clean(self.request.GET.get("month"))
+            except ValidationError:
+                month = None
+            existing = BadgeWearing.objects.filter(org=self.org, month=month).first() if month else None
+            if existing is not None:
+                kwargs["instance"] = existing
+            elif month:
+                kwargs["initial"] = {**kwargs.get("initial", {}), "month": month}
+        return forms.WearingForm(**kwargs, org=self.org)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("登记佩戴党徽情况"), cancel_url="campaign:badge_wearing", **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            row = services.record_wearing(
+                self.org,
+                by=self.request.user,
+                month=data["month"],
+                wearing=data["wearing"],
+                total=data["total"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已登记%(org)s %(month)s 佩戴党徽情况：%(w)s / %(t)s")
+            % {"org": self.org.name, "month": row.month.strftime("%Y-%m"), "w": row.wearing, "t": row.total},
+        )
+        query = urlencode({"org": self.org.code, "month": row.month.strftime("%Y-%m")})
+        return redirect(f"{reverse('campaign:badge_wearing')}?{query}")
