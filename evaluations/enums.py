@@ -36,3 +36,13 @@ DEFAULT_LEVELS = [
     {"key": "basically", "label": "基本满意", "score": 60},
     {"key": "unsatisfied", "label": "不满意", "score": 0},
 ]
+
+
+class MemberRatingLevel(models.TextChoices):
+    """The basic organization's rating of a member: "考核评议。上级党组织要对基层党组织、基层党组织对党员开展
+    创先争优活动情况进行考核" (seed, part 四 (四)). Ordered from best to worst."""
+
+    EXCELLENT = "excellent", _("优秀")
+    QUALIFIED = "qualified", _("合格")
+    BASIC = "basic", _("基本合格")
+    UNQUALIFIED = "unqualified", _("不合格")

@@ -3,11 +3,12 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs import queries
-from orgs.forms import DATE_WIDGET, OrgCodeField, clean_org_code
+from orgs.forms import DATE_WIDGET, OrgPickerField, add_service_error, clean_org_code
 from orgs.models import Member
 from orgs.validators import normalize_id_number
 
@@ -22,7 +23,9 @@ DEFAULT_SET_CODES = {Target.ORG: "five-good", Target.MEMBER: "five-models"}
 
 
 class MassBatchForm(forms.Form):
-    org_code = OrgCodeField(label=_("组织编码"), help_text=_("被评议的组织；评议党员时为党员所在组织"))
+    org_code = OrgPickerField(
+        label=_("组织编码"), roles=queries_mass.MASS_MANAGE_ROLES, help_text=_("被评议的组织；评议党员时为党员所在组织")
+    )
     target = forms.ChoiceField(
         label=_("评议对象"),
         choices=Target.choices,
@@ -49,6 +52,13 @@ class MassBatchForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not queries.has_role(user, queries_mass.MASS_FULL_MANAGE_ROLES):
+            # A secretary organizes the masses' evaluation of the organization's members only.
+            self.fields["target"].choices = [(Target.MEMBER, Target.MEMBER.label)]
+            self.fields["target"].initial = Target.MEMBER
+            self.fields["target"].help_text = _("书记组织群众评议本组织党员：每名党员各一组二维码，用“五个模范”标准")
+            self.fields["org_code"].help_text = _("本组织（基层党组织）的编码")
+            self.fields["tokens_per_target"].help_text = _("每名党员的二维码份数")
         if not self.is_bound:
             now = timezone.localtime().replace(second=0, microsecond=0)
             self.initial.setdefault("opens_at", now)
@@ -60,7 +70,19 @@ class MassBatchForm(forms.Form):
     def clean(self):
         data = super().clean()
         org, target, period = data.get("org_code"), data.get("target"), data.get("period")
-        if org is None or not target or period is None:
+        if org is None or not target:
+            return data
+        if not queries_mass.can_create_batch(self.user, org, target):
+            from .services.mass import check_can_create
+
+            try:
+                check_can_create(self.user, org, target)
+            except ValidationError as error:
+                add_service_error(self, error)
+            except PermissionDenied:
+                self.add_error("org_code", _("您无权为组织“%(name)s”组织群众评议") % {"name": org.name})
+            return data
+        if period is None:
             return data
         applicable = queries_mass.criteria_sets_for(org, target=target, period=period)
         chosen = data.get("criteria_set")
@@ -165,6 +187,8 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("审阅意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    # The report's updated_at as loaded: a second reviewer is refused instead of overwriting the first.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
         data = super().clean()
@@ -176,7 +200,9 @@ class ReviewForm(forms.Form):
 class ExemplarForm(forms.Form):
     designated_by_org = forms.ChoiceField(label=_("确定单位"))
     kind = forms.ChoiceField(label=_("类型"), choices=ExemplarKind.choices)
-    org_code = OrgCodeField(label=_("组织编码"), help_text=_("示范点或先进典型所在的组织"))
+    org_code = OrgPickerField(
+        label=_("组织编码"), roles=queries_mass.EXEMPLAR_DESIGNATE_ROLES, help_text=_("示范点或先进典型所在的组织")
+    )
     member = forms.CharField(
         label=_("党员（先进典型个人）"),
         max_length=50,

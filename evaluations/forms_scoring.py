@@ -59,6 +59,13 @@ class AssessmentForm(forms.Form):
     def levels(self) -> dict[int, str]:
         return {c.pk: self.cleaned_data.get(level) or "" for c, level, _n in self.rows}
 
+    def mark_missing_levels(self) -> None:
+        """A submission needs a level for every criterion: put the message at each criterion left without one,
+        not only in the summary above a long form (on a phone the summary is screens away from the gap)."""
+        for _c, level, _n in self.rows:
+            if not self.cleaned_data.get(level):
+                self.add_error(level, _("提交前请为这一项选择一个等次"))
+
     def notes(self) -> dict[int, str]:
         return {c.pk: self.cleaned_data.get(note) or "" for c, _l, note in self.rows}
 

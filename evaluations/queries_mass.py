@@ -10,11 +10,26 @@ from orgs import queries
 from orgs.enums import MemberCategory, Role
 from orgs.models import Member, Org
 
-from .models import Benchmark, CatchUpMeasure, CriteriaSet, Exemplar, MassBatch, PartyAnalysisReport
+from .enums import Target
+from .models import (
+    Benchmark,
+    CatchUpMeasure,
+    CriteriaSet,
+    Exemplar,
+    MassBatch,
+    PartyAnalysisParticipation,
+    PartyAnalysisReport,
+)
 
-# 群众评议: org_department creates batches and enters tallies; the leading group reads results.
-MASS_MANAGE_ROLES = frozenset({Role.ORG_DEPARTMENT})
-MASS_READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT})
+# 群众评议: org_department creates batches and enters tallies in its subtree; the secretary of a basic
+# organization does the same for member batches of its own organization ("组织群众对党员进行评议");
+# the leading group reads results.
+MASS_MANAGE_ROLES = frozenset({Role.ORG_DEPARTMENT, Role.SECRETARY})
+MASS_READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECRETARY})
+# Roles that manage and read every batch (org and member) of their subtree.
+MASS_FULL_MANAGE_ROLES = frozenset({Role.ORG_DEPARTMENT})
+MASS_FULL_READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT})
+MASS_BRANCH_ROLES = frozenset({Role.SECRETARY})
 # 党性分析报告: the branch (secretary) reviews; org_department and the leading group read the coverage.
 REPORT_REVIEW_ROLES = frozenset({Role.SECRETARY})
 REPORT_READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECRETARY})
@@ -40,7 +55,36 @@ def ancestor_paths(path: str) -> list[str]:
 
 
 def batches_for(user, *, roles=None) -> QuerySet[MassBatch]:
+    """Batches of organizations in the user's scope (of ``roles``; None: any role)."""
     return MassBatch.objects.filter(queries.org_scope_q(user, roles=roles, prefix="org__"))
+
+
+def readable_batches_for(user) -> QuerySet[MassBatch]:
+    """Batches the user may read: every batch under a leading group or org_department node, and the
+    member batches of the organizations the user is secretary of (the masses' evaluation of the
+    organization itself belongs to its superiors)."""
+    q = queries.org_scope_q(user, roles=MASS_FULL_READ_ROLES, prefix="org__")
+    q |= queries.org_scope_q(user, roles=MASS_BRANCH_ROLES, prefix="org__") & Q(target=Target.MEMBER)
+    return MassBatch.objects.filter(q)
+
+
+def can_read_batch(user, batch: MassBatch) -> bool:
+    if queries.covers(user, batch.org, MASS_FULL_READ_ROLES):
+        return True
+    return batch.target == Target.MEMBER and queries.covers(user, batch.org, MASS_BRANCH_ROLES)
+
+
+def can_create_batch(user, org: Org, target: str) -> bool:
+    """org_department in its subtree (any target); a secretary: member batches of a basic organization
+    it covers."""
+    if queries.covers(user, org, MASS_FULL_MANAGE_ROLES):
+        return True
+    return target == Target.MEMBER and org.is_basic and queries.covers(user, org, MASS_BRANCH_ROLES)
+
+
+def can_manage_batch(user, batch: MassBatch) -> bool:
+    """Print the sheet, enter tallies, delete the sheet, close the batch."""
+    return can_create_batch(user, batch.org, batch.target)
 
 
 def get_batch_or_404(user, pk) -> MassBatch:
@@ -64,6 +108,16 @@ def criteria_sets_for(org: Org, *, target: str, period=None) -> QuerySet[Criteri
 
 def in_service_members_for(user, *, roles=REPORT_READ_ROLES) -> QuerySet[Member]:
     return queries.members_for(user, roles=roles).filter(category=MemberCategory.IN_SERVICE)
+
+
+def analysis_members_for(user, *, roles=REPORT_READ_ROLES) -> QuerySet[Member]:
+    """Every member in scope: all take part in the 党性分析 (the report is required of 在职 members)."""
+    return queries.members_for(user, roles=roles)
+
+
+def participations_for(user) -> QuerySet[PartyAnalysisParticipation]:
+    q = queries.member_scope_q(user, roles=REPORT_READ_ROLES)
+    return PartyAnalysisParticipation.objects.filter(member__in=Member.objects.filter(q).values("pk"))
 
 
 def reports_for(user) -> QuerySet[PartyAnalysisReport]:

@@ -8,7 +8,7 @@ organizations, so that it equals a direct count over the data at province scale 
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Substr
 
 from orgs import queries
@@ -276,3 +276,153 @@ def target_progress(matrix: dict[tuple, int], targets: dict[str, TierTarget]) ->
             reached = figure["n"] * 100 >= target.percent * figure["of"]
         out.append({"kind": kind, "label": label, "target": target, "reached": reached, **figure})
     return out
+
+
+# --- the branch's board of its members, and what a member sees of his results ---------------------------
+
+# The board: the branch's secretary, its org_department and leading group above.
+BOARD_ROLES = frozenset({Role.SECRETARY, Role.ORG_DEPARTMENT, Role.LEADING_GROUP})
+
+
+def board_members(org: Org, period) -> QuerySet[Member]:
+    """Who the board of ``org`` lists for ``period``: its members now, and members who have moved away
+    but whose rating or branch assessment of the period was made by ``org`` (the org stored on the row)."""
+    from .models import MemberRating
+
+    made_here = Q(pk__in=MemberRating.objects.filter(period=period, org=org).values("member_id")) | Q(
+        pk__in=Assessment.objects.filter(period=period, org=org, target=Target.MEMBER, source=Source.SUPERIOR).values(
+            "member_id"
+        )
+    )
+    return Member.objects.filter(Q(org=org) | made_here)
+
+
+def board_rows(org: Org, period, members: list[Member], *, user) -> list[dict]:
+    """One row per member of ``members`` (a page of ``board_members``): self / peer / mass / branch
+    scores, the combined score and the level it implies, the self and branch assessments, the rating.
+    A fixed number of queries whatever the number of members."""
+    from .models import MemberRating
+    from .services import ratings, scoring
+
+    ids = [m.pk for m in members]
+    scores = scoring.member_scores(period, Member.objects.filter(pk__in=ids)) if ids else {}
+    assessments: dict[tuple[int, str], Assessment] = {}
+    for a in Assessment.objects.filter(
+        period=period, target=Target.MEMBER, source__in=[Source.SELF, Source.SUPERIOR], member_id__in=ids
+    ).only("pk", "member_id", "source", "status", "score", "org_id"):
+        assessments[(a.member_id, a.source)] = a
+    rating_rows = {
+        r.member_id: r
+        for r in MemberRating.objects.filter(period=period, member_id__in=ids).select_related("rated_by", "org")
+    }
+    rows = []
+    for member in members:
+        moved_out = member.org_id != org.pk
+        s = scores.get(member.pk, {})
+        superior = assessments.get((member.pk, Source.SUPERIOR))
+        rating = rating_rows.get(member.pk)
+        if moved_out:  # only what this organization made
+            superior = superior if superior is not None and superior.org_id == org.pk else None
+            rating = rating if rating is not None and rating.org_id == org.pk else None
+        rows.append(
+            {
+                "member": member,
+                "moved_out": moved_out,
+                "self": s.get("self"),
+                "self_assessment": assessments.get((member.pk, Source.SELF)),
+                "peer": s.get("peer"),
+                "mass": s.get("mass"),
+                "superior": s.get("superior"),
+                "superior_assessment": superior,
+                "score": s.get("score"),
+                "implied": ratings.implied_level(s.get("score")),
+                "rating": rating,
+                "can_rate": not moved_out and ratings.can_rate(user, member),
+            }
+        )
+    return rows
+
+
+def rating_counts(org: Org, period) -> dict[str, int]:
+    """level → members of ``org`` rated so in ``period`` (the org stored on the rating): one query."""
+    from .models import MemberRating
+
+    return dict(
+        MemberRating.objects.filter(period=period, org=org)
+        .order_by()
+        .values_list("level")
+        .annotate(n=Count("pk"))
+        .values_list("level", "n")
+    )
+
+
+def released_results_for(member: Member) -> list[dict]:
+    """What ``member`` may see of the results others made of him: for each (period, organization) pair
+    whose organization released its members' results of the period (``MemberResultsRelease``; the
+    organization is the one stored on the result row, so results follow a member who moved), the
+    branch's assessment of him (with its level per criterion), his rating and his 群众评议 results per
+    member batch. Newest period first. A fixed number of queries."""
+    from .models import MassBatch, MemberRating, MemberResultsRelease
+    from .services.mass import member_results
+
+    released = MemberResultsRelease.objects.filter(period=OuterRef("period_id"), org=OuterRef("org_id"))
+    assessments = list(
+        Assessment.objects.filter(
+            member=member, target=Target.MEMBER, source=Source.SUPERIOR, status=AssessmentStatus.SUBMITTED
+        )
+        .filter(Exists(released))
+        .select_related("criteria_set", "period", "org")
+        .prefetch_related("scores__criterion")
+    )
+    ratings_ = list(MemberRating.objects.filter(member=member).filter(Exists(released)).select_related("period", "org"))
+    batches = list(
+        MassBatch.objects.filter(target=Target.MEMBER, pk__in=member_batch_ids(member))
+        .filter(Exists(released))
+        .select_related("criteria_set", "period", "org")
+        .order_by("-created_at", "-id")
+    )
+    mass = member_results(batches, member)
+    keys = {(a.period_id, a.org_id) for a in assessments} | {(r.period_id, r.org_id) for r in ratings_}
+    keys |= {(b.period_id, b.org_id) for b in batches}
+    if not keys:
+        return []
+    q = Q(pk__in=[])
+    for period_id, org_id in keys:
+        q |= Q(period_id=period_id, org_id=org_id)
+    releases = {
+        (r.period_id, r.org_id): r for r in MemberResultsRelease.objects.filter(q).select_related("period", "org")
+    }
+    out = []
+    for key, release in releases.items():
+        assessment = next((a for a in assessments if (a.period_id, a.org_id) == key), None)
+        rows = []
+        if assessment is not None:
+            chosen = {s.criterion_id: s for s in assessment.scores.all()}
+            rows = [
+                {
+                    "criterion": s.criterion,
+                    "level": s.level,
+                    "label": assessment.criteria_set.level_label(s.level),
+                    "comment": s.comment,
+                }
+                for s in sorted(chosen.values(), key=lambda s: s.criterion.order)
+            ]
+        out.append(
+            {
+                "period": release.period,
+                "org": release.org,
+                "released_at": release.released_at,
+                "assessment": assessment,
+                "rows": rows,
+                "rating": next((r for r in ratings_ if (r.period_id, r.org_id) == key), None),
+                "mass": [(b, mass[b.pk]) for b in batches if (b.period_id, b.org_id) == key],
+            }
+        )
+    out.sort(key=lambda item: (item["period"].start_date, item["released_at"]), reverse=True)
+    return out
+
+
+def member_batch_ids(member: Member) -> QuerySet:
+    from .models import MassToken
+
+    return MassToken.objects.filter(member=member).values("batch_id")

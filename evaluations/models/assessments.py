@@ -65,8 +65,9 @@ class Assessment(models.Model):
                 opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
             ),
         ]
-        # One self-assessment and one superior assessment per organization and period; one superior
-        # assessment per member and period; each author reviews a member once (党员评议).
+        # One self-assessment and one superior assessment per organization and period; one self-assessment
+        # (the member's own) and one superior assessment per member and period; each author reviews a
+        # member once (党员评议).
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "org", "source"],
@@ -75,8 +76,8 @@ class Assessment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["period", "member", "source"],
-                condition=models.Q(target="member", source="superior"),
-                name="unique_member_superior",
+                condition=models.Q(target="member", source__in=["self", "superior"]),
+                name="unique_member_self_superior",
             ),
             models.UniqueConstraint(
                 fields=["period", "member", "author"],

@@ -5,6 +5,8 @@
 
 Who may write which assessment:
 - self (自评): an organization's own secretary (党务工作者), one per organization and period;
+- self (自评) of a member: the member himself (his own account, ``user.member``), one per member and
+  period — his 五个模范 self-assessment ("组织党员、群众进行评议");
 - superior (考核): of an organization, the org_department of a node above it (not on its own
   node), one per organization and period; of a member, the org_department above or the
   secretary of the member's organization ("基层党组织对党员…进行考核"), one per member and period;
@@ -50,6 +52,8 @@ def can_assess(user, source, *, org=None, member=None) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if member is not None:
+        if source == Source.SELF:
+            return user.member_id is not None and user.member_id == member.pk
         if source == Source.SUPERIOR:
             return is_superior(user, member.org) or queries.covers(user, member.org, SECRETARY)
         if source == Source.PEER:
@@ -85,8 +89,6 @@ def create_assessment(period, source, *, org=None, member=None, by) -> Assessmen
         raise ValueError("exactly one of org and member")
     if source not in (Source.SELF, Source.SUPERIOR, Source.PEER):
         raise ValidationError(_("群众评议通过评议码进行，不能在此填写"))
-    if member is not None and source == Source.SELF:
-        raise ValidationError(_("党员不设自评，请填写党性分析报告"))
     if org is not None and source == Source.PEER:
         raise ValidationError(_("党员评议的对象是党员"))
     if not can_assess(by, source, org=org, member=member):
@@ -94,7 +96,7 @@ def create_assessment(period, source, *, org=None, member=None, by) -> Assessmen
     target_org = member.org if member is not None else org
     target = Target.MEMBER if member is not None else Target.ORG
     if find_assessment(period, source, org=org, member=member, author=by) is not None:
-        raise ValidationError(_duplicate_message(source))
+        raise ValidationError(_duplicate_message(source, member))
     criteria_set = applicable_set(target_org, period, target)
     if criteria_set is None:
         raise ValidationError(_("没有适用的评价标准，请联系组织部"))
@@ -112,11 +114,13 @@ def create_assessment(period, source, *, org=None, member=None, by) -> Assessmen
         with transaction.atomic():
             assessment.save()
     except IntegrityError:
-        raise ValidationError(_duplicate_message(source)) from None
+        raise ValidationError(_duplicate_message(source, member)) from None
     return assessment
 
 
-def _duplicate_message(source):
+def _duplicate_message(source, member=None):
+    if source == Source.SELF and member:
+        return _("您本期间的自评已存在，不能重复创建")
     if source == Source.SELF:
         return _("本期间该组织的自评已存在，不能重复创建")
     if source == Source.SUPERIOR:

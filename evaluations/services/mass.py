@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from orgs import queries, ratelimit
 from orgs.models import Member, Org, User
 
+from .. import queries_mass
 from ..enums import Target
 from ..models import CriteriaSet, MassAnswer, MassBatch, MassBatchStatus, MassTally, MassToken, Period
 
@@ -82,9 +83,13 @@ def create_batch(
     base_url: str,
     title: str = "",
 ) -> MassBatch:
-    """Create a batch; its tokens and QR sheet are generated now (small batches) or by a task."""
-    if not queries.can_manage(by, org):
-        raise PermissionDenied
+    """Create a batch; its tokens and QR sheet are generated now (small batches) or by a task.
+
+    org_department creates any batch in its subtree. The secretary of a basic organization creates
+    member batches of its own organization ("基层党组织……组织群众对党员进行评议", seed 四 (二) 1); the
+    masses' evaluation of the organization itself stays with its superiors.
+    """
+    check_can_create(by, org, target)
     errors = {}
     if criteria_set.target != target:
         errors["criteria_set"] = _("评价标准的评价对象与本批次不一致")
@@ -131,6 +136,40 @@ def create_batch(
             logger.warning("mass sheet of batch %s could not be rendered", batch.pk)
         batch.refresh_from_db()
     return batch
+
+
+def check_can_create(user: User, org: Org, target: str) -> None:
+    """PermissionDenied outside the user's managing roles; a field error where a secretary picked what
+    only org_department may do."""
+    if queries_mass.can_create_batch(user, org, target):
+        return
+    if not queries.covers(user, org, queries_mass.MASS_BRANCH_ROLES):
+        raise PermissionDenied
+    if not org.is_basic:
+        raise ValidationError(
+            {"org_code": _("“%(name)s”不是基层党组织：书记只能组织群众评议本组织的党员") % {"name": org.name}}
+        )
+    raise ValidationError({"target": _("群众对党组织本身的评议由上级组织部组织；书记可组织群众评议本组织党员")})
+
+
+def close_batch(batch: MassBatch, *, by: User, at=None) -> MassBatch:
+    """结束评议: close the batch now (``closes_at`` = now). Tokens not yet used are refused from then
+    on; a phone that opened the page before gets the "已结束" page on submitting."""
+    if not queries_mass.can_manage_batch(by, batch):
+        raise PermissionDenied
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = MassBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.closes_at <= at:
+            raise ValidationError(_("本批次评议已经结束"))
+        locked.closes_at = at
+        fields = ["closes_at"]
+        if locked.opens_at > at:  # not yet open: it never will be
+            locked.opens_at = at
+            fields.append("opens_at")
+        locked._history_user = by
+        locked.save(update_fields=fields)
+    return locked
 
 
 def answer_url(batch: MassBatch, token: str) -> str:
@@ -200,7 +239,7 @@ def generate_sheet(batch_id: int) -> None:
 
 def delete_sheet(batch: MassBatch, *, by: User) -> None:
     """Destroy the printed sheet's file (the only place the tokens exist) once it has been printed."""
-    if not queries.can_manage(by, batch.org):
+    if not queries_mass.can_manage_batch(by, batch):
         raise PermissionDenied
     if batch.sheet:
         batch.sheet.delete(save=False)
@@ -296,7 +335,7 @@ def save_tallies(batch: MassBatch, *, by: User, member: Member | None, counts: d
     ``counts``: (criterion id, level key) → ballots. Every criterion's total must be the same: each paper
     ballot rates every criterion. Returns the number of ballots.
     """
-    if not queries.can_manage(by, batch.org):
+    if not queries_mass.can_manage_batch(by, batch):
         raise PermissionDenied
     if (batch.target == Target.MEMBER) != (member is not None):
         raise ValidationError(_("请选择要录入选票的党员"))
@@ -492,3 +531,57 @@ def mass_member_scores(period: Period, members_queryset) -> dict[int, Decimal]:
     batches = MassBatch.objects.filter(period=period, target=Target.MEMBER)
     only = Q(member__in=members_queryset.values("pk")) if members_queryset is not None else None
     return _weighted_scores(batches, "member", only=only)
+
+
+def member_results(batches, member: Member) -> dict[int, TargetResult]:
+    """batch id → ``member``'s own results in each of ``batches`` (member batches), like
+    ``batch_results`` for one member but over several batches at once: a fixed number of queries."""
+    batches = list(batches)
+    if not batches:
+        return {}
+    ids = [b.pk for b in batches]
+    online = defaultdict(int)
+    for row in (
+        MassAnswer.objects.filter(batch_id__in=ids, member=member)
+        .values("batch_id", "criterion_id", "level")
+        .annotate(n=Count("pk"))
+    ):
+        online[(row["batch_id"], row["criterion_id"], row["level"])] = row["n"]
+    paper = defaultdict(int)
+    for row in MassTally.objects.filter(batch_id__in=ids, member=member).values(
+        "batch_id", "criterion_id", "level", "count"
+    ):
+        paper[(row["batch_id"], row["criterion_id"], row["level"])] += row["count"]
+    issued = {
+        row["batch_id"]: (row["issued"], row["used"])
+        for row in MassToken.objects.filter(batch_id__in=ids, member=member)
+        .values("batch_id")
+        .annotate(issued=Count("pk"), used=Count("pk", filter=Q(used_at__isnull=False)))
+    }
+    from ..models import Criterion
+
+    criteria = defaultdict(list)
+    for c in Criterion.objects.filter(criteria_set_id__in={b.criteria_set_id for b in batches}).order_by("order"):
+        criteria[c.criteria_set_id].append(c)
+    out = {}
+    for batch in batches:
+        n_issued, n_used = issued.get(batch.pk, (0, 0))
+        result = TargetResult(member=member, issued=n_issued, answered=n_used)
+        for c in criteria[batch.criteria_set_id]:
+            rows = [
+                LevelResult(
+                    key=level["key"],
+                    label=level["label"],
+                    online=online[(batch.pk, c.pk, level["key"])],
+                    paper=paper[(batch.pk, c.pk, level["key"])],
+                )
+                for level in batch.criteria_set.levels
+            ]
+            total = sum(r.count for r in rows)
+            for r in rows:
+                r.percent = percent(r.count, total)
+            result.criteria.append(CriterionResult(criterion=c, levels=rows, total=total))
+        if result.criteria:
+            result.ballots = sum(r.paper for r in result.criteria[0].levels)
+        out[batch.pk] = result
+    return out

@@ -26,3 +26,12 @@ def create_period(*, by: User, name: str, code: str, start_date, end_date, campa
     period.full_clean()
     period.save()
     return period
+
+
+def open_period(today=None) -> Period | None:
+    """The period whose dates contain ``today`` (default: today's date); when several overlap, the one
+    that started latest wins. None when no period is open."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return Period.objects.filter(start_date__lte=today, end_date__gte=today).order_by("-start_date", "-pk").first()

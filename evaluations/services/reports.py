@@ -1,15 +1,22 @@
-"""党性分析报告: written by each in-service member inside the campaign's 'party_analysis' window,
-reviewed by the branch (its secretary), counted for coverage.
+"""党性分析: every member takes part; the written report is required of 在职 members and open to every
+other member; the branch (its secretary) reviews the reports and records who took part without writing.
 
 "基层党组织要在2010年“七一”前，集中一周时间，组织党员进行一次党性分析，在职党员应撰写党性分析报告，
 并组织群众对党员进行评议。" (seed, part 四, (二) 1.)
 
 Rules chosen here:
+- Who must write: ``is_required(member)`` — members of category 在职. A farmer, a retired, mobile or
+  student member (or 其他) may write one too; it is reviewed the same way and counts as written, but
+  not as required.
+- Participation: a member took part when he has a submitted or accepted report, or the secretary
+  recorded his participation (``PartyAnalysisParticipation``: e.g. he spoke at the meeting).
 - The window is the campaign's 'party_analysis' Milestone row (start_date..due_date, so a copied,
   shifted campaign shifts it too). A report is written, saved and submitted inside the window; a
   report the branch returned may be revised and submitted again after the window (the branch asked).
 - The milestone 'party_analysis' is marked done for a basic organization automatically when every
-  in-service member of it has an accepted report (checked at each acceptance).
+  REQUIRED member of it has an accepted report (checked at each acceptance).
+- Two secretaries reviewing one report at once: the review carries the report's ``updated_at`` as
+  loaded; the second review finds it changed and is refused (``StaleReview``), nothing overwritten.
 - The masses evaluate members through member batches of 群众评议 (evaluations.services.mass).
 """
 
@@ -17,20 +24,42 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgs import queries
 from orgs.enums import MemberCategory, Role
 from orgs.models import Member, Org, User
 
-from ..models import PartyAnalysisReport, ReportStatus
+from ..models import PartyAnalysisParticipation, PartyAnalysisReport, ReportStatus
 
 MILESTONE = "party_analysis"
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 WRITTEN = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+# "在职党员应撰写党性分析报告": the members of whom the written report is required.
+REQUIRED_Q = Q(category=MemberCategory.IN_SERVICE)
+RECORD_ROLES = frozenset({Role.SECRETARY})
+MAX_RECORD_AT_ONCE = 500
+
+
+def is_required(member: Member) -> bool:
+    """Must ``member`` write a 党性分析报告? Only 在职 members ("在职党员应撰写党性分析报告"); every other
+    member may write one (it is reviewed the same way) but need not."""
+    return member.category == MemberCategory.IN_SERVICE
+
+
+class StaleReview(ValidationError):
+    """The report changed since the reviewer loaded it (another secretary reviewed it, or the member
+    resubmitted): refuse instead of overwriting."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message or gettext_lazy("该报告已被他人审阅或修改，请刷新页面查看最新内容后再审阅。本次审阅未保存。"),
+            code="stale",
+        )
 
 
 def analysis_window(campaign) -> tuple[datetime.date, datetime.date] | None:
@@ -67,8 +96,6 @@ def save_report(
     if by.member_id != member.pk:
         raise PermissionDenied
     today = today or timezone.localdate()
-    if member.category != MemberCategory.IN_SERVICE:
-        raise ValidationError(_("党性分析报告由在职党员撰写"))
     content = (content or "").strip()
     if not content:
         raise ValidationError({"content": _("请填写报告正文")})
@@ -103,24 +130,41 @@ def users_with_role_above(org: Org, role: str) -> QuerySet[User]:
     ).distinct()
 
 
-def review_report(report: PartyAnalysisReport, *, by: User, accept: bool, comment: str = "") -> PartyAnalysisReport:
-    """The branch accepts a submitted report or returns it with a comment."""
+def review_report(
+    report: PartyAnalysisReport, *, by: User, accept: bool, comment: str = "", expected_updated_at=None
+) -> PartyAnalysisReport:
+    """The branch accepts a submitted report or returns it with a comment. ``expected_updated_at``: the
+    report's ``updated_at`` as the reviewer loaded it; if the report changed since (another secretary
+    reviewed it, the member resubmitted) ``StaleReview`` is raised and nothing is written."""
     if not queries.covers_member(by, report.member, {Role.SECRETARY}):
         raise PermissionDenied
     comment = (comment or "").strip()
     if not accept and not comment:
         raise ValidationError({"comment": _("退回报告时请填写审阅意见")})
     with transaction.atomic():
-        locked = PartyAnalysisReport.objects.select_for_update().get(pk=report.pk)
+        locked = (
+            PartyAnalysisReport.objects.select_for_update(of=("self",)).select_related("reviewed_by").get(pk=report.pk)
+        )
+        if locked.status in (ReportStatus.ACCEPTED, ReportStatus.RETURNED) and locked.reviewed_at:
+            raise StaleReview(
+                _("该报告已由%(who)s于%(at)s审阅（%(status)s），您的审阅未保存。")
+                % {
+                    "who": locked.reviewed_by or _("他人"),
+                    "at": timezone.localtime(locked.reviewed_at).strftime("%Y-%m-%d %H:%M"),
+                    "status": locked.get_status_display(),
+                }
+            )
         if locked.status != ReportStatus.SUBMITTED:
             raise ValidationError(_("只能审阅已提交、待审阅的报告"))
+        if expected_updated_at is not None and version_of(expected_updated_at) != version_of(locked.updated_at):
+            raise StaleReview
         locked.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
         locked.review_comment = comment
         locked.reviewed_by = by
         locked.reviewed_at = timezone.now()
         locked.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
         if accept:
-            complete_if_all_accepted(locked.campaign, report.member.org, by=by)
+            complete_if_held(locked.campaign, report.member.org, by=by)
     user = User.objects.filter(member=report.member, is_active=True).first()
     if user is not None:
         _notify(
@@ -132,6 +176,15 @@ def review_report(report: PartyAnalysisReport, *, by: User, accept: bool, commen
     return locked
 
 
+def version_of(value) -> str:
+    """A row's ``updated_at`` as the string a form carries (ISO 8601), "" for none."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
 def _notify(users, *, title, url, body=""):
     from campaign.services.notifications import notify
 
@@ -139,33 +192,133 @@ def _notify(users, *, title, url, body=""):
 
 
 def missing_acceptance(campaign, org: Org) -> QuerySet[Member]:
-    """In-service members of ``org`` without an accepted report for ``campaign``."""
+    """Required (在职) members of ``org`` without an accepted report for ``campaign``."""
     accepted = PartyAnalysisReport.objects.filter(
         campaign=campaign, member=OuterRef("pk"), status=ReportStatus.ACCEPTED
     )
-    return Member.objects.filter(org=org, category=MemberCategory.IN_SERVICE).exclude(Exists(accepted))
+    return Member.objects.filter(REQUIRED_Q, org=org).exclude(Exists(accepted))
 
 
-def complete_if_all_accepted(campaign, org: Org, *, by: User | None = None) -> bool:
-    """Mark 'party_analysis' done for ``org`` once every in-service member has an accepted report."""
+def complete_if_held(campaign, org: Org, *, by: User | None = None) -> bool:
+    """Mark 'party_analysis' done for ``org`` once it has held the 党性分析 for all its members: every member
+    took part (a recorded participation or a written report) and every required (在职) member's report was
+    accepted. "组织党员进行一次党性分析，在职党员应撰写党性分析报告" — a branch without 在职 members is not done
+    by its first accepted report."""
     from campaign.services.timeline import mark_done
 
     if missing_acceptance(campaign, org).exists():
         return False
-    return mark_done(campaign, MILESTONE, org, by=by, note=_("在职党员党性分析报告均已审阅通过"))
+    if Member.objects.filter(org=org).exclude(participated_q(campaign)).exists():
+        return False
+    return mark_done(campaign, MILESTONE, org, by=by, note=_("全体党员已参加党性分析，在职党员报告均已审阅通过"))
+
+
+# ---- participation without a written report -------------------------------------------------------
+
+
+def can_record(user: User, member: Member) -> bool:
+    return queries.covers_member(user, member, RECORD_ROLES)
+
+
+def record_participation(
+    campaign, members, *, by: User, took_part_on: datetime.date, note: str = "", today: datetime.date | None = None
+) -> list[PartyAnalysisParticipation]:
+    """The secretary records that ``members`` took part in the 党性分析 (e.g. told in the meeting) without
+    a written report. Members already recorded are left as they are; returns the new rows. All or none:
+    one member outside the secretary's organizations refuses the whole call."""
+    members = list(members)
+    if not members:
+        raise ValidationError({"members": _("请至少选择一名党员")})
+    if len(members) > MAX_RECORD_AT_ONCE:
+        raise ValidationError({"members": _("一次最多登记 %(n)s 名党员") % {"n": MAX_RECORD_AT_ONCE}})
+    if not all(can_record(by, m) for m in members):
+        raise PermissionDenied(_("只有党员所在党组织的书记可以登记党性分析参加情况"))
+    today = today or timezone.localdate()
+    window = analysis_window(campaign)
+    if window is None:
+        raise ValidationError(_("本次活动没有安排党性分析，不能登记参加情况"))
+    if took_part_on > today:
+        raise ValidationError({"took_part_on": _("参加日期不能晚于今天")})
+    if took_part_on < campaign.start_date:
+        raise ValidationError(
+            {"took_part_on": _("参加日期不能早于活动开始日期 %(date)s") % {"date": campaign.start_date.isoformat()}}
+        )
+    note = (note or "").strip()[:200]
+    with transaction.atomic():
+        existing = set(
+            PartyAnalysisParticipation.objects.filter(campaign=campaign, member__in=members).values_list(
+                "member_id", flat=True
+            )
+        )
+        rows = [
+            PartyAnalysisParticipation(
+                campaign=campaign,
+                member=m,
+                org=m.org,
+                org_path=m.org_path,
+                took_part_on=took_part_on,
+                recorded_by=by,
+                note=note,
+            )
+            for m in members
+            if m.pk not in existing
+        ]
+        # One row at a time (a handful per branch) so that each gets its history row.
+        for row in rows:
+            row.save()
+        for org in {m.org for m in members}:
+            complete_if_held(campaign, org, by=by)
+    return rows
+
+
+def remove_participation(participation: PartyAnalysisParticipation, *, by: User) -> None:
+    """Undo a participation recorded by mistake."""
+    if not can_record(by, participation.member):
+        raise PermissionDenied(_("只有党员所在党组织的书记可以修改党性分析参加情况"))
+    with transaction.atomic():
+        participation.delete()
+
+
+# ---- coverage ---------------------------------------------------------------------------------------
+
+
+def participated_q(campaign, prefix: str = "") -> Q:
+    """Members (``prefix`` names the relation to Member) who took part: a recorded participation or a
+    submitted/accepted report for ``campaign``."""
+    ref = OuterRef(f"{prefix}pk") if prefix else OuterRef("pk")
+    written = PartyAnalysisReport.objects.filter(campaign=campaign, member=ref, status__in=WRITTEN)
+    recorded = PartyAnalysisParticipation.objects.filter(campaign=campaign, member=ref)
+    return Q(Exists(written)) | Q(Exists(recorded))
 
 
 def coverage(members: QuerySet[Member], campaign) -> dict:
-    """In-service members of ``members`` and how many have written (submitted or accepted) and have an
-    accepted report: one aggregate query."""
-    reports = PartyAnalysisReport.objects.filter(campaign=campaign, member=OuterRef("pk"))
-    figures = members.filter(category=MemberCategory.IN_SERVICE).aggregate(
-        total=Count("pk"),
-        written=Count("pk", filter=Exists(reports.filter(status__in=WRITTEN))),
-        accepted=Count("pk", filter=Exists(reports.filter(status=ReportStatus.ACCEPTED))),
-    )
+    """Honest figures over ``members`` for ``campaign``, one aggregate query:
+
+    - ``members``: all members; ``participated``: took part (participation row or written report);
+    - ``required``: 在职 members (the report is required of them); ``written_required``: of those, with a
+      submitted or accepted report; ``accepted_required``: with an accepted report;
+    - ``written``: every written (submitted or accepted) report, required or not; ``accepted``: every
+      accepted report; ``written_optional``: written by members not required to write;
+    - ``*_percent``: ``participated`` of ``members``, ``written_required`` and ``accepted_required`` of
+      ``required`` (None when the denominator is 0).
+    """
     from .mass import percent
 
-    figures["written_percent"] = percent(figures["written"], figures["total"])
-    figures["accepted_percent"] = percent(figures["accepted"], figures["total"])
+    reports = PartyAnalysisReport.objects.filter(campaign=campaign, member=OuterRef("pk"))
+    written = Exists(reports.filter(status__in=WRITTEN))
+    accepted = Exists(reports.filter(status=ReportStatus.ACCEPTED))
+    recorded = Exists(PartyAnalysisParticipation.objects.filter(campaign=campaign, member=OuterRef("pk")))
+    figures = members.order_by().aggregate(
+        members=Count("pk"),
+        participated=Count("pk", filter=Q(written) | Q(recorded)),
+        required=Count("pk", filter=REQUIRED_Q),
+        written_required=Count("pk", filter=REQUIRED_Q & Q(written)),
+        accepted_required=Count("pk", filter=REQUIRED_Q & Q(accepted)),
+        written=Count("pk", filter=Q(written)),
+        accepted=Count("pk", filter=Q(accepted)),
+    )
+    figures["written_optional"] = figures["written"] - figures["written_required"]
+    figures["participated_percent"] = percent(figures["participated"], figures["members"])
+    figures["written_required_percent"] = percent(figures["written_required"], figures["required"])
+    figures["accepted_required_percent"] = percent(figures["accepted_required"], figures["required"])
     return figures

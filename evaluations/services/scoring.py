@@ -205,6 +205,12 @@ def peer_scores(period, orgs=None) -> dict[int, Decimal]:
     return _mean_by(_for_orgs(_submitted(period, Source.PEER, Target.ORG), orgs), "org_id")
 
 
+def member_self_scores(period, members=None) -> dict[int, Decimal]:
+    """member id → the member's own submitted 五个模范 self-assessment score."""
+    qs = _for_members(_submitted(period, Source.SELF, Target.MEMBER), members)
+    return {pk: Decimal(score) for pk, score in qs.values_list("member_id", "score")}
+
+
 def member_superior_scores(period, members=None) -> dict[int, Decimal]:
     qs = _for_members(_submitted(period, Source.SUPERIOR, Target.MEMBER), members)
     return {pk: Decimal(score) for pk, score in qs.values_list("member_id", "score")}
@@ -260,14 +266,18 @@ def org_source_scores(period, orgs) -> dict[int, dict]:
 
 
 def member_scores(period, members) -> dict[int, dict]:
-    """member id → {"superior", "peer", "mass", "score"}: the combined score of a member with the
-    member weights of the member's subtree (set-based: one query per source, one for the paths)."""
+    """member id → {"self", "superior", "peer", "mass", "score"}: the combined score of a member with
+    the member weights of the member's subtree (set-based: one query per source, one for the paths).
+    The member's own self-assessment weighs 0 by default (DEFAULT_WEIGHTS): it is shown beside the
+    others but does not raise his own score unless a 组织部 gives it a weight."""
     book = RuleBook(period, Target.MEMBER)
     out: dict[int, dict] = {}
 
     def row(pk):
         return out.setdefault(pk, {"self": None, "superior": None, "peer": None, "mass": None})
 
+    for pk, score in member_self_scores(period, members).items():
+        row(pk)["self"] = score
     for pk, score in member_superior_scores(period, members).items():
         row(pk)["superior"] = score
     for pk, score in member_peer_scores(period, members).items():

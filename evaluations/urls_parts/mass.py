@@ -14,6 +14,7 @@ urlpatterns = [
     path("mass/batches/<int:pk>/sheet.pdf", mass.BatchSheetView.as_view(), name="mass_batch_sheet"),
     path("mass/batches/<int:pk>/sheet/delete/", mass.BatchSheetDeleteView.as_view(), name="mass_batch_sheet_delete"),
     path("mass/batches/<int:pk>/tally/", mass.TallyView.as_view(), name="mass_tally"),
+    path("mass/batches/<int:pk>/close/", mass.BatchCloseView.as_view(), name="mass_batch_close"),
     # the public page (no account)
     path("m/thanks/", public.MassThanksView.as_view(), name="mass_thanks"),
     path("m/<path:token>/", public.MassAnswerView.as_view(), name="mass_answer"),

@@ -1,4 +1,5 @@
-"""群众评议 for org_department and the leading group: batches, the QR sheet, paper tallies, results.
+"""群众评议 for org_department, the leading group and the secretary of a basic organization (member batches of
+its own organization): batches, the QR sheet, paper tallies, closing early, results.
 
 "各领域、各行业、各单位开展创先争优活动，要让广大群众充分参与到活动中来，主动听取群众意见建议，接受群众监督。"
 (seed, part 三)
@@ -12,6 +13,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -51,33 +53,48 @@ class MassIndexView(MemberOrRoleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        can_read = queries.has_role(user, queries_mass.MASS_READ_ROLES)
         return super().get_context_data(
-            can_read_batches=queries.has_role(user, queries_mass.MASS_READ_ROLES),
+            can_read_batches=can_read,
             can_manage_batches=queries.has_role(user, queries_mass.MASS_MANAGE_ROLES),
+            recent_batches=list(batch_list_queryset(user)[:RECENT]) if can_read else [],
+            branch_orgs=list(
+                queries.orgs_for(user, roles=queries_mass.MASS_BRANCH_ROLES).filter(level="basic").order_by("path")[:20]
+            ),
             can_read_reports=queries.has_role(user, queries_mass.REPORT_READ_ROLES),
             own_member=queries_mass.own_member(user),
             **kwargs,
         )
 
 
+RECENT = 5
+
+
+def batch_list_queryset(user):
+    """The batches the user may read, newest first, with the tokens used (participation): one query."""
+    used_tokens = (
+        MassToken.objects.filter(batch=OuterRef("pk"), used_at__isnull=False)
+        .values("batch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        queries_mass.readable_batches_for(user)
+        .select_related("org", "period", "criteria_set")
+        .annotate(used=Coalesce(Subquery(used_tokens), 0))
+        .order_by("-created_at", "-id")
+    )
+
+
 class BatchListView(RoleRequiredMixin, ListView):
+    """Every batch the user reads; a secretary sees the member batches of its own organizations."""
+
     allowed_roles = queries_mass.MASS_READ_ROLES
     template_name = "evaluations/mass_batch_list.html"
     paginate_by = PER_PAGE
 
     def get_queryset(self):
-        used_tokens = (
-            MassToken.objects.filter(batch=OuterRef("pk"), used_at__isnull=False)
-            .values("batch")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return (
-            queries_mass.batches_for(self.request.user, roles=self.allowed_roles)
-            .select_related("org", "period", "criteria_set")
-            .annotate(used=Coalesce(Subquery(used_tokens), 0))
-            .order_by("-created_at", "-id")
-        )
+        return batch_list_queryset(self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -94,7 +111,14 @@ class BatchCreateView(RoleRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
-        return {"org_code": self.request.GET.get("org", "")}
+        code = self.request.GET.get("org", "").strip()
+        if code:
+            queries.get_org_or_404(self.request.user, code)  # a foreign code: 404, never a hint
+        elif not queries.has_role(self.request.user, queries_mass.MASS_FULL_MANAGE_ROLES):
+            own = queries.orgs_for(self.request.user, roles=queries_mass.MASS_BRANCH_ROLES).filter(level="basic")
+            first = own.order_by("path").first()
+            code = first.code if first else ""
+        return {"org_code": code}
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -123,15 +147,18 @@ class BatchCreateView(RoleRequiredMixin, FormView):
 
 
 class BatchScopedMixin(ScopedObjectMixin):
-    """A batch whose organization the user sees (else 404), used with one of ``allowed_roles`` (else 403)."""
+    """A batch whose organization the user sees (else 404) and may read — or manage, when ``manage`` —
+    (else 403: e.g. a secretary on the masses' evaluation of its organization itself)."""
 
-    allowed_roles = queries_mass.MASS_READ_ROLES
+    manage = False
 
     def get_scoped_object(self):
         return queries_mass.get_batch_or_404(self.request.user, self.kwargs["pk"])
 
     def check_role(self, batch):
-        if not queries.covers(self.request.user, batch.org, self.allowed_roles):
+        user = self.request.user
+        check = queries_mass.can_manage_batch if self.manage else queries_mass.can_read_batch
+        if not check(user, batch):
             raise PermissionDenied
 
 
@@ -145,7 +172,9 @@ class BatchDetailView(BatchScopedMixin, TemplateView):
         return super().get_context_data(
             batch=batch,
             results=services.batch_results(batch) if batch.status == MassBatchStatus.READY else [],
-            can_manage=queries.can_manage(self.request.user, batch.org),
+            can_manage=queries_mass.can_manage_batch(self.request.user, batch),
+            is_open=batch.is_open(),
+            is_closed=batch.closes_at <= timezone.now(),
             is_member_batch=batch.target == Target.MEMBER,
             **kwargs,
         )
@@ -158,14 +187,14 @@ class BatchStatusView(BatchScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            batch=self.object, can_manage=queries.can_manage(self.request.user, self.object.org), **kwargs
+            batch=self.object, can_manage=queries_mass.can_manage_batch(self.request.user, self.object), **kwargs
         )
 
 
 class BatchSheetView(BatchScopedMixin, View):
-    """The QR sheet PDF, only to org_department covering the batch's organization."""
+    """The QR sheet PDF, only to those who manage the batch."""
 
-    allowed_roles = queries_mass.MASS_MANAGE_ROLES
+    manage = True
 
     def get(self, request, pk):
         batch = self.object
@@ -187,7 +216,7 @@ class BatchSheetView(BatchScopedMixin, View):
 
 
 class BatchSheetDeleteView(BatchScopedMixin, View):
-    allowed_roles = queries_mass.MASS_MANAGE_ROLES
+    manage = True
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
@@ -201,7 +230,7 @@ class BatchSheetDeleteView(BatchScopedMixin, View):
 class TallyView(BatchScopedMixin, FormView):
     """Paper ballots entered as tallies per criterion and level (for one member in a member batch)."""
 
-    allowed_roles = queries_mass.MASS_MANAGE_ROLES
+    manage = True
     template_name = "evaluations/mass_tally.html"
     form_class = TallyForm
 
@@ -244,3 +273,21 @@ class TallyView(BatchScopedMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("已保存纸质选票 %(n)s 张的统计结果") % {"n": ballots})
         return redirect("evaluations:mass_batch", pk=self.object.pk)
+
+
+class BatchCloseView(BatchScopedMixin, View):
+    """结束评议: close the batch now; tokens not yet used are refused from then on."""
+
+    manage = True
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        try:
+            services.close_batch(self.object, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("评议已结束：尚未使用的二维码不能再提交评议"))
+        return redirect("evaluations:mass_batch", pk=pk)

@@ -6,13 +6,14 @@ Every request counts against the address's rate limit (the address is hashed in 
 stored). An unknown, tampered or guessed token gets the same neutral page with status 404.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
+
+from common.net import client_ip
 
 from ..forms_mass import MassAnswerForm
 from ..services import mass as services
@@ -22,18 +23,10 @@ REFUSALS = {
     "invalid": (404, _("二维码无效。请核对网址是否完整，或向发放二维码的单位咨询。")),
     "used": (410, _("这个二维码已经使用过了。每个二维码只能评议一次，感谢您的参与。")),
     "not_open": (403, _("评议尚未开始，请在开始时间以后再扫码。")),
-    "closed": (410, _("评议已经结束，感谢您的关注。")),
+    "closed": (410, _("本次评议已结束，感谢您的关注。")),
 }
-
-
-def client_ip(request) -> str:
-    """The address that counts for rate limiting: REMOTE_ADDR, or — only when the deployment names
-    it in MASS_CLIENT_IP_HEADER — the header its reverse proxy sets (the last address in it, the one
-    the proxy itself saw; anything a client put in front is ignored)."""
-    header = getattr(settings, "MASS_CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+# Submitting after the batch closed (it closed, or was ended early, while the page was open).
+CLOSED_ON_SUBMIT = _("本次评议已结束，您这次填写的评议未能提交。感谢您的关注。")
 
 
 def public_headers(response):
@@ -46,6 +39,8 @@ def public_headers(response):
 
 def refused(request, error: services.TokenRefused):
     status, message = REFUSALS[error.reason]
+    if error.reason == "closed" and request.method == "POST":
+        message = CLOSED_ON_SUBMIT
     batch = error.batch if error.reason in ("not_open", "closed") else None
     return public_headers(
         render(request, "evaluations/public_refused.html", {"message": message, "batch": batch}, status=status)

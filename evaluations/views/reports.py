@@ -1,5 +1,6 @@
-"""党性分析报告: the member writes its own; the branch reviews; coverage for the secretary,
-org_department and the leading group.
+"""党性分析: the member writes his own report (required of 在职 members, open to all); the branch reviews
+it and records who took part without writing; coverage for the secretary, org_department and the
+leading group.
 
 "基层党组织要在2010年“七一”前，集中一周时间，组织党员进行一次党性分析，在职党员应撰写党性分析报告，
 并组织群众对党员进行评议。" (seed, part 四)
@@ -22,7 +23,7 @@ from orgs.views.mixins import RoleRequiredMixin
 
 from .. import queries_mass
 from ..forms_mass import ReportForm, ReviewForm
-from ..models import PartyAnalysisReport, ReportStatus
+from ..models import PartyAnalysisParticipation, PartyAnalysisReport, ReportStatus
 from ..services import reports as services
 from .mass import PER_PAGE, apply_errors
 
@@ -40,22 +41,25 @@ def campaign_from(request):
 
 
 class ReportListView(RoleRequiredMixin, ListView):
-    """In-service members in scope with or without a report, and the coverage figures."""
+    """Every member in scope: whether the report is required of him, whether he took part, his report;
+    and the coverage figures (participation of all members, written reports of the required)."""
 
     allowed_roles = queries_mass.REPORT_READ_ROLES
     template_name = "evaluations/report_list.html"
     paginate_by = PER_PAGE
     paginator_class = CappedPaginator
     STATES = {
-        "without": gettext_lazy("未提交"),
+        "without": gettext_lazy("应写未提交"),
         "submitted": gettext_lazy("待审阅"),
         "accepted": gettext_lazy("已通过"),
         "returned": gettext_lazy("已退回"),
+        "participated": gettext_lazy("已参加"),
+        "absent": gettext_lazy("未参加"),
     }
 
     def get_queryset(self):
         self.campaign = campaign_from(self.request)
-        members = queries_mass.in_service_members_for(self.request.user, roles=self.allowed_roles)
+        members = queries_mass.analysis_members_for(self.request.user, roles=self.allowed_roles)
         self.org = None
         code = self.request.GET.get("org", "").strip()
         if code:
@@ -63,21 +67,29 @@ class ReportListView(RoleRequiredMixin, ListView):
             members = members.filter(org_path__startswith=self.org.path)
         self.members = members
         reports = PartyAnalysisReport.objects.filter(campaign=self.campaign, member=OuterRef("pk"))
+        recorded = PartyAnalysisParticipation.objects.filter(campaign=self.campaign, member=OuterRef("pk"))
         qs = members.select_related("org").annotate(
-            report_status=Subquery(reports.values("status")[:1]), report_id=Subquery(reports.values("pk")[:1])
+            report_status=Subquery(reports.values("status")[:1]),
+            report_id=Subquery(reports.values("pk")[:1]),
+            took_part_on=Subquery(recorded.values("took_part_on")[:1]),
         )
         state = self.request.GET.get("state", "")
         if state == "without":
-            qs = qs.filter(
+            qs = qs.filter(services.REQUIRED_Q).filter(
                 Q(report_status__isnull=True) | Q(report_status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
             )
         elif state in ("submitted", "accepted", "returned"):
             qs = qs.filter(report_status=state)
+        elif state == "participated":
+            qs = qs.filter(services.participated_q(self.campaign))
+        elif state == "absent":
+            qs = qs.exclude(services.participated_q(self.campaign))
         return qs.order_by("org_path", "name", "id")
 
     def get_context_data(self, **kwargs):
         params = self.request.GET.copy()
         params.pop("page", None)
+        user = self.request.user
         return super().get_context_data(
             campaign=self.campaign,
             window=services.analysis_window(self.campaign),
@@ -87,6 +99,9 @@ class ReportListView(RoleRequiredMixin, ListView):
             org=self.org,
             query=params.urlencode(),
             status_labels=dict(ReportStatus.choices),
+            written_states=services.WRITTEN,
+            required_category=MemberCategory.IN_SERVICE,
+            can_record=queries.has_role(user, services.RECORD_ROLES),
             **kwargs,
         )
 
@@ -112,10 +127,8 @@ class MyReportView(OwnMemberMixin, FormView):
         self.report = PartyAnalysisReport.objects.filter(campaign=self.campaign, member=self.member).first()
         status = self.report.status if self.report else None
         self.in_window = services.in_window(self.campaign)
-        self.in_service = self.member.category == MemberCategory.IN_SERVICE
-        self.editable = self.in_service and (
-            status == ReportStatus.RETURNED or (status in (None, ReportStatus.DRAFT) and self.in_window)
-        )
+        self.required = services.is_required(self.member)
+        self.editable = status == ReportStatus.RETURNED or (status in (None, ReportStatus.DRAFT) and self.in_window)
 
     def get(self, request, *args, **kwargs):
         self.setup_report()
@@ -134,7 +147,10 @@ class MyReportView(OwnMemberMixin, FormView):
             report=self.report,
             window=services.analysis_window(self.campaign),
             in_window=self.in_window,
-            in_service=self.in_service,
+            required=self.required,
+            participation=PartyAnalysisParticipation.objects.filter(campaign=self.campaign, member=self.member)
+            .select_related("recorded_by")
+            .first(),
             editable=self.editable,
             past=PartyAnalysisReport.objects.filter(member=self.member)
             .exclude(campaign=self.campaign)
@@ -173,9 +189,13 @@ class ReportDetailView(LoginRequiredMixin, FormView):
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
 
+    def get_initial(self):
+        return {"version": services.version_of(self.report.updated_at)}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             report=self.report,
+            required=services.is_required(self.report.member),
             can_review=self.can_review and self.report.status == ReportStatus.SUBMITTED,
             **kwargs,
         )
@@ -184,8 +204,19 @@ class ReportDetailView(LoginRequiredMixin, FormView):
         accept = form.cleaned_data["decision"] == "accept"
         try:
             services.review_report(
-                self.report, by=self.request.user, accept=accept, comment=form.cleaned_data["comment"]
+                self.report,
+                by=self.request.user,
+                accept=accept,
+                comment=form.cleaned_data["comment"],
+                expected_updated_at=form.cleaned_data.get("version") or None,
             )
+        except services.StaleReview as error:
+            # Somebody reviewed it first: show the report as it is now, the typed comment kept, 409.
+            self.report = queries_mass.get_report_or_404(self.request.user, self.report.pk)
+            form.add_error(None, error)
+            context = self.get_context_data(form=form, stale=True)
+            context["can_review"] = self.can_review and self.report.status == ReportStatus.SUBMITTED
+            return self.render_to_response(context, status=409)
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -172,6 +172,7 @@ class AssessView(RoleRequiredMixin, FormView):
             source_label=Source(self.source).label,
             criteria_set=self.criteria_set,
             assessment=self.existing,
+            back_url=self.next_url(),
             **kwargs,
         )
 
@@ -198,11 +199,19 @@ class AssessView(RoleRequiredMixin, FormView):
             for message in exc.messages:
                 form.add_error(None, message)
             return self.form_invalid(form)
+        back = self.next_url()
         if submit:
             messages.success(self.request, _("评价已提交并锁定，得分 %(score)s") % {"score": assessment.score})
-            return redirect("evaluations:scoring_assessment_detail", pk=assessment.pk)
+            return redirect(back or reverse("evaluations:scoring_assessment_detail", args=[assessment.pk]))
         messages.success(self.request, _("草稿已保存，提交前仍可修改"))
-        return redirect(self.request.path)
+        return redirect(self.request.get_full_path())
+
+    def next_url(self) -> str:
+        """?next=: where the user came from (e.g. the branch's board of its members), same site only."""
+        url = self.request.GET.get("next", "")
+        if url and url_has_allowed_host_and_scheme(url, allowed_hosts={self.request.get_host()}):
+            return url
+        return ""
 
 
 class OrgAssessView(AssessView):

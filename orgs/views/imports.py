@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from common.net import client_ip
+
 from .. import exporters, queries, tasks
 from ..io import jobs
 from ..io.columns import COLUMNS, KIND_LABELS, MEMBERS, ORGS
 from ..io.forms import ImportUploadForm
 from ..models import ImportJob
-from .members import client_ip
 from .mixins import RoleRequiredMixin
 
 JOBS_PER_PAGE = 20

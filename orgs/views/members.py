@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.net import client_ip
+
 from .. import queries, services
 from ..filters import MemberFilter
 from ..forms import MemberForm, MemberTransferForm
@@ -18,10 +20,6 @@ from .mixins import RoleRequiredMixin, ScopedObjectMixin
 from .tree import ancestors_of
 
 PER_PAGE = 30
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 class MemberListView(RoleRequiredMixin, ListView):

@@ -98,7 +98,7 @@ MATRIX = [
     ("mass_batch_list", "county_od", 200, "塔元庄村党支部", "滦州村党支部"),
     ("mass_batch_list", "city_lg", 200, "塔元庄村党支部", "新建评议批次"),
     ("mass_batch_list", "other_od", 200, "滦州村党支部", "塔元庄村党支部"),
-    ("mass_batch_list", "secretary", 403, None, None),
+    ("mass_batch_list", "secretary", 200, "还没有群众评议批次", "滦州村党支部"),  # the org batch is not his
     ("mass_batch_list", "member", 403, None, None),
     ("mass_batch_create", "county_od", 200, "生成二维码", None),
     ("mass_batch_create", "city_lg", 403, None, None),

@@ -52,10 +52,10 @@ def test_writing_is_refused_outside_the_window(world, pa_campaign):
     assert report.status == ReportStatus.DRAFT
 
 
-def test_only_in_service_members_and_only_their_own(world, pa_campaign):
+def test_every_member_may_write_but_only_their_own(world, pa_campaign):
     retired = MemberFactory(org=world.branch_a, name="退休党员", category=MemberCategory.RETIRED)
-    with pytest.raises(ValidationError):
-        services.save_report(retired, pa_campaign, by=member_user(retired), content="报告")
+    report = services.save_report(retired, pa_campaign, by=member_user(retired), content="报告", submit=True)
+    assert report.status == ReportStatus.SUBMITTED and not services.is_required(retired)
     with pytest.raises(PermissionDenied):
         services.save_report(world.member_a, pa_campaign, by=member_user(world.member_a2), content="报告")
 
@@ -111,6 +111,10 @@ def test_write_submit_return_revise_accept_and_milestone(world, pa_campaign, cli
 
     other = make_report(pa_campaign, second)
     services.review_report(other, by=secretary, accept=True)
+    # every 在职 report accepted, but the retired member has not taken part yet: the 党性分析 is not held
+    assert not MilestoneDone.objects.filter(milestone__campaign=pa_campaign, org=world.branch_a).exists()
+    retired = world.branch_a.members.get(name="老党员")
+    services.record_participation(pa_campaign, [retired], by=secretary, took_part_on=after, today=after)
     done = MilestoneDone.objects.get(milestone__campaign=pa_campaign, milestone__code="party_analysis")
     assert done.org == world.branch_a and done.by == secretary
     assert not MilestoneDone.objects.filter(org=world.branch_a2).exists()
@@ -134,7 +138,7 @@ def test_only_the_covering_secretary_reviews(world, pa_campaign, login):
 
 def test_coverage_figures_equal_a_direct_count(world, pa_campaign, login):
     members = [MemberFactory(org=world.branch_a, name=f"党员甲{i}") for i in range(5)]
-    MemberFactory(org=world.branch_a, name="离退休", category=MemberCategory.RETIRED)
+    MemberFactory(org=world.branch_a, name="退休老党员", category=MemberCategory.RETIRED)
     make_report(pa_campaign, members[0], status=ReportStatus.ACCEPTED)
     make_report(pa_campaign, members[1], status=ReportStatus.SUBMITTED)
     make_report(pa_campaign, members[2], status=ReportStatus.RETURNED)
@@ -147,20 +151,23 @@ def test_coverage_figures_equal_a_direct_count(world, pa_campaign, login):
         campaign=pa_campaign, member__in=in_scope, status__in=["submitted", "accepted"]
     ).count()
     figures = services.coverage(Member.objects.filter(org_path__startswith=world.county_a.path), pa_campaign)
-    assert (figures["total"], figures["written"], figures["accepted"]) == (total, written, 1) == (7, 2, 1)
-    assert str(figures["written_percent"]) == "28.6"
+    assert (figures["required"], figures["written_required"], figures["accepted_required"]) == (total, written, 1)
+    assert (figures["required"], figures["written_required"], figures["accepted_required"]) == (7, 2, 1)
+    assert (figures["members"], figures["participated"]) == (8, 2)  # the retired member counts among all
+    assert str(figures["written_required_percent"]) == "28.6"
 
     client = login(user_with_role(world.county_a, Role.ORG_DEPARTMENT))
     html = client.get(reverse("evaluations:report_list")).content.decode()
-    assert 'id="cov-total">7<' in html and 'id="cov-written">2<' in html and 'id="cov-accepted">1<' in html
-    assert "28.6%" in html and "14.3%" in html
-    assert "王志强" not in html and "离退休" not in html
+    assert 'id="cov-required">7<' in html and 'id="cov-written-required">2<' in html
+    assert 'id="cov-accepted">1<' in html and 'id="cov-members">8<' in html
+    assert "28.6%" in html and "14.3%" in html and "25.0%" in html
+    assert "王志强" not in html and "退休老党员" in html  # every member takes part in the 党性分析
     without = client.get(reverse("evaluations:report_list"), {"state": "without"}).content.decode()
     for name in ("党员甲2", "党员甲3", "党员甲4", "张建国", "李秀英"):
         assert name in without
-    assert "党员甲0" not in without and "党员甲1" not in without
+    assert "党员甲0" not in without and "党员甲1" not in without and "退休老党员" not in without
     branch = client.get(reverse("evaluations:report_list"), {"org": world.branch_a2.code}).content.decode()
-    assert 'id="cov-total">1<' in branch and "李秀英" in branch and "张建国" not in branch
+    assert 'id="cov-required">1<' in branch and "李秀英" in branch and "张建国" not in branch
     assert client.get(reverse("evaluations:report_list"), {"org": world.branch_b.code}).status_code == 404
 
 
