@@ -1,11 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from orgs.views.accounts import HomeView, PortalLoginView
 
+
+def favicon(request):
+    """Browsers ask every site for /favicon.ico, whatever the page links: send them to the vendored icon (its
+    hashed name in production, so no 404 in the logs)."""
+    return redirect(static("favicon.ico"))
+
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -15,5 +25,6 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("awards/", include("awards.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("", include("workbench.urls")),
     path("admin/", admin.site.urls),
 ]

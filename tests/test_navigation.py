@@ -42,6 +42,13 @@ def test_every_menu_link_opens(role, node, world, campaign, login):
 def test_member_menu_is_short(world, campaign, login):
     user = user_with_role(world.branch_a, Role.MEMBER)
     html = login(user).get(reverse("orgs:tree")).content.decode()
-    for hidden in ("实施方案", "督促检查", "上报实施意见", "评选表彰", "表彰文件与先进典型", "导入导出"):
+    for hidden in ("实施方案", "督促检查", "上报实施意见", "评选表彰", "表彰文件与先进典型", "导入导出", "亮牌示范"):
         assert hidden not in html, hidden
     assert "公开承诺" in html and "活动进度" in html
+
+
+def test_badge_register_link_for_readers_only(world, campaign, login):
+    """亮牌示范 sits under 活动推进 for the roles that may open it (a secretary), not for a member."""
+    secretary = user_with_role(world.branch_a, Role.SECRETARY)
+    nav = NAV.search(login(secretary).get(reverse("orgs:tree")).content.decode()).group(0)
+    assert f'href="{reverse("campaign:badge_list")}"' in nav and "亮牌示范" in nav

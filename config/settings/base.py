@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "evaluations",
     "awards",
     "dashboards",
+    "workbench",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +115,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client's address for django-axes, rate limits and the audit log: common.net.client_ip. Behind a reverse
+# proxy set TRUSTED_PROXY_COUNT to the number of proxies in front of the portal (nginx alone: 1).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "common.net.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文"))]
@@ -135,12 +141,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=60 * 1024 * 1024)
-# 群众评议 public answer page (evaluations.services.mass): requests per client address per window;
-# behind a reverse proxy name the header it sets (e.g. HTTP_X_REAL_IP), else every phone shares the
-# proxy's address. Sheets with more tokens than MASS_SHEET_ASYNC_TOKENS render in a Celery task.
+# 群众评议 public answer page (evaluations.services.mass): requests per client address per window.
+# Sheets with more tokens than MASS_SHEET_ASYNC_TOKENS render in a Celery task.
 MASS_RATE_LIMIT = env.int("MASS_RATE_LIMIT", default=20)
 MASS_RATE_WINDOW = env.int("MASS_RATE_WINDOW", default=600)
-MASS_CLIENT_IP_HEADER = env("MASS_CLIENT_IP_HEADER", default="")
 MASS_PUBLIC_BASE_URL = env("MASS_PUBLIC_BASE_URL", default="")
 MASS_SHEET_ASYNC_TOKENS = env.int("MASS_SHEET_ASYNC_TOKENS", default=200)
 
@@ -196,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-rectification-orders": {
         "task": "campaign.escalate_overdue_orders",
         "schedule": crontab(hour=6, minute=30),
+    },
+    # 亮牌示范: members' badge flags follow the register entries whose start or end date has come.
+    "campaign-sync-badge-flags": {
+        "task": "campaign.sync_badge_flags",
+        "schedule": crontab(hour=1, minute=10),
     },
     # Dashboards: recompute the roll-ups of the current campaign; the pages show the time of the last refresh.
     "dashboards-refresh": {

@@ -38,7 +38,7 @@ def test_login_and_home(client, secretary):
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert logged_in_as(client) == str(secretary.pk)
     response = client.get(reverse("home"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("orgs:tree")
+    assert response.redirect_chain[-1][0] == reverse("workbench:org", args=["130123100201"])  # a branch secretary
     assert "塔元庄书记" in response.content.decode()
 
 
