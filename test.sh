@@ -4,5 +4,5 @@
 # without them, SQLite and eager Celery.
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/install.sh
+scripts/install.sh --test
 exec .venv/bin/python -m pytest "$@"

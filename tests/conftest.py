@@ -44,6 +44,32 @@ def phone(browser):
     yield page
     context.close()
 
+
+PHONE_390 = {"locale": "zh-CN", "viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def phone390(browser):
+    """A 390 px phone (the width every page must work at: DESIGN.md), touch and mobile viewport."""
+    context = browser.new_context(**PHONE_390)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def judges():
+    """The outside judges (tests/judges.py: axe-core, the Nu HTML checker), checked to be installed.
+
+    Fails, never skips, when one is missing: scripts/install.sh --test installs them."""
+    from tests import judges
+
+    judges.require_axe()
+    judges.require_nu()
+    return judges
+
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

@@ -18,7 +18,7 @@ def _login(page, base_url, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("pass-1234-word")
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base_url}/orgs/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)  # home: the tree, a workbench or /me/
 
 
 def test_member_visit_drops_household_off_the_no_contact_list(live_server, browser, page, phone):

@@ -17,7 +17,7 @@ from orgs.enums import Role
 from tests.factories import World, user_with_role
 from tests.factories.evaluations_mass import mass_period
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PHONE = {"locale": "zh-CN", "viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
 

@@ -8,7 +8,7 @@ from campaign.models import Attachment, ExhibitionItem, InspectionMethod
 from campaign.services.attachments import attach_files
 from orgs.enums import Role
 from tests.factories import user_with_role
-from tests.factories.campaign_activities import campaign_in_phase, make_activity, png_bytes
+from tests.factories.campaign_activities import MINIMAL_PDF, campaign_in_phase, make_activity, png_bytes
 from tests.factories.campaign_supervision import make_inspection, png_file
 
 
@@ -76,7 +76,7 @@ def test_nomination_evidence_follows_the_nomination_read_rules(world, login, tmp
     staff = Staff(world)
     award_round = make_round(world.province)
     nomination = nominate_member(award_round, world, by=staff.secretary)
-    attach_files(nomination, [SimpleUploadedFile("事迹.pdf", b"%PDF-1.4\n%%EOF\n")], org=world.branch_a, by=None)
+    attach_files(nomination, [SimpleUploadedFile("事迹.pdf", MINIMAL_PDF)], org=world.branch_a, by=None)
     url = reverse("campaign:attachment", args=[attachments_of(nomination).get().pk])
 
     assert login(staff.secretary).get(url).status_code == 200
