@@ -13,10 +13,20 @@ subtree. Readers use the latest finished snapshot; the page shows when it was co
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaign.models.badges import BadgeKind
 from orgs.models import Org
 
 # Columns of OrgFigures that hold counts (summed over sectors and subtrees), in a fixed order.
 PHASE_SLOTS = 6
+# The 五个模范: criteria 1 … 5 of a member criteria set.
+MODEL_SLOTS = 5
+# 亮牌示范: the register's kind (campaign.models.BadgeKind) → the column counting its current entries.
+BADGE_FIELDS = {
+    BadgeKind.DEMO_HOUSEHOLD.value: "badge_demo_household",
+    BadgeKind.VANGUARD_POST.value: "badge_vanguard_post",
+    BadgeKind.RESPONSIBILITY_AREA.value: "badge_responsibility_area",
+    BadgeKind.MODEL_POST.value: "badge_model_post",
+}
 COUNT_FIELDS = [
     "orgs",
     "basic_orgs",
@@ -56,6 +66,22 @@ COUNT_FIELDS = [
     "bulletins",
     "basic_with_instructor",
     "college_officials",
+    # 党员队伍: 党性分析 of every member, the branch's rating and its assessment on the 五个模范.
+    "members_total",
+    "pa_participated",
+    "pa_written",
+    "members_rated",
+    "rated_excellent",
+    "rated_qualified",
+    "rated_basic",
+    "rated_unqualified",
+    "models_assessed",
+    *[f"model{n}_reached" for n in range(1, MODEL_SLOTS + 1)],
+    # 亮牌示范: current register entries per kind (BADGE_FIELDS), and 佩戴党徽 of the basic organizations.
+    *BADGE_FIELDS.values(),
+    "wearing_orgs",
+    "wearing_members",
+    "wearing_counted",
     *[f"phase{n}_applicable" for n in range(1, PHASE_SLOTS + 1)],
     *[f"phase{n}_done" for n in range(1, PHASE_SLOTS + 1)],
     "lag",
@@ -172,6 +198,37 @@ class OrgFigures(models.Model):
     bulletins = models.IntegerField(_("印发简报"), default=0)
     basic_with_instructor = models.IntegerField(_("有党建工作指导员的基层党组织"), default=0)
     college_officials = models.IntegerField(_("大学生村官"), default=0)
+    # 党员队伍 (the branch's evaluation work on its members). Members and 党性分析 count by the member's
+    # organization; ratings and the 五个模范 by the organization stored on the rating or assessment row.
+    members_total = models.IntegerField(_("党员"), default=0)
+    pa_participated = models.IntegerField(
+        _("参加党性分析"), default=0, help_text=_("已登记参加或已提交党性分析报告的党员")
+    )
+    pa_written = models.IntegerField(_("党性分析报告（含自愿撰写）"), default=0)
+    members_rated = models.IntegerField(_("本期已评定等次党员"), default=0)
+    rated_excellent = models.IntegerField(_("评定优秀"), default=0)
+    rated_qualified = models.IntegerField(_("评定合格"), default=0)
+    rated_basic = models.IntegerField(_("评定基本合格"), default=0)
+    rated_unqualified = models.IntegerField(_("评定不合格"), default=0)
+    models_assessed = models.IntegerField(_("本期党组织已考核党员"), default=0)
+    model1_reached = models.IntegerField(_("达到“自觉学习的模范”"), default=0)
+    model2_reached = models.IntegerField(_("达到“执行政策的模范”"), default=0)
+    model3_reached = models.IntegerField(_("达到“服务群众的模范”"), default=0)
+    model4_reached = models.IntegerField(_("达到“爱岗敬业的模范”"), default=0)
+    model5_reached = models.IntegerField(_("达到“遵纪守法的模范”"), default=0)
+    # 亮牌示范 (seed 四.(二).4) on the snapshot day. Register entries count for the organization on the entry (the
+    # member's own organization; for a 示范岗位 the one that set it). 佩戴党徽: each active basic organization's own
+    # latest month recorded up to the snapshot day, counted once per organization; where a basic 党委 or 党总支 and
+    # branches under it each record, their figures are added as recorded (a sum of records, not of distinct members).
+    badge_demo_household = models.IntegerField(_("党员示范户"), default=0)
+    badge_vanguard_post = models.IntegerField(_("党员先锋岗"), default=0)
+    badge_responsibility_area = models.IntegerField(_("党员责任区"), default=0)
+    badge_model_post = models.IntegerField(_("示范岗位"), default=0)
+    wearing_orgs = models.IntegerField(_("已登记佩戴党徽的基层党组织"), default=0)
+    wearing_members = models.IntegerField(_("佩戴党徽人数"), default=0, help_text=_("各基层党组织最近一次登记之和"))
+    wearing_counted = models.IntegerField(
+        _("佩戴党徽统计党员数"), default=0, help_text=_("各基层党组织最近一次登记的党员总数之和")
+    )
     phase1_applicable = models.IntegerField(default=0)
     phase2_applicable = models.IntegerField(default=0)
     phase3_applicable = models.IntegerField(default=0)

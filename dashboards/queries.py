@@ -5,6 +5,8 @@ its subtree, a 行业主管部门 ("加强对本行业、本系统开展创先�
 Every page reads a fixed number of indexed queries: the node's rows, its children's rows, its series.
 """
 
+import functools
+import operator
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,7 +19,7 @@ from orgs import queries
 from orgs.enums import Role, Sector
 from orgs.models import Org
 
-from .models import COUNT_FIELDS, PHASE_SLOTS, OrgFigures, OrgSeries, Snapshot
+from .models import BADGE_FIELDS, COUNT_FIELDS, PHASE_SLOTS, OrgFigures, OrgSeries, Snapshot
 from .services import latest_snapshot
 
 DASH_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR})
@@ -90,6 +92,45 @@ class Figures(dict):
     @property
     def instructor_missing(self):
         return self["basic_orgs"] - self["basic_with_instructor"]
+
+    # 党员队伍: 党性分析 of every member, ratings, the 五个模范
+
+    @property
+    def pa_participated_pct(self):
+        return percent(self["pa_participated"], self["members_total"])
+
+    @property
+    def pa_absent(self):
+        return self["members_total"] - self["pa_participated"]
+
+    @property
+    def excellent_member_pct(self):
+        return percent(self["rated_excellent"], self["members_rated"])
+
+    def rated_pct(self, level: str):
+        return percent(self[f"rated_{level}"], self["members_rated"])
+
+    def model_pct(self, n: int):
+        return percent(self[f"model{n}_reached"], self["models_assessed"])
+
+    # 亮牌示范: current register entries, 佩戴党徽 (the sum of each basic organization's latest record)
+
+    @property
+    def badge_entries(self):
+        return sum(self[column] for column in BADGE_FIELDS.values())
+
+    @property
+    def wearing_pct(self):
+        """Members wearing the badge of the members counted, over the basic organizations' latest records."""
+        return percent(self["wearing_members"], self["wearing_counted"])
+
+    @property
+    def wearing_orgs_pct(self):
+        return percent(self["wearing_orgs"], self["basic_orgs"])
+
+    @property
+    def wearing_missing(self):
+        return self["basic_orgs"] - self["wearing_orgs"]
 
 
 @dataclass
@@ -428,12 +469,93 @@ LISTS = {
             Q(basic_orgs__gt=0, basic_with_instructor=0),
             ("basic_orgs",),
         ),
+        # 党员队伍
+        FigureList(
+            "members_total", _("党员"), Q(members_total__gt=0), ("members_total", "pa_participated"), "members_total"
+        ),
+        FigureList(
+            "pa_participated",
+            _("参加党性分析的党员"),
+            Q(pa_participated__gt=0),
+            ("members_total", "pa_participated", "pa_written"),
+            "pa_participated",
+        ),
+        FigureList(
+            "pa_absent",
+            _("党性分析尚未全员参加的组织"),
+            Q(pa_participated__lt=F("members_total")),
+            ("members_total", "pa_participated"),
+        ),
+        FigureList(
+            "pa_written",
+            _("党性分析报告（含自愿撰写）"),
+            Q(pa_written__gt=0),
+            ("members_in_service", "pa_reports", "pa_written"),
+            "pa_written",
+        ),
+        FigureList(
+            "members_rated",
+            _("本期已评定等次的党员"),
+            Q(members_rated__gt=0),
+            ("members_rated", "rated_excellent", "rated_qualified", "rated_basic", "rated_unqualified"),
+            "members_rated",
+        ),
+        *[
+            FigureList(
+                f"rated_{level}",
+                title,
+                Q(**{f"rated_{level}__gt": 0}),
+                ("members_rated", f"rated_{level}"),
+                f"rated_{level}",
+            )
+            for level, title in (
+                ("excellent", _("评定为优秀的党员")),
+                ("qualified", _("评定为合格的党员")),
+                ("basic", _("评定为基本合格的党员")),
+                ("unqualified", _("评定为不合格的党员")),
+            )
+        ],
+        FigureList(
+            "models_assessed",
+            _("本期党组织已考核的党员（“五个模范”）"),
+            Q(models_assessed__gt=0),
+            ("models_assessed", *[f"model{n}_reached" for n in range(1, 6)]),
+            "models_assessed",
+        ),
         FigureList(
             "college_officials",
             _("大学生村官"),
             Q(college_officials__gt=0),
             ("college_officials",),
             "college_officials",
+        ),
+        # 亮牌示范
+        FigureList(
+            "badge_entries",
+            _("有亮牌示范登记（示范中）的组织"),
+            functools.reduce(operator.or_, [Q(**{f"{c}__gt": 0}) for c in BADGE_FIELDS.values()]),
+            tuple(BADGE_FIELDS.values()),
+        ),
+        *[
+            FigureList(column, title, Q(**{f"{column}__gt": 0}), (column,), column)
+            for column, title in (
+                ("badge_demo_household", _("党员示范户（示范中）")),
+                ("badge_vanguard_post", _("党员先锋岗（示范中）")),
+                ("badge_responsibility_area", _("党员责任区（示范中）")),
+                ("badge_model_post", _("示范岗位（示范中）")),
+            )
+        ],
+        FigureList(
+            "wearing_orgs",
+            _("已登记佩戴党徽的基层党组织（最近一次登记）"),
+            Q(wearing_orgs__gt=0),
+            ("wearing_members", "wearing_counted"),
+        ),
+        FigureList(
+            "wearing_missing",
+            _("尚未登记佩戴党徽的基层党组织"),
+            Q(basic_orgs__gt=0, wearing_orgs=0),
+            ("basic_orgs",),
         ),
     ]
 }
@@ -442,6 +564,7 @@ LISTS = {
 # from the node's row instead of counting (the first page of a province-wide list reads 30 index entries).
 _COUNTED = ["plan_required", "plan_approved", "plan_missing", "tier_rated", "tier_advanced", "tier_middle"]
 _COUNTED += ["tier_backward", "moved_up", "moved_down", "basic_with_instructor", "instructor_missing"]
+_COUNTED += ["wearing_orgs", "wearing_missing"]
 LISTS = {slug: replace(item, count_of=slug if slug in _COUNTED else "") for slug, item in LISTS.items()}
 
 COLUMN_LABELS = {name: OrgFigures._meta.get_field(name).verbose_name for name in COUNT_FIELDS}

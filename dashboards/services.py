@@ -6,11 +6,13 @@ page view is too slow for the province root, so a Celery task (``dashboards.task
 scheduled by CELERY_BEAT_SCHEDULE and started from the page) writes a snapshot:
 
 1. **own rows** — one ``INSERT … SELECT`` over the active organizations, each ``LEFT JOIN``-ed to one
-   ``GROUP BY org`` aggregate per source (plans, commitments, in-service members, 党性分析报告, activity
+   ``GROUP BY org`` aggregate per source (plans, commitments, members, 党性分析 participation and reports,
+   members' ratings and the 五个模范 of the branch's assessments in this period, activity
    records, tiers of this and the last period, nominations of the current round, rectification orders,
    reminders sent, milestones done; households and their services, 干群恳谈会, disputes, bulletins,
-   guidance instructors, 大学生村官); applicability of milestones is evaluated in SQL on the organization's
-   level, kind and sector (``Milestone.applies_q``).
+   guidance instructors, 大学生村官; the 亮牌示范 register's current entries and the latest 佩戴党徽);
+   applicability of milestones is evaluated in SQL on the organization's level, kind and sector
+   (``Milestone.applies_q``).
 2. **tree rows** — one ``INSERT … SELECT`` that joins every own row to each of its ancestors by path prefix
    (``SUBSTR(path, 1, 4·k)`` for k = 1 … max depth) and sums per ancestor and sector.
 3. **series** — one ``INSERT … SELECT`` per family with a second dimension (activities per type and month,
@@ -27,7 +29,7 @@ import time
 
 from django.db import connection, transaction
 from django.db.models import Case as CaseExpr
-from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q, Value, When
+from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Substr
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -35,7 +37,7 @@ from django.utils import timezone
 from orgs.enums import MemberCategory, OrgLevel
 from orgs.models import Member, Org
 
-from .models import COUNT_FIELDS, PHASE_SLOTS, OrgFigures, OrgSeries, Snapshot
+from .models import BADGE_FIELDS, COUNT_FIELDS, MODEL_SLOTS, PHASE_SLOTS, OrgFigures, OrgSeries, Snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +60,21 @@ def _sql(queryset) -> tuple[str, list]:
 
 
 def current_periods(today: datetime.date):
-    """(this period, the last period): the latest period with any tier and the one rated before it."""
-    from evaluations.models import Period
+    """(this period, the last period): the latest period with any result — a tier of an organization, a
+    member's rating or a submitted branch assessment of a member — and the one rated before it."""
+    from evaluations.models import Assessment, MemberRating, Period, Tier
 
+    member_assessed = Assessment.objects.filter(
+        period=OuterRef("pk"), target="member", source="superior", status="submitted"
+    )
     rated = (
-        Period.objects.filter(start_date__lte=today, tiers__isnull=False).distinct().order_by("-start_date", "-pk")[:2]
+        Period.objects.filter(start_date__lte=today)
+        .filter(
+            Exists(Tier.objects.filter(period=OuterRef("pk")))
+            | Exists(MemberRating.objects.filter(period=OuterRef("pk")))
+            | Exists(member_assessed)
+        )
+        .order_by("-start_date", "-pk")[:2]
     )
     rated = list(rated)
     return (rated[0] if rated else None), (rated[1] if len(rated) > 1 else None)
@@ -128,6 +140,7 @@ def _sources(snapshot: Snapshot, milestones) -> list[tuple[str, str, list]]:
     )
     from evaluations.models import PartyAnalysisReport, Tier
     from evaluations.models.reports import ReportStatus
+    from evaluations.services.reports import participated_q
 
     campaign, today = snapshot.campaign, snapshot.as_of
     published = Commitment.Status.PUBLISHED
@@ -144,19 +157,17 @@ def _sources(snapshot: Snapshot, milestones) -> list[tuple[str, str, list]]:
             published=Count("pk", filter=Q(status=published)),
             fulfilled=Count("pk", filter=Q(status=published, fulfilment="done")),
         ),
-        "m": Member.objects.filter(Q(category=MemberCategory.IN_SERVICE) | Q(college_official=True))
-        .values(oid=F("org_id"))
-        .annotate(
+        "m": Member.objects.values(oid=F("org_id")).annotate(
+            total=Count("pk"),
             n=Count("pk", filter=Q(category=MemberCategory.IN_SERVICE)),
             college=Count("pk", filter=Q(college_official=True)),
         ),
         "r": PartyAnalysisReport.objects.filter(
-            campaign=campaign,
-            status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
-            member__category=MemberCategory.IN_SERVICE,
+            campaign=campaign, status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
         )
         .values(oid=F("member__org_id"))
-        .annotate(n=Count("pk")),
+        .annotate(n=Count("pk", filter=Q(member__category=MemberCategory.IN_SERVICE)), written=Count("pk")),
+        "pp": Member.objects.filter(participated_q(campaign)).values(oid=F("org_id")).annotate(n=Count("pk")),
         "a": ActivityRecord.objects.filter(campaign=campaign).values(oid=F("org_id")).annotate(n=Count("pk")),
         "x": RectificationOrder.objects.values(oid=F("org_id")).annotate(
             open=Count("pk", filter=Q(status__in=RectificationOrder.UNFINISHED)),
@@ -167,6 +178,8 @@ def _sources(snapshot: Snapshot, milestones) -> list[tuple[str, str, list]]:
         .values(oid=F("org_id"))
         .annotate(n=Count("pk")),
         **_masses_sources(snapshot),
+        **_member_sources(snapshot),
+        **_badge_sources(snapshot),
     }
     period_ids = [p for p in (snapshot.period_id, snapshot.previous_period_id) if p]
     if period_ids:
@@ -239,6 +252,84 @@ def _masses_sources(snapshot: Snapshot) -> dict:
     }
 
 
+def _member_sources(snapshot: Snapshot) -> dict:
+    """党员队伍 in the snapshot's period: the branch's ratings per level, and its submitted assessments of
+    members with, per criterion 1 … 5 (the 五个模范), how many reach it.
+
+    "实施晋档升级……各条战线“五个模范”党员的比例都有较大幅度提高" (seed, part 四 (三) 3). A member *reaches*
+    a criterion when the level his branch's assessment (source superior, submitted) gives it is the top
+    level of the assessment's criteria set (the level with the highest score, e.g. 满意). Ratings and
+    assessments count for the organization stored on their row (the branch that made them).
+    """
+    from evaluations.enums import MemberRatingLevel as Level
+    from evaluations.models import Assessment, AssessmentScore, CriteriaSet, MemberRating
+
+    if not snapshot.period_id:
+        return {}
+    period = snapshot.period_id
+    out = {
+        "mr": MemberRating.objects.filter(period_id=period)
+        .values(oid=F("org_id"))
+        .annotate(
+            n=Count("pk"),
+            **{level.value: Count("pk", filter=Q(level=level.value)) for level in Level},
+        ),
+        "ma": Assessment.objects.filter(period_id=period, target="member", source="superior", status="submitted")
+        .values(oid=F("org_id"))
+        .annotate(n=Count("pk")),
+    }
+    top = None
+    sets = CriteriaSet.objects.filter(
+        pk__in=Assessment.objects.filter(period_id=period, target="member", source="superior")
+        .values("criteria_set_id")
+        .distinct()
+    )
+    for criteria_set in sets:
+        if criteria_set.levels:
+            best = max(criteria_set.levels, key=lambda level: level["score"])["key"]
+            here = Q(assessment__criteria_set_id=criteria_set.pk, level=best)
+            top = here if top is None else top | here
+    if top is None:  # no assessment of a member in the period: every "reached" is 0
+        return out
+    out["mt"] = (
+        AssessmentScore.objects.filter(
+            assessment__period_id=period,
+            assessment__target="member",
+            assessment__source="superior",
+            assessment__status="submitted",
+        )
+        .filter(top)
+        .values(oid=F("assessment__org_id"))
+        .annotate(**{f"k{n}": Count("pk", filter=Q(criterion__order=n)) for n in range(1, MODEL_SLOTS + 1)})
+    )
+    return out
+
+
+def _badge_sources(snapshot: Snapshot) -> dict:
+    """亮牌示范 on the snapshot day: current register entries per kind, and each organization's latest 佩戴党徽.
+
+    "“亮牌示范”活动。通过佩戴党徽、党员示范户、党员先锋岗、党员责任区等形式，把党员身份亮出来……有计划地在各领域、
+    各行业确立一批党员示范岗位" (seed, part 四.(二).4). An entry is current when it started on or before the snapshot
+    day and has no end or ends on or after it (``campaign.models.badges.current_q``); it counts for the organization
+    on the entry. 佩戴党徽 takes, per organization, the row of its latest month recorded up to the snapshot day (a
+    month is recorded as its first day): one row per organization, so nothing is counted twice; the own columns keep
+    it for basic organizations only (who records, ``campaign.services.badges.record_wearing``).
+    """
+    from campaign.models import BadgeEntry, BadgeWearing
+    from campaign.models.badges import current_q
+
+    today = snapshot.as_of
+    latest = BadgeWearing.objects.filter(org=OuterRef("org"), month__lte=today).order_by("-month").values("month")[:1]
+    return {
+        "be": BadgeEntry.objects.filter(current_q(today))
+        .values(oid=F("org_id"))
+        .annotate(**{kind: Count("pk", filter=Q(kind=kind)) for kind in BADGE_FIELDS}),
+        "bw": BadgeWearing.objects.filter(month__lte=today, month=Subquery(latest))
+        .values(oid=F("org_id"))
+        .annotate(worn=Sum("wearing"), counted=Sum("total")),
+    }
+
+
 def _own_columns(snapshot: Snapshot, milestones, aliases: set[str]) -> list[tuple[str, str, list]]:
     """(column, SQL expression over ``o`` and the source aliases, params) for every count column."""
 
@@ -293,6 +384,20 @@ def _own_columns(snapshot: Snapshot, milestones, aliases: set[str]) -> list[tupl
             [OrgLevel.BASIC],
         ),
         ("college_officials", src("m", "college"), []),
+        ("members_total", src("m", "total"), []),
+        ("pa_participated", src("pp", "n"), []),
+        ("pa_written", src("r", "written"), []),
+        ("members_rated", src("mr", "n"), []),
+        ("rated_excellent", src("mr", "excellent"), []),
+        ("rated_qualified", src("mr", "qualified"), []),
+        ("rated_basic", src("mr", "basic"), []),
+        ("rated_unqualified", src("mr", "unqualified"), []),
+        ("models_assessed", src("ma", "n"), []),
+        *[(f"model{n}_reached", src("mt", f"k{n}"), []) for n in range(1, MODEL_SLOTS + 1)],
+        *[(column, src("be", kind), []) for kind, column in BADGE_FIELDS.items()],
+        ("wearing_orgs", "CASE WHEN o.level = %s AND bw.oid IS NOT NULL THEN 1 ELSE 0 END", [OrgLevel.BASIC]),
+        ("wearing_members", f"CASE WHEN o.level = %s THEN {src('bw', 'worn')} ELSE 0 END", [OrgLevel.BASIC]),
+        ("wearing_counted", f"CASE WHEN o.level = %s THEN {src('bw', 'counted')} ELSE 0 END", [OrgLevel.BASIC]),
     ]
     due = [m for m in milestones if m.due_date < snapshot.as_of]
 

@@ -124,6 +124,23 @@ FIGURE_COLUMNS = [
         "basic_with_instructor",
     ),
     ("college_officials", gettext_lazy("大学生村官"), lambda f: f.college_officials, "college_officials"),
+    # 党员队伍
+    ("members_total", gettext_lazy("党员"), lambda f: f.members_total, "members_total"),
+    ("pa_participated", gettext_lazy("参加党性分析"), lambda f: f.pa_participated, "pa_participated"),
+    ("pa_participated_pct", gettext_lazy("党性分析参与率"), lambda f: f.pa_participated_pct, "pa_absent"),
+    ("members_rated", gettext_lazy("已评定等次党员"), lambda f: f.members_rated, "members_rated"),
+    ("excellent_member_pct", gettext_lazy("优秀党员占比"), lambda f: f.excellent_member_pct, "rated_excellent"),
+    # 亮牌示范 (current entries on the snapshot day; 佩戴党徽 from the basic organizations' latest records)
+    ("badge_demo_household", gettext_lazy("党员示范户"), lambda f: f.badge_demo_household, "badge_demo_household"),
+    ("badge_vanguard_post", gettext_lazy("党员先锋岗"), lambda f: f.badge_vanguard_post, "badge_vanguard_post"),
+    (
+        "badge_responsibility_area",
+        gettext_lazy("党员责任区"),
+        lambda f: f.badge_responsibility_area,
+        "badge_responsibility_area",
+    ),
+    ("badge_model_post", gettext_lazy("示范岗位"), lambda f: f.badge_model_post, "badge_model_post"),
+    ("wearing_pct", gettext_lazy("佩戴党徽率"), lambda f: f.wearing_pct, "wearing_orgs"),
 ]
 SORT_KEYS = {"name", "code"} | {key for key, *_ in FIGURE_COLUMNS}
 
@@ -183,6 +200,24 @@ def sectors_table(scope: Scope, rows, sort: str = "") -> Table:
         built.append((sector, [Cell(str(label), url=url), Cell(sector), *_figure_cells(figures, scope, None)]))
     table.rows = _sort_rows(built, sort)
     table.footer = [Cell(_("合计")), Cell(""), *_figure_cells(total, scope, None)]
+    return table
+
+
+def _indicator_table(scope: Scope, key: str, title: str, rows, *, note: str = "") -> Table:
+    """A table of (label, value, detail, slug of the list behind the value): 指标 / 数值 / 说明."""
+    table = Table(
+        key,
+        title,
+        [
+            Column("label", _("指标"), numeric=False, sortable=False),
+            Column("value", _("数值"), sortable=False),
+            Column("detail", _("说明"), numeric=False, sortable=False),
+        ],
+        note=note,
+    )
+    table.rows = [
+        [Cell(label), Cell(value, url=list_url(scope, slug)), Cell(detail)] for label, value, detail, slug in rows
+    ]
     return table
 
 
@@ -246,19 +281,7 @@ def summary_table(scope: Scope, figures: Figures) -> Table:
         (_("已发提醒"), figures.reminders_sent, "", "reminders_sent"),
         (_("逾期节点任务"), figures.ms_overdue, _("已到期 %(a)s 项") % {"a": figures.ms_due}, "ms_overdue"),
     ]
-    table = Table(
-        "figures",
-        _("主要指标"),
-        [
-            Column("label", _("指标"), numeric=False, sortable=False),
-            Column("value", _("数值"), sortable=False),
-            Column("detail", _("说明"), numeric=False, sortable=False),
-        ],
-    )
-    table.rows = [
-        [Cell(label), Cell(value, url=list_url(scope, slug)), Cell(detail)] for label, value, detail, slug in rows
-    ]
-    return table
+    return _indicator_table(scope, "figures", _("主要指标"), rows)
 
 
 def masses_table(scope: Scope, figures: Figures) -> Table:
@@ -306,20 +329,97 @@ def masses_table(scope: Scope, figures: Figures) -> Table:
         ),
         (_("大学生村官"), f.college_officials, "", "college_officials"),
     ]
-    table = Table(
-        "masses",
-        _("联系服务群众与基层治理"),
-        [
-            Column("label", _("指标"), numeric=False, sortable=False),
-            Column("value", _("数值"), sortable=False),
-            Column("detail", _("说明"), numeric=False, sortable=False),
-        ],
-        note=_("服务记录、干群恳谈会、矛盾纠纷、信息简报按活动开始至统计日期计；未联系户按统计日期前30天计。"),
-    )
-    table.rows = [
-        [Cell(label), Cell(value, url=list_url(scope, slug)), Cell(detail)] for label, value, detail, slug in rows
+    note = _("服务记录、干群恳谈会、矛盾纠纷、信息简报按活动开始至统计日期计；未联系户按统计日期前30天计。")
+    return _indicator_table(scope, "masses", _("联系服务群众与基层治理"), rows, note=note)
+
+
+def members_table(scope: Scope, figures: Figures) -> Table:
+    """党员队伍: 党性分析 of every member (participation, the reports of the required), the ratings per level
+    and the share reaching each of the 五个模范 — the node's figures as one table (page, xlsx and PDF)."""
+    from evaluations.enums import MemberRatingLevel
+    from evaluations.seed import FIVE_MODELS
+
+    f = figures
+    period = scope.snapshot.period.name if scope.snapshot and scope.snapshot.period else "—"
+    rows = [
+        (
+            _("党性分析参与率"),
+            f.pa_participated_pct,
+            _("已参加 %(a)s / 党员 %(b)s（登记参加或已交报告）") % {"a": f.pa_participated, "b": f.members_total},
+            "pa_absent",
+        ),
+        (
+            _("党性分析报告（应写）"),
+            f.pa_pct,
+            _("在职党员已交 %(a)s / 应写 %(b)s；报告共 %(c)s 份（含自愿撰写）")
+            % {"a": f.pa_reports, "b": f.members_in_service, "c": f.pa_written},
+            "pa_missing",
+        ),
+        (
+            _("已评定等次党员"),
+            f.members_rated,
+            _("%(period)s，按评定组织统计") % {"period": period},
+            "members_rated",
+        ),
     ]
-    return table
+    for level in MemberRatingLevel:
+        rows.append(
+            (
+                _("评定为%(level)s的占比") % {"level": level.label},
+                f.rated_pct(level.value),
+                _("%(a)s 名 / 已评定 %(b)s") % {"a": f[f"rated_{level.value}"], "b": f.members_rated},
+                f"rated_{level.value}",
+            )
+        )
+    for n, (name, _description) in enumerate(FIVE_MODELS["criteria"], start=1):
+        rows.append(
+            (
+                _("达到“%(name)s”的占比") % {"name": name},
+                f.model_pct(n),
+                _("%(a)s 名 / 党组织已考核 %(b)s") % {"a": f[f"model{n}_reached"], "b": f.models_assessed},
+                "models_assessed",
+            )
+        )
+    note = _("“五个模范”某一项达到：党组织对该党员的考核（已提交）在这一项上评为最高等次（如“满意”）。")
+    return _indicator_table(scope, "members", _("党员队伍：党性分析、评定等次、“五个模范”"), rows, note=note)
+
+
+def badges_table(scope: Scope, figures: Figures) -> Table:
+    """亮牌示范: the register's entries in force on the snapshot day per kind, and 佩戴党徽 — the node's figures as
+    one table (page and xlsx).
+
+    "通过佩戴党徽、党员示范户、党员先锋岗、党员责任区等形式，把党员身份亮出来……有计划地在各领域、各行业确立一批党员
+    示范岗位" (seed, part 四.(二).4). The 佩戴党徽 rate adds up each basic organization's latest record (see
+    ``dashboards.models.OrgFigures``): where a 党委 and its branches both record, both records are added.
+    """
+    f = figures
+    rows = [
+        (_("党员示范户"), f.badge_demo_household, "", "badge_demo_household"),
+        (_("党员先锋岗"), f.badge_vanguard_post, "", "badge_vanguard_post"),
+        (_("党员责任区"), f.badge_responsibility_area, "", "badge_responsibility_area"),
+        (_("示范岗位"), f.badge_model_post, _("含只登记岗位名称的岗位"), "badge_model_post"),
+        (_("亮牌示范登记合计（示范中）"), f.badge_entries, "", "badge_entries"),
+        (
+            _("佩戴党徽率"),
+            f.wearing_pct,
+            _("佩戴 %(a)s / 统计党员 %(b)s（各基层党组织最近一次登记之和）")
+            % {"a": f.wearing_members, "b": f.wearing_counted},
+            "wearing_orgs",
+        ),
+        (
+            _("已登记佩戴党徽的基层党组织"),
+            f.wearing_orgs,
+            _("占基层党组织 %(p)s；未登记 %(a)s 个") % {"p": _fmt(f.wearing_orgs_pct), "a": f.wearing_missing},
+            "wearing_orgs",
+        ),
+    ]
+    note = _(
+        "示范中：统计日期在登记的开始、结束日期之间（未填结束日期的一直计入）。"
+        "佩戴党徽按每个基层党组织截至统计日期最近一次登记的月份计，每个组织只计一次；"
+        "党委（党总支）与其下属支部分别登记的，按各自登记的人数相加。"
+    )
+    title = _("亮牌示范：示范户、先锋岗、责任区、示范岗位与佩戴党徽")
+    return _indicator_table(scope, "badges", title, rows, note=note)
 
 
 def phases_table(rows: list[dict]) -> Table:

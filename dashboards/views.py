@@ -110,6 +110,8 @@ def dashboard_data(scope, sort: str = "") -> dict:
         "activity": tables.activity_table(series),
         "nominations": tables.nominations_table(series),
         "masses": tables.masses_table(scope, nf.total),
+        "members": tables.members_table(scope, nf.total),
+        "badges": tables.badges_table(scope, nf.total),
         "services": tables.services_table(series),
     }
     data["charts"] = chart_data(data)
@@ -244,7 +246,18 @@ class LaggingView(PagedListMixin, View):
         return tables.with_query(url, sector=self.scope.sector_param)
 
 
-ALL_TABLES = ["figures", "children", "phases", "tiers", "activity", "nominations", "masses", "services"]
+ALL_TABLES = [
+    "figures",
+    "children",
+    "phases",
+    "tiers",
+    "activity",
+    "nominations",
+    "masses",
+    "services",
+    "members",
+    "badges",
+]
 TABLE_KEYS = (*ALL_TABLES, "sectors", "all")
 
 

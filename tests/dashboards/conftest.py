@@ -4,15 +4,23 @@ import pytest
 
 
 @pytest.fixture
-def dash(campaign):
+def dash(campaign, seed_criteria):
     """The dashboard data set on a running campaign, refreshed as of 100 days after the campaign's start
-    (phase one's milestones are overdue then)."""
+    (phase one's milestones are overdue then), with the 党员队伍 data (tests/dashboards/member_data.py) and the
+    亮牌示范 register (tests/dashboards/badge_data.py)."""
+    from django.utils import timezone
+
     from dashboards.services import refresh
+    from tests.dashboards.badge_data import add_badges
+    from tests.dashboards.member_data import add_member_evaluations
     from tests.factories.dashboards import DashWorld
 
     as_of = campaign.start_date + datetime.timedelta(days=100)
     data = DashWorld(campaign, today=as_of)
     data.as_of = as_of
+    data.as_of_dt = timezone.make_aware(datetime.datetime.combine(as_of, datetime.time(12)))
+    add_member_evaluations(data)
+    add_badges(data)
     data.snapshot = refresh(campaign, today=as_of)
     return data
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from dashboards import queries
-from dashboards.models import COUNT_FIELDS, OrgFigures, Snapshot
+from dashboards.models import BADGE_FIELDS, COUNT_FIELDS, OrgFigures, Snapshot
 from dashboards.services import refresh
 from orgs.models import Org
 from tests.dashboards.truth import truth
@@ -166,6 +166,21 @@ def test_sector_rows_sum_to_the_node(dash, people):
         ("basic_with_instructor", ""),
         ("instructor_missing", ""),
         ("college_officials", "college_officials"),
+        ("members_total", "members_total"),
+        ("pa_participated", "pa_participated"),
+        ("pa_written", "pa_written"),
+        ("pa_absent", ""),
+        ("members_rated", "members_rated"),
+        ("rated_excellent", "rated_excellent"),
+        ("rated_qualified", "rated_qualified"),
+        ("models_assessed", "models_assessed"),
+        ("badge_entries", ""),
+        ("badge_demo_household", "badge_demo_household"),
+        ("badge_vanguard_post", "badge_vanguard_post"),
+        ("badge_responsibility_area", "badge_responsibility_area"),
+        ("badge_model_post", "badge_model_post"),
+        ("wearing_orgs", ""),
+        ("wearing_missing", ""),
     ],
 )
 def test_the_list_behind_a_figure_adds_up_to_it(dash, people, slug, column):
@@ -173,8 +188,12 @@ def test_the_list_behind_a_figure_adds_up_to_it(dash, people, slug, column):
     figure = queries.LISTS[slug]
     rows = list(queries.list_rows(s, figure))
     figures = queries.node_figures(s).total
-    if slug in ("plan_missing", "instructor_missing"):
+    if slug in ("plan_missing", "instructor_missing", "wearing_missing"):
         assert len(rows) == getattr(figures, slug)
+    elif slug == "badge_entries":
+        assert sum(sum(getattr(r, c) for c in figure.columns) for r in rows) == figures.badge_entries > 0
+    elif slug == "pa_absent":
+        assert sum(r.members_total - r.pa_participated for r in rows) == figures.pa_absent > 0
     elif column:
         assert sum(getattr(r, column) for r in rows) == figures[column]
     else:
@@ -270,3 +289,166 @@ def test_a_running_refresh_is_not_started_twice(dash):
     Snapshot.objects.create(campaign=dash.campaign, as_of=dash.as_of)
     assert refresh(dash.campaign, today=dash.as_of) is None
     assert refresh(dash.campaign, today=dash.as_of, force=True).status == Snapshot.Status.DONE
+
+
+# --- 党员队伍: 党性分析 of every member, ratings, the 五个模范 -------------------------------------------------
+
+MEMBERS = ["members_total", "pa_participated", "pa_written", "pa_reports", "members_rated"]
+MEMBERS += ["rated_excellent", "rated_qualified", "rated_basic", "rated_unqualified", "models_assessed"]
+MEMBERS += [f"model{n}_reached" for n in range(1, 6)]
+
+
+@pytest.mark.parametrize(
+    "node_name, numbers",
+    [
+        # members, took part, reports written (all), reports of the required, rated, 优秀 / 合格 / 基本合格 /
+        # 不合格, assessed by the branch, reaching each of the 五个模范 — counted by hand from
+        # tests/factories/dashboards.py and tests/dashboards/member_data.py
+        ("province", (24, 11, 7, 5, 10, 4, 4, 1, 1, 6, 3, 3, 3, 3, 3)),
+        ("city_a", (8, 4, 3, 2, 4, 2, 2, 0, 0, 2, 2, 1, 2, 1, 1)),
+        ("city_b", (7, 4, 2, 1, 3, 1, 0, 1, 1, 2, 0, 0, 1, 1, 0)),
+        ("city_c", (9, 3, 2, 2, 3, 1, 2, 0, 0, 2, 1, 2, 0, 1, 2)),
+    ],
+)
+def test_member_figures_counted_by_hand(dash, people, node_name, numbers):
+    """The definitions: participation is a recorded participation or a written report (once per member);
+    reports of members not required to write count as written, not as required; ratings and assessments
+    of this period only, counted for the organization on the row (a member rated by branch_a2 who moved
+    to 邯郸 stays in 石家庄's figures); a draft or the member's own self-assessment is not the branch's
+    assessment; a criterion is reached at the top level (满意)."""
+    node = getattr(dash, node_name)
+    figures = queries.node_figures(scope(dash, people.province_lg, node)).total
+    assert tuple(figures[f] for f in MEMBERS) == numbers
+    t = expected(dash, node)
+    assert tuple(t[f] for f in MEMBERS) == numbers
+
+
+def test_member_shares(dash, people):
+    figures = queries.node_figures(scope(dash, people.province_lg, dash.province)).total
+    assert str(figures.pa_participated_pct) == "45.8"  # 11 / 24
+    assert str(figures.excellent_member_pct) == "40.0"  # 4 / 10
+    assert str(figures.rated_pct("unqualified")) == "10.0"
+    assert str(figures.model_pct(1)) == "50.0"  # 3 / 6
+
+
+def test_the_period_follows_member_results_too(dash):
+    """A period with only members' ratings (no tier yet) becomes the snapshot's period."""
+    import datetime as dt
+
+    from evaluations.models import MemberRating, Period
+
+    later = Period.objects.create(
+        name="2013年度", code="dash-2013", start_date=dt.date(2013, 1, 1), end_date=dt.date(2013, 12, 31)
+    )
+    member = dash.members[dash.branch_a][0]
+    MemberRating.objects.create(
+        period=later, member=member, org=member.org, org_path=member.org_path, level="excellent",
+        rated_at=dash.as_of_dt,
+    )  # fmt: skip
+    snapshot = refresh(dash.campaign, today=max(dash.as_of, dt.date(2013, 6, 1)))
+    assert (snapshot.period, snapshot.previous_period) == (later, dash.p_cur)
+
+
+# --- 亮牌示范: the register's current entries and 佩戴党徽 ------------------------------------------------------
+
+BADGES = ["badge_demo_household", "badge_vanguard_post", "badge_responsibility_area", "badge_model_post"]
+BADGES += ["wearing_orgs", "wearing_members", "wearing_counted"]
+
+
+@pytest.mark.parametrize(
+    "node_name, sector, numbers",
+    [
+        # 示范户, 先锋岗, 责任区, 示范岗位 in force on the snapshot day; basic organizations with a 佩戴党徽 record up
+        # to that day, members wearing and counted in their latest records — by hand, tests/dashboards/badge_data.py
+        ("province", "", (3, 2, 3, 4, 6, 14, 22)),
+        ("city_a", "", (1, 1, 1, 2, 2, 5, 8)),
+        ("city_b", "", (1, 1, 0, 1, 2, 3, 6)),
+        ("city_c", "", (1, 0, 2, 1, 2, 6, 8)),
+        ("province", "school", (0, 1, 0, 2, 4, 5, 11)),
+    ],
+)
+def test_badge_figures_counted_by_hand(dash, people, node_name, sector, numbers):
+    """The definitions: an entry counts from its start date to its end date, both included (none ended the day
+    before, none starting the day after); an inactive organization's entry or record never counts; 佩戴党徽 takes
+    each basic organization's latest month up to the snapshot day (a record of the month after does not replace
+    it, an old one still counts), and a township committee's record is not a basic organization's."""
+    node = getattr(dash, node_name)
+    figures = queries.node_figures(scope(dash, people.province_lg, node, sector=sector)).total
+    assert tuple(figures[f] for f in BADGES) == numbers
+    t = expected(dash, node, {sector} if sector else None)
+    assert tuple(t[f] for f in BADGES) == numbers
+
+
+def test_badge_shares(dash, people):
+    figures = queries.node_figures(scope(dash, people.province_lg, dash.province)).total
+    assert figures.badge_entries == 12
+    assert str(figures.wearing_pct) == "63.6"  # 14 / 22
+    assert str(figures.wearing_orgs_pct) == "60.0"  # 6 of 10 basic organizations
+    assert figures.wearing_missing == 4  # branch_a3, branch_b (only a later month), c_community, c_soe
+    empty = queries.node_figures(scope(dash, people.province_lg, dash.branch_b)).total
+    assert empty.wearing_pct is None and empty.wearing_missing == 1
+
+
+def test_a_general_branch_and_its_branch_each_count_their_own_record_once(dash, people):
+    """The 党总支 records 2 of 4, its branch 1 of 2: the 党总支's node adds both records (3 / 6), each once — the
+    total is a sum of what each basic organization recorded, not a count of distinct members."""
+    nf = queries.node_figures(scope(dash, people.province_lg, dash.general))
+    wearing = ("wearing_orgs", "wearing_members", "wearing_counted")
+    assert tuple(nf.own[f] for f in wearing) == (1, 2, 4)
+    assert [tuple(c.figures[f] for f in wearing) for c in nf.children] == [(1, 1, 2)]
+    assert tuple(nf.total[f] for f in wearing) == (2, 3, 6)
+    assert nf.own.badge_model_post == 1 and nf.total.badge_vanguard_post == 1
+
+
+def test_badge_drill_down_and_sector_rows_add_up(dash, people):
+    for node in (dash.province, dash.county_a, dash.town_a, dash.town_b):
+        nf = queries.node_figures(scope(dash, people.province_lg, node))
+        for f in BADGES:
+            assert nf.own[f] + sum(c.figures[f] for c in nf.children) == nf.total[f], (node.name, f)
+    town = queries.node_figures(scope(dash, people.province_lg, dash.town_a))
+    assert town.own.badge_model_post == 1  # the township's own 示范岗位 is its own line (本级)
+    assert town.own.wearing_orgs == town.own.wearing_counted == 0  # its record is not a basic organization's
+    s = scope(dash, people.province_lg, dash.province)
+    by_sector = {sector: figures for sector, _label, figures in queries.sector_rows(s)}
+    total = queries.node_figures(s).total
+    for f in BADGES:
+        assert sum(figures[f] for figures in by_sector.values()) == total[f], f
+    assert (by_sector["school"].badge_model_post, str(by_sector["school"].wearing_pct)) == (2, "45.5")  # 5 / 11
+    assert by_sector[""].badge_model_post == 1  # the township committee's 示范岗位
+
+
+@pytest.mark.parametrize("node_name", ["city_b", "city_c"])
+def test_badge_figures_agree_with_the_registers_own_count(dash, people, node_name):
+    """campaign.queries_badges.badge_counts counts the register directly (every organization of the subtree); where
+    the subtree has no inactive organization and no record of a committee, both agree."""
+    from campaign.queries_badges import badge_counts
+
+    node = getattr(dash, node_name)
+    figures = queries.node_figures(scope(dash, people.province_lg, node)).total
+    counts = badge_counts(node.path, today=dash.as_of)
+    assert {kind: figures[column] for kind, column in BADGE_FIELDS.items()} == counts["current"]
+    assert figures.badge_entries == counts["current_total"]
+    assert (figures.wearing_orgs, figures.wearing_members, figures.wearing_counted, figures.wearing_pct) == (
+        counts["wearing_orgs"],
+        counts["wearing"],
+        counts["wearing_total"],
+        counts["wearing_rate"],
+    )
+
+
+def test_badge_figures_follow_the_snapshot_day(dash, people):
+    """On the first day of the next month: the 先锋岗 that ended on the old day is gone, the 责任区 that started the
+    day after is in, and the records of the new month are the latest."""
+    from tests.dashboards.truth import badges_truth, scope_orgs
+
+    later = (dash.as_of.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    refresh(dash.campaign, today=later)
+    for node in (dash.province, dash.city_a, dash.city_b, dash.general):
+        figures = queries.node_figures(scope(dash, people.province_lg, node)).total
+        orgs = scope_orgs(node)
+        t = badges_truth(orgs, list(orgs), as_of=later)
+        assert {f: figures[f] for f in BADGES} == t, node.name
+    city_a = queries.node_figures(scope(dash, people.province_lg, dash.city_a)).total
+    assert tuple(city_a[f] for f in BADGES) == (1, 0, 2, 2, 2, 6, 8)  # branch_a now 5 / 5 (month after)
+    city_b = queries.node_figures(scope(dash, people.province_lg, dash.city_b)).total
+    assert (city_b.wearing_orgs, city_b.wearing_members, city_b.wearing_counted) == (3, 6, 9)  # branch_b 3 / 3

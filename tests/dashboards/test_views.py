@@ -40,6 +40,10 @@ PAGES = [
     ("list", ("households_no_contact",)),
     ("xlsx", ("children",)),
     ("xlsx", ("masses",)),
+    ("xlsx", ("members",)),
+    ("list", ("rated_excellent",)),
+    ("xlsx", ("badges",)),
+    ("list", ("wearing_missing",)),
     ("pdf", ()),
 ]
 
@@ -155,6 +159,96 @@ def test_masses_section_on_the_page(client, login, dash, people):
     rows = {row[0].text: row for row in response.context["children"].rows}
     assert rows["邯郸市"][header.index("disputes_found")].value == 3
     assert rows["本级"][header.index("bulletins")].value == 2  # the province's own bulletins
+
+
+def test_members_section_on_the_page(client, login, dash, people):
+    """党员队伍: 党性分析 of every member, the share rated 优秀, each level and each of the 五个模范."""
+    login(people.province_lg)
+    response = client.get(url("node", dash.province.code))
+    page = text(response)
+    lists = response.context["lists"]
+    assert 'id="members-heading">党员队伍：党性分析与“五个模范”（2012年度）' in page
+    assert f'<a href="{lists["pa_absent"]}" id="fig-pa-participated">45.8%</a>' in page
+    assert f'<a href="{lists["rated_excellent"]}" id="fig-excellent">40.0%</a>' in page
+    assert "已参加 11" in page and "党员 24" in page and "优秀 4 / 已评定 10" in page and "不合格 1" in page
+    rows = {row[0].text: row for row in response.context["members"].rows}
+    assert rows["党性分析报告（应写）"][2].text == "在职党员已交 5 / 应写 19；报告共 7 份（含自愿撰写）"
+    assert rows["评定为基本合格的占比"][1].text == "10.0%"
+    assert [rows[f"达到“{n}”的占比"][1].text for n in ("自觉学习的模范", "遵纪守法的模范")] == ["50.0%", "50.0%"]
+    header = [c.key for c in response.context["children"].columns]
+    children = {row[0].text: row for row in response.context["children"].rows}
+    assert children["石家庄市"][header.index("excellent_member_pct")].value == 50  # 2 of 4
+    assert children["唐山市"][header.index("pa_participated")].value == 4
+
+
+def test_badges_section_on_the_page(client, login, dash, people):
+    """亮牌示范: the entries in force per kind and the 佩戴党徽 rate, each linked to the organizations behind it, the
+    table with its note, and the same figures per child in the drill-down table."""
+    login(people.province_lg)
+    response = client.get(url("node", dash.province.code))
+    page = text(response)
+    lists = response.context["lists"]
+    assert 'id="badges-heading">亮牌示范</h2>' in page
+    assert f'<a href="{lists["badge_entries"]}" id="fig-badges">12</a>' in page
+    for slug, label in [
+        ("badge_demo_household", "示范户 3"),
+        ("badge_vanguard_post", "先锋岗 2"),
+        ("badge_responsibility_area", "责任区 3"),
+        ("badge_model_post", "示范岗位 4"),
+        ("wearing_orgs", "已登记 6 个基层党组织"),
+        ("wearing_missing", "未登记 4"),
+    ]:
+        assert f'<a href="{lists[slug]}">{label}</a>' in page
+    assert f'<a href="{lists["wearing_orgs"]}" id="fig-wearing">63.6%</a>' in page
+    assert "佩戴 14 / 统计党员 22" in page
+    rows = {row[0].text: row for row in response.context["badges"].rows}
+    assert rows["亮牌示范登记合计（示范中）"][1].value == 12
+    assert rows["佩戴党徽率"][1].text == "63.6%"
+    assert rows["佩戴党徽率"][2].text == "佩戴 14 / 统计党员 22（各基层党组织最近一次登记之和）"
+    assert rows["已登记佩戴党徽的基层党组织"][2].text == "占基层党组织 60.0%；未登记 4 个"
+    assert rows["党员示范户"][1].url == lists["badge_demo_household"]
+    assert "每个组织只计一次" in page
+    header = [c.key for c in response.context["children"].columns]
+    children = {row[0].text: row for row in response.context["children"].rows}
+    badge_columns = ["badge_demo_household", "badge_vanguard_post", "badge_responsibility_area", "badge_model_post"]
+    assert [children["石家庄市"][header.index(k)].value for k in badge_columns] == [1, 1, 1, 2]
+    assert [str(children[n][header.index("wearing_pct")].value) for n in ("石家庄市", "唐山市", "邯郸市")] == [
+        "62.5",  # 5 / 8
+        "50.0",  # 3 / 6: the 党总支's record and its branch's, each once
+        "75.0",  # 6 / 8
+    ]
+    assert children["邯郸市"][header.index("badge_responsibility_area")].url == url(
+        "list", dash.city_c.code, "badge_responsibility_area"
+    )
+    assert response.context["children"].footer[header.index("badge_model_post")].value == 4
+
+
+def test_badges_lists_and_sector_view(client, login, dash, people):
+    login(people.province_lg)
+    response = client.get(url("list", dash.province.code, "wearing_missing"))
+    assert [row[0].text for row in response.context["table"].rows] == [
+        "正定国企党支部",
+        "滦州村党支部",
+        "邯郸市3号支部",
+        "邯郸市4号支部",
+    ]
+    assert response.context["page"].paginator.count == 4
+    response = client.get(url("list", dash.city_a.code, "badge_model_post"))
+    assert [row[0].text for row in response.context["table"].rows] == ["正定镇", "正定国企党支部"]
+    assert "合计 2" in text(response)
+    response = client.get(url("sectors", dash.province.code))
+    header = [c.key for c in response.context["table"].columns]
+    by_sector = {row[1].value: row for row in response.context["table"].rows}
+    assert by_sector["school"][header.index("badge_model_post")].value == 2
+    assert str(by_sector["school"][header.index("wearing_pct")].value) == "45.5"  # 5 / 11
+    assert response.context["table"].footer[header.index("badge_demo_household")].value == 3
+    # a sector supervisor sees only its sector's register
+    login(people.school_ss)
+    response = client.get(url("node", dash.province.code))
+    total = response.context["figures"]
+    assert (total.badge_entries, total.wearing_orgs, str(total.wearing_pct)) == (3, 4, "45.5")
+    rows = client.get(url("list", dash.province.code, "wearing_orgs")).context["table"].rows
+    assert [row[0].text for row in rows] == ["正定镇中学党支部", "滦州中学党总支", "滦州中学一支部", "邯郸市2号支部"]
 
 
 def test_masses_list_behind_a_figure(client, login, dash, people):
@@ -336,10 +430,15 @@ def test_query_count_is_constant_in_the_number_of_children(client, login, dash, 
 
 
 def _masses_for(branch, day):
-    """A household served today, a 干群恳谈会, a dispute, an instructor and a 大学生村官 on ``branch``."""
-    from campaign.models import Dispute, Household, MassMeeting, ServiceRecord
+    """A household served today, a 干群恳谈会, a dispute, an instructor, a 大学生村官, a 党员先锋岗 and a 佩戴党徽
+    record on ``branch``."""
+    from campaign.models import BadgeEntry, BadgeWearing, Dispute, Household, MassMeeting, ServiceRecord
     from orgs.models import RoleAssignment
     from tests.factories import MemberFactory
+
+    path = {"org": branch, "org_path": branch.path, "org_sector": branch.sector}
+    BadgeEntry.objects.create(kind="vanguard_post", post_name="先锋岗", place="村委会", start_date=day, **path)
+    BadgeWearing.objects.create(month=day.replace(day=1), wearing=1, total=2, **path)
 
     household = Household.objects.create(org=branch, head_name="户主", village="村")
     ServiceRecord.objects.create(household=household, kind="visit", date=day, content="走访")
@@ -349,7 +448,9 @@ def _masses_for(branch, day):
     MemberFactory(org=branch, college_official=True)
 
 
-@pytest.mark.parametrize("slug", ["plan_required", "households_no_contact", "basic_with_instructor"])
+@pytest.mark.parametrize(
+    "slug", ["plan_required", "households_no_contact", "basic_with_instructor", "badge_entries", "wearing_orgs"]
+)
 def test_list_query_count_is_constant_in_the_number_of_rows(client, login, dash, people, slug):
     login(people.province_lg)
     path = url("list", dash.province.code, slug)
@@ -358,7 +459,7 @@ def test_list_query_count_is_constant_in_the_number_of_rows(client, login, dash,
         branch = make_org(dash.town_c, sector="rural", code=f"13042110080{n:02d}")
         _masses_for(branch, dash.as_of - datetime.timedelta(days=40))
     refresh(dash.campaign, today=dash.as_of)
-    assert queries.node_total(queries.scope_for(people.province_lg, dash.province.code))[slug] >= 12
+    assert getattr(queries.node_total(queries.scope_for(people.province_lg, dash.province.code)), slug) >= 12
     assert _count_queries(client, path) == before
 
 
@@ -409,7 +510,17 @@ def test_all_tables_xlsx_and_list_xlsx(client, login, dash, people):
         "本轮推荐（按类别、阶段）",
         "联系服务群众与基层治理",
         "各月联系服务记录（按类型）",
+        "党员队伍：党性分析、评定等次、“五个模范”",
+        "亮牌示范：示范户、先锋岗、责任区、示范岗位与佩戴党徽",
     ]
+    badges = {
+        r[0]: r for r in workbook["亮牌示范：示范户、先锋岗、责任区、示范岗位与佩戴党徽"].iter_rows(values_only=True)
+    }
+    assert badges["党员示范户"][1] == 3 and badges["示范岗位"][1] == 4
+    assert badges["佩戴党徽率"][1] == 63.6 and badges["已登记佩戴党徽的基层党组织"][1] == 6
+    members = {r[0]: r for r in workbook["党员队伍：党性分析、评定等次、“五个模范”"].iter_rows(values_only=True)}
+    assert members["党性分析参与率"][1:] == (45.8, "已参加 11 / 党员 24（登记参加或已交报告）")
+    assert members["评定为优秀的占比"][1] == 40.0 and members["达到“服务群众的模范”的占比"][1] == 50.0
     masses = [list(r) for r in workbook["联系服务群众与基层治理"].iter_rows(values_only=True)]
     assert masses[3] == ["指标", "数值", "说明"]
     by_label = {r[0]: r for r in masses[4:]}

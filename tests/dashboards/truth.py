@@ -7,6 +7,8 @@ from collections import Counter
 from awards.models import Nomination
 from campaign.models import (
     ActivityRecord,
+    BadgeEntry,
+    BadgeWearing,
     Bulletin,
     Commitment,
     Dispute,
@@ -18,7 +20,7 @@ from campaign.models import (
     ReminderDelivery,
     ServiceRecord,
 )
-from evaluations.models import PartyAnalysisReport, Tier
+from evaluations.models import Assessment, MemberRating, PartyAnalysisParticipation, PartyAnalysisReport, Tier
 from orgs.enums import MemberCategory
 from orgs.models import Member, Org, RoleAssignment
 
@@ -107,6 +109,76 @@ def truth(campaign, node, *, as_of, period, previous, award_round, sectors=None)
     out["nominations_by"] = Counter((n.category.code, n.status) for n in noms.select_related("category"))
     out["tiers_by"] = Counter((str(t.period_id), t.effective) for t in Tier.objects.filter(org__in=orgs) if t.effective)
     out.update(masses_truth(campaign, orgs, org_list, as_of=as_of))
+    out.update(members_truth(campaign, orgs, period=period))
+    out.update(badges_truth(orgs, org_list, as_of=as_of))
+    return out
+
+
+def badges_truth(orgs, org_list, *, as_of) -> dict:
+    """亮牌示范 on ``as_of``: entries of the organizations in force that day (started, and no end or ending that
+    day or later), per kind; 佩戴党徽 of each basic organization's own latest month up to ``as_of``, one row per
+    organization — a 党总支 and its branch that both record are both added, as recorded."""
+    kinds = Counter(
+        e.kind
+        for e in BadgeEntry.objects.filter(org__in=orgs)
+        if e.start_date <= as_of and (e.end_date is None or e.end_date >= as_of)
+    )
+    basic = {o.pk for o in org_list if o.level == "basic"}
+    latest = {}
+    for row in BadgeWearing.objects.filter(org_id__in=basic, month__lte=as_of):
+        if row.org_id not in latest or row.month > latest[row.org_id].month:
+            latest[row.org_id] = row
+    return {
+        "badge_demo_household": kinds["demo_household"],
+        "badge_vanguard_post": kinds["vanguard_post"],
+        "badge_responsibility_area": kinds["responsibility_area"],
+        "badge_model_post": kinds["model_post"],
+        "wearing_orgs": len(latest),
+        "wearing_members": sum(r.wearing for r in latest.values()),
+        "wearing_counted": sum(r.total for r in latest.values()),
+    }
+
+
+def members_truth(campaign, orgs, *, period) -> dict:
+    """党员队伍: members and 党性分析 by the member's organization; ratings and the branch's assessments by the
+    organization on the row, in ``period``. A member reaches criterion k when the branch's submitted
+    assessment gives it the level with the highest score of the assessment's criteria set."""
+    members = list(Member.objects.filter(org__in=orgs))
+    written = set(
+        PartyAnalysisReport.objects.filter(campaign=campaign, status__in=["submitted", "accepted"]).values_list(
+            "member_id", flat=True
+        )
+    )
+    recorded = set(PartyAnalysisParticipation.objects.filter(campaign=campaign).values_list("member_id", flat=True))
+    ratings = list(MemberRating.objects.filter(period=period, org__in=orgs)) if period else []
+    assessments = (
+        list(
+            Assessment.objects.filter(
+                period=period, target="member", source="superior", status="submitted", org__in=orgs
+            ).prefetch_related("scores__criterion", "criteria_set")
+        )
+        if period
+        else []
+    )
+    reached = Counter()
+    for a in assessments:
+        best = max(a.criteria_set.levels, key=lambda level: level["score"])["key"]
+        for score in a.scores.all():
+            if score.level == best:
+                reached[score.criterion.order] += 1
+    out = {
+        "members_total": len(members),
+        "pa_participated": sum(1 for m in members if m.pk in written or m.pk in recorded),
+        "pa_written": PartyAnalysisReport.objects.filter(
+            campaign=campaign, member__org__in=orgs, status__in=["submitted", "accepted"]
+        ).count(),
+        "members_rated": len(ratings),
+        "models_assessed": len(assessments),
+    }
+    for level in ("excellent", "qualified", "basic", "unqualified"):
+        out[f"rated_{level}"] = sum(1 for r in ratings if r.level == level)
+    for n in range(1, 6):
+        out[f"model{n}_reached"] = reached[n]
     return out
 
 
