@@ -6,8 +6,8 @@ A member export carries full ID numbers: it is audited like the web export (one 
 """
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from orgs import exporters
 from orgs.io.columns import COLUMNS
@@ -16,12 +16,12 @@ from .import_data import import_user
 
 
 class Command(BaseCommand):
-    help = _lazy("把某用户（组织部角色）管理范围内的组织或党员导出为 xlsx（与导入模板相同的列）")
+    help = gettext_noop("把某用户（组织部角色）管理范围内的组织或党员导出为 xlsx（与导入模板相同的列）")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(COLUMNS), help=_lazy("orgs（组织）或 members（党员）"))
-        parser.add_argument("file", help=_lazy("输出的 .xlsx 文件"))
-        parser.add_argument("--user", required=True, help=_lazy("导出该用户（组织部角色）管理范围内的数据"))
+        parser.add_argument("kind", choices=sorted(COLUMNS), help=gettext("orgs（组织）或 members（党员）"))
+        parser.add_argument("file", help=gettext("输出的 .xlsx 文件"))
+        parser.add_argument("--user", required=True, help=gettext("导出该用户（组织部角色）管理范围内的数据"))
 
     def handle(self, *args, kind, file, user, **options):
         user = import_user(user)

@@ -7,6 +7,7 @@ The user's org_department scope decides what may be created or changed, as in th
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -62,13 +63,13 @@ def import_user(username):
 
 
 class Command(BaseCommand):
-    help = _lazy("从 xlsx/CSV 文件导入组织或党员（默认只校验，--apply 才写入，全部成功或全部不写入）")
+    help = gettext_noop("从 xlsx/CSV 文件导入组织或党员（默认只校验，--apply 才写入，全部成功或全部不写入）")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(COLUMNS), help=_lazy("orgs（组织）或 members（党员）"))
-        parser.add_argument("file", help=_lazy(".xlsx 或 .csv 文件"))
-        parser.add_argument("--user", required=True, help=_lazy("以该用户（组织部角色）的管理范围导入"))
-        parser.add_argument("--apply", action="store_true", help=_lazy("校验通过后写入数据库"))
+        parser.add_argument("kind", choices=sorted(COLUMNS), help=gettext("orgs（组织）或 members（党员）"))
+        parser.add_argument("file", help=gettext(".xlsx 或 .csv 文件"))
+        parser.add_argument("--user", required=True, help=gettext("以该用户（组织部角色）的管理范围导入"))
+        parser.add_argument("--apply", action="store_true", help=gettext("校验通过后写入数据库"))
 
     def handle(self, *args, kind, file, user, apply, **options):
         user = import_user(user)
