@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.models import Campaign
 from campaign.uploads import AttachmentsField
 from orgs.enums import OrgLevel
-from orgs.forms import DATE_WIDGET, OrgPickerField, clean_org_code
+from orgs.forms import DATE_WIDGET, NOT_VISIBLE, OrgPickerField, clean_org_code
 from orgs.models import Org
 from orgs.validators import validate_mobile
 
@@ -148,6 +148,25 @@ class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         post = f" · {obj.post}" if obj.post else ""
         return f"{obj.name}（{obj.org.name}{post}）"
+
+
+class NominatingOrgForm(forms.Form):
+    """Step 2 of a nomination (a GET form): the nominating organization, one the user may nominate for with
+    ``roles`` inside the round's owner's subtree."""
+
+    org = OrgPickerField(label=_("推荐单位的组织编码"), error_messages={"not_found": NOT_VISIBLE})
+
+    def __init__(self, *args, user, roles, award_round: AwardRound, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.award_round = award_round
+        self.fields["org"].roles = frozenset(roles)
+
+    def clean_org(self):
+        org = self.cleaned_data["org"]
+        if not org.path.startswith(self.award_round.owner_org.path):
+            raise ValidationError(_("该组织不在本轮表彰范围内"))
+        return org
 
 
 class NominationForm(forms.Form):

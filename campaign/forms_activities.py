@@ -5,7 +5,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orgs.forms import DATE_WIDGET, OrgCodeField, clean_org_code
+from orgs.enums import OrgLevel
+from orgs.forms import BASIC_ONLY, DATE_WIDGET, NOT_VISIBLE, OrgCodeField, OrgPickerField, clean_org_code
 from orgs.models import Member
 
 from .enums import ActivityType
@@ -79,7 +80,12 @@ class ActivityForm(forms.ModelForm):
 
 
 class ChooseOrgForm(forms.Form):
-    org = OrgCodeField(label=_("基层党组织编码"))
+    org = OrgPickerField(
+        label=_("基层党组织编码"),
+        roles=WRITE_ROLES,
+        levels={OrgLevel.BASIC},
+        error_messages={"not_found": NOT_VISIBLE, **BASIC_ONLY},
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,7 +116,7 @@ class ReportForm(forms.Form):
 class StoryForm(forms.Form):
     """A publicity story; the body is HTML typed in a textarea and sanitized (nh3) when saved and shown."""
 
-    org = OrgCodeField(label=_("组织编码"))
+    org = OrgPickerField(label=_("组织编码"), roles=WRITE_ROLES, error_messages={"not_found": NOT_VISIBLE})
     kind = forms.ChoiceField(label=_("类别"), choices=StoryKind.choices)
     title = forms.CharField(label=_("标题"), max_length=100)
     body = forms.CharField(

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs import queries
-from orgs.forms import DATE_WIDGET, OrgCodeField, clean_org_code
+from orgs.enums import OrgLevel
+from orgs.forms import BASIC_ONLY, DATE_WIDGET, NOT_VISIBLE, OrgCodeField, OrgPickerField, clean_org_code
 from orgs.models import Member
 
 from . import queries_masses as mq
@@ -30,7 +31,9 @@ class SingleMemberField(forms.ModelChoiceField):
 class ChooseOrgForm(forms.Form):
     """Which organization a new record belongs to (by code: there are 170,000)."""
 
-    org = OrgCodeField(label=_("组织编码"))
+    org = OrgPickerField(
+        label=_("组织编码"), roles=mq.WRITE_ROLES, error_messages={"not_found": NOT_VISIBLE, **BASIC_ONLY}
+    )
 
     def __init__(self, *args, user, basic_only=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,6 +41,7 @@ class ChooseOrgForm(forms.Form):
         self.basic_only = basic_only
         if basic_only:
             self.fields["org"].label = _("基层党组织编码")
+            self.fields["org"].levels = frozenset({OrgLevel.BASIC})
 
     def clean_org(self):
         return clean_org_code(self.user, self.cleaned_data["org"], roles=mq.WRITE_ROLES, basic_only=self.basic_only)

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs import queries
-from orgs.forms import DATE_WIDGET, OrgCodeField, OrgPickerField, visible_org_or_error
+from orgs.enums import OrgLevel
+from orgs.forms import DATE_WIDGET, NOT_VISIBLE, OrgPickerField, visible_org_or_error
 from orgs.models import User
 
 from . import queries_supervision as sq
@@ -19,6 +20,7 @@ from .models import (
     RectificationResponse,
     Remark,
 )
+from .services.supervision import GROUP_LEVELS
 from .uploads import AttachmentsField
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -114,7 +116,12 @@ class LeadingGroupForm(forms.ModelForm):
 
 
 class LeadingGroupCreateForm(LeadingGroupForm):
-    org_code = OrgCodeField(label=_("所属党委（组织编码）"))
+    org_code = OrgPickerField(
+        label=_("所属党委（组织编码）"),
+        roles=sq.GROUP_MANAGE_ROLES,
+        levels=GROUP_LEVELS,
+        error_messages={"not_found": NOT_VISIBLE, "level": _("领导小组只在省、市、县(市、区)党委成立")},
+    )
 
     field_order = ["org_code", "name", "office_contact", "office_phone", "office_address"]
 
@@ -160,7 +167,7 @@ class GroupMemberForm(forms.ModelForm):
 
 
 class ContactPointForm(forms.ModelForm):
-    org_code = OrgCodeField(label=_("联系点（基层党组织编码）"))
+    org_code = OrgPickerField(label=_("联系点（基层党组织编码）"), levels={OrgLevel.BASIC})
 
     class Meta:
         model = ContactPoint
@@ -175,15 +182,16 @@ class ContactPointForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = group.members.all()
         self.fields["leader"].empty_label = None
+        # Every refusal names the group's subtree: the picker's own (not in scope, not basic) and the one below.
+        params = {"group": group.org.name.replace("%", "%%"), "code": "%(code)s"}
+        outside = _("联系点应是%(group)s所辖的基层党组织，找不到编码为“%(code)s”的基层党组织") % params
+        self.fields["org_code"].error_messages.update({"not_found": outside, "level": outside})
 
     def clean_org_code(self):
-        code = (self.cleaned_data.get("org_code") or "").strip()
-        org = queries.orgs_for(self.user).filter(code=code, path__startswith=self.group.org.path).first()
-        if org is None or not org.is_basic:
-            raise forms.ValidationError(
-                _("联系点应是%(group)s所辖的基层党组织，找不到编码为“%(code)s”的基层党组织"),
-                params={"group": self.group.org.name, "code": code},
-            )
+        org = self.cleaned_data["org_code"]
+        if not org.path.startswith(self.group.org.path):
+            message = self.fields["org_code"].error_messages["not_found"]
+            raise forms.ValidationError(message, code="not_found", params={"code": org.code})
         return org
 
 

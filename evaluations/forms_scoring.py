@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs import queries
 from orgs.enums import Sector
-from orgs.forms import OrgCodeField, clean_org_code
+from orgs.forms import NOT_VISIBLE, OrgPickerField, clean_org_code
 
 from .enums import Target, TierLevel
 from .models import Period, TierTarget
@@ -70,17 +70,24 @@ class AssessmentForm(forms.Form):
         return {c.pk: self.cleaned_data.get(note) or "" for c, _l, note in self.rows}
 
 
+def owner_field(**kwargs) -> OrgPickerField:
+    return OrgPickerField(
+        label=_("适用范围（组织编码）"),
+        roles=queries.MANAGE_ROLES,
+        error_messages={"not_found": NOT_VISIBLE},
+        **kwargs,
+    )
+
+
 class OwnerMixin:
-    """An ``owner_code`` field: a node the user manages (org_department), picked by its code."""
+    """An ``owner_code`` field: a node the user manages (org_department), picked by name, code or pinyin."""
 
     def clean_owner_code(self):
         return clean_org_code(self.user, self.cleaned_data.get("owner_code"), roles=queries.MANAGE_ROLES)
 
 
 class CriteriaCopyForm(OwnerMixin, forms.Form):
-    owner_code = OrgCodeField(
-        label=_("适用范围（组织编码）"), help_text=_("本部门管理范围内的节点，标准适用于其全部下级")
-    )
+    owner_code = owner_field(help_text=_("本部门管理范围内的节点，标准适用于其全部下级"))
     period = period_field(required=False, label=_("适用期间"), empty_label=_("所有期间"))
     name = forms.CharField(label=_("名称"), max_length=100, required=False, help_text=_("留空则自动命名"))
 
@@ -137,7 +144,7 @@ LevelFormSet = forms.formset_factory(LevelForm, extra=1, can_delete=True)
 
 
 class WeightsForm(OwnerMixin, forms.Form):
-    owner_code = OrgCodeField(label=_("适用范围（组织编码）"))
+    owner_code = owner_field()
     period = period_field(required=False, label=_("适用期间"), empty_label=_("所有期间"))
     target = forms.ChoiceField(label=_("评价对象"), choices=Target.choices, initial=Target.ORG)
     self_weight = forms.DecimalField(label=_("自评权重"), min_value=0, max_digits=5, decimal_places=2, initial=20)
@@ -204,7 +211,7 @@ class StatsForm(forms.Form):
 
 
 class TargetForm(OwnerMixin, forms.Form):
-    owner_code = OrgCodeField(label=_("适用范围（组织编码）"))
+    owner_code = owner_field()
     period = period_field(label=_("考核期间"))
     from_period = period_field(label=_("对比期间"))
     kind = forms.ChoiceField(label=_("指标"), choices=TierTarget.Kind.choices)

@@ -31,6 +31,9 @@ class OrgCodeField(forms.CharField):
         super().__init__(*args, **kwargs)
 
 
+NOT_VISIBLE = _("找不到编码为“%(code)s”的组织，或它不在您的管理范围内")
+
+
 def visible_org_or_error(user, code) -> Org:
     """The organization with ``code`` that ``user`` can see, or one Chinese error that does not say which.
 
@@ -43,7 +46,7 @@ def visible_org_or_error(user, code) -> Org:
     code = (code or "").strip()
     org = queries.orgs_for(user).filter(code=code).first()
     if org is None:
-        raise forms.ValidationError(_("找不到编码为“%(code)s”的组织，或它不在您的管理范围内"), params={"code": code})
+        raise forms.ValidationError(NOT_VISIBLE, params={"code": code})
     return org
 
 

@@ -17,13 +17,13 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from orgs import queries
 from orgs.enums import OrgLevel
-from orgs.forms import clean_org_code
 from orgs.views.mixins import ScopedObjectMixin
 
 from .. import queries_nominations as q
 from ..enums import CategoryCode, NomineeKind
 from ..forms_nominations import (
     DisciplineForm,
+    NominatingOrgForm,
     NominationForm,
     NoteForm,
     ObjectionHandleForm,
@@ -104,7 +104,7 @@ class NominationCreateView(RoundScopedMixin, FormView):
         self.check_role(self.object)
         self.categories = list(self.object.categories.all())
         self.category = self.pick_category()
-        self.org, self.org_error = self.pick_org()
+        self.org, self.org_form = self.pick_org()
         return FormView.dispatch(self, request, *args, **kwargs)
 
     def pick_category(self):
@@ -116,23 +116,18 @@ class NominationCreateView(RoundScopedMixin, FormView):
         user = self.request.user
         county = self.category is not None and self.category.code == CategoryCode.ADVANCED_COUNTY
         roles = q.MANAGE_ROLES if county else q.NOMINATE_ROLES
-        code = (self.request.GET.get("org") or self.request.POST.get("org") or "").strip()
+        code = self.request.GET.get("org") or self.request.POST.get("org") or ""
+        form = NominatingOrgForm({"org": code} if code else None, user=user, roles=roles, award_round=self.object)
         if code:
-            try:
-                org = clean_org_code(user, code, roles=roles)
-            except ValidationError as error:
-                return None, first_error(error)
-            if not org.path.startswith(self.object.owner_org.path):
-                return None, _("该组织不在本轮表彰范围内")
-            return org, ""
+            return (form.cleaned_data["org"], None) if form.is_valid() else (None, form)
         if county:
             tops = [o for o in queries.top_orgs(user, roles) if o.level != OrgLevel.BASIC]
             candidates = [o for o in tops if o.path.startswith(self.object.owner_org.path)]
         else:
             candidates = list(q.nominating_orgs_for(user, self.object)[:2])
         if len(candidates) == 1:
-            return candidates[0], ""
-        return None, ""
+            return candidates[0], None
+        return None, form
 
     def nominees(self):
         if self.category.nominee_kind == NomineeKind.MEMBER:
@@ -157,7 +152,7 @@ class NominationCreateView(RoundScopedMixin, FormView):
             categories=self.categories,
             category=self.category,
             org=self.org,
-            org_error=self.org_error,
+            org_form=self.org_form,
             window_error=nomination_window_error(self.object, today()),
             **kwargs,
         )

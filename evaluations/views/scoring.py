@@ -198,6 +198,8 @@ class AssessView(RoleRequiredMixin, FormView):
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
+            if submit:
+                form.mark_missing_levels()
             return self.form_invalid(form)
         back = self.next_url()
         if submit:

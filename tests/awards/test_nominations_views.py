@@ -156,6 +156,21 @@ def test_secretary_nominates_with_attachments(setup, login, settings, tmp_path):
     assert response.status_code == 200 and Nomination.objects.count() == 1
 
 
+def test_nominating_org_is_picked_in_the_scope(setup, login):
+    """A 组织部 with several basic organizations picks one with the organization picker (a typed code works)."""
+    world, staff, r = setup
+    client = login(staff.town)
+    url = reverse("awards:nomination_create", args=[r.code])
+    c = category(r)
+    page = client.get(url, {"category": c.pk}).content.decode()
+    assert "推荐单位的组织编码" in page and 'name="org"' in page and 'role="combobox"' in page
+    assert "data-org-picker" in page and "roles=org_department%2Csecretary" in page
+    page = client.get(url, {"category": c.pk, "org": world.branch_b.code}).content.decode()
+    assert f"找不到编码为“{world.branch_b.code}”的组织，或它不在您的管理范围内" in page and 'name="nominee"' not in page
+    page = client.get(url, {"category": c.pk, "org": world.branch_a2.code}).content.decode()
+    assert world.branch_a2.name in page and 'name="nominee"' in page and 'role="combobox"' not in page
+
+
 def test_nominating_outside_the_window_is_refused_in_the_page(setup, login):
     world, staff, r = setup
     AwardRound.objects.filter(pk=r.pk).update(nomination_closes=timezone.localdate() - datetime.timedelta(days=1))

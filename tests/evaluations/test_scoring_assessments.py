@@ -62,6 +62,10 @@ def test_self_assessment_draft_submit_lock(world, seed_criteria, period, secreta
     response = client.post(url, _post(criteria, "fairly", action="submit", skip={5}))
     assert response.status_code == 200
     assert "提交前请为每一项选择等次，尚未评定：群众反映好" in response.content.decode()
+    # … and at the criterion itself, the only one left without a level
+    gap = response.context["form"].errors
+    assert gap[f"level_{criteria[4].pk}"] == ["提交前请为这一项选择一个等次"]
+    assert response.content.decode().count("提交前请为这一项选择一个等次") == 1
     a.refresh_from_db()
     assert a.status == AssessmentStatus.DRAFT
     # complete submit: score stored, points stored, locked
