@@ -6,7 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orgs.enums import OrgLevel
-from orgs.forms import BASIC_ONLY, DATE_WIDGET, NOT_VISIBLE, OrgCodeField, OrgPickerField, clean_org_code
+from orgs.forms import (
+    BASIC_ONLY,
+    DATE_WIDGET,
+    NOT_VISIBLE,
+    OrgCodeField,
+    OrgFilterMixin,
+    OrgPickerField,
+    OrgPickerWidget,
+    clean_org_code,
+)
 from orgs.models import Member
 
 from .enums import ActivityType
@@ -19,12 +28,12 @@ from .uploads import AttachmentsField
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
-class ActivityFilterForm(forms.Form):
+class ActivityFilterForm(OrgFilterMixin, forms.Form):
     """Filters of the activity list: type, month (YYYY-MM) and organization code (its whole subtree)."""
 
     type = forms.ChoiceField(label=_("活动类型"), required=False, choices=[("", _("全部"))] + ActivityType.choices)
     month = forms.CharField(label=_("月份"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
-    org = OrgCodeField(label=_("组织编码"), required=False)
+    org = OrgCodeField(label=_("组织编码"), required=False, widget=OrgPickerWidget)
 
     def clean_month(self):
         value = (self.cleaned_data.get("month") or "").strip()

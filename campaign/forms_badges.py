@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.enums import Sector
-from orgs.forms import DATE_WIDGET, OrgCodeField
+from orgs.forms import DATE_WIDGET, OrgCodeField, OrgFilterMixin, OrgPickerWidget
 from orgs.models import Member
 
 from . import queries_badges as qb
@@ -66,10 +66,10 @@ class EndEntryForm(forms.Form):
         self.fields["end_date"].initial = timezone.localdate()
 
 
-class BadgeFilterForm(forms.Form):
+class BadgeFilterForm(OrgFilterMixin, forms.Form):
     """The list's filters; the organization code is resolved by the view (outside the scope: 404)."""
 
-    org = OrgCodeField(label=_("组织编码"), required=False)
+    org = OrgCodeField(label=_("组织编码"), required=False, widget=OrgPickerWidget)
     kind = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部")), *BadgeKind.choices])
     sector = forms.ChoiceField(label=_("领域"), required=False, choices=[("", _("全部")), *Sector.choices])
     state = forms.ChoiceField(
@@ -108,8 +108,8 @@ class WearingForm(forms.ModelForm):
         """Recording a month again corrects it (the service updates the row): no "already exists" error."""
 
 
-class WearingFilterForm(forms.Form):
-    org = OrgCodeField(label=_("组织编码"), required=False)
+class WearingFilterForm(OrgFilterMixin, forms.Form):
+    org = OrgCodeField(label=_("组织编码"), required=False, widget=OrgPickerWidget)
     month = MonthField(label=_("月份"), required=False, help_text=_("不填为最近登记的月份。"))
     sector = forms.ChoiceField(label=_("领域"), required=False, choices=[("", _("全部")), *Sector.choices])
 

@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs import queries
 from orgs.enums import OrgLevel
-from orgs.forms import BASIC_ONLY, DATE_WIDGET, NOT_VISIBLE, OrgCodeField, OrgPickerField, clean_org_code
+from orgs.forms import (
+    BASIC_ONLY,
+    DATE_WIDGET,
+    NOT_VISIBLE,
+    OrgCodeField,
+    OrgFilterMixin,
+    OrgPickerField,
+    OrgPickerWidget,
+    clean_org_code,
+)
 from orgs.models import Member
 
 from . import queries_masses as mq
@@ -87,9 +96,9 @@ class ServiceForm(forms.ModelForm):
             del self.fields["member"]
 
 
-class HouseholdFilterForm(forms.Form):
+class HouseholdFilterForm(OrgFilterMixin, forms.Form):
     q = forms.CharField(label=_("户主或村（社区）"), required=False, max_length=50)
-    org = OrgCodeField(label=_("组织编码"), required=False)
+    org = OrgCodeField(label=_("组织编码"), required=False, widget=OrgPickerWidget)
 
 
 class NoContactForm(forms.Form):
@@ -155,8 +164,8 @@ class DisputeOutcomeForm(forms.Form):
         self.fields["outcome_on"].initial = timezone.localdate()
 
 
-class DisputeFilterForm(forms.Form):
-    org = OrgCodeField(label=_("组织编码"), required=False)
+class DisputeFilterForm(OrgFilterMixin, forms.Form):
+    org = OrgCodeField(label=_("组织编码"), required=False, widget=OrgPickerWidget)
     category = forms.ChoiceField(
         label=_("纠纷类别"),
         required=False,
@@ -227,6 +236,6 @@ class NewInstructorOrgsForm(forms.Form):
         return clean_org_codes(self.by, self.cleaned_data["org_codes"])
 
 
-class CollegeOfficialFilterForm(forms.Form):
+class CollegeOfficialFilterForm(OrgFilterMixin, forms.Form):
     q = forms.CharField(label=_("姓名"), required=False, max_length=50)
-    org = OrgCodeField(label=_("组织编码"), required=False)
+    org = OrgCodeField(label=_("组织编码"), required=False, widget=OrgPickerWidget)

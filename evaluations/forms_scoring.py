@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs import queries
 from orgs.enums import Sector
-from orgs.forms import NOT_VISIBLE, OrgPickerField, clean_org_code
+from orgs.forms import NOT_VISIBLE, OrgFilterMixin, OrgPickerField, OrgPickerWidget, clean_org_code
 
 from .enums import Target, TierLevel
 from .models import Period, TierTarget
@@ -203,8 +203,8 @@ class TierOverrideForm(forms.Form):
     )
 
 
-class StatsForm(forms.Form):
-    node = forms.CharField(label=_("范围（组织编码）"), required=False, max_length=32)
+class StatsForm(OrgFilterMixin, forms.Form):
+    node = forms.CharField(label=_("范围（组织编码）"), required=False, max_length=32, widget=OrgPickerWidget)
     sector = forms.ChoiceField(label=_("所属领域"), required=False, choices=[("", _("全部"))] + list(Sector.choices))
     from_period = period_field(required=False, label=_("对比期间"), empty_label=_("（上一期间）"))
     period = period_field(required=False, label=_("考核期间"), empty_label=_("（最近期间）"))

@@ -172,6 +172,21 @@ class OrgPickerField(forms.CharField):
         return org
 
 
+class OrgFilterMixin:
+    """A list filter (a GET form) whose organization fields are ``OrgCodeField(widget=OrgPickerWidget)``:
+    the user finds the node by name, pinyin initials or the tree, the query string stays ``?org=<code>``
+    and the field still cleans to the typed code, so the view keeps its own scope check and its own
+    message (or 404) for a code outside the scope. ``user`` and ``roles`` (the view's reading roles)
+    scope the picker's popup and the "已选择" line."""
+
+    def __init__(self, *args, user=None, roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, OrgPickerWidget):
+                field.widget.user = user
+                field.widget.roles = frozenset(roles) if roles is not None else None
+
+
 class OrgForm(forms.ModelForm):
     class Meta:
         model = Org

@@ -51,7 +51,7 @@ class ActivityListView(RoleRequiredMixin, ListView):
     def get_queryset(self):
         user = self.request.user
         self.campaign = selected_campaign(self.request)
-        self.filter_form = ActivityFilterForm(self.request.GET or None)
+        self.filter_form = ActivityFilterForm(self.request.GET or None, user=user, roles=self.allowed_roles)
         self.filter_org = None
         self.filter_type = ""
         qs = q.activity_list(user)

@@ -41,7 +41,7 @@ class BadgeRegisterMixin:
 
     def filtered_entries(self):
         user = self.request.user
-        self.filter_form = forms.BadgeFilterForm(self.request.GET or None)
+        self.filter_form = forms.BadgeFilterForm(self.request.GET or None, user=user, roles=qb.READ_ROLES)
         self.node = qb.list_node(user, self.request.GET.get("org"))
         self.filters = self.filter_form.values()
         return qb.entry_list(user, node=self.node, **self.filters)
@@ -259,7 +259,7 @@ class WearingListView(PagedMixin, RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         user = self.request.user
-        self.filter_form = forms.WearingFilterForm(self.request.GET or None)
+        self.filter_form = forms.WearingFilterForm(self.request.GET or None, user=user, roles=qb.READ_ROLES)
         self.node = qb.list_node(user, self.request.GET.get("org"))
         filters = self.filter_form.values()
         rows = qb.wearing_list(user, node=self.node, sector=filters["sector"])

@@ -142,7 +142,7 @@ class HouseholdListView(PagedMixin, RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         user = self.request.user
-        self.filter_form = forms.HouseholdFilterForm(self.request.GET or None)
+        self.filter_form = forms.HouseholdFilterForm(self.request.GET or None, user=user, roles=mq.READ_ROLES)
         qs = mq.household_list(user).prefetch_related("members")
         if not self.filter_form.is_bound:
             return qs
@@ -376,7 +376,7 @@ class DisputeListView(PagedMixin, RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         user = self.request.user
-        self.filter_form = forms.DisputeFilterForm(self.request.GET or None)
+        self.filter_form = forms.DisputeFilterForm(self.request.GET or None, user=user, roles=mq.READ_ROLES)
         qs = mq.disputes_for(user).select_related("org").order_by("-found_on", "-id")
         if not self.filter_form.is_bound:
             return qs
@@ -628,7 +628,9 @@ class CollegeOfficialListView(PagedMixin, RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         user = self.request.user
-        self.filter_form = forms.CollegeOfficialFilterForm(self.request.GET or None)
+        self.filter_form = forms.CollegeOfficialFilterForm(
+            self.request.GET or None, user=user, roles=queries.READ_MEMBER_ROLES
+        )
         qs = mq.college_officials(user)
         if not self.filter_form.is_bound:
             return qs

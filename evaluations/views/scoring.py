@@ -628,7 +628,7 @@ class StatsMixin(RoleRequiredMixin):
 
     def setup_scope(self):
         user = self.request.user
-        self.form = StatsForm(self.request.GET or None)
+        self.form = StatsForm(self.request.GET or None, user=user, roles=self.allowed_roles)
         data = self.form.cleaned_data if self.form.is_valid() else {}
         code = data.get("node") or ""
         if code:

@@ -314,6 +314,17 @@ def test_list_filters_by_type_month_and_org(world, c2, people, login):
     assert "月份格式应为 年-月" in html
 
 
+def test_list_org_filter_is_the_picker_and_keeps_the_code(world, c2, people, login):
+    """The organization filter is the scoped picker (name, pinyin initials, tree); the query stays ?org=<code>."""
+    client = login(people["leading_group"])
+    html = client.get(reverse("campaign:activity_list"), {"org": world.branch_a.code}).content.decode()
+    assert 'name="org"' in html and 'role="combobox"' in html and "data-org-picker" in html
+    assert f'value="{world.branch_a.code}"' in html
+    assert f"已选择：{world.branch_a.name}（{world.branch_a.code}）" in html
+    html = client.get(reverse("campaign:activity_list"), {"org": world.branch_b.code}).content.decode()
+    assert f"已选择：{world.branch_b.name}" not in html and world.branch_b.name not in html
+
+
 def test_list_counts_attachments(world, c2, people, login):
     record = make_activity(world.branch_a, c2, title="有附件的活动")
     attach_files(record, [png_upload(), pdf_upload(), png_upload("b.png")], org=world.branch_a, by=None)
