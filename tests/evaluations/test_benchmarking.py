@@ -11,18 +11,11 @@ from django.utils import timezone
 from evaluations.models import Benchmark, CatchUpMeasure, Exemplar, MeasureProgress
 from evaluations.services import benchmarking as services
 from orgs.enums import Role
-from orgs.models import RoleAssignment
-from tests.factories import UserFactory, user_with_role
+from tests.factories import UserFactory, member_user, user_with_role
 from tests.factories.evaluations_mass import make_benchmark, make_exemplar
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-def member_user(member):
-    user = UserFactory(member=member)
-    RoleAssignment.objects.create(user=user, org=member.org, role=Role.MEMBER)
-    return user
 
 
 def test_designation_is_org_departments_act_at_province_city_or_county(world, login):

@@ -197,9 +197,7 @@ def test_behind_a_proxy_the_configured_header_names_the_address(world, seed_crit
     for ip in ("10.0.0.1", "10.0.0.2", "10.9.9.9"):
         cache.delete(services.rate_limit_key(ip))
     # without the setting a client's header is ignored: all requests count for REMOTE_ADDR
-    codes = [
-        client.get(url, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code for i in (1, 2, 3)
-    ]
+    codes = [client.get(url, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code for i in (1, 2, 3)]
     assert codes == [200, 200, 429]
     settings.TRUSTED_PROXY_COUNT = 1  # nginx in front: the address it appended counts, a forged one does not
     for ip in ("10.0.0.1", "10.0.0.2"):

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from evaluations.services import mass as mass_services
 from orgs.enums import Role
-from orgs.models import RoleAssignment
-from tests.factories import MemberFactory, UserFactory, user_with_role
+from tests.factories import MemberFactory, UserFactory, member_user, user_with_role
 from tests.factories.evaluations_mass import (
     analysis_campaign,
     make_batch,
@@ -33,12 +32,6 @@ def _fresh_rate_limit():
     cache.delete(mass_services.rate_limit_key("127.0.0.1"))
     yield
     cache.delete(mass_services.rate_limit_key("127.0.0.1"))
-
-
-def member_user(member, username):
-    user = UserFactory(member=member, username=username)
-    RoleAssignment.objects.create(user=user, org=member.org, role=Role.MEMBER)
-    return user
 
 
 @pytest.fixture

@@ -19,19 +19,12 @@ from evaluations.models import MemberRating, MemberResultsRelease, Period
 from evaluations.services import ratings
 from orgs import services as org_services
 from orgs.enums import MemberCategory, Role
-from orgs.models import RoleAssignment
-from tests.factories import MemberFactory, UserFactory, user_with_role
+from tests.factories import MemberFactory, member_user, user_with_role
 from tests.factories.evaluations_mass import make_batch
 from tests.factories.evaluations_scoring import make_assessment
 
 pytestmark = pytest.mark.django_db
 L = MemberRatingLevel
-
-
-def member_user(member, username=None):
-    user = UserFactory(member=member, **({"username": username} if username else {}))
-    RoleAssignment.objects.create(user=user, org=member.org, role=Role.MEMBER)
-    return user
 
 
 def text(response) -> str:

@@ -15,17 +15,10 @@ from evaluations.models import Assessment, Period
 from evaluations.services import assessments as svc
 from evaluations.services.periods import open_period
 from orgs.enums import Role
-from orgs.models import RoleAssignment
-from tests.factories import UserFactory, user_with_role
+from tests.factories import member_user, user_with_role
 
 pytestmark = pytest.mark.django_db
 URL = "/evaluations/my/assessment/"
-
-
-def member_user(member, username=None):
-    user = UserFactory(member=member, **({"username": username} if username else {}))
-    RoleAssignment.objects.create(user=user, org=member.org, role=Role.MEMBER)
-    return user
 
 
 def make(code, start, end):

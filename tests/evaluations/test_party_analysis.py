@@ -15,18 +15,12 @@ from campaign.models import MilestoneDone
 from evaluations.models import PartyAnalysisParticipation, PartyAnalysisReport, ReportStatus
 from evaluations.services import reports as services
 from orgs.enums import MemberCategory, Role
-from orgs.models import Member, RoleAssignment
-from tests.factories import MemberFactory, UserFactory, user_with_role
+from orgs.models import Member
+from tests.factories import MemberFactory, member_user, user_with_role
 from tests.factories.evaluations_mass import analysis_campaign, make_report
 
 pytestmark = pytest.mark.django_db
 C = MemberCategory
-
-
-def member_user(member, username=None):
-    user = UserFactory(member=member, **({"username": username} if username else {}))
-    RoleAssignment.objects.create(user=user, org=member.org, role=Role.MEMBER)
-    return user
 
 
 def text(response) -> str:

@@ -12,17 +12,11 @@ from campaign.models import MilestoneDone, Notification
 from evaluations.models import PartyAnalysisReport, ReportStatus
 from evaluations.services import reports as services
 from orgs.enums import MemberCategory, Role
-from orgs.models import Member, RoleAssignment
-from tests.factories import MemberFactory, UserFactory, user_with_role
+from orgs.models import Member
+from tests.factories import MemberFactory, member_user, user_with_role
 from tests.factories.evaluations_mass import analysis_campaign, make_report
 
 pytestmark = pytest.mark.django_db
-
-
-def member_user(member, **kwargs):
-    user = UserFactory(member=member, **kwargs)
-    RoleAssignment.objects.create(user=user, org=member.org, role=Role.MEMBER)
-    return user
 
 
 @pytest.fixture

@@ -68,6 +68,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def member_user(member, username=None, **kwargs):
+    """An account for ``member`` (User.member) holding the member role on his organization."""
+    if username:
+        kwargs["username"] = username
+    user = UserFactory(member=member, **kwargs)
+    RoleAssignment.objects.create(user=user, org=member.org, role=Role.MEMBER)
+    return user
+
+
 def user_with_role(org, role=Role.ORG_DEPARTMENT, *, sector="", **kwargs):
     user = UserFactory(**kwargs)
     RoleAssignment.objects.create(user=user, org=org, role=role, sector=sector)
