@@ -6,20 +6,26 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import queries
+from . import queries, services
 from .enums import OrgLevel, Role
 from .models import Member, Org
-from .validators import id_number_birth_date, normalize_id_number
+from .validators import DATE_RE, member_facts_errors, nonexistent_date, normalize_id_number
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def eighteenth_birthday(birth: datetime.date) -> datetime.date:
-    """党章: 年满十八岁的中国工人、农民……可以申请加入中国共产党 (29 Feb → 1 Mar)."""
-    try:
-        return birth.replace(year=birth.year + 18)
-    except ValueError:
-        return datetime.date(birth.year + 18, 3, 1)
+class CalendarDateField(forms.DateField):
+    """A date field that names a typed day no calendar has ("1999-02-30 不是有效日期") instead of the
+    generic "enter a valid date", as the importer does."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            text = value.strip() if isinstance(value, str) else ""
+            if DATE_RE.match(text):
+                raise forms.ValidationError(nonexistent_date(text), code="invalid") from None
+            raise
 
 
 class OrgCodeField(forms.CharField):
@@ -233,6 +239,7 @@ class MemberForm(forms.ModelForm):
             "college_official",
         ]
         widgets = {"birth_date": DATE_WIDGET, "join_date": DATE_WIDGET, "duties": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"birth_date": CalendarDateField, "join_date": CalendarDateField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -252,22 +259,24 @@ class MemberForm(forms.ModelForm):
 
     def clean_id_number(self):
         value = normalize_id_number(self.cleaned_data.get("id_number"))
-        clash = Member.objects.filter(id_number=value).exclude(pk=self.instance.pk)
-        if value and clash.exists():
-            raise forms.ValidationError(_("该身份证号已登记，不能重复录入"))
+        if value and services.id_number_taken(value, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(services.ID_NUMBER_TAKEN)
         return value
 
     def clean(self):
         data = super().clean()
-        id_number, birth, joined = data.get("id_number"), data.get("birth_date"), data.get("join_date")
-        if id_number and birth and not self.has_error("id_number"):
-            from_id = id_number_birth_date(id_number)
-            if from_id and from_id != birth:
-                self.add_error("birth_date", _("出生日期与身份证号中的出生日期（%(date)s）不一致") % {"date": from_id})
+        joined = data.get("join_date")
         if joined and joined > datetime.date.today():
             self.add_error("join_date", _("入党日期不能晚于今天"))
-        elif joined and birth and joined < eighteenth_birthday(birth):
-            self.add_error("join_date", _("入党时应年满十八周岁"))
+            joined = None
+        facts = member_facts_errors(
+            gender=data.get("gender"),
+            birth_date=data.get("birth_date"),
+            id_number="" if self.has_error("id_number") else data.get("id_number", ""),
+            join_date=joined,
+        )
+        for name, message in facts.items():
+            self.add_error(name, message)
         return data
 
 

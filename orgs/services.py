@@ -11,10 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import queries
 from .enums import OrgLevel, Role
 from .models import IdNumberView, Member, Org, RoleAssignment, User
+from .validators import id_number_error, id_number_forms, member_facts_errors
+
+ID_NUMBER_TAKEN = gettext_lazy("该身份证号已登记，不能重复录入")
+FACT_FIELDS = ("gender", "birth_date", "id_number", "join_date")
 
 
 def _require_manage(user, org: Org):
@@ -133,10 +138,30 @@ def update_org(org: Org, *, by: User | None, fields: dict) -> Org:
 # --- members --------------------------------------------------------------------------------
 
 
+def id_number_taken(id_number: str, *, exclude_pk=None) -> bool:
+    """Is this person registered already, under this number or its other (15- or 18-digit) form?"""
+    if id_number_error(id_number):
+        return Member.objects.filter(id_number=id_number).exclude(pk=exclude_pk).exists()
+    return Member.objects.filter(id_number__in=id_number_forms(id_number)).exclude(pk=exclude_pk).exists()
+
+
+def _check_member_facts(member: Member) -> None:
+    """Refuse a member whose gender, birth date or join date disagree with the ID number or who is
+    recorded already under the other form of the number (``orgs.validators.member_facts_errors``)."""
+    errors = member_facts_errors(
+        gender=member.gender, birth_date=member.birth_date, id_number=member.id_number, join_date=member.join_date
+    )
+    if member.id_number and id_number_taken(member.id_number, exclude_pk=member.pk):
+        errors["id_number"] = str(ID_NUMBER_TAKEN)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def create_member(org: Org, *, by: User | None, **fields) -> Member:
     _require_manage(by, org)
     member = Member(org=org, org_path=org.path, org_sector=org.sector, **fields)
+    _check_member_facts(member)
     member.full_clean()
     member.save()
     bump_member_counts({org.path: 1})
@@ -161,6 +186,8 @@ def update_member(member: Member, *, by: User | None, fields: dict, expected_ver
     fields = {k: v for k, v in fields.items() if k not in ("org", "org_path", "org_sector")}
     for name, value in fields.items():
         setattr(member, name, value)
+    if any(name in FACT_FIELDS for name in fields):
+        _check_member_facts(member)
     member.full_clean()
     member.save(update_fields=[*fields, "updated_at"])
     return member

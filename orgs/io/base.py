@@ -7,7 +7,6 @@ transaction and writes everything or nothing.
 """
 
 import datetime
-import re
 from collections import namedtuple
 from dataclasses import dataclass, field
 
@@ -16,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from .. import queries
 from ..enums import choice_by_label
+from ..validators import DATE_RE, nonexistent_date
 from .columns import NO, YES
 
-DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?$")
 PROGRESS_EVERY = 5000
 WRITE_BATCH = 2000
 
@@ -175,6 +174,10 @@ class Importer:
         try:
             return cell_date(value)
         except ValueError:
+            text = cell_text(value)
+            if DATE_RE.match(text):  # the right shape, but no such day: say so rather than ask for the format
+                self.error(row, column, nonexistent_date(text))
+                return None
             self.error(
                 row,
                 column,

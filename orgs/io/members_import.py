@@ -1,6 +1,5 @@
 """Member import: upsert by ID number; a changed 所在组织编码 is a transfer (组织关系转接)."""
 
-import datetime
 from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 
@@ -11,7 +10,14 @@ from simple_history.utils import bulk_create_with_history
 from .. import services
 from ..enums import Gender, MemberCategory, MemberStatus, OrgLevel
 from ..models import Member, Org
-from ..validators import MOBILE_RE, id_number_birth_date, id_number_error, normalize_id_number
+from ..validators import (
+    MOBILE_RE,
+    id_number_18,
+    id_number_error,
+    id_number_forms,
+    member_facts_errors,
+    normalize_id_number,
+)
 from .base import PROGRESS_EVERY, WRITE_BATCH, Importer, bulk_update_with_history, cell_text, chunks
 from .columns import MEMBER_COLUMNS, MEMBERS
 
@@ -35,14 +41,7 @@ COMPARED = tuple(f for f in FIELDS if f != "id_number")
 UPDATE_FIELDS = [*COMPARED, "org", "org_path", "org_sector", "updated_at"]
 
 OrgRef = namedtuple("OrgRef", "pk code path level sector active name")
-
-
-def eighteenth_birthday(birth: datetime.date) -> datetime.date:
-    """党章: 年满十八岁……可以申请加入中国共产党 (29 Feb → 1 Mar), as the member form checks."""
-    try:
-        return birth.replace(year=birth.year + 18)
-    except ValueError:
-        return datetime.date(birth.year + 18, 3, 1)
+FACT_COLUMNS = {"gender": C_GENDER, "birth_date": C_BIRTH, "join_date": C_JOIN}
 
 
 @dataclass
@@ -82,10 +81,6 @@ class MemberImporter(Importer):
                 self.error(row, C_ID, reason)
             else:
                 id_ok = True
-        if id_ok and birth_date:
-            from_id = id_number_birth_date(id_number)
-            if from_id and from_id != birth_date:
-                self.error(row, C_BIRTH, _("出生日期与身份证号中的出生日期（%(date)s）不一致") % {"date": from_id})
 
         fields["mobile"] = mobile = cell_text(mobile)
         if mobile and not MOBILE_RE.match(mobile):
@@ -94,11 +89,17 @@ class MemberImporter(Importer):
             )
 
         fields["join_date"] = join_date = self.date(row, C_JOIN, joined)
-        if join_date:
-            if join_date > self.today:
-                self.error(row, C_JOIN, _("入党日期不能晚于今天"))
-            elif birth_date and join_date < eighteenth_birthday(birth_date):
-                self.error(row, C_JOIN, _("入党时应年满十八周岁"))
+        if join_date and join_date > self.today:
+            self.error(row, C_JOIN, _("入党日期不能晚于今天"))
+            join_date = None
+        facts = member_facts_errors(
+            gender=fields.get("gender"),
+            birth_date=birth_date,
+            id_number=id_number if id_ok else "",
+            join_date=join_date,
+        )
+        for name, message in facts.items():
+            self.error(row, FACT_COLUMNS[name], message)
 
         text = cell_text(status)
         if self.required(row, C_STATUS, text):
@@ -123,10 +124,13 @@ class MemberImporter(Importer):
         return found
 
     def _load_members(self, id_numbers):
+        """Existing members by the 18-digit form of their ID number: a 15-digit number and its 18-digit
+        form are one person, whichever of the two is stored or typed."""
+        wanted = {form for id_number in id_numbers for form in id_number_forms(id_number)}
         found = {}
-        for part in chunks(id_numbers):
+        for part in chunks(wanted):
             for member in Member.objects.filter(id_number__in=part):
-                found[member.id_number] = member
+                found[id_number_18(member.id_number)] = member
         return found
 
     def _check_org(self, row, code, orgs):
@@ -157,14 +161,20 @@ class MemberImporter(Importer):
         for index, (row, values) in enumerate(rows, start=1):
             fields, code, clean = self._parse(row, values)
             id_number = fields["id_number"]
+            person = id_number_18(id_number) if id_number and not id_number_error(id_number) else ""
             if clean:
-                if id_number in first_row:
-                    self.error(row, C_ID, _("身份证号与第 %(row)s 行重复") % {"row": first_row[id_number]})
+                if person in first_row:
+                    other_row, other_number = first_row[person]
+                    if other_number == id_number:
+                        message = _("身份证号与第 %(row)s 行重复") % {"row": other_row}
+                    else:
+                        message = _("身份证号与第 %(row)s 行重复（15 位与 18 位身份证号为同一人）") % {"row": other_row}
+                    self.error(row, C_ID, message)
                     clean = False
                 else:
-                    first_row[id_number] = row
-            elif id_number and id_number not in first_row and not id_number_error(id_number):
-                first_row[id_number] = row
+                    first_row[person] = (row, id_number)
+            elif person and person not in first_row:
+                first_row[person] = (row, id_number)
             if code:
                 codes.add(code)
             parsed.append((row, fields, code, clean))
@@ -178,7 +188,8 @@ class MemberImporter(Importer):
             if index % PROGRESS_EVERY == 0:
                 self.report(index, total, "match")
             org = self._check_org(row, code, orgs) if code else None
-            member = existing.get(fields["id_number"]) if fields["id_number"] else None
+            id_number = fields["id_number"]
+            member = existing.get(id_number_18(id_number)) if id_number and not id_number_error(id_number) else None
             if member is not None and not self.covers(member.org_path, member.org_sector):
                 self.error(row, C_ID, _("该身份证号已登记在您管理范围以外的组织，请由对方办理组织关系转出"))
                 continue

@@ -1,7 +1,7 @@
 """Members: list with search and filters, detail, create, edit, transfer, full ID on demand."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from common.net import client_ip
 
 from .. import queries, services
 from ..filters import MemberFilter
-from ..forms import MemberForm, MemberTransferForm
+from ..forms import MemberForm, MemberTransferForm, add_service_error
 from ..pagination import CappedPaginator
 from ..validators import mask_id_number
 from .mixins import RoleRequiredMixin, ScopedObjectMixin
@@ -161,6 +161,9 @@ class MemberCreateView(RoleRequiredMixin, FormView):
         try:
             with transaction.atomic():
                 member = services.create_member(org, by=self.request.user, **data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+            return self.form_invalid(form)
         except IntegrityError:
             form.add_error("id_number", _("该身份证号已登记，不能重复录入"))
             return self.form_invalid(form)
@@ -203,6 +206,9 @@ class MemberEditView(MemberScopedMixin, FormView):
                     "保存失败：该党员信息在您编辑期间已被他人修改。请打开新窗口查看最新内容后重新填写，您的修改尚未保存。"
                 ),
             )
+            return self.form_invalid(form)
+        except ValidationError as exc:
+            add_service_error(form, exc)
             return self.form_invalid(form)
         except IntegrityError:
             form.add_error("id_number", _("该身份证号已登记，不能重复录入"))

@@ -22,8 +22,10 @@ from tests.factories import MemberFactory, user_with_role
 BIRTH = datetime.date(1985, 3, 12)
 
 
-def new_id(serial, birth=BIRTH, area="130123"):
-    first17 = f"{area}{birth:%Y%m%d}{serial % 1000:03d}"
+def new_id(serial, birth=BIRTH, area="130123", gender="男"):
+    """A valid ID number unique per ``serial`` whose 17th digit agrees with ``gender`` (odd for 男)."""
+    sequence = (serial % 500) * 2 + (0 if gender == "女" else 1)
+    first17 = f"{area}{birth:%Y%m%d}{sequence:03d}"
     return first17 + id_check_char(first17)
 
 
@@ -56,7 +58,7 @@ def member_row(serial=1, **changes):
         "性别": "男",
         "民族": "汉族",
         "出生日期": BIRTH.isoformat(),
-        "身份证号": new_id(serial),
+        "身份证号": new_id(serial, gender=changes.get("性别", "男")),
         "手机号码": "13800000001",
         "入党日期": "2010-07-01",
         "党员状态(正式/预备)": "正式",
@@ -138,8 +140,8 @@ def test_member_dry_run_lists_every_bad_row_and_writes_nothing(world, manager):
     assert_issue(outcome, 2, "身份证号", "身份证号校验位错误")
     assert_issue(outcome, 4, "身份证号", "身份证号与第 3 行重复")
     assert_issue(outcome, 5, "身份证号", "该身份证号已登记在您管理范围以外的组织")
-    assert_issue(outcome, 6, "入党日期", "日期“2010-13-01”无效，应为 YYYY-MM-DD 格式")
-    assert_issue(outcome, 7, "出生日期", "出生日期与身份证号中的出生日期（1985-03-12）不一致")
+    assert_issue(outcome, 6, "入党日期", "2010-13-01 不是有效日期")
+    assert_issue(outcome, 7, "出生日期", "出生日期与身份证号不符（身份证号显示为 1985-03-12）")
     assert_issue(outcome, 8, "手机号码", "手机号码“1234567”无效")
     assert_issue(outcome, 9, "性别", "无法识别“未知”，可填写：男、女")
     assert_issue(outcome, 10, "党员状态(正式/预备)", "无法识别“正常”，可填写：正式、预备")
@@ -148,7 +150,7 @@ def test_member_dry_run_lists_every_bad_row_and_writes_nothing(world, manager):
     assert_issue(outcome, 13, "所在组织编码", "找不到组织编码“999999”")
     assert_issue(outcome, 14, "所在组织编码", "组织“130223100201”不在您的管理范围内")
     assert_issue(outcome, 15, "所在组织编码", "“正定镇”（130123100）不是基层党组织，党员只能编入基层党组织")
-    assert_issue(outcome, 16, "入党日期", "入党时应年满十八周岁")
+    assert_issue(outcome, 16, "入党日期", "入党时未满18周岁（18周岁生日为 2003-03-12）")
     assert_issue(outcome, 17, "出生日期", "日期“12/03/1985”无效")
     assert_issue(outcome, 18, "民族", "不能为空")
     assert_issue(outcome, 18, "所在组织编码", "不能为空")
