@@ -189,6 +189,11 @@ SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 SMS_GATEWAY_INTRANET_HTTP = env.bool("SMS_GATEWAY_INTRANET_HTTP", default=False)
+DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=30)
+# /readyz (common.health): beat is late when no periodic task has run for READYZ_BEAT_MAX_AGE seconds (two
+# dashboard refreshes by default); an import job waiting longer than READYZ_JOB_MAX_AGE seconds is stuck.
+READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=2 * DASHBOARD_REFRESH_MINUTES * 60)
+READYZ_JOB_MAX_AGE = env.int("READYZ_JOB_MAX_AGE", default=1800)
 # Daily reminders (campaign.tasks.daily_reminders) at 07:30 Asia/Shanghai (CELERY_TIMEZONE);
 # django-celery-beat's DatabaseScheduler copies this entry into its PeriodicTask table at start.
 CELERY_BEAT_SCHEDULE = {
@@ -209,7 +214,7 @@ CELERY_BEAT_SCHEDULE = {
     # Dashboards: recompute the roll-ups of the current campaign; the pages show the time of the last refresh.
     "dashboards-refresh": {
         "task": "dashboards.refresh_dashboards",
-        "schedule": crontab(minute=f"*/{env.int('DASHBOARD_REFRESH_MINUTES', default=30)}"),
+        "schedule": crontab(minute=f"*/{DASHBOARD_REFRESH_MINUTES}"),
     },
 }
 
