@@ -16,13 +16,14 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from common.numbers import percent
 from orgs import queries
 from orgs.enums import Role
 from orgs.models import Org
 
 from . import queries_activities
 from .models import BadgeEntry, BadgeKind, BadgeWearing
-from .models.badges import current_q, percent
+from .models.badges import current_q
 
 # 亮牌示范 is one of the five activities: the same readers as the activity records (the navigation link shows
 # under the same condition); a member's own badges are on the member's record, not here.

@@ -8,13 +8,13 @@ Every page reads a fixed number of indexed queries: the node's rows, its childre
 import functools
 import operator
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
 from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import percent
 from orgs import queries
 from orgs.enums import Role, Sector
 from orgs.models import Org
@@ -25,12 +25,6 @@ from .services import latest_snapshot
 DASH_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR})
 REFRESH_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT})
 SUMS = {name: Sum(name) for name in COUNT_FIELDS}
-
-
-def percent(n: int, total: int) -> Decimal | None:
-    if not total:
-        return None
-    return (Decimal(n) * 100 / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 class Figures(dict):

@@ -6,11 +6,10 @@ organizations, so that it equals a direct count over the data at province scale 
 党组织、各条战线“五个模范”党员的比例都有较大幅度提高。" (seed, part 四 (三) 3)
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Substr
 
+from common.numbers import percent
 from orgs import queries
 from orgs.enums import OrgLevel, Role
 from orgs.models import Member, Org
@@ -120,12 +119,6 @@ def scope_tiers(user, node: Org, *, sector: str = "", roles=STATS_ROLES) -> Quer
     if sector:
         qs = qs.filter(org__sector=sector)
     return qs
-
-
-def percent(n: int, total: int) -> Decimal | None:
-    if not total:
-        return None
-    return (Decimal(n) * 100 / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _share_row(counts: dict, total: int) -> dict:

@@ -39,6 +39,7 @@ from campaign.models.badges import current_q
 from campaign.queries_plans import own_plan_orgs
 from campaign.queries_supervision import order_counts
 from campaign.services.timeline import current_campaign
+from common.numbers import percent
 from evaluations.enums import AssessmentStatus, Source, Target
 from evaluations.models import (
     Assessment,
@@ -51,7 +52,6 @@ from evaluations.models import (
     ReportStatus,
 )
 from evaluations.services.assessments import find_assessment
-from evaluations.services.mass import percent
 from evaluations.services.periods import open_period
 from evaluations.services.reports import coverage
 from orgs import queries

@@ -10,7 +10,7 @@ organization (``_follow_org_sector``).
 """
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.numbers import percent
 from orgs.models import Member, Org, User
 
 from .masses import validate_no_id_number
@@ -170,13 +171,6 @@ class BadgeEntry(models.Model):
 
 def first_of_month(value: datetime.date) -> datetime.date:
     return value.replace(day=1)
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    """``part`` of ``whole`` in percent with one decimal, rounded half up; None when ``whole`` is 0."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 class BadgeWearing(models.Model):

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.numbers import percent
 from orgs import queries, ratelimit
 from orgs.models import Member, Org, User
 
@@ -53,13 +54,6 @@ def async_threshold() -> int:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    """``part`` of ``whole`` in percent, one decimal, rounded half up; None when ``whole`` is 0."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
 # ---- creating a batch and its sheet ---------------------------------------------------------

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.numbers import percent
 from orgs import queries
 from orgs.enums import MemberCategory, Role
 from orgs.models import Member, Org, User
@@ -302,7 +303,6 @@ def coverage(members: QuerySet[Member], campaign) -> dict:
     - ``*_percent``: ``participated`` of ``members``, ``written_required`` and ``accepted_required`` of
       ``required`` (None when the denominator is 0).
     """
-    from .mass import percent
 
     reports = PartyAnalysisReport.objects.filter(campaign=campaign, member=OuterRef("pk"))
     written = Exists(reports.filter(status__in=WRITTEN))
