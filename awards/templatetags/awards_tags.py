@@ -1,23 +1,14 @@
-"""Template tags of the awards app, for pages of other apps that must not import awards.
+"""Template tags of the awards app.
 
-``{% member_honours member as honours %}`` — the member's standing honours from basic organizations'
-own commendations ("基层党组织也要采取适当方式对优秀共产党员进行表彰奖励", seed part 四.(二)), for the
-member's record (orgs/templates/orgs/member_detail.html includes awards/_member_honours.html).
+(The member's honours on orgs' member page come through ``orgs.panels.member_panels``, registered in
+``AwardsConfig.ready()``: orgs templates load no tag library of a higher app.)
 """
 
 from django import template
 
-from ..queries_basic import cited_honours, member_honours
+from ..queries_basic import cited_honours
 
 register = template.Library()
-
-
-@register.simple_tag(name="member_honours")
-def member_honours_tag(member):
-    """The member's announced, not annulled awards, newest first (one query)."""
-    if member is None or getattr(member, "pk", None) is None:
-        return []
-    return list(member_honours(member))
 
 
 @register.simple_tag(name="cited_honours")

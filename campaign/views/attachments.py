@@ -7,6 +7,7 @@ from django.views import View
 from orgs import queries
 from orgs.views.mixins import RoleRequiredMixin
 
+from .. import attachment_owners
 from .. import queries_activities as qa
 from .. import queries_plans as qp
 from .. import queries_supervision as sq
@@ -56,17 +57,16 @@ def _story(user, pk):
     return queries.covers(user, story.org, qa.READ_ROLES)
 
 
-# Owner model → "may the user read it?" (404 outside the scope, False for a wrong role): the owner's own page rules.
-# Apps that attach files to their own models register a check here from their AppConfig.ready();
-# an attachment whose owner has no check is served to nobody.
-OWNER_CHECKS = {
-    ActivityRecord: _activity,
-    FulfilmentRecord: _fulfilment,
-    Inspection: _inspection,
-    RectificationResponse: _response,
-    ImplementationReport: _report,
-    Story: _story,
-}
+# Campaign's own owner models; other apps register theirs from AppConfig.ready() (campaign.attachment_owners).
+for _model, _check in (
+    (ActivityRecord, _activity),
+    (FulfilmentRecord, _fulfilment),
+    (Inspection, _inspection),
+    (RectificationResponse, _response),
+    (ImplementationReport, _report),
+    (Story, _story),
+):
+    attachment_owners.register(_model, _check)
 
 
 class AttachmentDownloadView(RoleRequiredMixin, View):
@@ -79,7 +79,7 @@ class AttachmentDownloadView(RoleRequiredMixin, View):
         )
         if attachment is None:
             raise Http404
-        check = OWNER_CHECKS.get(attachment.owner_type.model_class())
+        check = attachment_owners.check_for(attachment.owner_type.model_class())
         if check is None:
             raise Http404
         if not check(request.user, attachment.owner_id):

@@ -15,6 +15,7 @@ from .. import queries, services
 from ..filters import MemberFilter
 from ..forms import MemberForm, MemberTransferForm, add_service_error
 from ..pagination import CappedPaginator
+from ..panels import member_panels
 from ..validators import mask_id_number
 from .mixins import RoleRequiredMixin, ScopedObjectMixin
 from .tree import ancestors_of
@@ -127,6 +128,7 @@ class MemberDetailView(MemberScopedMixin, TemplateView):
             can_manage=can_manage,
             can_see_full_id=queries.can_see_full_id(user, member),
             changes=changes,
+            panels=member_panels.render(self.request, member),
             **kwargs,
         )
 
