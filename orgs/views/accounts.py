@@ -1,11 +1,20 @@
+import logging
+
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import LoginView
+from django.forms.utils import ErrorDict
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from common import login_guard
+
 from .. import queries
 from ..enums import Role
+
+logger = logging.getLogger(__name__)
 
 
 class PortalAuthenticationForm(AuthenticationForm):
@@ -16,8 +25,46 @@ class PortalAuthenticationForm(AuthenticationForm):
 
 
 class PortalLoginView(LoginView):
+    """The login, rate-limited by django-axes also when something behind it fails (common/login_guard.py): an
+    error of axes' store or of an authentication backend answers 503 "登录服务暂不可用，请稍后重试" — never 500,
+    never a login — and the attempt counts as a failure. Every such answer is the same whatever the password, with
+    the session emptied and the CSRF token rotated as a successful login would have, so nothing tells a right
+    password from a wrong one."""
+
     form_class = PortalAuthenticationForm
     redirect_authenticated_user = True
+    unavailable_message = _("登录服务暂不可用，请稍后重试")
+
+    def post(self, request, *args, **kwargs):
+        try:
+            response = super().post(request, *args, **kwargs)
+        except Exception:
+            logger.exception("login: an authentication error; login refused")
+            login_guard.mark_unavailable(request)
+            self._count_failure(request)
+            response = None
+        if response is not None and not login_guard.is_unavailable(request):
+            return response
+        return self.unavailable(request)
+
+    def _count_failure(self, request):
+        """The attempt counts against the lockout like a wrong password (django-axes listens to this signal)."""
+        credentials = {"username": request.POST.get("username", "")}
+        try:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        except Exception:
+            logger.exception("login: the failed attempt could not be counted")
+
+    def unavailable(self, request):
+        login_guard.undo_login(request)
+        rotate_token(request)
+        form = self.get_form_class()(request, data=request.POST)
+        form.cleaned_data = {}
+        form._errors = ErrorDict()
+        form.add_error(None, self.unavailable_message)
+        response = self.render_to_response(self.get_context_data(form=form), status=503)
+        response["Retry-After"] = "60"
+        return response
 
 
 class HomeView(View):
