@@ -27,7 +27,10 @@ urlpatterns = [
     path("campaign/", include("campaign.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("awards/", include("awards.urls")),
+    path("masswork/", include("masswork.urls")),
+    path("accountability/", include("accountability.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("jobs/", include("common.urls")),
     path("", include("workbench.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,9 @@
 #   scripts/install.sh          what the portal needs to run (./start.sh, a deployment)
 #   scripts/install.sh --test   also what the test suite needs (./test.sh, .ci/run): Chromium for the
 #                               browser tests, zbar for the QR codes, and the outside judges axe-core and
-#                               the Nu HTML checker (npm, pinned in package-lock.json; the checker runs on java)
+#                               the Nu HTML checker (npm, pinned in package-lock.json; the checker runs on java),
+#                               nginx for `nginx -t` on deploy/nginx/portal.conf (installed, never started) and wrk
+#                               for deploy/measure_workers.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +21,8 @@ done
 
 SYSTEM_PACKAGES=(redis-server poppler-utils fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
   gettext)
-TEST_PACKAGES=(chromium zbar-tools)
+SYSTEM_PACKAGES+=(postgresql-client)  # pg_dump, pg_restore, psql: manage.py backup/restore on PostgreSQL
+TEST_PACKAGES=(chromium zbar-tools wrk)
 
 missing=()
 wanted=("${SYSTEM_PACKAGES[@]}")
@@ -42,6 +45,33 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "安装系统软件包：${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# nginx only checks the sample site (tests/deploy): installed with a policy-rc.d that forbids starting services for
+# this one install, so that no web server is left listening on port 80; stopped if it started all the same.
+if [ "$WITH_TEST" -eq 1 ] && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "缺少系统软件包：nginx（仅供测试检查配置）。请以 root 运行，或执行：sudo apt-get install nginx" >&2
+    exit 1
+  fi
+  echo "安装系统软件包：nginx（仅用于 nginx -t 检查配置，不启动）"
+  own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
+  status=0
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx \
+      >/dev/null; } || status=$?
+  [ "$own_policy" -eq 1 ] && rm -f /usr/sbin/policy-rc.d
+  [ "$status" -eq 0 ] || exit "$status"
+  if pgrep -x nginx >/dev/null 2>&1; then
+    /usr/sbin/nginx -s quit 2>/dev/null || true
+  fi
+  # … and not started at the next boot either
+  systemctl disable --quiet nginx.service >/dev/null 2>&1 || true
+  update-rc.d nginx disable >/dev/null 2>&1 || true
 fi
 
 PYTHON=${PYTHON:-python3}

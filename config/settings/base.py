@@ -41,12 +41,16 @@ INSTALLED_APPS = [
     "campaign",
     "evaluations",
     "awards",
+    "masswork",
+    "accountability",
     "dashboards",
     "workbench",
     "demo",
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the access line (common/logging.py) cover every other middleware's answer.
+    "common.logging.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.RejectMalformedRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -92,6 +96,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The member list's covering indexes (orgs.models.Member: INCLUDE columns) are PostgreSQL's; SQLite builds the
+# same indexes without them, as Django says in this warning.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [
@@ -115,6 +122,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Fail closed: an error of axes' store refuses the login (503 "登录服务暂不可用") and the failure is still counted
+# (common/login_guard.py). The database handler keeps the counts with the accounts, across a Redis restart.
+AXES_HANDLER = "common.login_guard.FailClosedDatabaseHandler"
 # The client's address for django-axes, rate limits and the audit log: common.net.client_ip. Behind a reverse
 # proxy set TRUSTED_PROXY_COUNT to the number of proxies in front of the portal (nginx alone: 1).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -153,7 +163,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short socket timeouts: an unreachable Redis host must fail a cache call in seconds, not hang every request
+    # (the login guard reads its fallback counter from the cache on each login).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -169,8 +187,51 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# A message is acknowledged when its task has finished, not when a worker takes it: if the whole worker dies
+# (kill -9, power loss) the message stays in Redis and comes back after the visibility timeout. The job row
+# (common.jobs) makes that late copy harmless: it names an attempt that has been resumed or has ended.
 CELERY_TASK_ACKS_LATE = True
+# When only the pool process running a task dies (kill -9, out of memory), the message is NOT put back at once:
+# a message that kills its worker would do it again in a loop. The sweeper resumes the job from its row (a
+# bounded number of attempts, JOB_MAX_ATTEMPTS) once its heartbeat is older than JOB_STALE_AFTER.
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged message is handed to another worker after this many seconds. It must exceed the hard
+    # time limit, or a task still legitimately running would be started a second time beside itself.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 10 * 60,
+    # Publishing from a web request gives up within seconds when Redis is down or unreachable (the job then
+    # waits in the database for the sweeper) instead of holding the request.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# One quick second try when publishing (a Redis restart takes longer than that; the outbox covers the rest).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Workers started before Redis keep trying to connect (the default, said explicitly to silence Celery 6's warning).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Result backend (only the scheduled tasks keep a result; jobs keep theirs in the job row): fail fast too, instead
+# of its default 20 reconnection attempts, one a second.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+}
+CELERY_RESULT_EXPIRES = 24 * 3600
+# Background jobs (common.jobs). A running job writes a heartbeat every JOB_HEARTBEAT_SECONDS; the sweeper (every
+# minute) treats a job without one for JOB_STALE_AFTER seconds as interrupted and resumes it, up to
+# JOB_MAX_ATTEMPTS runs in all, then ends it 失败. A waiting job is published by the sweeper when its own publish
+# failed (after JOB_PUBLISH_GRACE seconds) or when it was published JOB_REPUBLISH_AFTER seconds ago and has not
+# started (Redis lost the message). Finished jobs are deleted after JOB_KEEP_DAYS.
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=20)
+JOB_STALE_AFTER = env.int("JOB_STALE_AFTER", default=180)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+JOB_PUBLISH_GRACE = env.int("JOB_PUBLISH_GRACE", default=30)
+JOB_REPUBLISH_AFTER = env.int("JOB_REPUBLISH_AFTER", default=15 * 60)
+JOB_KEEP_DAYS = env.int("JOB_KEEP_DAYS", default=30)
+# Outgoing e-mail/SMS still 待发送 this long after they were written are sent again by the sweeper (a lost
+# message or a retry that could not be queued); sending is once-only, so a second try never sends twice.
+OUTGOING_STUCK_AFTER = env.int("OUTGOING_STUCK_AFTER", default=3600)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -197,6 +258,11 @@ READYZ_JOB_MAX_AGE = env.int("READYZ_JOB_MAX_AGE", default=1800)
 # Daily reminders (campaign.tasks.daily_reminders) at 07:30 Asia/Shanghai (CELERY_TIMEZONE);
 # django-celery-beat's DatabaseScheduler copies this entry into its PeriodicTask table at start.
 CELERY_BEAT_SCHEDULE = {
+    # Every minute: publish jobs waiting for the broker, resume or fail jobs whose worker died (common.jobs).
+    "common-sweep-jobs": {
+        "task": "common.sweep_jobs",
+        "schedule": crontab(minute="*"),
+    },
     "campaign-daily-reminders": {
         "task": "campaign.tasks.daily_reminders",
         "schedule": crontab(hour=env.int("REMINDERS_HOUR", default=7), minute=env.int("REMINDERS_MINUTE", default=30)),
@@ -243,10 +309,36 @@ X_FRAME_OPTIONS = "DENY"
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
+# Logs (common/logging.py): everything to stderr (systemd's journal under the deploy/ units), one JSON object per
+# line carrying the request id: the access log (logger portal.access, one line per request: method, path without
+# query string or one-time token, status, duration, user id, request id, client address) and every warning and
+# error with its traceback (an unhandled exception: Django's django.request "Internal Server Error"; a failed
+# Celery task: celery.app.trace). LOG_FORMAT=text gives a developer's terminal plain lines instead.
+# ACCESS_LOG=false leaves the access lines to the reverse proxy.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "filters": {"request_id": {"()": "common.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "common.logging.JsonFormatter"},
+        "text": {"()": "common.logging.TextFormatter"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": env.str("LOG_FORMAT", default="json"),
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own handlers (a console one for DEBUG, mail to ADMINS) give way to the one above.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # 4xx answers are in the access log; django.request adds the 5xx with their tracebacks.
+        "django.request": {"level": "ERROR"},
+        "portal.access": {"level": "INFO" if env.bool("ACCESS_LOG", default=True) else "WARNING"},
+    },
 }
+# The worker logs through the LOGGING above (JSON, request ids) instead of replacing the root logger's handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
