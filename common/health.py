@@ -2,8 +2,9 @@
 
 /healthz says the process answers (it touches nothing, so a slow database does not get a healthy web process
 restarted). /readyz says whether the portal can do its work: the database, Redis (broker and cache), a Celery
-worker, beat's last run and the oldest import still waiting. Reminders and refreshed dashboards depend on the last
-three without anybody noticing when they stop, hence a probe a monitor can poll.
+worker, beat's last run and the oldest background job still waiting or running (common.jobs). Reminders and
+refreshed dashboards depend on the last three without anybody noticing when they stop, hence a probe a monitor can
+poll.
 
 Both answer nothing beyond check names, ok or not, and durations or ages in seconds: the reason for a failure goes
 to the log (health_check's logger), never into the answer, which anybody can read.
@@ -143,17 +144,19 @@ class Beat(_InRequestThread, HealthCheck):
 
 @dataclasses.dataclass
 class OldestPendingJob(_InRequestThread, HealthCheck):
-    """The import job waiting longest (uploaded, validating or applying) has moved within READYZ_JOB_MAX_AGE."""
+    """No background job (common.jobs) has waited (待处理, since it entered that state) or run (处理中, since it
+    started) longer than READYZ_JOB_MAX_AGE. Jobs waiting for a broker that is down, or left by a dead worker
+    while beat (and so the sweeper) is down, show here."""
 
     name: typing.ClassVar[str] = "oldest_pending_job"
 
     def check(self):
-        import_job = apps.get_model("orgs", "ImportJob")
-        pending = [import_job.Status.UPLOADED, import_job.Status.VALIDATING, import_job.Status.APPLYING]
-        oldest = import_job.objects.filter(status__in=pending).aggregate(oldest=Min("updated_at"))["oldest"]
-        self.age_seconds = _age_seconds(oldest) if oldest else 0
+        job = apps.get_model("common", "Job")
+        waiting = job.objects.filter(state=job.State.PENDING).aggregate(oldest=Min("pending_since"))["oldest"]
+        running = job.objects.filter(state=job.State.RUNNING).aggregate(oldest=Min("started_at"))["oldest"]
+        self.age_seconds = max((_age_seconds(moment) for moment in (waiting, running) if moment), default=0)
         if self.age_seconds > settings.READYZ_JOB_MAX_AGE:
-            raise ServiceUnavailable("import job stuck")
+            raise ServiceUnavailable("background job stuck")
 
 
 class ReadyView(HealthCheckView):

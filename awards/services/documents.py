@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from common import jobs as background
 from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.models import Org, User
@@ -347,8 +348,6 @@ def _stale_before() -> datetime.datetime:
 
 def request_generation(decision: Decision, *, by: User) -> Decision:
     """ "生成文件": queue the task that renders the three files (after commit; the request renders nothing)."""
-    from ..tasks import generate_decision_documents
-
     if not can_manage_decision(by, decision.award_round):
         raise PermissionDenied
     with transaction.atomic():
@@ -366,8 +365,15 @@ def request_generation(decision: Decision, *, by: User) -> Decision:
         locked.error = ""
         locked.started_at = None
         locked.save(update_fields=["generation", "status", "progress", "error", "started_at", "updated_at"])
-        decision_id, generation = locked.pk, locked.generation
-        transaction.on_commit(lambda: generate_decision_documents.delay(decision_id=decision_id, generation=generation))
+        # A background job (common.jobs) published after the commit; the previous generation's job is cancelled.
+        background.enqueue(
+            "awards.generate_decision_documents",
+            owner=by,
+            target=locked,
+            supersede=True,
+            decision_id=locked.pk,
+            generation=locked.generation,
+        )
     return locked
 
 

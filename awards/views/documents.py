@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common import jobs as background
 from orgs.forms import add_service_error as apply_errors
 from orgs.queries import get_org_or_404, has_role
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
@@ -125,12 +126,16 @@ class DecisionGenerateView(ManageDecisionMixin, View):
         if decision is None:
             raise Http404("no decision yet")
         try:
-            services.request_generation(decision, by=request.user)
+            with background.watch() as watch:
+                services.request_generation(decision, by=request.user)
         except ValidationError as error:
             for text in error.messages:
                 messages.error(request, text)
         else:
-            messages.success(request, _("已开始生成文件，完成后可在本页下载"))
+            if watch.deferred:
+                messages.warning(request, background.DEFERRED_MESSAGE)
+            else:
+                messages.success(request, _("已开始生成文件，完成后可在本页下载"))
         return redirect("awards:decision", code=code)
 
 

@@ -1,17 +1,19 @@
 """Tell people things: the in-app inbox always, e-mail and SMS when asked and possible.
 
-Outgoing e-mail/SMS are stored rows (OutgoingMessage) sent by a task after commit, so a rollback
-sends nothing and a retried task sends nothing twice.
+Outgoing e-mail/SMS are stored rows (OutgoingMessage) sent by a background job published after commit,
+so a rollback sends nothing, a broker outage delays them (the job waits in the database) and a retried job
+sends nothing twice.
 """
 
 from collections.abc import Iterable
-
-from django.db import transaction
 
 from orgs.models import User
 
 from ..enums import Channel
 from ..models import Notification, OutgoingMessage
+
+# Messages per send job.
+NOTIFY_BATCH = 200
 
 
 def notify(
@@ -50,14 +52,9 @@ def notify(
             if u.mobile
         ]
     if messages:
+        from ..tasks import queue_messages
+
         created = OutgoingMessage.objects.bulk_create(messages)
-        ids = [m.pk for m in created]
-
-        def enqueue():
-            from ..tasks import send_outgoing
-
-            for pk in ids:
-                send_outgoing.delay(message_id=pk)
-
-        transaction.on_commit(enqueue)
+        # One send job (common.jobs, the outbox) in this transaction; published after the commit.
+        queue_messages([m.pk for m in created], batch=NOTIFY_BATCH)
     return notes

@@ -153,16 +153,10 @@ def _messages_for(user_id, email, mobile, title, body, delivery_id) -> list[Outg
 
 
 def _enqueue_after_commit(message_ids: list[int]) -> None:
-    if not message_ids:
-        return
+    """Send jobs (common.jobs) for the messages, in their transaction; published after the commit."""
+    from ..tasks import queue_messages
 
-    def enqueue():
-        from ..tasks import send_outgoing_batch
-
-        for start in range(0, len(message_ids), ENQUEUE_BATCH):
-            send_outgoing_batch.delay(message_ids=message_ids[start : start + ENQUEUE_BATCH])
-
-    transaction.on_commit(enqueue)
+    queue_messages(message_ids, batch=ENQUEUE_BATCH)
 
 
 def _save(notes: list[Notification], messages: list[OutgoingMessage], stats: Counter) -> list[int]:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import jobs as background
 from orgs import queries
 from orgs.models import Org
 
@@ -116,32 +117,50 @@ def start_computation(period, root_org: Org, *, by) -> tuple[TierRun, bool]:
         if running is not None:
             return running, False
         run = TierRun.objects.create(period=period, root_org=root_org, requested_by=by)
-        transaction.on_commit(lambda: _enqueue(run.pk))
+        # A background job (common.jobs) published after the commit.
+        background.enqueue("evaluations.compute_tiers", owner=by, target=run, run_id=run.pk)
     return run, True
 
 
-def _enqueue(run_id: int) -> None:
-    from ..tasks import compute_tiers_task
-
-    compute_tiers_task.delay(run_id=run_id)
-
-
 def run_computation(run_id: int) -> None:
-    """Task body: reload the run; nothing to do when it is gone or already finished."""
+    """Task body: reload the run; nothing to do when it is gone or already finished.
+
+    An error ends the background job 失败; its hook (``run_failed``) marks the run with a Chinese reason."""
     claimed = TierRun.objects.filter(pk=run_id, status=TierRun.Status.QUEUED).update(
         status=TierRun.Status.RUNNING, started_at=timezone.now()
     )
     if not claimed:
         return
     run = TierRun.objects.select_related("period", "root_org").get(pk=run_id)
-    try:
-        compute_tiers(run.period, run.root_org, run=run)
-    except Exception as exc:  # noqa: BLE001  (the run records any failure for the page, then re-raises)
-        TierRun.objects.filter(pk=run_id).update(
-            status=TierRun.Status.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
-        )
-        raise
+    compute_tiers(run.period, run.root_org, run=run)
     TierRun.objects.filter(pk=run_id).update(status=TierRun.Status.DONE, finished_at=timezone.now())
+
+
+def run_failed(job) -> None:
+    """The background job of a run ended 失败 (an error, or its worker died): the run says so."""
+    TierRun.objects.filter(pk=job.kwargs["run_id"], status__in=[TierRun.Status.QUEUED, TierRun.Status.RUNNING]).update(
+        status=TierRun.Status.FAILED, finished_at=timezone.now(), error=str(job.failure_reason)
+    )
+
+
+def run_again(job) -> bool:
+    """Before a resume or a retry: the run is queued again — unless another run of the same subtree and period
+    was started meanwhile (then there is nothing to redo)."""
+    run = TierRun.objects.filter(pk=job.kwargs["run_id"]).first()
+    if run is None:
+        return False
+    active = [TierRun.Status.QUEUED, TierRun.Status.RUNNING]
+    if (
+        TierRun.objects.filter(period=run.period_id, root_org=run.root_org_id, status__in=active)
+        .exclude(pk=run.pk)
+        .exists()
+    ):
+        return False
+    return bool(
+        TierRun.objects.filter(pk=run.pk, status__in=[*active, TierRun.Status.FAILED]).update(
+            status=TierRun.Status.QUEUED, processed=0, error="", started_at=None, finished_at=None
+        )
+    )
 
 
 def last_run(period, root_org) -> TierRun | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common import jobs as background
 from orgs import queries
 from orgs.forms import add_service_error as apply_errors
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
@@ -124,22 +125,25 @@ class BatchCreateView(RoleRequiredMixin, FormView):
         data = form.cleaned_data
         base_url = getattr(settings, "MASS_PUBLIC_BASE_URL", "") or self.request.build_absolute_uri("/")
         try:
-            batch = services.create_batch(
-                data["org_code"],
-                by=self.request.user,
-                period=data["period"],
-                criteria_set=data["criteria_set"],
-                target=data["target"],
-                tokens_per_target=data["tokens_per_target"],
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                base_url=base_url,
-                title=data["title"],
-            )
+            with background.watch() as watch:
+                batch = services.create_batch(
+                    data["org_code"],
+                    by=self.request.user,
+                    period=data["period"],
+                    criteria_set=data["criteria_set"],
+                    target=data["target"],
+                    tokens_per_target=data["tokens_per_target"],
+                    opens_at=data["opens_at"],
+                    closes_at=data["closes_at"],
+                    base_url=base_url,
+                    title=data["title"],
+                )
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
-        if batch.status == MassBatchStatus.READY:
+        if watch.deferred:
+            messages.warning(self.request, background.DEFERRED_MESSAGE)
+        elif batch.status == MassBatchStatus.READY:
             messages.success(self.request, _("已生成 %(n)s 个二维码，请下载打印二维码表") % {"n": batch.token_count})
         else:
             messages.info(self.request, _("正在生成二维码表，完成后即可下载"))

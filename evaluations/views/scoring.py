@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common import jobs as background
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator
@@ -523,8 +524,11 @@ class TierComputeView(RoleRequiredMixin, View):
         if not queries.can_manage(request.user, node):
             raise PermissionDenied
         period = get_object_or_404(Period, code=request.POST.get("period", ""))
-        run, created = tier_services.start_computation(period, node, by=request.user)
-        if created:
+        with background.watch() as watch:
+            run, created = tier_services.start_computation(period, node, by=request.user)
+        if created and watch.deferred:
+            messages.warning(request, background.DEFERRED_MESSAGE)
+        elif created:
             messages.success(
                 request, _("已提交计算任务：%(org)s %(period)s") % {"org": node.name, "period": period.name}
             )

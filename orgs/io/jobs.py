@@ -1,13 +1,18 @@
 """Running an ``ImportJob``: validate (dry run) after upload, apply after the user confirms.
 
-Both are called by thin Celery tasks (``orgs.tasks``) with the job id, and both are safe to run
-twice: validation only ever writes the job row, and an apply takes the job row's lock inside its
-transaction and does nothing unless the job is still waiting to be applied; the job is marked done
-in the same transaction that writes the data, so a job already done is never applied again.
+Both run as background jobs (``common.jobs``; the kinds are declared in ``orgs.tasks``) with the import
+job's id, and both are safe to run twice: validation only ever writes the job row, and an apply takes the
+job row's lock inside its transaction and does nothing unless the job is still waiting to be applied; the
+job is marked done in the same transaction that writes the data, so a job already done is never applied
+again. An unexpected error, or a worker that died, ends the background job 失败; its hooks here
+(``validation_failed``, ``apply_failed``) mark the import job 导入失败 with the reason, and the owner's
+重试 puts it back (``validate_again``, ``apply_again``). A worker killed during an apply leaves nothing
+written: the data transaction dies with it.
 
 Progress goes to the cache (Redis in production, shared by web and worker processes), because
 during an apply the data transaction is still open and the job row cannot show it; the progress
-view reads the cache first and falls back to the job row.
+view reads the cache first and falls back to the job row. Progress is decoration: with Redis down
+the cache calls fail quietly and the page shows the job row's figures.
 """
 
 import logging
@@ -17,6 +22,9 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common import jobs as background
 
 from ..models import ImportJob
 from .base import Outcome
@@ -29,6 +37,8 @@ logger = logging.getLogger(__name__)
 IMPORTERS = {ImportJob.Kind.ORGS: OrgImporter, ImportJob.Kind.MEMBERS: MemberImporter}
 ACTIVE = (ImportJob.Status.UPLOADED, ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING)
 MAX_STORED_ERRORS = 200_000
+VALIDATE_FAILED = gettext_lazy("校验时发生系统错误，请重试；仍然失败的，请联系管理员。")
+APPLY_FAILED = gettext_lazy("导入时发生系统错误，未写入任何数据。请重试；仍然失败的，请联系管理员。")
 
 
 def progress_key(job_id) -> str:
@@ -37,8 +47,19 @@ def progress_key(job_id) -> str:
 
 
 def cached_progress(job_id):
-    """The percentage reported by a running validation or apply, or None."""
-    return cache.get(progress_key(job_id))
+    """The percentage reported by a running validation or apply, or None (also when the cache is down)."""
+    try:
+        return cache.get(progress_key(job_id))
+    except Exception:  # noqa: BLE001  (Redis down: the page falls back to the job row)
+        logger.debug("import progress of %s unavailable", job_id, exc_info=True)
+        return None
+
+
+def _forget_progress(job_id) -> None:
+    try:
+        cache.delete(progress_key(job_id))
+    except Exception:  # noqa: BLE001  (Redis down: the entry expires on its own)
+        logger.debug("import progress of %s not deleted", job_id, exc_info=True)
 
 
 # Where each phase's progress falls on the bar (percent), per run.
@@ -65,7 +86,10 @@ class JobProgress:
         self.last = now
         low, high = SPANS[self.mode].get(phase, (0, 100))
         percent = low + (high - low) * min(done, total) / total if total else low
-        cache.set(progress_key(self.job_id), int(percent), 3600)
+        try:
+            cache.set(progress_key(self.job_id), int(percent), 3600)
+        except Exception:  # noqa: BLE001  (Redis down: the import goes on without a progress bar)
+            logger.debug("import progress of %s not stored", self.job_id, exc_info=True)
         if self.mode == "validate" and phase == "check":
             ImportJob.objects.filter(pk=self.job_id).update(processed_rows=done)
 
@@ -77,7 +101,7 @@ def _finish(job_id, expected_status, *, status, outcome: Outcome | None = None, 
         values["summary"] = outcome.summary
     if rows is not None:
         values["total_rows"] = values["processed_rows"] = rows
-    cache.delete(progress_key(job_id))
+    _forget_progress(job_id)
     return ImportJob.objects.filter(pk=job_id, status=expected_status).update(**values)
 
 
@@ -112,26 +136,26 @@ def validate_job(job_id: int) -> None:
             job_id, Status.VALIDATING, status=Status.FAILED, errors=_file_error(_("上传的文件已不存在，请重新上传。"))
         )
         return
-    except Exception:
-        logger.exception("validating import job %s failed", job_id)
-        _finish(
-            job_id,
-            Status.VALIDATING,
-            status=Status.FAILED,
-            errors=_file_error(_("校验时发生系统错误，请稍后重试或联系管理员。")),
-        )
-        return
+    # Any other error ends the background job 失败 (common.jobs), and validation_failed marks this job.
     status = Status.VALID if outcome.ok else Status.INVALID
     _finish(job_id, Status.VALIDATING, status=status, outcome=outcome, rows=len(table))
 
 
+def queue_validation(job: ImportJob) -> None:
+    """After an upload (in its transaction): the dry run as a background job of the uploader."""
+    background.enqueue("orgs.validate_import", owner=job.created_by, target=job, import_job_id=job.pk)
+
+
 def confirm_job(job: ImportJob) -> bool:
-    """The user confirmed a validated job: mark it to be applied (once). False if it is not waiting."""
-    return bool(
-        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALID).update(
+    """The user confirmed a validated job: mark it to be applied (once) and queue the apply after the commit.
+    False if it is not waiting."""
+    with transaction.atomic():
+        confirmed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALID).update(
             status=ImportJob.Status.APPLYING, processed_rows=0, updated_at=timezone.now()
         )
-    )
+        if confirmed:
+            background.enqueue("orgs.apply_import", owner=job.created_by, target=job, import_job_id=job.pk)
+    return bool(confirmed)
 
 
 def apply_job(job_id: int) -> None:
@@ -162,16 +186,49 @@ def apply_job(job_id: int) -> None:
                 _("导入期间数据被其他操作修改（如同一身份证号或组织编码已被登记），未写入任何数据。请重新上传校验。")
             ),
         )
-    except Exception:
-        logger.exception("applying import job %s failed", job_id)
-        _finish(
-            job_id,
-            Status.APPLYING,
-            status=Status.FAILED,
-            errors=_file_error(_("导入时发生系统错误，未写入任何数据。请稍后重试或联系管理员。")),
-        )
+    # Any other error ends the background job 失败 (common.jobs), and apply_failed marks this job.
     finally:
-        cache.delete(progress_key(job_id))
+        _forget_progress(job_id)
+
+
+# --- hooks of the background jobs (orgs.tasks) ------------------------------------------------------
+
+
+def _import_job_id(job) -> int:
+    return job.kwargs["import_job_id"]
+
+
+def validation_failed(job) -> None:
+    """The dry run ended 失败 (an error, or its worker died): the import job says so, with the reason."""
+    Status = ImportJob.Status
+    _finish(_import_job_id(job), Status.UPLOADED, status=Status.FAILED, errors=_file_error(job.failure_reason))
+    _finish(_import_job_id(job), Status.VALIDATING, status=Status.FAILED, errors=_file_error(job.failure_reason))
+
+
+def validate_again(job) -> bool:
+    """Before a resume or a retry: a job still waiting for (or failed in) its check is checked from the start."""
+    Status = ImportJob.Status
+    return bool(
+        ImportJob.objects.filter(
+            pk=_import_job_id(job), status__in=[Status.UPLOADED, Status.VALIDATING, Status.FAILED]
+        ).update(status=Status.UPLOADED, errors=[], summary={}, processed_rows=0, updated_at=timezone.now())
+    )
+
+
+def apply_failed(job) -> None:
+    """The apply ended 失败: nothing was written (one transaction); the import job says so, with the reason."""
+    Status = ImportJob.Status
+    _finish(_import_job_id(job), Status.APPLYING, status=Status.FAILED, errors=_file_error(job.failure_reason))
+
+
+def apply_again(job) -> bool:
+    """Before a resume or a retry: a failed or interrupted apply is applied again (re-validated inside)."""
+    Status = ImportJob.Status
+    return bool(
+        ImportJob.objects.filter(pk=_import_job_id(job), status__in=[Status.APPLYING, Status.FAILED]).update(
+            status=Status.APPLYING, errors=[], processed_rows=0, updated_at=timezone.now()
+        )
+    )
 
 
 def run_file(kind: str, user, fileobj, name: str, *, apply: bool = False, progress=None) -> Outcome:

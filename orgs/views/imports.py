@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from common import jobs as background
 from common.net import client_ip
 
-from .. import exporters, queries, tasks
+from .. import exporters, queries
 from ..io import jobs
 from ..io.columns import COLUMNS, KIND_LABELS, MEMBERS, ORGS
 from ..io.forms import ImportUploadForm
@@ -71,14 +72,16 @@ class ImportListView(ImportViewMixin, FormView):
         upload = form.cleaned_data["file"]
         original_name = upload.name[:255]
         upload.name = form.stored_name()
-        with transaction.atomic():
+        with background.watch() as watch, transaction.atomic():
             job = ImportJob.objects.create(
                 kind=form.cleaned_data["kind"],
                 file=upload,
                 original_name=original_name,
                 created_by=self.request.user,
             )
-            transaction.on_commit(partial(tasks.validate_import.delay, job_id=job.pk))
+            jobs.queue_validation(job)
+        if watch.deferred:
+            messages.warning(self.request, background.DEFERRED_MESSAGE)
         return redirect("orgs:import_detail", pk=job.pk)
 
 
@@ -117,6 +120,7 @@ class ImportDetailView(ImportViewMixin, TemplateView):
             errors_shown=ERRORS_SHOWN,
             summary=summary,
             has_changes=bool(summary.get("created") or summary.get("updated")),
+            background=background.latest(job),
             **kwargs,
         )
 
@@ -153,11 +157,11 @@ class ImportApplyView(ImportViewMixin, View):
 
     def post(self, request, *args, **kwargs):
         job = self.get_job()
-        with transaction.atomic():
+        with background.watch() as watch:
             confirmed = jobs.confirm_job(job)
-            if confirmed:
-                transaction.on_commit(partial(tasks.apply_import.delay, job_id=job.pk))
-        if confirmed:
+        if confirmed and watch.deferred:
+            messages.warning(request, background.DEFERRED_MESSAGE)
+        elif confirmed:
             messages.info(request, _("已确认导入。写入完成后本页显示结果。"))
         else:
             messages.error(request, _("该导入任务当前不能执行：只有校验通过且尚未导入的任务才能确认导入。"))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from common.models import Job
 from orgs.models import ImportJob
 from tests.factories import user_with_role
 
@@ -18,18 +19,25 @@ CHECKS = {"database", "redis", "worker", "beat", "oldest_pending_job"}
 needs_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a real Redis: set REDIS_URL")
 
 
-def _stale_job(world, seconds):
+def _stale_job(world, seconds, state=Job.State.PENDING):
+    """A background job (an import's check, of a file named 党员.csv) waiting or running for ``seconds``."""
     from orgs.enums import Role
 
-    job = ImportJob.objects.create(
-        kind=ImportJob.Kind.MEMBERS,
-        status=ImportJob.Status.VALIDATING,
-        file="imports/x.csv",
-        original_name="党员.csv",
-        created_by=user_with_role(world.county_a, Role.ORG_DEPARTMENT),
+    user = user_with_role(world.county_a, Role.ORG_DEPARTMENT)
+    upload = ImportJob.objects.create(
+        kind=ImportJob.Kind.MEMBERS, file="imports/x.csv", original_name="党员.csv", created_by=user
     )
-    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - datetime.timedelta(seconds=seconds))
-    return job
+    since = timezone.now() - datetime.timedelta(seconds=seconds)
+    return Job.objects.create(
+        kind="orgs.validate_import",
+        kwargs={"import_job_id": upload.pk},
+        owner=user,
+        target=f"orgs.importjob:{upload.pk}",
+        state=state,
+        pending_since=since,
+        started_at=since if state == Job.State.RUNNING else None,
+        heartbeat_at=timezone.now() if state == Job.State.RUNNING else None,
+    )
 
 
 def test_healthz_answers_without_login_or_database(client, django_assert_num_queries):
@@ -77,10 +85,20 @@ def test_a_stuck_import_job_makes_readyz_answer_503(client, settings, world):
 def test_a_recent_or_finished_job_is_fine(client, settings, world):
     settings.REDIS_URL = ""
     _stale_job(world, 60)
-    ImportJob.objects.filter(pk=_stale_job(world, 9 * 3600).pk).update(status=ImportJob.Status.DONE)
+    Job.objects.filter(pk=_stale_job(world, 9 * 3600).pk).update(state=Job.State.DONE)
+    Job.objects.filter(pk=_stale_job(world, 9 * 3600).pk).update(state=Job.State.FAILED)
     body = client.get(reverse("readyz")).json()
     assert body["status"] == "ok"
     assert 55 <= body["checks"]["oldest_pending_job"]["age_seconds"] <= 120
+
+
+def test_a_job_running_for_too_long_makes_readyz_answer_503(client, settings, world):
+    """Its worker died while beat (and so the sweeper) is down, or it outlived every time limit."""
+    settings.REDIS_URL = ""
+    _stale_job(world, 40 * 60, state=Job.State.RUNNING)
+    checks = client.get(reverse("readyz")).json()["checks"]
+    assert checks["oldest_pending_job"]["ok"] is False
+    assert 40 * 60 - 10 <= checks["oldest_pending_job"]["age_seconds"] <= 40 * 60 + 60
 
 
 def _periodic_task(name, last_run_seconds_ago, enabled=True):
