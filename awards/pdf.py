@@ -9,7 +9,6 @@ Fonts: "Noto Serif CJK SC" and "Noto Sans CJK SC" (Debian fonts-noto-cjk) are na
 ``html`` and in every ``@page`` margin box (margin boxes do not inherit the body's font).
 """
 
-import datetime
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,8 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from common.dates import chinese_date
 
 CSS_DIR = Path(__file__).resolve().parent / "static" / "awards" / "pdf"
 # Certificates laid out per WeasyPrint document (see render_certificates).
@@ -71,11 +72,6 @@ def entry_text(row) -> str:
     """One entry of the printed list: 姓名（单位职务）, or the name alone."""
     detail = "".join(part for part in (row.get("unit") or "", row.get("post") or "") if part)
     return f"{row['name']}（{detail}）" if detail else row["name"]
-
-
-def chinese_date(value: datetime.date) -> str:
-    """成文日期 in Arabic numerals without padding (GB/T 9704-2012, 7.3.5.1): 2011年6月28日."""
-    return _("%(y)s年%(m)s月%(d)s日") % {"y": value.year, "m": value.month, "d": value.day}
 
 
 def text_width_em(text: str) -> float:

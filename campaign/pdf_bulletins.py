@@ -10,14 +10,11 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
+
+from common.dates import chinese_date
 
 OFFICIAL_CSS = "awards/pdf/decision.css"
 BULLETIN_CSS = "campaign/pdf/bulletin.css"
-
-
-def chinese_date(value) -> str:
-    return _("%(y)s年%(m)s月%(d)s日") % {"y": value.year, "m": value.month, "d": value.day}
 
 
 def stylesheet_paths() -> list[str]:
