@@ -208,6 +208,8 @@ class CommendedExemplar(models.Model):
     city_name = models.CharField(_("所属市"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("确定时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("受表彰先进典型")
         verbose_name_plural = _("受表彰先进典型")

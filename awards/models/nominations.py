@@ -165,6 +165,8 @@ class NominationStep(models.Model):
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("推荐记录")
         verbose_name_plural = _("推荐记录")

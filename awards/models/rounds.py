@@ -85,6 +85,8 @@ class PublicityChange(models.Model):
     )
     at = models.DateTimeField(_("调整时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("公示期调整记录")
         verbose_name_plural = _("公示期调整记录")
@@ -101,6 +103,8 @@ class AwardCategory(models.Model):
     code = models.CharField(_("类别"), max_length=20, choices=CategoryCode.choices)
     nominee_kind = models.CharField(_("推荐对象"), max_length=10, choices=NomineeKind.choices)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("表彰类别")

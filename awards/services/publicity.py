@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from orgs import ratelimit
 from orgs.models import User
@@ -66,8 +66,10 @@ def public_candidates(award_round: AwardRound):
 
 
 def _bulk_steps(nominations, org, action, *, by, note="") -> None:
-    NominationStep.objects.bulk_create(
-        NominationStep(nomination=n, org=org, action=action, by=by, note=note) for n in nominations
+    bulk_create_with_history(
+        [NominationStep(nomination=n, org=org, action=action, by=by, note=note) for n in nominations],
+        NominationStep,
+        default_user=by,
     )
 
 

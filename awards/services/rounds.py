@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from orgs import queries
 from orgs.enums import OrgLevel
@@ -117,9 +118,13 @@ def create_round(*, by: User, owner_org: Org, code: str, kind: str, **fields) ->
     try:
         with transaction.atomic():
             award_round = AwardRound.objects.create(owner_org=owner_org, code=code, kind=kind, **fields)
-            AwardCategory.objects.bulk_create(
-                AwardCategory(award_round=award_round, code=category, nominee_kind=nominee_kind, order=order)
-                for order, (category, nominee_kind) in enumerate(CATEGORIES_BY_KIND[RoundKind(kind)], start=1)
+            bulk_create_with_history(
+                [
+                    AwardCategory(award_round=award_round, code=category, nominee_kind=nominee_kind, order=order)
+                    for order, (category, nominee_kind) in enumerate(CATEGORIES_BY_KIND[RoundKind(kind)], start=1)
+                ],
+                AwardCategory,
+                default_user=by,
             )
     except IntegrityError:
         raise ValidationError({"code": _("代码“%(code)s”已被使用") % {"code": code}}) from None

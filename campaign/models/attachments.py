@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orgs.models import Org, User
 
@@ -32,6 +33,8 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("大小"))
     uploaded_by = models.ForeignKey(User, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(_("上传时间"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("附件")

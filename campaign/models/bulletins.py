@@ -84,6 +84,8 @@ class BulletinItem(models.Model):
     story = models.ForeignKey(Story, verbose_name=_("稿件"), on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("简报稿件")
         verbose_name_plural = _("简报稿件")
@@ -99,6 +101,8 @@ class BulletinRecipient(models.Model):
 
     bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="recipient_rows")
     org = models.ForeignKey(Org, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("简报分发单位")
@@ -145,6 +149,8 @@ class ExhibitionItem(models.Model):
     order = models.PositiveIntegerField(_("顺序"), default=0)
     added_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     added_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("展览图片")

@@ -96,6 +96,8 @@ class FulfilmentRecord(models.Model):
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("兑现记录")
         verbose_name_plural = _("兑现记录")

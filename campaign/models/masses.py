@@ -104,6 +104,8 @@ class HouseholdLink(models.Model):
     )
     created_at = models.DateTimeField(_("建立联系时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("党员联系户关系")
         verbose_name_plural = _("党员联系户关系")
@@ -135,6 +137,8 @@ class ServiceRecord(models.Model):
         User, verbose_name=_("记录人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("联系服务记录")
@@ -244,6 +248,8 @@ class DisputeStep(models.Model):
         User, verbose_name=_("记录人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("化解工作记录")

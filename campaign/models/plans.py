@@ -115,6 +115,8 @@ class PlanVersion(models.Model):
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     reason = models.TextField(_("退回原因"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("方案版本")
         verbose_name_plural = _("方案版本")

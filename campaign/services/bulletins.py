@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from orgs.models import Org, User
 
@@ -61,7 +62,7 @@ def _check_recipients(issuer: Org, recipients) -> list[Org]:
     return recipients
 
 
-def _set_stories(bulletin: Bulletin, stories: list[Story]) -> None:
+def _set_stories(bulletin: Bulletin, stories: list[Story], by: User) -> None:
     """Keep the order of stories already in the bulletin; new ones go to the end."""
     wanted = {s.pk for s in stories}
     bulletin.items.exclude(story_id__in=wanted).delete()
@@ -72,15 +73,17 @@ def _set_stories(bulletin: Bulletin, stories: list[Story]) -> None:
         if story.pk not in have:
             last += 1
             new.append(BulletinItem(bulletin=bulletin, story=story, order=last))
-    BulletinItem.objects.bulk_create(new)
+    bulk_create_with_history(new, BulletinItem, default_user=by)
 
 
-def _set_recipients(bulletin: Bulletin, recipients: list[Org]) -> None:
+def _set_recipients(bulletin: Bulletin, recipients: list[Org], by: User) -> None:
     wanted = {o.pk for o in recipients}
     bulletin.recipient_rows.exclude(org_id__in=wanted).delete()
     have = set(bulletin.recipient_rows.values_list("org_id", flat=True))
-    BulletinRecipient.objects.bulk_create(
-        BulletinRecipient(bulletin=bulletin, org=o) for o in recipients if o.pk not in have
+    bulk_create_with_history(
+        [BulletinRecipient(bulletin=bulletin, org=o) for o in recipients if o.pk not in have],
+        BulletinRecipient,
+        default_user=by,
     )
 
 
@@ -102,8 +105,8 @@ def create_bulletin(issuer: Org, *, by: User, stories=(), recipients=(), **field
     bulletin.full_clean(exclude=["issuer_org", "created_by", "issued_by"], validate_constraints=False)
     bulletin._history_user = by
     bulletin.save()
-    _set_stories(bulletin, _check_stories(issuer, stories))
-    _set_recipients(bulletin, _check_recipients(issuer, recipients))
+    _set_stories(bulletin, _check_stories(issuer, stories), by)
+    _set_recipients(bulletin, _check_recipients(issuer, recipients), by)
     return bulletin
 
 
@@ -124,9 +127,9 @@ def update_bulletin(bulletin: Bulletin, *, by: User, fields: dict, stories=None,
     bulletin._history_user = by
     bulletin.save(update_fields=[*fields, "updated_at"])
     if stories is not None:
-        _set_stories(bulletin, _check_stories(bulletin.issuer_org, stories))
+        _set_stories(bulletin, _check_stories(bulletin.issuer_org, stories), by)
     if recipients is not None:
-        _set_recipients(bulletin, _check_recipients(bulletin.issuer_org, recipients))
+        _set_recipients(bulletin, _check_recipients(bulletin.issuer_org, recipients), by)
     return bulletin
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from orgs import queries
 from orgs import services as org_services
@@ -76,7 +77,9 @@ def create_household(org: Org, *, by: User, members=(), **fields) -> Household:
     _clean(household, exclude=["org", "created_by"])
     household._history_user = by
     household.save()
-    HouseholdLink.objects.bulk_create(HouseholdLink(household=household, member=m) for m in members)
+    bulk_create_with_history(
+        [HouseholdLink(household=household, member=m) for m in members], HouseholdLink, default_user=by
+    )
     return household
 
 
@@ -96,8 +99,10 @@ def update_household(household: Household, *, by: User, fields: dict, members=No
         wanted = {m.pk for m in members}
         household.links.exclude(member_id__in=wanted).delete()
         have = set(household.links.values_list("member_id", flat=True))
-        HouseholdLink.objects.bulk_create(
-            HouseholdLink(household=household, member=m) for m in members if m.pk not in have
+        bulk_create_with_history(
+            [HouseholdLink(household=household, member=m) for m in members if m.pk not in have],
+            HouseholdLink,
+            default_user=by,
         )
     return household
 

@@ -21,6 +21,8 @@ class Period(models.Model):
         "campaign.Campaign", verbose_name=_("活动"), null=True, blank=True, on_delete=models.SET_NULL
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("考核期间")
         verbose_name_plural = _("考核期间")

@@ -133,6 +133,8 @@ class MeasureProgress(models.Model):
     by = models.ForeignKey(User, verbose_name=_("填写人"), null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("填写时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("措施进展")
         verbose_name_plural = _("措施进展")

@@ -4,6 +4,7 @@ for its subtree and a period."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orgs.models import Org
 
@@ -30,6 +31,8 @@ class CriteriaSet(models.Model):
         _("评价等次"), default=default_levels, help_text=_("每个等次：key、label（如“满意”）和 score（0—100）")
     )
     active = models.BooleanField(_("启用"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("评价标准")
@@ -60,6 +63,8 @@ class Criterion(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     description = models.TextField(_("内容"))
     weight = models.DecimalField(_("权重"), max_digits=5, decimal_places=2, default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("评价项目")

@@ -86,6 +86,8 @@ class MassToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("评议二维码")
         verbose_name_plural = _("评议二维码")

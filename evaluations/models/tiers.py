@@ -194,6 +194,8 @@ class TierRun(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
 
+    history = HistoricalRecords(excluded_fields=["processed"])
+
     class Meta:
         verbose_name = _("档次计算")
         verbose_name_plural = _("档次计算")

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce, Length
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from orgs import queries
 
@@ -116,11 +117,13 @@ def copy_set(source: CriteriaSet, *, owner_org, period, by, name: str = "") -> C
             copy.save()
     except IntegrityError:
         raise ValidationError(_("该范围和期间已有同一代码的评价标准")) from None
-    Criterion.objects.bulk_create(
+    bulk_create_with_history(
         [
             Criterion(criteria_set=copy, order=c.order, name=c.name, description=c.description, weight=c.weight)
             for c in source.criteria.all()
-        ]
+        ],
+        Criterion,
+        default_user=by,
     )
     return copy
 
@@ -179,11 +182,15 @@ def update_set(
     criteria_set.description = (description or "").strip()
     criteria_set.levels = levels
     criteria_set.save(update_fields=["name", "description", "levels"])
+    edited = []
     for criterion, item_name, item_description, weight in changed:
-        criterion.name = item_name
-        criterion.description = item_description
-        criterion.weight = weight
-    Criterion.objects.bulk_update([c for c, *_rest in changed], ["name", "description", "weight"])
+        if (criterion.name, criterion.description, criterion.weight) != (item_name, item_description, weight):
+            criterion.name = item_name
+            criterion.description = item_description
+            criterion.weight = weight
+            edited.append(criterion)
+    # One history row per criterion that really changed (with the editor), none for the others.
+    bulk_update_with_history(edited, Criterion, ["name", "description", "weight"], default_user=by)
     return criteria_set
 
 

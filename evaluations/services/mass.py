@@ -28,7 +28,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from common import jobs as background
 from common.numbers import percent
 from orgs import queries, ratelimit
 from orgs.models import Member, Org, User
@@ -120,9 +122,8 @@ def create_batch(
             created_by=by,
         )
         if total > async_threshold():
-            from ..tasks import generate_mass_sheet
-
-            transaction.on_commit(lambda: generate_mass_sheet.delay(batch_id=batch.pk))
+            # A background job (common.jobs) published after the commit.
+            background.enqueue("evaluations.generate_mass_sheet", owner=by, target=batch, batch_id=batch.pk)
     if total <= async_threshold():
         try:
             generate_sheet(batch.pk)
@@ -219,7 +220,7 @@ def generate_sheet(batch_id: int) -> None:
             locked = MassBatch.objects.select_for_update().get(pk=batch_id)
             if locked.status == MassBatchStatus.READY:
                 return
-            MassToken.objects.bulk_create(tokens, batch_size=1000)
+            bulk_create_with_history(tokens, MassToken, batch_size=1000, default_user=batch.created_by)
             locked.sheet.save(f"{locked.pk}-{secrets.token_hex(8)}.pdf", ContentFile(pdf), save=False)
             saved = locked.sheet.name
             locked.status = MassBatchStatus.READY
@@ -299,7 +300,10 @@ def submit_answers(token: str, choices: dict[int, str], *, at=None) -> MassBatch
 
 
 def claim_token(token_id: int, *, at) -> bool:
-    """Mark the token used unless somebody did already: one conditional UPDATE, True if this call won."""
+    """Mark the token used unless somebody did already: one conditional UPDATE, True if this call won.
+
+    Deliberately no history row: its time would sit beside the anonymous answers (MassAnswer keeps none,
+    see common.history); ``used_at`` on the token is the record."""
     return MassToken.objects.filter(pk=token_id, used_at__isnull=True).update(used_at=at) == 1
 
 
@@ -351,11 +355,15 @@ def save_tallies(batch: MassBatch, *, by: User, member: Member | None, counts: d
     with transaction.atomic():
         MassBatch.objects.select_for_update().filter(pk=batch.pk).first()
         MassTally.objects.filter(batch=batch, member=member).delete()
-        MassTally.objects.bulk_create(
-            MassTally(batch=batch, member=member, criterion=c, level=key, count=counts[(c.pk, key)], entered_by=by)
-            for c in criteria
-            for key in keys
-            if counts.get((c.pk, key), 0) > 0
+        bulk_create_with_history(
+            [
+                MassTally(batch=batch, member=member, criterion=c, level=key, count=counts[(c.pk, key)], entered_by=by)
+                for c in criteria
+                for key in keys
+                if counts.get((c.pk, key), 0) > 0
+            ],
+            MassTally,
+            default_user=by,
         )
     return next(iter(totals.values()), 0)
 

@@ -1,0 +1,85 @@
+"""History on every record (issue 13, item 7): which project models are exempt, and why.
+
+Every model of every app that lives in this repository keeps its history with django-simple-history
+(``history = HistoricalRecords(...)``). The few that do not are listed in ``HISTORY_EXEMPT`` with the
+reason; ``tests/common/test_history_everywhere.py`` fails for any other model without history and for
+any entry here that is stale (the model is gone or has history after all).
+
+A new model therefore either gets ``HistoricalRecords`` (the default; exclude noisy columns such as
+``updated_at`` or denormalized copies like ``org_path``) or a line here that says why not.
+"""
+
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+
+HISTORY_EXEMPT: dict[str, str] = {
+    "dashboards.Snapshot": (
+        "one refresh of the dashboard roll-ups, rewritten by the refresh task; the counted records keep their own"
+        " history"
+    ),
+    "dashboards.OrgFigures": "computed roll-up, recomputed wholesale by every dashboard refresh; nobody enters it",
+    "dashboards.OrgSeries": "computed roll-up, recomputed wholesale by every dashboard refresh; nobody enters it",
+    "evaluations.MassAnswer": (
+        "anonymous by design (no token, no time, random UUID keys so not even the order is known); a history row"
+        " would add history_date and a sequential history_id and link answers to the moment a token was used"
+    ),
+    "campaign.OutgoingMessage": (
+        "send queue: the row is its own delivery log (status, attempts, last error, sent time) and the body never"
+        " changes once queued; history would copy each SMS/e-mail body on every retry"
+    ),
+    "campaign.Notification": (
+        "system-written inbox message; the reminder engine inserts them set-based in one SQL statement at province"
+        " scale (bench_reminders) and the only later change is the reader's own read_at"
+    ),
+    "campaign.ReminderDelivery": (
+        "the reminder engine's idempotency key (INSERT … ON CONFLICT DO NOTHING, claimed by UPDATE … RETURNING):"
+        " the row is itself the log of what was decided and when it was sent"
+    ),
+    "common.Job": (
+        "background job bookkeeping with a heartbeat every 30 s (a history row each time); what the job writes"
+        " keeps its own history"
+    ),
+}
+
+
+def has_history(model) -> bool:
+    """True when django-simple-history tracks ``model`` (it sets this on the model's options)."""
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+def is_history_model(model) -> bool:
+    """True for the ``Historical…`` models simple-history generates (they point back at what they track)."""
+    return getattr(model, "instance_type", None) is not None
+
+
+def project_app_configs():
+    """The installed apps whose code lives in this repository (not in the virtualenv): every app added
+    later is included without a list to keep up to date."""
+    base = Path(settings.BASE_DIR).resolve()
+    configs = []
+    for config in apps.get_app_configs():
+        path = Path(config.path).resolve()
+        if path.is_relative_to(base) and not {"site-packages", "dist-packages", ".venv"} & set(path.parts):
+            configs.append(config)
+    return configs
+
+
+def project_models():
+    """Every concrete model of the project's apps, the generated history models left out."""
+    return [
+        model
+        for config in project_app_configs()
+        for model in config.get_models()
+        if not is_history_model(model) and not model._meta.abstract
+    ]
+
+
+def models_without_history():
+    """Labels of project models that neither keep history nor are listed in ``HISTORY_EXEMPT``."""
+    return sorted(
+        model._meta.label
+        for model in project_models()
+        if not has_history(model) and model._meta.label not in HISTORY_EXEMPT
+    )
