@@ -9,10 +9,12 @@ from orgs.enums import OrgLevel
 from orgs.forms import DATE_WIDGET, NOT_VISIBLE, OrgPickerField, visible_org_or_error
 from orgs.models import User
 
+from . import queries_guidance as gq
 from . import queries_supervision as sq
 from .models import (
     ContactPoint,
     ContactVisit,
+    GuidanceGroup,
     Inspection,
     LeadingGroup,
     LeadingGroupMember,
@@ -39,8 +41,29 @@ class TargetOrgMixin:
         return org
 
 
-class InspectionForm(TargetOrgMixin, forms.ModelForm):
+class GuidanceGroupMixin:
+    """``guidance_group``: record as one of the 指导小组 the user manages (shown only when it manages one)."""
+
+    def setup_guidance_group(self):
+        field = self.fields["guidance_group"]
+        field.queryset = gq.actable_groups(self.user)
+        if not field.queryset.exists():
+            del self.fields["guidance_group"]
+
+
+def guidance_group_field():
+    return forms.ModelChoiceField(
+        label=_("以指导小组名义"),
+        queryset=GuidanceGroup.objects.none(),
+        required=False,
+        empty_label=_("不以指导小组名义"),
+        help_text=_("省直有关部门的指导小组只检查、点评本领域(行业)的组织。"),
+    )
+
+
+class InspectionForm(GuidanceGroupMixin, TargetOrgMixin, forms.ModelForm):
     org_code = OrgPickerField(label=_("检查对象（组织编码）"), roles=sq.ISSUE_ROLES)
+    guidance_group = guidance_group_field()
     attachments = AttachmentsField()
 
     class Meta:
@@ -48,28 +71,31 @@ class InspectionForm(TargetOrgMixin, forms.ModelForm):
         fields = ["date", "method", "inspectors", "findings"]
         widgets = {"date": DATE_WIDGET, "findings": TEXTAREA}
 
-    field_order = ["org_code", "date", "method", "inspectors", "findings", "attachments"]
+    field_order = ["guidance_group", "org_code", "date", "method", "inspectors", "findings", "attachments"]
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+        self.setup_guidance_group()
 
 
-class RemarkForm(TargetOrgMixin, forms.ModelForm):
+class RemarkForm(GuidanceGroupMixin, TargetOrgMixin, forms.ModelForm):
     target_roles = sq.REMARK_ROLES
     org_code = OrgPickerField(label=_("点评对象（组织编码）"), roles=sq.REMARK_ROLES)
+    guidance_group = guidance_group_field()
 
     class Meta:
         model = Remark
         fields = ["achievements", "problems", "direction"]
         widgets = {"achievements": TEXTAREA, "problems": TEXTAREA, "direction": TEXTAREA}
 
-    field_order = ["org_code", "achievements", "problems", "direction"]
+    field_order = ["guidance_group", "org_code", "achievements", "problems", "direction"]
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        self.setup_guidance_group()
 
 
 class OrderForm(TargetOrgMixin, forms.ModelForm):
@@ -120,7 +146,10 @@ class LeadingGroupCreateForm(LeadingGroupForm):
         label=_("所属党委（组织编码）"),
         roles=sq.GROUP_MANAGE_ROLES,
         levels=GROUP_LEVELS,
-        error_messages={"not_found": NOT_VISIBLE, "level": _("领导小组只在省、市、县(市、区)党委成立")},
+        error_messages={
+            "not_found": NOT_VISIBLE,
+            "level": _("领导小组在省、市、县(市、区)和乡镇(街道)党委成立，“%(name)s”不是这一级党委"),
+        },
     )
 
     field_order = ["org_code", "name", "office_contact", "office_phone", "office_address"]

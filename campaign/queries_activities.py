@@ -9,10 +9,10 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from orgs import queries
-from orgs.enums import Role
+from orgs.enums import OrgLevel, Role
 from orgs.models import Member, Org
 
-from .models import ActivityRecord, Attachment, ImplementationReport, Story, StoryStatus
+from .models import ActivityRecord, Attachment, ImplementationReport, Milestone, ReportingBody, Story, StoryStatus
 
 READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR, Role.SECRETARY}) | (
     queries.GUIDE_ROLES  # 党建工作指导员 read the basic organizations they are assigned to
@@ -23,8 +23,6 @@ REVIEW_ROLES = frozenset({Role.ORG_DEPARTMENT})
 # The province's 组织部 and 领导小组 see who has reported; the reporting unit's 组织部 submits.
 REPORT_READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT})
 REPORT_WRITE_ROLES = frozenset({Role.ORG_DEPARTMENT})
-# "各市、省直有关单位": the nodes directly under the province root (cities and system committees).
-REPORTING_DEPTH = 2
 
 
 def attachment_count(model) -> Subquery:
@@ -84,24 +82,42 @@ def badge_members(user, *, org: Org | None = None) -> QuerySet[Member]:
 
 # ----- reports upward -----
 
+REPORT_MILESTONE = "report_upward"
 
-def reporting_units() -> QuerySet[Org]:
-    return Org.objects.filter(depth=REPORTING_DEPTH, active=True)
+
+def _default_report_milestone() -> Milestone:
+    """The seed's rule when a campaign has no report_upward milestone: the cities and the registered bodies."""
+    return Milestone(code=REPORT_MILESTONE, levels=[OrgLevel.CITY], provincial_units=True)
+
+
+def report_milestone(campaign) -> Milestone:
+    found = campaign.milestones.filter(code=REPORT_MILESTONE).first() if campaign is not None else None
+    return found or _default_report_milestone()
+
+
+def reporting_units(campaign=None) -> QuerySet[Org]:
+    """Every organization that must report upward: those the campaign's report_upward milestone applies to —
+    the cities and the 省直 reporting bodies (ReportingBody) — so that the list, the milestone and the reminders
+    count the same organizations."""
+    return Org.objects.filter(report_milestone(campaign).applies_q())
 
 
 def province_overview_roots(user) -> list[Org]:
     """The province roots on which the user holds 组织部 / 领导小组: they see every reporting unit below."""
-    return [o for o in queries.top_orgs(user, REPORT_READ_ROLES) if o.depth < REPORTING_DEPTH]
+    return [o for o in queries.top_orgs(user, REPORT_READ_ROLES) if o.depth == 1]
 
 
 def own_reporting_units(user, *, roles=REPORT_READ_ROLES) -> list[Org]:
-    """The reporting units the user's role sits on itself (a city's 组织部 reports for its own city)."""
-    return sorted(
-        {
-            a.org.pk: a.org for a in queries.assignments(user) if a.role in roles and a.org.depth == REPORTING_DEPTH
-        }.values(),
-        key=lambda o: o.path,
-    )
+    """The reporting units the user's role sits on itself (a city's 组织部 reports for its own city, a system
+    committee's for the committee). No query when the user holds none of ``roles`` below a root; cached."""
+    candidates = {a.org_id for a in queries.assignments(user) if a.role in roles and a.org.depth > 1}
+    if not candidates:
+        return []
+    cache = user.__dict__.setdefault("_own_reporting_units", {})
+    key = frozenset(roles)
+    if key not in cache:
+        cache[key] = list(reporting_units().filter(pk__in=candidates).order_by("path"))
+    return cache[key]
 
 
 def report_overview(campaign, roots: list[Org]) -> QuerySet[Org]:
@@ -113,8 +129,9 @@ def report_overview(campaign, roots: list[Org]) -> QuerySet[Org]:
     for root in roots:
         q |= Q(path__startswith=root.path)
     return (
-        reporting_units()
+        reporting_units(campaign)
         .filter(q)
+        .select_related("reporting_body")
         .annotate(latest_at=Subquery(latest), versions=Coalesce(Subquery(versions), Value(0)))
         .order_by("path")
     )
@@ -122,7 +139,7 @@ def report_overview(campaign, roots: list[Org]) -> QuerySet[Org]:
 
 def get_reporting_unit_or_404(user, code: str) -> Org:
     org = queries.get_org_or_404(user, code)
-    if org.depth != REPORTING_DEPTH:
+    if not reporting_units().filter(pk=org.pk).exists():
         raise Http404("not a reporting unit")
     return org
 
@@ -143,6 +160,19 @@ def reports_of(campaign, org: Org) -> QuerySet[ImplementationReport]:
         .prefetch_related("attachments")
         .order_by("-version")
     )
+
+
+def reporting_bodies_for(user) -> QuerySet:
+    """The register of 省直 reporting bodies below the user's province roots (组织部 / 领导小组 of the province)."""
+    q = Q(pk__in=[])
+    for root in province_overview_roots(user):
+        q |= Q(org__path__startswith=root.path)
+    return ReportingBody.objects.filter(q).select_related("org", "created_by").order_by("org__path")
+
+
+def can_manage_reporting_bodies(user) -> bool:
+    """The province's 组织部 keeps the register ("请及时报省委组织部")."""
+    return any(a.role == Role.ORG_DEPARTMENT and a.org.depth == 1 for a in queries.assignments(user))
 
 
 # ----- publicity -----

@@ -26,7 +26,7 @@ READ_ROLES = SUPERVISE_ROLES | {Role.SECRETARY} | queries.GUIDE_ROLES
 GROUP_READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT})
 GROUP_MANAGE_ROLES = frozenset({Role.ORG_DEPARTMENT})
 # When one user acts from several assignments on the same node, the department's own role wins.
-_ROLE_PRIORITY = {Role.ORG_DEPARTMENT: 3, Role.SECTOR_SUPERVISOR: 2, Role.LEADING_GROUP: 1}
+ROLE_PRIORITY = {Role.ORG_DEPARTMENT: 3, Role.SECTOR_SUPERVISOR: 2, Role.LEADING_GROUP: 1}
 
 
 # --- who may act ------------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def acting_assignment(user, org: Org, roles, *, above: bool = False) -> RoleAssi
         found = [a for a in found if a.org.depth < org.depth]
     if not found:
         return None
-    return max(found, key=lambda a: (a.org.depth, _ROLE_PRIORITY.get(a.role, 0)))
+    return max(found, key=lambda a: (a.org.depth, ROLE_PRIORITY.get(a.role, 0)))
 
 
 def supervises(user, org: Org, roles=SUPERVISE_ROLES) -> bool:
@@ -102,7 +102,11 @@ def get_inspection_or_404(user, pk) -> Inspection:
     scope = queries.org_scope_q(user, prefix="org__") & (
         ~Q(method=InspectionMethod.COVERT_VISIT) | _issuing_side_q(user)
     )
-    found = Inspection.objects.filter(scope, pk=pk).select_related("org", "issuer_org", "created_by").first()
+    found = (
+        Inspection.objects.filter(scope, pk=pk)
+        .select_related("org", "issuer_org", "created_by", "guidance_group")
+        .first()
+    )
     if found is None:
         raise Http404("no such inspection in scope")
     return found
@@ -132,7 +136,7 @@ def _get_in_scope(model, user, pk, related):
 
 
 def get_remark_or_404(user, pk) -> Remark:
-    return _get_in_scope(Remark, user, pk, ["org", "author_org", "author"])
+    return _get_in_scope(Remark, user, pk, ["org", "author_org", "author", "guidance_group"])
 
 
 def get_order_or_404(user, pk) -> RectificationOrder:

@@ -14,16 +14,12 @@ from django.utils import timezone
 from orgs import queries
 from orgs.models import Org, User
 
-from .models import Campaign, Milestone, MilestoneDone, Phase
+from .models import Campaign, Milestone, MilestoneDone, Phase, ReportingBody
 
 
-def _applies(milestone: Milestone, level: str, kind: str, sector: str) -> bool:
-    """``Milestone.applies_to`` on the grouped attributes of (active) organizations."""
-    return (
-        (not milestone.levels or level in milestone.levels)
-        and (not milestone.kinds or kind in milestone.kinds)
-        and (not milestone.sectors or sector in milestone.sectors)
-    )
+def _registered(org_ref: str = "pk") -> Exists:
+    """Is the organization (``org_ref`` names its id) a registered 省直 reporting body?"""
+    return Exists(ReportingBody.objects.filter(org_id=OuterRef(org_ref)))
 
 
 @dataclass
@@ -53,7 +49,8 @@ def campaign_progress(user: User, campaign: Campaign, *, today: datetime.date | 
     """The campaign's phases and milestones with, for the user's scope, applicable and done counts.
 
     Four queries whatever the number of organizations or milestones: phases, milestones, one GROUP BY over the
-    organizations in scope (by level, kind, sector) and one GROUP BY over the completions in scope.
+    organizations in scope (by level, kind, sector and whether it is a registered reporting body) and one GROUP BY
+    over the completions in scope.
     """
     today = today or timezone.localdate()
     phases = [PhaseProgress(p, current=p.contains(today), past=p.end_date < today) for p in campaign.phases.all()]
@@ -61,25 +58,31 @@ def campaign_progress(user: User, campaign: Campaign, *, today: datetime.date | 
     milestones = list(campaign.milestones.order_by("due_date", "order", "pk"))
 
     groups = list(
-        queries.orgs_for(user).order_by().values_list("level", "kind", "sector").annotate(n=Count("pk")).order_by()
+        queries.orgs_for(user)
+        .order_by()
+        .annotate(registered=_registered())
+        .values_list("level", "kind", "sector", "registered")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     done_groups = defaultdict(list)
     done_rows = (
         MilestoneDone.objects.filter(milestone__campaign=campaign, org__active=True)
         .filter(queries.org_scope_q(user, prefix="org__"))
         .order_by()
-        .values_list("milestone_id", "org__level", "org__kind", "org__sector")
+        .annotate(registered=_registered("org_id"))
+        .values_list("milestone_id", "org__level", "org__kind", "org__sector", "registered")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for milestone_id, level, kind, sector, n in done_rows:
-        done_groups[milestone_id].append((level, kind, sector, n))
+    for milestone_id, *attributes in done_rows:
+        done_groups[milestone_id].append(attributes)
 
     for m in milestones:
         row = MilestoneProgress(
             m,
-            applicable=sum(n for level, kind, sector, n in groups if _applies(m, level, kind, sector)),
-            done=sum(n for level, kind, sector, n in done_groups[m.pk] if _applies(m, level, kind, sector)),
+            applicable=sum(n for *attrs, n in groups if m.matches(*attrs)),
+            done=sum(n for *attrs, n in done_groups[m.pk] if m.matches(*attrs)),
         )
         by_phase[m.phase_id].milestones.append(row)
     return phases

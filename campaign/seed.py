@@ -172,6 +172,18 @@ SEED_CAMPAIGN = {
 }
 
 
+# Milestone fields beyond the rows above. "各市、省直有关单位……请及时报省委组织部" (seed, part 五):
+# report_upward applies to the cities (level) and to the registered 省直 reporting bodies. Applied only when the
+# (historical) model has the field: migration 0002 runs before it exists, and the migration adding it sets it on
+# the rows already there.
+MILESTONE_OPTIONS = {"report_upward": {"provincial_units": True}}
+
+
+def milestone_options(Milestone, code: str) -> dict:  # noqa: N803  (historical models are passed in by migrations)
+    names = {f.name for f in Milestone._meta.get_fields()}
+    return {k: v for k, v in MILESTONE_OPTIONS.get(code, {}).items() if k in names}
+
+
 def load_seed_campaign(Campaign, Phase, Milestone):  # noqa: N803  (historical models are passed in by migrations)
     """Create the seed campaign with the given model classes (real or historical). Idempotent."""
     data = SEED_CAMPAIGN
@@ -203,5 +215,6 @@ def load_seed_campaign(Campaign, Phase, Milestone):  # noqa: N803  (historical m
                 description=description,
                 reminders=code != "five_activities",
                 order=order,
+                **milestone_options(Milestone, code),
             )
     return campaign

@@ -1,6 +1,6 @@
 """The campaign app's URLs, one module per area (campaign/urls_parts/)."""
 
-from .urls_parts import activities, attachments, badges, masses, plans, publicity, supervision, timeline
+from .urls_parts import activities, attachments, badges, guidance, masses, plans, publicity, supervision, timeline
 
 app_name = "campaign"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     *plans.urlpatterns,
     *activities.urlpatterns,
     *supervision.urlpatterns,
+    *guidance.urlpatterns,
     *publicity.urlpatterns,
     *masses.urlpatterns,
     *badges.urlpatterns,

@@ -27,6 +27,22 @@ BADGE_FIELDS = {
     BadgeKind.RESPONSIBILITY_AREA.value: "badge_responsibility_area",
     BadgeKind.MODEL_POST.value: "badge_model_post",
 }
+# 群众工作站, 述职评议 and 一定三有 (dashboards.sources_bodies).
+BODY_FIELDS = [
+    "stations_active",
+    "station_visits",
+    "station_visits_closed",
+    "duty_submitted",
+    "duty_rated",
+    "duty_good",
+    "duty_fair",
+    "duty_average",
+    "duty_poor",
+    "villages",
+    "measure_applicable",
+    "measure_done",
+    "measure_progress",
+]
 COUNT_FIELDS = [
     "orgs",
     "basic_orgs",
@@ -82,6 +98,8 @@ COUNT_FIELDS = [
     "wearing_orgs",
     "wearing_members",
     "wearing_counted",
+    # 群众工作站 (masswork), 述职评议 and 一定三有 (accountability).
+    *BODY_FIELDS,
     *[f"phase{n}_applicable" for n in range(1, PHASE_SLOTS + 1)],
     *[f"phase{n}_done" for n in range(1, PHASE_SLOTS + 1)],
     "lag",
@@ -229,6 +247,23 @@ class OrgFigures(models.Model):
     wearing_counted = models.IntegerField(
         _("佩戴党徽统计党员数"), default=0, help_text=_("各基层党组织最近一次登记的党员总数之和")
     )
+    # 群众工作站 (seed 一): stations open on the snapshot day; visits dated from the campaign's start to the snapshot
+    # day, and those of them closed by that day. 述职评议 (seed 四.(二).5): the basic organizations' 述职 of the
+    # snapshot's year, submitted, rated and per rating. 一定三有: villages (basic 农村 organizations under a
+    # township), village × item pairs of the active items that apply, and those 已落实 / 落实中.
+    stations_active = models.IntegerField(_("群众工作站（开放中）"), default=0)
+    station_visits = models.IntegerField(_("群众工作站来访"), default=0)
+    station_visits_closed = models.IntegerField(_("来访已办结"), default=0)
+    duty_submitted = models.IntegerField(_("已提交述职"), default=0)
+    duty_rated = models.IntegerField(_("述职已评议"), default=0)
+    duty_good = models.IntegerField(_("述职评议为好"), default=0)
+    duty_fair = models.IntegerField(_("述职评议为较好"), default=0)
+    duty_average = models.IntegerField(_("述职评议为一般"), default=0)
+    duty_poor = models.IntegerField(_("述职评议为差"), default=0)
+    villages = models.IntegerField(_("村"), default=0)
+    measure_applicable = models.IntegerField(_("一定三有应落实（村×条目）"), default=0)
+    measure_done = models.IntegerField(_("一定三有已落实"), default=0)
+    measure_progress = models.IntegerField(_("一定三有落实中"), default=0)
     phase1_applicable = models.IntegerField(default=0)
     phase2_applicable = models.IntegerField(default=0)
     phase3_applicable = models.IntegerField(default=0)

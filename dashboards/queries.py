@@ -21,6 +21,7 @@ from orgs.models import Org
 
 from .models import BADGE_FIELDS, COUNT_FIELDS, PHASE_SLOTS, OrgFigures, OrgSeries, Snapshot
 from .services import latest_snapshot
+from .sources_bodies import BODY_LISTS
 
 DASH_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR})
 REFRESH_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT})
@@ -125,6 +126,35 @@ class Figures(dict):
     @property
     def wearing_missing(self):
         return self["basic_orgs"] - self["wearing_orgs"]
+
+    # 群众工作站, 述职评议, 一定三有 (dashboards.sources_bodies)
+
+    @property
+    def visits_closed_pct(self):
+        return percent(self["station_visits_closed"], self["station_visits"])
+
+    @property
+    def duty_submitted_pct(self):
+        return percent(self["duty_submitted"], self["basic_orgs"])
+
+    @property
+    def duty_missing(self):
+        return self["basic_orgs"] - self["duty_submitted"]
+
+    @property
+    def duty_waiting(self):
+        return self["duty_submitted"] - self["duty_rated"]
+
+    @property
+    def duty_rated_pct(self):
+        return percent(self["duty_rated"], self["duty_submitted"])
+
+    def duty_pct(self, rating: str):
+        return percent(self[f"duty_{rating}"], self["duty_rated"])
+
+    @property
+    def measure_done_pct(self):
+        return percent(self["measure_done"], self["measure_applicable"])
 
 
 @dataclass
@@ -551,6 +581,8 @@ LISTS = {
             Q(basic_orgs__gt=0, wearing_orgs=0),
             ("basic_orgs",),
         ),
+        # 群众工作站, 述职评议, 一定三有 (dashboards.sources_bodies)
+        *[FigureList(*row) for row in BODY_LISTS],
     ]
 }
 
@@ -559,6 +591,8 @@ LISTS = {
 _COUNTED = ["plan_required", "plan_approved", "plan_missing", "tier_rated", "tier_advanced", "tier_middle"]
 _COUNTED += ["tier_backward", "moved_up", "moved_down", "basic_with_instructor", "instructor_missing"]
 _COUNTED += ["wearing_orgs", "wearing_missing"]
+_COUNTED += ["duty_submitted", "duty_missing", "duty_rated", "duty_waiting", "villages"]
+_COUNTED += ["duty_good", "duty_fair", "duty_average", "duty_poor"]
 LISTS = {slug: replace(item, count_of=slug if slug in _COUNTED else "") for slug, item in LISTS.items()}
 
 COLUMN_LABELS = {name: OrgFigures._meta.get_field(name).verbose_name for name in COUNT_FIELDS}

@@ -38,6 +38,8 @@ from orgs.enums import MemberCategory, OrgLevel
 from orgs.models import Member, Org
 
 from .models import BADGE_FIELDS, COUNT_FIELDS, MODEL_SLOTS, PHASE_SLOTS, OrgFigures, OrgSeries, Snapshot
+from .sources_bodies import columns as bodies_columns
+from .sources_bodies import sources as bodies_sources
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +106,15 @@ def applies_sql(milestone, alias: str = "o") -> tuple[str, list]:
         if values:
             parts.append(f"{alias}.{_qn(field)} IN ({', '.join(['%s'] * len(values))})")
             params += list(values)
-    return (" AND ".join(parts) or "1 = 1"), params
+    sql = " AND ".join(parts) or "1 = 1"
+    if milestone.provincial_units:  # the registered 省直 reporting bodies too (campaign.models.ReportingBody)
+        from campaign.models import ReportingBody
+
+        table = _qn(ReportingBody._meta.db_table)
+        # Identifiers are quoted model names; no value is put in the text.
+        registered = f"EXISTS (SELECT 1 FROM {table} rb WHERE rb.{_qn('org_id')} = {alias}.{_qn('id')})"  # noqa: S608
+        sql = f"(({sql}) OR {registered})" if parts else registered
+    return sql, params
 
 
 def _sum_cases(terms: list[tuple[str, list]]) -> tuple[str, list]:
@@ -180,6 +190,7 @@ def _sources(snapshot: Snapshot, milestones) -> list[tuple[str, str, list]]:
         **_masses_sources(snapshot),
         **_member_sources(snapshot),
         **_badge_sources(snapshot),
+        **bodies_sources(snapshot),
     }
     period_ids = [p for p in (snapshot.period_id, snapshot.previous_period_id) if p]
     if period_ids:
@@ -398,6 +409,7 @@ def _own_columns(snapshot: Snapshot, milestones, aliases: set[str]) -> list[tupl
         ("wearing_orgs", "CASE WHEN o.level = %s AND bw.oid IS NOT NULL THEN 1 ELSE 0 END", [OrgLevel.BASIC]),
         ("wearing_members", f"CASE WHEN o.level = %s THEN {src('bw', 'worn')} ELSE 0 END", [OrgLevel.BASIC]),
         ("wearing_counted", f"CASE WHEN o.level = %s THEN {src('bw', 'counted')} ELSE 0 END", [OrgLevel.BASIC]),
+        *bodies_columns(src),
     ]
     due = [m for m in milestones if m.due_date < snapshot.as_of]
 

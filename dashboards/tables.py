@@ -329,8 +329,17 @@ def masses_table(scope: Scope, figures: Figures) -> Table:
             "basic_with_instructor",
         ),
         (_("大学生村官"), f.college_officials, "", "college_officials"),
+        (_("群众工作站（开放中）"), f.stations_active, "", "stations_active"),
+        (
+            _("群众工作站来访"),
+            f.station_visits,
+            _("已办结 %(a)s（%(p)s）") % {"a": f.station_visits_closed, "p": _fmt(f.visits_closed_pct)},
+            "station_visits",
+        ),
     ]
-    note = _("服务记录、干群恳谈会、矛盾纠纷、信息简报按活动开始至统计日期计；未联系户按统计日期前30天计。")
+    note = _(
+        "服务记录、干群恳谈会、矛盾纠纷、信息简报、群众工作站来访按活动开始至统计日期计；未联系户按统计日期前30天计。"
+    )
     return _indicator_table(scope, "masses", _("联系服务群众与基层治理"), rows, note=note)
 
 

@@ -7,7 +7,6 @@ visible scope → 404; node visible but not covered by a dashboard role → 403.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,6 +18,8 @@ from django.views.generic import TemplateView
 
 from campaign.enums import ActivityType
 from campaign.models import ServiceKind
+from campaign.queries_guidance import guidance_for_dashboard
+from common import jobs as background
 from evaluations.enums import TierLevel
 from orgs import queries as orgs_queries
 from orgs.enums import Sector
@@ -175,7 +176,9 @@ class SectorView(NodeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         sort = self.request.GET.get("sort", "")
         table = tables.sectors_table(self.scope, queries.sector_rows(self.scope), sort)
-        return super().get_context_data(**self.base_context(), table=table, sort=sort, **kwargs)
+        # "省直有关部门要成立指导小组" (seed, part 五): which 指导小组 guides each sector shown.
+        guidance = guidance_for_dashboard(self.request.user, self.scope.node, self.scope.sectors)
+        return super().get_context_data(**self.base_context(), table=table, sort=sort, guidance=guidance, **kwargs)
 
 
 class PagedListMixin(NodeMixin):
@@ -307,7 +310,7 @@ class RefreshView(RoleRequiredMixin, View):
     def post(self, request):
         from campaign.services.timeline import current_campaign
 
-        from .tasks import refresh_dashboards
+        from .tasks import start_refresh
 
         campaign = current_campaign()
         if campaign is None:
@@ -315,8 +318,12 @@ class RefreshView(RoleRequiredMixin, View):
         elif is_running(campaign):
             messages.info(request, _("看板数据正在计算，请稍后刷新页面"))
         else:
-            transaction.on_commit(lambda: refresh_dashboards.delay(campaign_id=campaign.pk))
-            messages.success(request, _("已开始重新计算看板数据，完成后页面显示新的统计时间"))
+            with background.watch() as watch:
+                start_refresh(campaign, by=request.user)
+            if watch.deferred:
+                messages.warning(request, background.DEFERRED_MESSAGE)
+            else:
+                messages.success(request, _("已开始重新计算看板数据，完成后页面显示新的统计时间"))
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

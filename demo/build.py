@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from accountability import demo as accountability_demo
 from awards.models import AwardRound
 from campaign.models import Campaign
 from campaign.services.reminders import run_daily_reminders
 from dashboards.services import refresh
 from evaluations.models import Period
+from masswork import demo as masswork_demo
 
-from . import build_awards, build_campaign, build_evaluations, build_extras, codes, reset
+from . import build_awards, build_bodies, build_campaign, build_evaluations, build_extras, codes, reset
 from .dates import DemoDates
 from .people import ensure_people, find_cast
 
@@ -53,6 +55,7 @@ def build_demo(today: datetime.date, *, rebuild: bool = False) -> Outcome:
     with transaction.atomic():
         removed = reset.remove_demo() if reset.exists() else {}
         ensure_people(cast)
+        build_bodies.build_bodies(cast)
         build_awards.load_seed()
         campaign = build_campaign.build_campaign(dates, cast)
         build_campaign.build_first_step(campaign, cast)
@@ -65,6 +68,15 @@ def build_demo(today: datetime.date, *, rebuild: bool = False) -> Outcome:
         build_evaluations.build_mass_batch(period, dates, cast)
         build_extras.build_rating(period, cast)
         build_extras.build_badges(dates, cast)
+        masswork_demo.build_demo(cast.branch, by=cast.secretary, today=dates.today)
+        accountability_demo.build_demo(
+            branch=cast.branch,
+            secretary=cast.secretary,
+            county=cast.county,
+            county_department=cast.county_department,
+            neighbours=cast.neighbours,
+            today=dates.today,
+        )
         assumed = build_awards.assume_missing_years(dates)
         build_awards.build_nomination_round(campaign, dates, cast)
         build_awards.build_publicity_round(campaign, dates, cast)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from accountability.queries import workbench_summary
 from campaign.models import Plan
 from campaign.services.timeline import CHINESE_ORDINALS
 from evaluations import queries_mass
@@ -88,6 +89,7 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
             orders=q.order_board(org, state.today),
             rounds=q.open_rounds(org, state.today),
             messages_unread=q.unread_messages(user),
+            accountability=workbench_summary(org, state.today),
             **kwargs,
         )
 

@@ -5,6 +5,7 @@ from .attachments import Attachment
 from .badges import BadgeEntry, BadgeKind, BadgeWearing
 from .bulletins import Bulletin, BulletinItem, BulletinRecipient, BulletinStatus, Exhibition, ExhibitionItem
 from .commitments import Commitment, Fulfilment, FulfilmentRecord
+from .guidance import GuidanceContactPoint, GuidanceGroup, GuidanceGroupMember
 from .masses import (
     Dispute,
     DisputeCategory,
@@ -19,7 +20,7 @@ from .masses import (
 from .notifications import Notification, OutgoingMessage, ReminderDelivery
 from .plans import Plan, PlanVersion
 from .publicity import Story, StoryKind, StoryStatus
-from .reports import ImplementationReport
+from .reports import ImplementationReport, ReportingBody
 from .supervision import (
     ContactPoint,
     ContactVisit,
@@ -51,6 +52,10 @@ __all__ = [
     "ServiceRecord",
     "ActivityRecord",
     "ImplementationReport",
+    "ReportingBody",
+    "GuidanceGroup",
+    "GuidanceGroupMember",
+    "GuidanceContactPoint",
     "Story",
     "StoryKind",
     "StoryStatus",

@@ -56,6 +56,15 @@ class Inspection(models.Model):
     )
     inspectors = models.CharField(_("检查人员"), max_length=300)
     findings = models.TextField(_("检查情况"), help_text=_("了解活动进展情况，研究解决遇到的问题，总结推广经验做法。"))
+    guidance_group = models.ForeignKey(
+        "campaign.GuidanceGroup",
+        verbose_name=_("以指导小组名义"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        help_text=_("省直有关部门的指导小组对本领域(行业)组织的检查。"),
+    )
     created_by = models.ForeignKey(
         User, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -95,6 +104,14 @@ class Remark(models.Model):
     achievements = models.TextField(_("取得的成绩"), help_text=_("实事求是肯定取得的成绩。"))
     problems = models.TextField(_("存在的问题"), help_text=_("指出存在的问题。"))
     direction = models.TextField(_("努力方向"), help_text=_("指出努力方向。"))
+    guidance_group = models.ForeignKey(
+        "campaign.GuidanceGroup",
+        verbose_name=_("以指导小组名义"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="remarks",
+    )
     created_at = models.DateTimeField(_("点评时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -190,6 +207,8 @@ class RectificationResponse(models.Model):
     )
     verified_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("整改情况")
         verbose_name_plural = _("整改情况")
@@ -200,14 +219,16 @@ class RectificationResponse(models.Model):
 
 
 class LeadingGroup(models.Model):
-    """领导小组 of a party committee (province, city or county level), with its office (办公室).
+    """领导小组 of a party committee (province, city, county or township level), with its office (办公室).
 
     "各级党委也要成立活动领导小组……领导小组下设办公室，负责创先争优活动的组织指导。" (seed, part 五)
+    Every committee level has one: the province, the cities, the counties and the township committees
+    (乡镇党委、街道党工委; the system committees directly under the province sit at that level in the data too).
     """
 
     org = models.OneToOneField(Org, verbose_name=_("所属党委"), on_delete=models.PROTECT, related_name="leading_group")
     name = models.CharField(_("名称"), max_length=100)
-    office_contact = models.CharField(_("办公室联系人"), max_length=50, blank=True)
+    office_contact = models.CharField(_("办公室负责人"), max_length=50, blank=True)
     office_phone = models.CharField(_("办公室电话"), max_length=30, blank=True)
     office_address = models.CharField(_("办公室地址"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -292,6 +313,8 @@ class ContactVisit(models.Model):
         User, verbose_name=_("记录人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("联系点走访记录")

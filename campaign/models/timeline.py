@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orgs.models import Org, User
 
@@ -22,6 +23,8 @@ class Campaign(models.Model):
         "self", verbose_name=_("复制自"), null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("创先争优活动")
@@ -49,6 +52,8 @@ class Phase(models.Model):
     end_date = models.DateField(_("结束日期"))
     description = models.TextField(_("主要工作"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("活动步骤")
         verbose_name_plural = _("活动步骤")
@@ -75,8 +80,19 @@ class Milestone(models.Model):
     levels = models.JSONField(_("适用层级"), default=list, blank=True)
     kinds = models.JSONField(_("适用组织类别"), default=list, blank=True)
     sectors = models.JSONField(_("适用领域"), default=list, blank=True)
+    # "各市、省直有关单位……请及时报省委组织部" (seed, part 五): the cities by level, and the 省直有关单位 registered
+    # as reporting bodies (campaign.models.reports.ReportingBody), which no level describes.
+    provincial_units = models.BooleanField(
+        _("含省直报送单位"),
+        default=False,
+        help_text=_(
+            "除按层级、类别、领域适用的组织外，也适用于登记的省直报送单位（省直部门、系统党委、垂直管理和条块共管单位的主管部门）。"
+        ),
+    )
     reminders = models.BooleanField(_("到期提醒"), default=True)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("节点任务")
@@ -87,24 +103,48 @@ class Milestone(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.levels or self.kinds or self.sectors)
+
     def applies_q(self, prefix: str = "") -> Q:
-        """A Q over organizations (``prefix`` names the relation, e.g. ``"org__"``) this milestone applies to."""
-        q = Q(**{f"{prefix}active": True})
+        """A Q over organizations (``prefix`` names the relation, e.g. ``"org__"``) this milestone applies to.
+
+        Levels, kinds and sectors narrow the organizations; ``provincial_units`` adds the registered reporting
+        bodies to them (alone, without any filter, it means only those bodies).
+        """
+        q = Q()
         if self.levels:
             q &= Q(**{f"{prefix}level__in": self.levels})
         if self.kinds:
             q &= Q(**{f"{prefix}kind__in": self.kinds})
         if self.sectors:
             q &= Q(**{f"{prefix}sector__in": self.sectors})
-        return q
+        if self.provincial_units:
+            registered = Q(**{f"{prefix}reporting_body__isnull": False})
+            q = (q | registered) if self.has_filters else registered
+        return Q(**{f"{prefix}active": True}) & q
+
+    def matches(self, level: str, kind: str, sector: str, registered: bool = False) -> bool:
+        """``applies_to`` on an (active) organization's attributes; ``registered``: it is a reporting body."""
+        by_filters = (
+            (not self.levels or level in self.levels)
+            and (not self.kinds or kind in self.kinds)
+            and (not self.sectors or sector in self.sectors)
+        )
+        if not self.provincial_units:
+            return by_filters
+        return (by_filters and self.has_filters) or registered
 
     def applies_to(self, org: Org) -> bool:
-        return (
-            org.active
-            and (not self.levels or org.level in self.levels)
-            and (not self.kinds or org.kind in self.kinds)
-            and (not self.sectors or org.sector in self.sectors)
-        )
+        if not org.active:
+            return False
+        registered = False
+        if self.provincial_units:
+            from .reports import ReportingBody
+
+            registered = ReportingBody.objects.filter(org_id=org.pk).exists()
+        return self.matches(org.level, org.kind, org.sector, registered)
 
 
 class MilestoneDone(models.Model):
@@ -117,6 +157,8 @@ class MilestoneDone(models.Model):
     done_at = models.DateTimeField(_("完成时间"), default=timezone.now)
     by = models.ForeignKey(User, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.SET_NULL)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["org_path"])
 
     class Meta:
         verbose_name = _("节点完成情况")

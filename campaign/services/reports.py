@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orgs.enums import Role
+from orgs import queries
+from orgs.enums import OrgLevel, Role
 from orgs.models import Org, User
 
-from ..models import Campaign, ImplementationReport
-from ..queries_activities import can_submit_report
+from ..models import Campaign, ImplementationReport, ReportingBody
+from ..queries_activities import can_manage_reporting_bodies, can_submit_report
 from ..uploads import check_upload
 from .attachments import attach_files
 from .notifications import notify
@@ -93,3 +94,74 @@ def _tell_province(report: ImplementationReport) -> None:
         % {"title": report.title, "number": report.doc_number, "version": report.version},
         url=reverse("campaign:report_detail", args=[report.org.code]),
     )
+
+
+# --- the register of 省直 reporting bodies ---------------------------------------------------------------
+
+
+def _province_of(by: User, org: Org) -> Org:
+    """The province root of ``org`` on which ``by`` holds the 组织部 role (PermissionDenied otherwise)."""
+    if not can_manage_reporting_bodies(by):
+        raise PermissionDenied(_("只有省委组织部可以维护省直报送单位名录"))
+    for a in queries.assignments(by):
+        if a.role == Role.ORG_DEPARTMENT and a.org.depth == 1 and org.path.startswith(a.org.path):
+            return a.org
+    raise PermissionDenied(_("只有省委组织部可以维护省直报送单位名录"))
+
+
+@transaction.atomic
+def register_reporting_body(org: Org, *, by: User, category: str, note: str = "") -> ReportingBody:
+    """Enter a 省直有关单位 in the register: from now on the report_upward milestone, its reminders and the
+    "who has / hasn't reported" list include it.
+
+    "各市、省直有关单位在本地本部门本系统开展创先争优活动实施意见制定后，请及时报省委组织部。" (seed, part 五)
+    """
+    _province_of(by, org)
+    if category not in ReportingBody.Category.values:
+        raise ValidationError({"category": _("请选择报送单位的类别")})
+    if org.depth == 1 or not org.active:
+        raise ValidationError({"org_code": _("报送单位应是省委所属的有效单位，不能是省委本身")})
+    if org.level == OrgLevel.CITY:
+        raise ValidationError({"org_code": _("“%(name)s”是市委：各市都要报送，无需登记") % {"name": org.name}})
+    if ReportingBody.objects.filter(org=org).exists():
+        raise ValidationError({"org_code": _("“%(name)s”已在报送单位名录中") % {"name": org.name}})
+    body = ReportingBody(org=org, category=category, note=note.strip(), created_by=by)
+    body._history_user = by
+    try:
+        with transaction.atomic():
+            body.save()
+    except IntegrityError:
+        raise ValidationError({"org_code": _("“%(name)s”已在报送单位名录中") % {"name": org.name}}) from None
+    return body
+
+
+@transaction.atomic
+def remove_reporting_body(body: ReportingBody, *, by: User) -> None:
+    """Take a unit off the register (its reports stay; the milestone no longer applies to it)."""
+    _province_of(by, body.org)
+    body._history_user = by
+    body.delete()
+
+
+@transaction.atomic
+def register_system_committees(province: Org, *, by: User) -> list[ReportingBody]:
+    """Enter every unit directly under the province committee that is not a city — the system committees
+    (省直机关工委, 省委教育工委, 省国资委党委 …) — as 省直系统党（工）委, unless registered already.
+
+    The same classification the migration made for the data it found; the province's 组织部 runs it after
+    importing its tree (and the demo after loading its data)."""
+    if province.depth != 1:
+        raise ValidationError(_("请在省委节点上登记省直系统党（工）委"), code="not_root")
+    _province_of(by, province)
+    found = (
+        Org.objects.filter(path__startswith=province.path, depth=2, active=True, reporting_body__isnull=True)
+        .exclude(level=OrgLevel.CITY)
+        .order_by("path")
+    )
+    created = []
+    for org in found:
+        body = ReportingBody(org=org, category=ReportingBody.Category.SYSTEM, created_by=by)
+        body._history_user = by
+        body.save()
+        created.append(body)
+    return created

@@ -23,6 +23,7 @@ from .. import queries_supervision as sq
 from ..models import (
     ContactPoint,
     ContactVisit,
+    GuidanceGroup,
     Inspection,
     InspectionMethod,
     LeadingGroup,
@@ -32,9 +33,12 @@ from ..models import (
     Remark,
 )
 from .attachments import attach_files
+from .guidance import check_acting_as
 from .notifications import notify
 
-GROUP_LEVELS = (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
+# "各级党委也要成立活动领导小组" (seed, part 五): every committee level — province, cities, counties and the township
+# committees (乡镇党委、街道党工委).
+GROUP_LEVELS = (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY, OrgLevel.TOWNSHIP)
 
 
 def _acting(by: User, org: Org, roles, message):
@@ -42,6 +46,12 @@ def _acting(by: User, org: Org, roles, message):
     if found is None:
         raise PermissionDenied(message)
     return found
+
+
+def _acting_on(by: User, org: Org, roles, node: Org):
+    """The user's assignment on ``node`` itself from which it acts on ``org`` (a 指导小组's province node)."""
+    found = [a for a in sq.acting_assignments(by, org, roles) if a.org_id == node.pk]
+    return max(found, key=lambda a: sq.ROLE_PRIORITY.get(a.role, 0)) if found else None
 
 
 # --- inspections ------------------------------------------------------------------------------
@@ -57,15 +67,20 @@ def record_inspection(
     inspectors: str,
     findings: str,
     files=(),
+    guidance_group: GuidanceGroup | None = None,
     today: datetime.date | None = None,
 ) -> Inspection:
     """Record an inspection of ``org`` by 组织部 or the sector's 行业主管部门 covering it.
 
     "采取听取汇报、专题调度、交流研讨、明查暗访等形式，了解活动进展情况" (seed, part 五).
     Attachments of a 暗访 belong to the issuing node, so the inspected organization cannot download them.
+    With ``guidance_group`` the department records it as its 指导小组 (an organization of the group's sector).
     """
     today = today or timezone.localdate()
     acting = _acting(by, org, sq.ISSUE_ROLES, _("您无权对该组织开展督促检查"))
+    if guidance_group is not None:
+        check_acting_as(guidance_group, org, by=by, what=_("检查"))
+        acting = _acting_on(by, org, sq.ISSUE_ROLES, guidance_group.org) or acting
     if method not in InspectionMethod.values:
         raise ValidationError({"method": _("请选择检查方式")})
     if date > today:
@@ -78,6 +93,7 @@ def record_inspection(
         method=method,
         inspectors=inspectors.strip(),
         findings=findings.strip(),
+        guidance_group=guidance_group,
         created_by=by,
     )
     inspection._history_user = by
@@ -90,15 +106,27 @@ def record_inspection(
 
 
 @transaction.atomic
-def add_remark(org: Org, *, by: User, achievements: str, problems: str, direction: str) -> Remark:
+def add_remark(
+    org: Org,
+    *,
+    by: User,
+    achievements: str,
+    problems: str,
+    direction: str,
+    guidance_group: GuidanceGroup | None = None,
+) -> Remark:
     """A superior remarks on a subordinate organization (never on its own node).
 
     "上级党组织负责人要对基层党组织和党员开展创先争优活动情况适时进行点评，实事求是肯定取得的成绩，
-    指出存在的问题和努力方向。" (seed, part 五)
+    指出存在的问题和努力方向。" (seed, part 五) With ``guidance_group``: as the department's 指导小组.
     """
     if not sq.acting_assignments(by, org, sq.REMARK_ROLES):
         raise PermissionDenied(_("您无权点评该组织"))
     acting = sq.acting_assignment(by, org, sq.REMARK_ROLES, above=True)
+    if guidance_group is not None:
+        check_acting_as(guidance_group, org, by=by, what=_("点评"))
+        if org.pk != guidance_group.org_id:
+            acting = _acting_on(by, org, sq.REMARK_ROLES, guidance_group.org) or acting
     if acting is None:
         # 党建工作指导员: its assignment sits on the very basic organization it guides and remarks on.
         acting = sq.acting_assignment(by, org, queries.GUIDE_ROLES)
@@ -114,12 +142,13 @@ def add_remark(org: Org, *, by: User, achievements: str, problems: str, directio
         achievements=achievements.strip(),
         problems=problems.strip(),
         direction=direction.strip(),
+        guidance_group=guidance_group,
     )
     remark._history_user = by
     remark.save()
     notify(
         sq.responders_of(org),
-        title=_("%(issuer)s对本组织作了点评") % {"issuer": acting.org.name},
+        title=_("%(issuer)s对本组织作了点评") % {"issuer": guidance_group.name if guidance_group else acting.org.name},
         body=remark.direction[:200],
         url=reverse("campaign:supervision_remark_detail", args=[remark.pk]),
     )
@@ -268,11 +297,15 @@ def escalate_overdue_orders(today: datetime.date | None = None) -> int:
     escalated = 0
     for order in overdue:
         with transaction.atomic():
-            claimed = RectificationOrder.objects.filter(pk=order.pk, escalated_at__isnull=True).update(
-                escalated_at=timezone.now()
-            )
+            now = timezone.now()
+            claimed = RectificationOrder.objects.filter(pk=order.pk, escalated_at__isnull=True).update(escalated_at=now)
             if not claimed:
                 continue
+            # The claim is a conditional UPDATE (no save, so no signal): record its history row by hand.
+            order.refresh_from_db()
+            RectificationOrder.history.bulk_history_create(
+                [order], update=True, default_change_reason=_("逾期未完成，已报上级组织部"), default_date=now
+            )
             escalated += 1
             notify(
                 superiors.get(order.issuer_org.path, []),
@@ -294,10 +327,15 @@ def _require_group_manager(by: User, org: Org):
 
 @transaction.atomic
 def create_leading_group(org: Org, *, by: User, name: str, **office) -> LeadingGroup:
-    """“各级党委也要成立活动领导小组” (seed, part 五): one group per province, city or county committee."""
+    """“各级党委也要成立活动领导小组” (seed, part 五): one group per province, city, county or township committee."""
     _require_group_manager(by, org)
     if org.level not in GROUP_LEVELS:
-        raise ValidationError({"org_code": _("领导小组只在省、市、县(市、区)党委成立")})
+        raise ValidationError(
+            {
+                "org_code": _("领导小组在省、市、县(市、区)和乡镇(街道)党委成立，“%(name)s”不是这一级党委")
+                % {"name": org.name}
+            }
+        )
     if LeadingGroup.objects.filter(org=org).exists():
         raise ValidationError({"org_code": _("“%(name)s”已成立领导小组") % {"name": org.name}})
     group = LeadingGroup(org=org, name=name.strip(), **office)

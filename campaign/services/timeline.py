@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from orgs import queries
 from orgs.enums import Role
@@ -174,21 +175,26 @@ def copy_campaign(source: Campaign, *, name: str, code: str, start_date: datetim
             end_date=phase.end_date + delta,
             description=phase.description,
         )
-        Milestone.objects.bulk_create(
-            Milestone(
-                campaign=campaign,
-                phase=new_phase,
-                code=m.code,
-                name=m.name,
-                description=m.description,
-                start_date=m.start_date + delta if m.start_date else None,
-                due_date=m.due_date + delta,
-                levels=m.levels,
-                kinds=m.kinds,
-                sectors=m.sectors,
-                reminders=m.reminders,
-                order=m.order,
-            )
-            for m in phase.milestones.all()
+        bulk_create_with_history(
+            [
+                Milestone(
+                    campaign=campaign,
+                    phase=new_phase,
+                    code=m.code,
+                    name=m.name,
+                    description=m.description,
+                    start_date=m.start_date + delta if m.start_date else None,
+                    due_date=m.due_date + delta,
+                    levels=m.levels,
+                    kinds=m.kinds,
+                    sectors=m.sectors,
+                    provincial_units=m.provincial_units,
+                    reminders=m.reminders,
+                    order=m.order,
+                )
+                for m in phase.milestones.all()
+            ],
+            Milestone,
+            default_user=by,
         )
     return campaign

@@ -5,14 +5,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views import View
+from django.views.generic import FormView, TemplateView
 
+from orgs.forms import add_service_error
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import queries_activities as q
 from ..forms_activities import ReportForm
+from ..forms_reports import ReportingBodyForm
 from ..services import reports as services
 from .plans import selected_campaign
 
@@ -40,11 +44,13 @@ class ReportListView(RoleRequiredMixin, TemplateView):
             }
             for org in own
         ]
+        submitted = sum(1 for row in overview if row.versions)
         return super().get_context_data(
             campaign=campaign,
             overview=overview,
             is_province=bool(roots),
-            submitted=sum(1 for row in overview if row.versions),
+            submitted=submitted,
+            not_submitted=len(overview) - submitted,
             units=units,
             **kwargs,
         )
@@ -101,3 +107,84 @@ class ReportDetailView(ScopedObjectMixin, TemplateView):
                 )
                 return redirect("campaign:report_detail", code=org.code)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+# --- the register of 省直 reporting bodies -----------------------------------------------------------------
+
+
+class ProvinceRegisterMixin(RoleRequiredMixin):
+    """The province's 组织部 (writes) and 领导小组 (reads); anybody else with those roles lower down: 403."""
+
+    allowed_roles = q.REPORT_READ_ROLES
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not q.province_overview_roots(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ReportingBodyListView(ProvinceRegisterMixin, FormView):
+    """省直报送单位名录: who, besides the cities, must send its implementation opinion to the province."""
+
+    template_name = "campaign/report_units.html"
+    form_class = ReportingBodyForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def post(self, request, *args, **kwargs):
+        if not q.can_manage_reporting_bodies(request.user):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        can_manage = q.can_manage_reporting_bodies(user)
+        if not can_manage:
+            kwargs["form"] = None
+        return super().get_context_data(bodies=list(q.reporting_bodies_for(user)), can_manage=can_manage, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            body = services.register_reporting_body(
+                data["org_code"], by=self.request.user, category=data["category"], note=data["note"]
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已将%(name)s列入报送单位名录") % {"name": body.org.name})
+        return redirect("campaign:report_units")
+
+
+class RegisterSystemCommitteesView(ProvinceRegisterMixin, View):
+    """POST: enter every unit directly under the province that is not a city as 省直系统党（工）委."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not q.can_manage_reporting_bodies(request.user):
+            raise PermissionDenied
+        created = []
+        for root in q.province_overview_roots(request.user):
+            created += services.register_system_committees(root, by=request.user)
+        if created:
+            names = "、".join(body.org.name for body in created)
+            messages.success(request, _("已登记：%(names)s") % {"names": names})
+        else:
+            messages.info(request, _("省委直属的系统党（工）委都已在名录中"))
+        return redirect("campaign:report_units")
+
+
+class ReportingBodyDeleteView(ProvinceRegisterMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        body = q.reporting_bodies_for(request.user).filter(pk=pk).first()
+        if body is None:
+            raise Http404("no such reporting body in scope")
+        if not q.can_manage_reporting_bodies(request.user):
+            raise PermissionDenied
+        services.remove_reporting_body(body, by=request.user)
+        messages.success(request, _("已将%(name)s移出报送单位名录") % {"name": body.org.name})
+        return redirect("campaign:report_units")

@@ -22,6 +22,7 @@ from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import forms_supervision as forms
+from .. import queries_guidance as gq
 from .. import queries_supervision as sq
 from ..models import InspectionMethod, RectificationOrder
 from ..services import supervision as services
@@ -39,6 +40,7 @@ def flags(user) -> dict:
         "can_read_groups": queries.has_role(user, sq.GROUP_READ_ROLES),
         "can_manage_groups": queries.has_role(user, sq.GROUP_MANAGE_ROLES),
         "is_sector": queries.has_role(user, {Role.SECTOR_SUPERVISOR}),
+        "can_read_guidance": gq.has_guidance_access(user),
         "is_supervisor": queries.has_role(user, sq.SUPERVISE_ROLES),
     }
 
@@ -84,10 +86,12 @@ class SupervisionView(SupervisionMixin, RoleRequiredMixin, TemplateView):
         orders = sq.orders_for(user)
         context = {
             "inspections": list(
-                sq.inspections_for(user).select_related("org", "issuer_org").order_by("-date", "-id")[:OVERVIEW_ROWS]
+                sq.inspections_for(user)
+                .select_related("org", "issuer_org", "guidance_group")
+                .order_by("-date", "-id")[:OVERVIEW_ROWS]
             ),
             "inspection_count": sq.inspections_for(user).count(),
-            "remarks": list(sq.remarks_for(user).select_related("org", "author_org")[:OVERVIEW_ROWS]),
+            "remarks": list(sq.remarks_for(user).select_related("org", "author_org", "guidance_group")[:OVERVIEW_ROWS]),
             "order_counts": sq.order_counts(orders, today),
             "orders": list(
                 sq.filter_orders(orders, "open", today)
@@ -112,7 +116,11 @@ class InspectionListView(PagedListMixin, RoleRequiredMixin, ListView):
     tab = "inspections"
 
     def get_queryset(self):
-        qs = sq.inspections_for(self.request.user).select_related("org", "issuer_org").order_by("-date", "-id")
+        qs = (
+            sq.inspections_for(self.request.user)
+            .select_related("org", "issuer_org", "guidance_group")
+            .order_by("-date", "-id")
+        )
         method = self.request.GET.get("method", "")
         if method in InspectionMethod.values:
             qs = qs.filter(method=method)
@@ -142,7 +150,20 @@ class TargetFormMixin:
         return {**super().get_form_kwargs(), "user": self.request.user}
 
 
-class InspectionCreateView(SupervisionMixin, TargetFormMixin, RoleRequiredMixin, FormView):
+class GuidanceGroupInitialMixin:
+    """``?group=<pk>``: preselect a 指导小组 the user may record as (any other value is ignored)."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        pk = self.request.GET.get("group", "")
+        if pk.isdigit():
+            group = gq.actable_groups(self.request.user).filter(pk=int(pk)).first()
+            if group is not None:
+                initial["guidance_group"] = group
+        return initial
+
+
+class InspectionCreateView(SupervisionMixin, GuidanceGroupInitialMixin, TargetFormMixin, RoleRequiredMixin, FormView):
     allowed_roles = sq.ISSUE_ROLES
     template_name = "campaign/supervision_form.html"
     form_class = forms.InspectionForm
@@ -168,6 +189,7 @@ class InspectionCreateView(SupervisionMixin, TargetFormMixin, RoleRequiredMixin,
                 inspectors=data["inspectors"],
                 findings=data["findings"],
                 files=data.get("attachments") or [],
+                guidance_group=data.get("guidance_group"),
             ),
         )
         if inspection is None:
@@ -203,10 +225,10 @@ class RemarkListView(PagedListMixin, RoleRequiredMixin, ListView):
     tab = "remarks"
 
     def get_queryset(self):
-        return sq.remarks_for(self.request.user).select_related("org", "author_org")
+        return sq.remarks_for(self.request.user).select_related("org", "author_org", "guidance_group")
 
 
-class RemarkCreateView(SupervisionMixin, TargetFormMixin, RoleRequiredMixin, FormView):
+class RemarkCreateView(SupervisionMixin, GuidanceGroupInitialMixin, TargetFormMixin, RoleRequiredMixin, FormView):
     allowed_roles = sq.REMARK_ROLES
     target_roles = sq.REMARK_ROLES
     template_name = "campaign/supervision_form.html"
@@ -228,6 +250,7 @@ class RemarkCreateView(SupervisionMixin, TargetFormMixin, RoleRequiredMixin, For
                 achievements=data["achievements"],
                 problems=data["problems"],
                 direction=data["direction"],
+                guidance_group=data.get("guidance_group"),
             ),
         )
         if remark is None:
@@ -724,7 +747,8 @@ class SectorView(PagedListMixin, RoleRequiredMixin, ListView):
         return sq.sector_orgs_for(self.request.user)
 
     def get_context_data(self, **kwargs):
-        sectors = sorted(
-            {a.get_sector_display() for a in queries.assignments(self.request.user) if a.role == Role.SECTOR_SUPERVISOR}
-        )
-        return super().get_context_data(sectors=sectors, **kwargs)
+        user = self.request.user
+        own = [a for a in queries.assignments(user) if a.role == Role.SECTOR_SUPERVISOR]
+        sectors = sorted({a.get_sector_display() for a in own})
+        guidance = {g.pk: g for a in own for g in gq.guidance_for_dashboard(user, a.org, {a.sector})}
+        return super().get_context_data(sectors=sectors, guidance=list(guidance.values()), **kwargs)

@@ -36,8 +36,11 @@ def c1(seed_campaign):
 
 @pytest.fixture
 def organ(world):
-    """省直机关工委: a provincial department, a system committee directly under the province."""
-    return make_org(
+    """省直机关工委: a provincial department, a system committee directly under the province, registered as a
+    reporting body (as migration campaign.0007 classifies the system committees it finds)."""
+    from campaign.models import ReportingBody
+
+    org = make_org(
         world.province,
         level=OrgLevel.TOWNSHIP,
         kind=OrgKind.WORK_COMMITTEE,
@@ -45,6 +48,8 @@ def organ(world):
         code="130000001",
         name="省直机关工委",
     )
+    ReportingBody.objects.create(org=org, category=ReportingBody.Category.SYSTEM)
+    return org
 
 
 @pytest.fixture
@@ -169,8 +174,9 @@ def test_province_overview(world, c1, people, organ, login):
         rows = {r.name: (r.versions, r.latest_at) for r in response.context["overview"]}
         assert rows == {"石家庄市": (2, latest.submitted_at), "唐山市": (0, None), "省直机关工委": (0, None)}
         html = response.content.decode()
-        assert "已报送 1 个单位，共 3 个单位" in html
-        assert html.count("未报送") == 2
+        assert "已报送 1 个单位，未报送 2 个，共 3 个单位" in html
+        assert html.count(">未报送<") == 2
+        assert "省直系统党（工）委" in html  # the category of the registered system committee
 
 
 def test_overview_is_one_query(world, c1, organ):
@@ -179,7 +185,7 @@ def test_overview_is_one_query(world, c1, organ):
     make_report(world.city_a, c1)
     with CaptureQueriesContext(connection) as ctx:
         rows = list(q.report_overview(c1, [world.province]))
-    assert len(ctx.captured_queries) == 1
+    assert len(ctx.captured_queries) == 2  # the campaign's report_upward milestone (who must report), then the rows
     assert len(rows) == 33 and sum(1 for r in rows if r.versions) == 1
 
 

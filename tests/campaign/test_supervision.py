@@ -424,8 +424,8 @@ def test_leading_group_members_contact_points_and_visits(world, people, login):
         reverse("campaign:supervision_group_create"), {"org_code": world.city_a.code, "name": "又一个"}
     )
     assert "“石家庄市”已成立领导小组" in text(duplicate)
-    township = client.post(reverse("campaign:supervision_group_create"), {"org_code": world.town_a.code, "name": "镇"})
-    assert "领导小组只在省、市、县(市、区)党委成立" in text(township)
+    branch = client.post(reverse("campaign:supervision_group_create"), {"org_code": world.branch_a.code, "name": "村"})
+    assert "领导小组在省、市、县(市、区)和乡镇(街道)党委成立，“塔元庄村党支部”不是这一级党委" in text(branch)
 
     response = client.post(
         reverse("campaign:supervision_group_member_create", args=[group.pk]),

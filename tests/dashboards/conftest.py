@@ -11,9 +11,11 @@ def dash(campaign, seed_criteria):
     from django.utils import timezone
 
     from dashboards.services import refresh
+    from tests.accountability.dashboard_data import add_accountability
     from tests.dashboards.badge_data import add_badges
     from tests.dashboards.member_data import add_member_evaluations
     from tests.factories.dashboards import DashWorld
+    from tests.masswork.dashboard_data import add_stations
 
     as_of = campaign.start_date + datetime.timedelta(days=100)
     data = DashWorld(campaign, today=as_of)
@@ -21,6 +23,8 @@ def dash(campaign, seed_criteria):
     data.as_of_dt = timezone.make_aware(datetime.datetime.combine(as_of, datetime.time(12)))
     add_member_evaluations(data)
     add_badges(data)
+    add_stations(data)
+    add_accountability(data)
     data.snapshot = refresh(campaign, today=as_of)
     return data
 

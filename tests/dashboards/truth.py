@@ -23,6 +23,8 @@ from campaign.models import (
 from evaluations.models import Assessment, MemberRating, PartyAnalysisParticipation, PartyAnalysisReport, Tier
 from orgs.enums import MemberCategory
 from orgs.models import Member, Org, RoleAssignment
+from tests.accountability.dashboard_data import accountability_truth
+from tests.masswork.dashboard_data import stations_truth
 
 RANK = {"advanced": 3, "middle": 2, "backward": 1}
 
@@ -111,6 +113,8 @@ def truth(campaign, node, *, as_of, period, previous, award_round, sectors=None)
     out.update(masses_truth(campaign, orgs, org_list, as_of=as_of))
     out.update(members_truth(campaign, orgs, period=period))
     out.update(badges_truth(orgs, org_list, as_of=as_of))
+    out.update(stations_truth(campaign, orgs, as_of=as_of))
+    out.update(accountability_truth(orgs, org_list, as_of=as_of))
     return out
 
 

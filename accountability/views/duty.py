@@ -1,0 +1,228 @@
+"""基层党建述职评议: the list per scope with its counts, the organizations that have not reported, writing and
+submitting a 述职, and the superior's 评议.
+
+"完善基层党建述职、考核、评议制度" (seed, part 四.(二).5).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from campaign.services.attachments import attachments_of
+from orgs import queries
+from orgs.forms import add_service_error
+from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+
+from .. import forms, services
+from .. import queries as aq
+from ..models import DutyRating, DutyStatus
+from .common import PagedMixin, cleaned, top_node
+
+
+class DutyListView(PagedMixin, RoleRequiredMixin, ListView):
+    """The 述职 of the basic organizations under a node for one year, with the counts the 组织部 follows."""
+
+    allowed_roles = aq.READ_ROLES
+    template_name = "accountability/duty_list.html"
+
+    def get_queryset(self):
+        user, today = self.request.user, timezone.localdate()
+        self.filter_form = forms.DutyFilterForm(self.request.GET or None, user=user, today=today)
+        data = cleaned(self.filter_form)
+        self.node = (data or {}).get("org") or top_node(user)
+        self.year = (data or {}).get("year") or today.year
+        qs = aq.duty_reports_for(user).select_related("org").order_by("org__path", "id")
+        if data is None:
+            return qs.none()
+        qs = qs.filter(org__path__startswith=self.node.path, year=self.year)
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+        if data.get("rating"):
+            qs = qs.filter(rating=data["rating"])
+        return qs
+
+    def get_context_data(self, **kwargs):
+        counts = aq.duty_counts(self.request.user, self.node, self.year)
+        ratings = [(r.label, counts[r.value]) for r in DutyRating]
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            node=self.node,
+            year=self.year,
+            counts=counts,
+            ratings=ratings,
+            can_write=aq.duty_orgs(self.request.user).exists(),
+            **kwargs,
+        )
+
+
+class DutyMissingView(PagedMixin, RoleRequiredMixin, ListView):
+    """Basic organizations under a node that have not submitted the 述职 of a year (to follow up)."""
+
+    allowed_roles = aq.READ_ROLES
+    template_name = "accountability/duty_missing.html"
+
+    def get_queryset(self):
+        user, today = self.request.user, timezone.localdate()
+        self.filter_form = forms.MissingFilterForm(self.request.GET or None, user=user, today=today)
+        data = cleaned(self.filter_form)
+        self.node = (data or {}).get("org") or top_node(user)
+        self.year = (data or {}).get("year") or today.year
+        qs = aq.orgs_without_report(user, self.node, self.year)
+        return qs.none() if data is None else qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filter_form, node=self.node, year=self.year, **kwargs)
+
+
+class DutyStartView(RoleRequiredMixin, FormView):
+    """A new 述职: for the secretary's own basic organization when it has one (straight to this year's 述职 when
+    it exists already), else the organization is picked."""
+
+    allowed_roles = aq.DUTY_WRITE_ROLES
+    template_name = "accountability/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.org = None
+        if request.user.is_authenticated:
+            code = (request.GET.get("org") or "").strip()
+            if code:
+                self.org = queries.get_org_or_404(request.user, code)
+                if not aq.can_write_duty(request.user, self.org):
+                    raise PermissionDenied
+            else:
+                own = list(aq.duty_orgs(request.user).order_by("path")[:2])
+                self.org = own[0] if len(own) == 1 else None
+            if self.org is not None and request.method == "GET":
+                existing = self.org.duty_reports.filter(year=timezone.localdate().year).first()
+                if existing is not None:
+                    return redirect("accountability:duty_detail", pk=existing.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return forms.DutyStartForm(
+            **self.get_form_kwargs(), user=self.request.user, today=timezone.localdate(), org=self.org
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("基层党建述职"), org=self.org, cancel_url="accountability:duty_list", **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            duty = services.start_duty_report(
+                data.get("org") or self.org,
+                by=self.request.user,
+                year=data["year"],
+                report=data["report"],
+                files=data["files"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存述职草稿；确认无误后请提交"))
+        return redirect("accountability:duty_detail", pk=duty.pk)
+
+
+class DutyScopedMixin(ScopedObjectMixin):
+    def get_scoped_object(self):
+        return aq.get_duty_report_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, duty):
+        if not aq.can_read(self.request.user, duty.org):
+            raise PermissionDenied
+
+
+class DutyDetailView(DutyScopedMixin, TemplateView):
+    template_name = "accountability/duty_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, duty = self.request.user, self.object
+        can_edit = duty.status == DutyStatus.DRAFT and aq.can_write_duty(user, duty.org)
+        rater = aq.rater_org(user, duty.org) if duty.status == DutyStatus.SUBMITTED else None
+        if rater is not None:
+            kwargs.setdefault("rate_form", forms.DutyRateForm())
+        return super().get_context_data(
+            duty=duty,
+            files=list(attachments_of(duty)),
+            can_edit=can_edit,
+            rater=rater,
+            **kwargs,
+        )
+
+
+class DutyEditView(DutyScopedMixin, FormView):
+    """Change the draft; "提交述职" hands it in for 评议."""
+
+    template_name = "accountability/duty_edit.html"
+
+    def check_role(self, duty):
+        if not aq.can_write_duty(self.request.user, duty.org):
+            raise PermissionDenied
+
+    def get(self, request, *args, **kwargs):
+        if self.object.status != DutyStatus.DRAFT:
+            messages.info(request, _("该述职已提交，不能再修改"))
+            return redirect("accountability:duty_detail", pk=self.object.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return forms.DutyEditForm(**self.get_form_kwargs())
+
+    def get_initial(self):
+        return {"report": self.object.report}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(duty=self.object, files=list(attachments_of(self.object)), **kwargs)
+
+    def form_valid(self, form):
+        submit = self.request.POST.get("action") == "submit"
+        try:
+            services.save_duty_report(
+                self.object,
+                by=self.request.user,
+                report=form.cleaned_data["report"],
+                files=form.cleaned_data["files"],
+                submit=submit,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("已提交述职，等待上级评议") if submit else _("已保存述职草稿"))
+        return redirect("accountability:duty_detail", pk=self.object.pk)
+
+
+class DutyRateView(DutyScopedMixin, View):
+    """POST the 评议; a refused one re-renders the 述职 with the error at the field."""
+
+    def check_role(self, duty):
+        if not aq.can_rate(self.request.user, duty):
+            raise PermissionDenied
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        duty = self.object
+        form = forms.DutyRateForm(request.POST)
+        if form.is_valid():
+            try:
+                services.rate_duty_report(
+                    duty, by=request.user, rating=form.cleaned_data["rating"], comments=form.cleaned_data["comments"]
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("已评议"))
+                return redirect("accountability:duty_detail", pk=duty.pk)
+        view = DutyDetailView(request=request, args=self.args, kwargs=self.kwargs, object=duty)
+        context = view.get_context_data(rate_form=form)
+        # A 述职 refused for its state (a draft, already rated) still shows the refusal with the form.
+        context["rater"] = context["rater"] or aq.rater_org(request.user, duty.org)
+        return view.render_to_response(context)

@@ -1,0 +1,116 @@
+"""指导小组 of provincial departments: each guides one sector (领域/行业) across the province.
+
+"省直有关部门要成立指导小组，加强对相关领域(行业)创先争优活动的具体指导。垂直管理单位和条块共管单位的主管部门
+要加强对行业、系统创先争优活动的指导。" (seed, part 五)
+
+A group belongs to the province node its department acts from (the node of the department's 行业主管部门 role) and
+to one sector. It has members (name, post, phone, optionally an account), contact points (organizations of its
+sector it keeps in touch with), and the inspections and remarks it records as the group
+(``Inspection.guidance_group``, ``Remark.guidance_group``).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from orgs.enums import Sector
+from orgs.models import Org, User
+
+from .masses import validate_phone
+from .supervision import LeadingGroupMember
+
+
+class GuidanceGroup(models.Model):
+    org = models.ForeignKey(
+        Org,
+        verbose_name=_("所在省委"),
+        on_delete=models.PROTECT,
+        related_name="guidance_groups",
+        help_text=_("成立指导小组的省直部门所在的省级党委节点。"),
+    )
+    sector = models.CharField(
+        _("指导领域（行业）"),
+        max_length=16,
+        choices=Sector.choices,
+        help_text=_("省直有关部门要成立指导小组，加强对相关领域(行业)创先争优活动的具体指导。"),
+    )
+    department = models.CharField(_("成立部门"), max_length=100, help_text=_("如：省委教育工委、省卫生厅"))
+    name = models.CharField(_("名称"), max_length=100)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    created_by = models.ForeignKey(
+        User, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("指导小组")
+        verbose_name_plural = _("指导小组")
+        ordering = ["org__path", "sector", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "name"], name="unique_guidance_group_name"),
+        ]
+        indexes = [models.Index(fields=["sector", "org"], name="guidance_sector_org")]
+
+    def __str__(self):
+        return self.name
+
+
+class GuidanceGroupMember(models.Model):
+    GroupRole = LeadingGroupMember.GroupRole  # 组长 / 副组长 / 成员, as in a 领导小组
+
+    group = models.ForeignKey(
+        GuidanceGroup, verbose_name=_("指导小组"), on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    post = models.CharField(_("职务"), max_length=100)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    group_role = models.CharField(_("小组职务"), max_length=10, choices=GroupRole.choices, default=GroupRole.MEMBER)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("平台账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guidance_group_memberships",
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("指导小组成员")
+        verbose_name_plural = _("指导小组成员")
+        ordering = ["group", "order", "id"]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_group_role_display()}）"
+
+
+class GuidanceContactPoint(models.Model):
+    """An organization of the group's sector that the group keeps in touch with (联系点)."""
+
+    group = models.ForeignKey(
+        GuidanceGroup, verbose_name=_("指导小组"), on_delete=models.CASCADE, related_name="contact_points"
+    )
+    org = models.ForeignKey(
+        Org, verbose_name=_("联系点"), on_delete=models.PROTECT, related_name="guidance_contact_points"
+    )
+    notes = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("建立人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("建立时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("指导小组联系点")
+        verbose_name_plural = _("指导小组联系点")
+        ordering = ["group", "org__path", "id"]
+        constraints = [models.UniqueConstraint(fields=["group", "org"], name="unique_guidance_contact_point")]
+
+    def __str__(self):
+        return f"{self.group} · {self.org}"
