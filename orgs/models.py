@@ -238,6 +238,8 @@ class IdNumberView(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("身份证号查看记录")
         verbose_name_plural = _("身份证号查看记录")
@@ -274,6 +276,8 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
     summary = models.JSONField(_("结果"), default=dict, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "processed_rows", "errors"])
 
     class Meta:
         verbose_name = _("导入任务")
