@@ -618,7 +618,10 @@ def refresh(campaign=None, *, today: datetime.date | None = None, force: bool = 
                 status=Snapshot.Status.DONE, finished_at=timezone.now(), seconds=time.monotonic() - started
             )
     except Exception as exc:
-        Snapshot.objects.filter(pk=snapshot.pk).update(status=Snapshot.Status.FAILED, error=str(exc)[:2000])
+        # the reason for operators only (the page shows the job's Chinese reason); the traceback is in the log
+        Snapshot.objects.filter(pk=snapshot.pk).update(
+            status=Snapshot.Status.FAILED, error=f"{type(exc).__name__}（详情见日志）"
+        )
         raise
     drop_old_snapshots(campaign)
     if connection.vendor == "postgresql":

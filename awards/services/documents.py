@@ -429,10 +429,10 @@ def generate_documents(decision_id: int, generation: int | None = None) -> None:
         buffer = io.BytesIO()
         pdf.write_list_xlsx(rows, buffer, title=decision.attachment_title, group_label=group_label(award_round))
         _progress(decision_id, generation, STEP_XLSX)
-    except Exception as exc:
+    except Exception:
         logger.exception("decision documents %s failed", decision_id)
         Decision.objects.filter(pk=decision_id, generation=generation).update(
-            status=DecisionStatus.FAILED, error=_("生成失败：%(error)s") % {"error": str(exc)[:500]}
+            status=DecisionStatus.FAILED, error=_("生成失败：排版文件时出错（详情已记入日志），请重新生成或联系管理员")
         )
         return
     _store(decision_id, generation, rows, decision_pdf, certificates_pdf, buffer.getvalue(), award_round.code)
@@ -461,11 +461,12 @@ def _store(decision_id, generation, rows, decision_pdf, certificates_pdf, xlsx, 
             locked.list_count = len(rows)
             locked.save(update_fields=[*FILE_FIELDS, "status", "progress", "generated_at", "list_count", "updated_at"])
             _delete_files_on_commit(old)
-    except Exception as exc:
+    except Exception:
         logger.exception("storing decision documents %s failed", decision_id)
         storage = Decision._meta.get_field("decision_file").storage
         for name in saved:
             storage.delete(name)
         Decision.objects.filter(pk=decision_id, generation=generation).update(
-            status=DecisionStatus.FAILED, error=_("保存文件失败：%(error)s") % {"error": str(exc)[:500]}
+            status=DecisionStatus.FAILED,
+            error=_("保存文件失败：无法写入文件存储（详情已记入日志），请重新生成或联系管理员"),
         )
