@@ -106,7 +106,7 @@ def test_a_department_forms_its_guidance_group_inspects_and_the_sector_view_show
         phone.context.close()
 
 
-def test_the_province_keeps_the_register_of_reporting_bodies(live_server, browser, judges):
+def test_the_province_keeps_the_register_of_reporting_bodies(live_server, browser, judges, seed_campaign):
     """上报实施意见 → 省直报送单位名录 on a phone: the province's 组织部 enters the system committees directly under the
     province, and the "who has / hasn't reported" list counts them beside the cities."""
     from orgs.enums import OrgKind, OrgLevel
