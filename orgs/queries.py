@@ -8,12 +8,14 @@ Every read of tenant data starts here (other apps build their own ``queries.py``
 ``orgs_for`` / ``org_scope_q``). Outside the scope a view answers 404, never 403.
 """
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db import connections
-from django.db.models import F, OrderBy, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, transaction
+from django.db.models import CharField, F, Func, Lookup, OrderBy, Q, QuerySet
 from django.http import Http404
 
 from .enums import Role
@@ -90,30 +92,165 @@ def members_for(user, *, roles=None) -> QuerySet[Member]:
     return Member.objects.filter(member_scope_q(user, roles=roles))
 
 
+# --- the member list -------------------------------------------------------------------------------
+#
+# A page of members is read in tree order (org_path, id) off one of Member's covering indexes (orgs.models):
+# ``members_in_tree_order`` spells that order the way the indexes hold it, ``members_after`` /
+# ``members_before`` continue from a row (keyset pagination: page 100,000 costs what page 1 costs), and
+# ``estimate_members`` asks the planner how many rows a filtered list has, for "约 N 人" above the exact-count
+# limit. Plans and figures: bench/README.md (党员列表).
+
+
 class _PatternOrder(OrderBy):
-    """``ORDER BY col USING ~<~``: the order of a varchar_pattern_ops index (PostgreSQL).
+    """``ORDER BY col USING ~<~`` (ascending) or ``USING ~>~`` (descending): the order of a
+    varchar_pattern_ops index (PostgreSQL), which an index scan reads forwards or backwards.
 
     Django's compiler finds " ASC"/" DESC" in each ORDER BY term to de-duplicate terms: the
-    comment carries it, since ``USING`` takes no direction keyword. Ascending only.
+    comment carries it, since ``USING`` takes no direction keyword.
     """
 
-    template = "%(expression)s USING ~<~ /* %(ordering)s */"
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        operator = "~>~" if self.descending else "~<~"
+        template = f"%(expression)s USING {operator} /* %(ordering)s */"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
-def members_in_tree_order(queryset: QuerySet[Member]) -> QuerySet[Member]:
-    """Members in tree order (organization path, then id), readable straight off an index.
+def _postgres(queryset) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
 
-    On PostgreSQL the order is spelled as the order of the ``member_orgpath_id`` index
-    (varchar_pattern_ops), so a page of a subtree reads 30 index entries instead of sorting the
-    whole subtree (province, 4.2 million members: 4.8 s → 3 ms). Use it when the rows are spread
-    over the tree, or picked by equality on a column that leads an index followed by
-    ``(org_path, id)``: ``member_sector_orgpath_id`` (org_sector), ``member_category_orgpath_id``
-    (category). With any other condition that picks rows clustered in one corner of the tree the
-    walk would pass millions of rows first: keep the plain order there.
+
+class _Unindexed(Func):
+    """``(org_path || '')``: the same text, which no index holds in order."""
+
+    template = "(%(expressions)s || '')"
+    output_field = CharField()
+
+
+def members_in_tree_order(
+    queryset: QuerySet[Member], *, reverse: bool = False, by_index: bool = True
+) -> QuerySet[Member]:
+    """Members in tree order (organization path, then id), or its reverse, readable straight off an index.
+
+    On PostgreSQL the order is spelled as the order of the member indexes (varchar_pattern_ops on org_path),
+    so a page reads 30 index entries instead of sorting the subtree (province, 4.2 million members: 4.8 s →
+    3 ms). SQLite compares text byte by byte, which is that same order.
+
+    ``by_index=False`` spells the same order so that no index yields it: the planner then finds the matching
+    rows first (e.g. by the name's GIN index) and sorts them — for a rare match, where walking the tree
+    order would pass most of the subtree before the first one (bench/README.md, 党员列表).
     """
-    if connections[queryset.db].vendor == "postgresql":
-        return queryset.order_by(_PatternOrder(F("org_path")), "id")
-    return queryset.order_by("org_path", "id")
+    if _postgres(queryset):
+        path = F("org_path") if by_index else _Unindexed(F("org_path"))
+        return queryset.order_by(_PatternOrder(path, descending=reverse), OrderBy(F("id"), descending=reverse))
+    return queryset.order_by("-org_path", "-id") if reverse else queryset.order_by("org_path", "id")
+
+
+class _PatternCompare(Lookup):
+    """``org_path ~>~ %s`` and friends: comparisons in the order of a varchar_pattern_ops index."""
+
+    prepare_rhs = False
+    operator = ""
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} {self.operator} {rhs}", (*lhs_params, *rhs_params)
+
+
+class _PatternGt(_PatternCompare):
+    lookup_name = "pattern_gt"
+    operator = "~>~"
+
+
+class _PatternGte(_PatternCompare):
+    lookup_name = "pattern_gte"
+    operator = "~>=~"
+
+
+class _PatternLt(_PatternCompare):
+    lookup_name = "pattern_lt"
+    operator = "~<~"
+
+
+class _PatternLte(_PatternCompare):
+    lookup_name = "pattern_lte"
+    operator = "~<=~"
+
+
+def members_after(queryset: QuerySet[Member], path: str, pk: int) -> QuerySet[Member]:
+    """The members after (``path``, ``pk``) in tree order: ``org_path ~>=~ path`` bounds the index range,
+    the rest skips the rows of that organization up to ``pk``."""
+    if _postgres(queryset):
+        return queryset.filter(_PatternGte(F("org_path"), path)).filter(
+            Q(_PatternGt(F("org_path"), path)) | Q(org_path=path, id__gt=pk)
+        )
+    return queryset.filter(org_path__gte=path).filter(Q(org_path__gt=path) | Q(org_path=path, id__gt=pk))
+
+
+def members_before(queryset: QuerySet[Member], path: str, pk: int) -> QuerySet[Member]:
+    """The members before (``path``, ``pk``) in tree order (read with ``members_in_tree_order(reverse=True)``)."""
+    if _postgres(queryset):
+        return queryset.filter(_PatternLte(F("org_path"), path)).filter(
+            Q(_PatternLt(F("org_path"), path)) | Q(org_path=path, id__lt=pk)
+        )
+    return queryset.filter(org_path__lte=path).filter(Q(org_path__lt=path) | Q(org_path=path, id__lt=pk))
+
+
+class _HasChars(Lookup):
+    """``string_to_array(name, NULL) @> ARRAY[…]``: the name holds each of these characters (PostgreSQL),
+    answered by the GIN index ``member_name_chars`` (orgs/migrations/0007)."""
+
+    lookup_name = "has_chars"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"string_to_array({lhs}, NULL) @> %s::text[]", (*lhs_params, sorted(set(self.rhs)))
+
+
+def name_has_chars(text: str):
+    """A condition on members whose name holds every character of ``text`` (PostgreSQL only).
+
+    One character: the same members as ``name__contains`` — and the planner knows how many (the statistics
+    of the indexed expression hold each character's frequency). Two characters: added beside
+    ``name__contains`` when the name is rare (pg_trgm has no trigram of two characters to search with).
+    """
+    return _HasChars(F("name"), list(text))
+
+
+def count_members(queryset: QuerySet[Member], limit: int) -> int:
+    """``count(*)`` of at most ``limit + 1`` of the rows (no order: the planner picks the cheapest index).
+
+    On PostgreSQL without parallel workers (``SET LOCAL`` in a transaction of its own): a web request's count
+    of at most ``limit`` rows gains nothing from starting workers on a machine whose other cores serve other
+    requests, and under load the workers' start-up doubled its time (bench/README.md, 党员列表)."""
+    capped = queryset.order_by().values("pk")[: limit + 1]
+    if not _postgres(queryset):
+        return capped.count()
+    with transaction.atomic(using=queryset.db):
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        return capped.count()
+
+
+def estimate_members(queryset: QuerySet[Member]) -> int | None:
+    """How many rows ``queryset`` has by the planner's estimate (``EXPLAIN``, nothing is read), or None
+    when the database is not PostgreSQL. The estimate rests on the table's statistics: the histograms of
+    org_path (a subtree) and name (a name pattern), the extended statistics over sector, kind, category and
+    status (orgs/migrations/0007), the frequency of each tier and age; shown only as "约 N 人"."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        sql, params = queryset.order_by().values("pk").query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # .none(), an empty IN list: nothing to ask
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def users_for(user) -> QuerySet[User]:

@@ -132,6 +132,9 @@ def update_org(org: Org, *, by: User | None, fields: dict) -> Org:
     if "sector" in fields:
         # Members carry a copy of their organization's sector (see Member.org_sector).
         Member.objects.filter(org=org).exclude(org_sector=org.sector).update(org_sector=org.sector)
+    if "kind" in fields:
+        # … and of its kind (Member.org_kind: the member list's 组织类别 filter).
+        Member.objects.filter(org=org).exclude(org_kind=org.kind).update(org_kind=org.kind)
     return org
 
 
@@ -160,7 +163,7 @@ def _check_member_facts(member: Member) -> None:
 @transaction.atomic
 def create_member(org: Org, *, by: User | None, **fields) -> Member:
     _require_manage(by, org)
-    member = Member(org=org, org_path=org.path, org_sector=org.sector, **fields)
+    member = Member(org=org, org_path=org.path, org_sector=org.sector, org_kind=org.kind, **fields)
     _check_member_facts(member)
     member.full_clean()
     member.save()
@@ -183,7 +186,7 @@ def update_member(member: Member, *, by: User | None, fields: dict, expected_ver
     current = Member.objects.select_for_update().only("updated_at").get(pk=member.pk)
     if expected_version and current.updated_at.isoformat() != expected_version:
         raise StaleEdit
-    fields = {k: v for k, v in fields.items() if k not in ("org", "org_path", "org_sector")}
+    fields = {k: v for k, v in fields.items() if k not in ("org", "org_path", "org_sector", "org_kind")}
     for name, value in fields.items():
         setattr(member, name, value)
     if any(name in FACT_FIELDS for name in fields):
@@ -206,8 +209,9 @@ def transfer_member(member: Member, to_org: Org, *, by: User | None, reason: str
     member.org = to_org
     member.org_path = to_org.path
     member.org_sector = to_org.sector
+    member.org_kind = to_org.kind
     member._change_reason = reason or _("组织关系转接")
-    member.save(update_fields=["org", "org_path", "org_sector", "updated_at"])
+    member.save(update_fields=["org", "org_path", "org_sector", "org_kind", "updated_at"])
     bump_member_counts({old_path: -1, to_org.path: 1})
     return member
 

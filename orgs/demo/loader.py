@@ -28,7 +28,7 @@ ORG_FIELDS = (
     "name_initials", "name_pinyin",
 )  # fmt: skip
 MEMBER_FIELDS = (
-    "org_id", "org_path", "org_sector", "name", "gender", "ethnicity", "birth_date", "id_number", "mobile",
+    "org_id", "org_path", "org_sector", "org_kind", "name", "gender", "ethnicity", "birth_date", "id_number", "mobile",
     "join_date", "status", "category", "post", "duties", "badge_demo_household", "badge_vanguard_post",
     "badge_responsibility_area", "created_at", "updated_at",
 )  # fmt: skip
@@ -213,6 +213,7 @@ def _bulk_orgs(data: DemoData, org_ids):
 def _bulk_members(data: DemoData, org_ids, out, started):
     paths = [o.path for o in data.orgs]
     sectors = [o.sector for o in data.orgs]
+    kinds = [o.kind for o in data.orgs]
     batch = []
     done = 0
     for m in data.members():
@@ -221,6 +222,7 @@ def _bulk_members(data: DemoData, org_ids, out, started):
                 org_id=org_ids[m.org],
                 org_path=paths[m.org],
                 org_sector=sectors[m.org],
+                org_kind=kinds[m.org],
                 name=m.name,
                 gender=m.gender,
                 ethnicity=m.ethnicity,
@@ -332,7 +334,7 @@ def _copy_members(data: DemoData, org_ids, out, started):
             drops, creates = _member_constraints(cursor)
             for sql in drops:
                 cursor.execute(sql)
-    prefix = [f"{org_ids[o.index]}\t{o.path}\t{o.sector}\t" for o in data.orgs]
+    prefix = [f"{org_ids[o.index]}\t{o.path}\t{o.sector}\t{o.kind}\t" for o in data.orgs]
     dates = {}
 
     def iso(d):

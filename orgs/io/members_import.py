@@ -38,9 +38,9 @@ from .columns import MEMBER_COLUMNS, MEMBERS
 # The member fields the template carries (besides the organization), in template order.
 FIELDS = ("name", "gender", "ethnicity", "birth_date", "id_number", "mobile", "join_date", "status", "category", "post")
 COMPARED = tuple(f for f in FIELDS if f != "id_number")
-UPDATE_FIELDS = [*COMPARED, "org", "org_path", "org_sector", "updated_at"]
+UPDATE_FIELDS = [*COMPARED, "org", "org_path", "org_sector", "org_kind", "updated_at"]
 
-OrgRef = namedtuple("OrgRef", "pk code path level sector active name")
+OrgRef = namedtuple("OrgRef", "pk code path level sector active name kind")
 FACT_COLUMNS = {"gender": C_GENDER, "birth_date": C_BIRTH, "join_date": C_JOIN}
 
 
@@ -117,7 +117,7 @@ class MemberImporter(Importer):
         found = {}
         for part in chunks(codes):
             for values in Org.objects.filter(code__in=part).values_list(
-                "pk", "code", "path", "level", "sector", "active", "name"
+                "pk", "code", "path", "level", "sector", "active", "name", "kind"
             ):
                 ref = OrgRef(*values)
                 found[ref.code] = ref
@@ -196,7 +196,9 @@ class MemberImporter(Importer):
             if not clean or org is None:
                 continue
             if member is None:
-                plan.creates.append(Member(org_id=org.pk, org_path=org.path, org_sector=org.sector, **fields))
+                plan.creates.append(
+                    Member(org_id=org.pk, org_path=org.path, org_sector=org.sector, org_kind=org.kind, **fields)
+                )
                 continue
             changed = False
             for name in COMPARED:
@@ -208,6 +210,7 @@ class MemberImporter(Importer):
                 member.org_id = org.pk
                 member.org_path = org.path
                 member.org_sector = org.sector
+                member.org_kind = org.kind
                 plan.transferred += 1
                 changed = True
             if changed:

@@ -240,13 +240,15 @@ class OrgImporter(Importer):
         self.report(total, total, "write")
 
     def _copy_sectors(self, orgs):
-        """Members carry a copy of their organization's sector (Member.org_sector): follow a change."""
-        by_sector = defaultdict(list)
-        for org in orgs:
-            by_sector[org.sector].append(org.pk)
-        for sector, ids in by_sector.items():
-            for part in chunks(ids):
-                Member.objects.filter(org_id__in=part).exclude(org_sector=sector).update(org_sector=sector)
+        """Members carry a copy of their organization's sector and kind (Member.org_sector, org_kind): follow
+        a change."""
+        for column, attr in (("org_sector", "sector"), ("org_kind", "kind")):
+            by_value = defaultdict(list)
+            for org in orgs:
+                by_value[getattr(org, attr)].append(org.pk)
+            for value, ids in by_value.items():
+                for part in chunks(ids):
+                    Member.objects.filter(org_id__in=part).exclude(**{column: value}).update(**{column: value})
 
     def _place(self, plan) -> list[Org]:
         """Materialized paths for the new organizations: after each parent's last child, parents first."""

@@ -1,85 +1,216 @@
 """Members: list with search and filters, detail, create, edit, transfer, full ID on demand."""
 
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from common.net import client_ip
 
 from .. import queries, services
 from ..filters import MemberFilter
 from ..forms import MemberForm, MemberTransferForm, add_service_error
-from ..pagination import CappedPaginator
+from ..models import Member
 from ..panels import member_panels
 from ..validators import mask_id_number
 from .mixins import RoleRequiredMixin, ScopedObjectMixin
 from .tree import ancestors_of
 
 PER_PAGE = 30
+# Up to this many matches the list shows the exact number ("共 N 名"); above it on PostgreSQL the planner's
+# estimate ("约 N 人"), so that no request counts millions of rows. A setting, so tests can lower it.
+EXACT_COUNT_LIMIT = 10_000
+# Matches that fewer than one member in SPARSE of the scope are sparse: walking the tree order could pass most
+# of the subtree before the 30th, so they are found (by the name's GIN index, pg_trgm or — for two characters —
+# the name's characters; or whichever index the planner likes for a counted combination) and sorted instead.
+SPARSE = 1_000
+# An estimate this many times the exact-count limit is taken as it is ("约 N 人") without counting; below it
+# the list is counted up to the limit first: the planner's estimate of a combination can be far off (it cannot
+# know that no 离退休 member is 36 to 45), and the count tells whether the matches are sparse.
+SURELY_LARGE = 10
+# ``?page=N`` (links from before keyset pagination, bookmarks) is read with an offset, up to here.
+MAX_OFFSET_PAGE = 100
+CURSOR = re.compile(r"^([0-9A-Z]{1,255})\.([0-9]{1,18})$")
 
 
-class MemberListView(RoleRequiredMixin, ListView):
+def exact_count_limit() -> int:
+    return getattr(settings, "MEMBER_LIST_EXACT_COUNT_LIMIT", EXACT_COUNT_LIMIT)
+
+
+def rounded(n: int) -> int:
+    """An estimate to two significant digits (38,093 → 38,000): it is no more precise than that."""
+    digits = len(str(n)) - 2
+    return round(n, -digits) if digits > 0 else n
+
+
+@dataclass(frozen=True)
+class MemberCount:
+    """How many members the list has: ``exact``, ``estimated`` (the planner's estimate, shown as "约 N 人")
+    or ``at_least`` (more than the exact-count limit, which the estimate did not foresee)."""
+
+    value: int
+    kind: str = "exact"
+
+    @property
+    def exact(self) -> bool:
+        return self.kind == "exact"
+
+    @property
+    def estimated(self) -> bool:
+        return self.kind == "estimated"
+
+
+@dataclass
+class KeysetPage:
+    """One page of members in tree order and where the pages before and after it start."""
+
+    rows: list
+    has_previous: bool
+    has_next: bool
+    first: bool
+
+    @property
+    def previous_cursor(self) -> str:
+        return f"{self.rows[0].org_path}.{self.rows[0].pk}" if self.rows else ""
+
+    @property
+    def next_cursor(self) -> str:
+        return f"{self.rows[-1].org_path}.{self.rows[-1].pk}" if self.rows else ""
+
+
+def _cursor(value):
+    match = CURSOR.match(value or "")
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def _labelled(rows: list) -> list:
+    """Each row with its labels (``gender_label`` …): ``get_FOO_display`` builds a dict of every choice per call,
+    90 calls a page (bench/README.md, 党员列表)."""
+    labels = {
+        name: {value: str(label) for value, label in Member._meta.get_field(name).flatchoices}
+        for name in ("gender", "status", "category")
+    }
+    for row in rows:
+        row.gender_label = labels["gender"].get(row.gender, row.gender)
+        row.status_label = labels["status"].get(row.status, row.status)
+        row.category_label = labels["category"].get(row.category, row.category)
+    return rows
+
+
+def _rows(ids, *, reverse=False) -> list:
+    """The members whose ids ``ids`` (a sliced subquery) selects, with their organizations, in tree order.
+
+    The subquery reads only index columns: the filters are checked on the covering index's entries, and only
+    the 31 rows of the page are fetched from the table (PostgreSQL's index scans check a filter after
+    fetching the row; the index-only scan of the subquery checks it on the entry)."""
+    rows = queries.members_in_tree_order(Member.objects.filter(pk__in=ids).select_related("org"), reverse=reverse)
+    return _labelled(list(rows))
+
+
+def read_page(queryset, params, *, by_index=True) -> KeysetPage:
+    """The page the parameters ask for: ``before`` / ``after`` a row (keyset), ``page=N`` (offset, N ≤ 100),
+    else the first: one query. ``by_index=False`` for a rare match (``members_in_tree_order``)."""
+    before, after = _cursor(params.get("before")), _cursor(params.get("after"))
+    if before:
+        ids = queries.members_in_tree_order(queries.members_before(queryset, *before), reverse=True, by_index=by_index)
+        rows = _rows(ids.values("pk")[: PER_PAGE + 1], reverse=True)
+        rows.reverse()
+        return KeysetPage(rows[-PER_PAGE:], has_previous=len(rows) > PER_PAGE, has_next=True, first=False)
+    if after:
+        ids = queries.members_in_tree_order(queries.members_after(queryset, *after), by_index=by_index)
+        rows = _rows(ids.values("pk")[: PER_PAGE + 1])
+        return KeysetPage(rows[:PER_PAGE], has_previous=True, has_next=len(rows) > PER_PAGE, first=False)
+    number = params.get("page") or "1"
+    if not number.isdigit() or not 1 <= int(number) <= MAX_OFFSET_PAGE:
+        raise Http404("no such page")
+    offset = (int(number) - 1) * PER_PAGE
+    ids = queries.members_in_tree_order(queryset, by_index=by_index).values("pk")[offset : offset + PER_PAGE + 1]
+    rows = _rows(ids)
+    return KeysetPage(rows[:PER_PAGE], has_previous=offset > 0, has_next=len(rows) > PER_PAGE, first=offset == 0)
+
+
+class MemberListView(RoleRequiredMixin, TemplateView):
+    """党员: the members in the user's scope, filtered, a page at a time in tree order.
+
+    Queries: (the user's roles, the tier period,) on PostgreSQL the planner's estimate (``EXPLAIN``) and — unless
+    the list is unfiltered (the roll-ups hold its size) or surely larger than the exact-count limit — a count
+    capped at the limit (in a transaction of its own); then the page, unless the count found nobody. On SQLite
+    an exact count and the page.
+    """
+
     allowed_roles = queries.READ_MEMBER_ROLES
     template_name = "orgs/member_list.html"
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
-
-    # Filters whose matches are spread over the whole tree: the page can walk the path index.
-    SPREAD_FILTERS = frozenset({"q", "org", "status"})
-    # Equality filters with an index of their own led by the column, then (org_path, id): one of them
-    # (or a sector scope) still reads the page off an index in tree order.
-    INDEXED_FILTERS = frozenset({"sector", "category"})
-
-    def get_queryset(self):
-        base = queries.members_for(self.request.user, roles=self.allowed_roles).select_related("org")
-        self.filterset = MemberFilter(self.request.GET or None, queryset=base)
-        queryset = self.filterset.qs if self.filterset.is_bound else base
-        if self._tree_order_by_index():
-            queryset = queries.members_in_tree_order(queryset)
-        return queryset
-
-    def _tree_order_by_index(self):
-        """True when an index yields the page in tree order: the matches are spread over the tree, or
-        picked by one equality column that leads an index followed by (org_path, id) — the sector
-        (``member_sector_orgpath_id``, also for a one-sector scope) or the category
-        (``member_category_orgpath_id``). Otherwise (kind, or sector and category together) the
-        matches may cluster in one corner of the tree and the plain sorted order is kept."""
-        scope = [a for a in queries.assignments(self.request.user) if a.role in self.allowed_roles]
-        leading = set()
-        if any(a.sector for a in scope):
-            if len(scope) > 1:
-                return False  # an OR of scopes: no single index range
-            leading.add("sector")
-        if self.filterset.is_bound:
-            data = self.filterset.form.cleaned_data if self.filterset.form.is_valid() else {}
-            for name, value in data.items():
-                if not value or name in self.SPREAD_FILTERS:
-                    continue
-                if name not in self.INDEXED_FILTERS:
-                    return False
-                leading.add(name)
-        return len(leading) <= 1
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        known = None
-        if not self.filterset.is_filtered:
-            scope = [a for a in queries.assignments(self.request.user) if a.role in self.allowed_roles]
-            if not any(a.sector for a in scope):
-                known = sum(o.subtree_members for o in queries.top_orgs(self.request.user, self.allowed_roles))
-        return CappedPaginator(queryset, per_page, known_count=known, **kwargs)
 
     def get_context_data(self, **kwargs):
-        params = self.request.GET.copy()
-        params.pop("page", None)
+        user = self.request.user
+        params = self.request.GET
+        base = queries.members_for(user, roles=self.allowed_roles)
+        filters = {k: v for k, v in params.items() if k not in ("page", "after", "before")}
+        filterset = MemberFilter(filters or None, queryset=base, user=user)
+        queryset = filterset.qs if filterset.is_bound else base
+        scope = [a for a in queries.assignments(user) if a.role in self.allowed_roles]
+        count = estimate = None
+        if filterset.is_bound and not filterset.form.is_valid():
+            count = MemberCount(0)  # the errors are shown at the fields; the list is empty
+        elif not filterset.is_filtered and not any(a.sector for a in scope):
+            # The roll-ups hold the size of an unfiltered list (the user's highest nodes).
+            count = MemberCount(sum(o.subtree_members for o in queries.top_orgs(user, self.allowed_roles)))
+        else:
+            estimate = queries.estimate_members(queryset)
+        # The first digits of ID numbers pick members of one area, one corner of the tree: find and sort them.
+        name, by_index = filterset.name_query, not filterset.id_prefix
+        scope_size = getattr(filterset, "scope_size", None) or sum(
+            o.subtree_members for o in queries.top_orgs(user, self.allowed_roles)
+        )
+        if estimate is not None and name and estimate * SPARSE < scope_size:
+            # A rare name: the planner prices a LIKE on Chinese text far too cheaply to see that walking is slow.
+            by_index = False
+            if len(name) == 2:  # no trigram in two characters: the characters' index finds them
+                queryset = queryset.filter(queries.name_has_chars(name))
+        limit = exact_count_limit()
+        counted = None
+        if count is not None:
+            pass
+        elif estimate is None:
+            count = MemberCount(queryset.count())  # SQLite: exact
+        elif estimate > limit and (name or estimate > limit * SURELY_LARGE):
+            # Surely above the limit (a name's estimate rests on its histogram): no count, the estimate.
+            count = MemberCount(rounded(estimate), "estimated")
+        else:
+            counted = queries.count_members(queryset, limit)
+            if counted <= limit:
+                count = MemberCount(counted)
+            elif estimate > limit:
+                count = MemberCount(rounded(estimate), "estimated")
+            else:
+                count = MemberCount(limit, "at_least")  # more than the estimate foresaw
+        if count.exact and count.value == 0:
+            page = KeysetPage([], has_previous=False, has_next=False, first=True)  # counted: nobody to read
+        else:
+            if counted is not None and counted * SPARSE < scope_size:
+                by_index = False  # sparse, counted
+            page = read_page(queryset, params, by_index=by_index)
+        if page.first and not page.has_next and not count.exact:
+            count = MemberCount(len(page.rows))  # the whole list is on this page: no estimate needed
+        query = params.copy()
+        for key in ("page", "after", "before"):
+            query.pop(key, None)
         return super().get_context_data(
-            filter=self.filterset,
-            query=params.urlencode(),
-            can_manage=queries.has_role(self.request.user, queries.MANAGE_ROLES),
+            filter=filterset,
+            object_list=page.rows,
+            page=page,
+            count=count,
+            exact_count_limit=limit,
+            query=query.urlencode(),
+            can_manage=queries.has_role(user, queries.MANAGE_ROLES),
             **kwargs,
         )
 
