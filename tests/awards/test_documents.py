@@ -171,6 +171,38 @@ def test_generate_renders_all_three_files_through_the_task(
     assert rows[1] == ["石家庄市", "优秀共产党员", "张建设", "塔元庄村党支部", "党支部书记"]
 
 
+def test_certificate_step_moves_the_progress_bar(world, people, province_round, login, monkeypatch):
+    """While the certificates are made the stored progress climbs from the decision's step (55 %) to the
+    certificates' (90 %), so the polling page shows it; the file then has one page per name, each name's text
+    on its page."""
+    from awards import pdf_certificates
+
+    monkeypatch.setattr(pdf_certificates, "PROGRESS_EVERY", 2)
+    decision = make_decision(province_round)
+    Decision.objects.filter(pk=decision.pk).update(status=DecisionStatus.QUEUED, generation=1)
+    seen = []
+    real_progress = services._progress
+
+    def watch(decision_id, generation, value):
+        real_progress(decision_id, generation, value)
+        seen.append(Decision.objects.get(pk=decision_id).progress)  # what the polling page reads now
+
+    monkeypatch.setattr(services, "_progress", watch)
+    services.generate_documents(decision.pk, 1)
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.READY
+    certificate_steps = [v for v in seen if services.STEP_DECISION < v < services.STEP_CERTIFICATES]
+    assert certificate_steps == sorted(certificate_steps) and len(certificate_steps) >= 2
+    assert seen == sorted(seen) and seen[-1] == services.STEP_XLSX
+
+    client = login(people.province)
+    data = body(client.get(reverse("awards:decision_certificates", args=[province_round.code])))
+    pages = subprocess.run(["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True).stdout
+    pages = ["".join(page.split()) for page in pages.decode().split("\f")][:5]
+    names = ["塔元庄村党支部：", "张建设同志：", "李秀梅同志：", "滦州村党支部：", "王志远同志："]
+    assert [name for name, page in zip(names, pages, strict=True) if name in page] == names
+
+
 def test_task_is_safe_to_run_twice_and_drops_superseded_output(world, people, province_round):
     decision = make_decision(province_round)
     decision.status, decision.generation = DecisionStatus.QUEUED, 1

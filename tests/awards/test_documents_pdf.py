@@ -156,10 +156,10 @@ def test_empty_list_still_renders():
     assert "名单为空" in squash(pdf_text(data))
 
 
-@pytest.mark.parametrize("chunk", [pdf.CERTIFICATES_PER_RENDER, 3])
-def test_certificates_one_page_per_row(chunk):
+@pytest.mark.parametrize("render", [pdf.render_certificates, pdf.render_certificates_full])
+def test_certificates_one_page_per_row(render):
     rows = sample_rows()
-    data = pdf.render_certificates(DECISION, rows, round_name="2011年“七一”集中表彰", chunk=chunk)
+    data = render(DECISION, rows, round_name="2011年“七一”集中表彰")
     assert_cjk_font(data)
     assert pdf_pages(data) == len(rows)
     pages = pdf_text(data).split("\f")
@@ -171,6 +171,67 @@ def test_certificates_one_page_per_row(chunk):
         assert "中共河北省委" in flat and "2011年6月28日" in flat
     assert "甲春华同志：" in squash(pages[1])
     assert "甲村党支部：" in squash(pages[0])
+
+
+def tricky_rows():
+    """Rows the shared layout must send back to WeasyPrint or print exactly as it would."""
+    rows = sample_rows()
+    member = rows[1]
+    return [
+        *rows,
+        # too long for one line: WeasyPrint wraps it, and the lines below move down
+        {**rows[0], "name": "中共石家庄市长安区建北街道办事处某某社区居民委员会第一网格党支部"},
+        {**member, "unit": "石家庄市长安区建北街道办事处某某社区居民委员会第一网格党支部", "post": "第一书记"},
+        {**member, "name": "王𠮷"},  # a CJK Extension B character: not in the certificate font's subset
+        {**member, "name": " 阿依古丽·买买提 ", "unit": "喀什市 第3村", "post": ""},  # spaces, a dot, digits
+        {**member, "name": "李 明", "unit": "", "post": ""},  # no unit line
+        {**member, "name": "赵   云"},  # white space collapsed as CSS does
+    ]
+
+
+def page_pictures(data: bytes, tmp_path, prefix: str) -> list[bytes]:
+    subprocess.run(["pdftoppm", "-r", "36", "-gray", "-", str(tmp_path / prefix)], input=data, check=True)
+    return [path.read_bytes() for path in sorted(tmp_path.glob(f"{prefix}-*.pgm"))]
+
+
+def test_certificates_are_what_weasyprint_alone_makes(tmp_path):
+    """The shared-layout render and WeasyPrint page by page give the same pages: same text per page
+    (pdftotext) and the same picture of every page (pdftoppm), including the rows it hands back."""
+    rows = tricky_rows()
+    fast = pdf.render_certificates(DECISION, rows, round_name="2011年“七一”集中表彰")
+    full = pdf.render_certificates_full(DECISION, rows, round_name="2011年“七一”集中表彰")
+    assert pdf_pages(fast) == pdf_pages(full) == len(rows)
+    assert pdf_text(fast).split("\f") == pdf_text(full).split("\f")
+    fast_pictures, full_pictures = page_pictures(fast, tmp_path, "fast"), page_pictures(full, tmp_path, "full")
+    assert len(fast_pictures) == len(rows)
+    different = [i + 1 for i, (a, b) in enumerate(zip(fast_pictures, full_pictures, strict=True)) if a != b]
+    assert different == []
+    text = squash(pdf_text(fast))
+    assert "王𠮷同志：" in text and "阿依古丽·买买提同志：" in text and "喀什市第3村" in text
+
+
+def test_certificates_text_of_many_rows_in_order():
+    """A list of hundreds: one page each, each page naming its own row (the names and units are printed
+    on shared pages, not laid out by WeasyPrint one by one)."""
+    surnames, given = "王李张刘陈杨赵黄周吴", "建国秀英志强海燕明华春生"
+    rows = [
+        {
+            "city": "石家庄市",
+            "category": "优秀共产党员" if i % 5 else "先进基层党组织",
+            "kind": "member" if i % 5 else "org",
+            "name": f"{surnames[i % 10]}{given[i % 12]}{given[i // 12 % 12]}{i}" if i % 5 else f"第{i}村党支部",
+            "unit": f"正定县第{i}村党支部" if i % 5 else "",
+            "post": "党支部书记" if i % 5 else "",
+        }
+        for i in range(600)
+    ]
+    data = pdf.render_certificates(DECISION, rows, round_name="2011年“七一”集中表彰")
+    pages = pdf_text(data).split("\f")
+    assert pdf_pages(data) == 600
+    for row, page in zip(rows, pages, strict=False):
+        flat = squash(page)
+        assert flat.startswith("荣誉证书" + row["name"])
+        assert row["category"] in flat and squash(row["unit"] + row["post"]) in flat
 
 
 def test_xlsx_has_the_header_and_rows():
@@ -196,9 +257,18 @@ def test_group_rows_keeps_order_and_counts():
     assert groups[1].count == 4
 
 
-def test_certificates_report_progress_per_chunk():
+def test_certificates_report_progress_up_to_the_total(monkeypatch):
+    from awards import pdf_certificates
+
+    monkeypatch.setattr(pdf_certificates, "PROGRESS_EVERY", 3)
     calls = []
-    pdf.render_certificates(
+    pdf.render_certificates(DECISION, sample_rows(), round_name="x", on_progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(0, 8), (3, 8), (6, 8), (8, 8)]
+
+
+def test_full_render_reports_progress_per_chunk():
+    calls = []
+    pdf.render_certificates_full(
         DECISION, sample_rows(), round_name="x", chunk=3, on_progress=lambda done, total: calls.append((done, total))
     )
     assert calls == [(3, 8), (6, 8), (8, 8)]
