@@ -1,11 +1,26 @@
-"""Page benchmark: the same pages on a county-scale and on the province-scale data set.
+"""Page benchmark: the same pages on a county-scale and on the province-scale data set, and every list and
+dashboard at the province root against a county of the same set.
 
-    .venv/bin/python bench/bench_pages.py [--reuse] [--runs 30] [--warmups 3] [--rounds 3] [--extra]
+    .venv/bin/python bench/bench_pages.py [--rebuild] [--runs 30] [--warmups 3] [--rounds 3] [--extra]
                                           [--scales county province] [--json FILE]
+    .venv/bin/python bench/bench_pages.py --root-vs-county [--source portal_bench_province] [--keep]
+                                          [--inside DATABASE [--allow-unmarked]] [--runs 30] [--json FILE]
 
-Builds (or, with --reuse, keeps when present) two PostgreSQL databases — portal_bench_county
-(``load_demo --scale county``) and portal_bench_province (``load_demo --scale province``) — by
-running ``migrate`` and ``load_demo`` in a subprocess with DATABASE_URL set. Then, for each
+Builds two PostgreSQL databases when they are missing — portal_bench_county (``load_demo --scale county``)
+and portal_bench_province (``load_demo --scale province``) — by running ``migrate`` and ``load_demo`` in a
+subprocess with DATABASE_URL set. A database of that name that exists is used as it is; ``--rebuild``
+replaces it, and only if it carries the bench mark (bench/benchdb.py; somebody else's is never touched).
+
+``--root-vs-county`` requests every list page and every dashboard twice on the province-scale set: at the
+province root (省委组织部 ``sheng_zzb`` for the lists, 领导小组 ``sheng_ldxz`` for the dashboards) and at
+正定县 (县委组织部 ``zhengding_zzb``; the dashboards of 130123 as ``sheng_ldxz``), in rounds that alternate
+root and county, and prints the ratio root / county. It runs in this run's own copy of ``--source``
+(``CREATE DATABASE … TEMPLATE`` under a unique name, marked, migrated, dropped at the end unless ``--keep``:
+logging in writes sessions, so the source is never used directly), or ``--inside`` an existing database
+(refused without the bench mark unless ``--allow-unmarked``). A page that does not answer 200 for both users
+is listed as skipped.
+
+The county-vs-province comparison: for each
 database in its own process (settings are read once per process), it requests each page with
 django.test.Client, logged in with force_login, DEBUG off, and reports the median and p95 server
 time over ``--runs`` requests (after ``--warmups`` each time) and the number of SQL queries of one
@@ -54,6 +69,45 @@ EXTRA_PAGES = [
     ("(附) 党员 领域=农村", "sheng_ldxz", "/members/?sector=rural", "党员"),
     ("(附) 党员 类别=学生", "sheng_ldxz", "/members/?category=student", "党员"),
     ("(附) 党员 高校行业主管", "gaoxiao_hy", "/members/", "党员"),
+]
+
+
+# --root-vs-county: (label, url name, root user, county user); node pages take the code as argument.
+ROOT_CODE, COUNTY_CODE = "130000", "130123"
+SCOPE_LISTS = [
+    ("党员", "orgs:member_list"),
+    ("用户", "orgs:user_list"),
+    ("实施方案", "campaign:plan_list"),
+    ("承诺", "campaign:commitment_list"),
+    ("活动记录", "campaign:activity_list"),
+    ("工作报告", "campaign:report_list"),
+    ("亮牌", "campaign:badge_list"),
+    ("指导", "campaign:guidance_list"),
+    ("联系户", "campaign:household_list"),
+    ("恳谈会", "campaign:meeting_list"),
+    ("矛盾纠纷", "campaign:dispute_list"),
+    ("指导员", "campaign:instructor_list"),
+    ("大学生村官", "campaign:college_official_list"),
+    ("简报", "campaign:bulletin_list"),
+    ("事迹", "campaign:story_list"),
+    ("督查", "campaign:supervision_inspection_list"),
+    ("整改通知", "campaign:supervision_order_list"),
+    ("群众评议批次", "evaluations:mass_batch_list"),
+    ("党性分析报告", "evaluations:report_list"),
+    ("档次", "evaluations:scoring_tiers"),
+    ("档次统计", "evaluations:scoring_tier_stats"),
+    ("表彰轮次", "awards:round_list"),
+    ("服务站", "masswork:station_list"),
+    ("走访", "masswork:visit_list"),
+    ("责任清单", "accountability:duty_list"),
+    ("承诺事项", "accountability:item_list"),
+]
+SCOPE_NODES = [  # (label, url name): reversed with the node's code
+    ("组织 详情", "orgs:org_detail"),
+    ("组织 下级", "orgs:org_children"),
+    ("看板", "dashboards:node"),
+    ("看板 分领域", "dashboards:sectors"),
+    ("看板 后进", "dashboards:lagging"),
 ]
 
 
@@ -123,6 +177,141 @@ def measure(runs, warmups, extra):
             }
         )
     return {"orgs": Org.objects.count(), "members": Member.objects.count(), "pages": results}
+
+
+def scope_pairs():
+    from django.urls import NoReverseMatch, reverse
+
+    pairs = []
+    for label, name in SCOPE_LISTS:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        pairs.append((f"列表 {label}", ("sheng_zzb", url), ("zhengding_zzb", url)))
+    for label, name in SCOPE_NODES:
+        user = "sheng_ldxz" if name.startswith("dashboards:") else "sheng_zzb"
+        county_user = "sheng_ldxz" if name.startswith("dashboards:") else "zhengding_zzb"
+        try:
+            pairs.append(
+                (label, (user, reverse(name, args=[ROOT_CODE])), (county_user, reverse(name, args=[COUNTY_CODE])))
+            )
+        except NoReverseMatch:
+            continue
+    return pairs
+
+
+def measure_scopes(runs, warmups, rounds):
+    """In this process (DATABASE_URL set): each pair root / county, rounds alternating between the two."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from orgs.models import Member, Org, User
+
+    assert not settings.DEBUG, "the benchmark runs with DEBUG off"
+    clients = {}
+
+    def client_for(username):
+        if username not in clients:
+            clients[username] = Client()
+            user = User.objects.get(username=username)
+            clients[username].force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return clients[username]
+
+    results, skipped = [], []
+    per_round = -(-runs // rounds)
+    for label, root, county in scope_pairs():
+        statuses = {}
+        for side in (root, county):
+            client = client_for(side[0])
+            for _ in range(warmups):
+                statuses[side] = client.get(side[1]).status_code
+        if any(code != 200 for code in statuses.values()):
+            skipped.append({"label": label, "root": root, "county": county, "status": list(statuses.values())})
+            continue
+        entry = {"label": label, "root": root, "county": county}
+        for key, side in (("root", root), ("county", county)):
+            with CaptureQueriesContext(connection) as ctx:
+                client_for(side[0]).get(side[1])
+            entry[f"{key}_sql"] = len(ctx.captured_queries)
+            entry[f"{key}_times"] = []
+        for _ in range(rounds):
+            for key, side in (("root", root), ("county", county)):
+                client = client_for(side[0])
+                for _ in range(per_round):
+                    started = time.perf_counter()
+                    client.get(side[1])
+                    entry[f"{key}_times"].append((time.perf_counter() - started) * 1000)
+        for key in ("root", "county"):
+            times = sorted(entry.pop(f"{key}_times"))
+            entry[f"{key}_median"] = statistics.median(times)
+            entry[f"{key}_p95"] = times[max(0, int(round(0.95 * len(times))) - 1)]
+        entry["ratio_p95"] = entry["root_p95"] / entry["county_p95"]
+        results.append(entry)
+    return {"orgs": Org.objects.count(), "members": Member.objects.count(), "pages": results, "skipped": skipped}
+
+
+def report_scopes(data, loads):
+    print(f"{data['orgs']:,} 个组织, {data['members']:,} 名党员; load average {loads}")
+    head = ["页面", "root 中位", "root p95", "root SQL", "县 中位", "县 p95", "县 SQL", "比值 p95"]
+    rows = [head]
+    for p in data["pages"]:
+        rows.append(
+            [
+                p["label"],
+                f"{p['root_median']:.1f}",
+                f"{p['root_p95']:.1f}",
+                str(p["root_sql"]),
+                f"{p['county_median']:.1f}",
+                f"{p['county_p95']:.1f}",
+                str(p["county_sql"]),
+                f"{p['ratio_p95']:.2f}",
+            ]
+        )
+    widths = [max(width(r[i]) for r in rows) for i in range(len(head))]
+    for n, row in enumerate(rows):
+        print("  ".join(pad(cell, widths[i], right=i > 0) for i, cell in enumerate(row)))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    for p in data["skipped"]:
+        print(f"跳过 {p['label']}: {p['root'][0]} {p['root'][1]} / {p['county'][0]} {p['county'][1]} → {p['status']}")
+    print("时间单位 ms（服务器端，进程内 django.test.Client；root = 省, 县 = 正定县 130123）")
+
+
+def run_scopes(database, args):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{database}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    if args.migrate:
+        started = time.monotonic()
+        subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+        print(f"{database}: migrate 用时 {time.monotonic() - started:.0f} 秒", flush=True)
+    loads = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    command = [sys.executable, __file__, "--measure-scopes", "--runs", str(args.runs), "--warmups", str(args.warmups)]
+    command += ["--rounds", str(args.rounds)]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{database}: measuring failed")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    loads += " → " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print()
+    report_scopes(data, loads)
+    if args.json:
+        Path(args.json).write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def merge(rounds):
@@ -208,7 +397,13 @@ def report(results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reuse", action="store_true", help="keep a database that is already loaded")
+    parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)  # the default now
+    parser.add_argument("--rebuild", action="store_true", help="replace the data sets (only bench-made ones)")
+    parser.add_argument("--root-vs-county", action="store_true", help="every list and dashboard: root / county")
+    parser.add_argument("--source", default=DATABASES["province"], help="--root-vs-county: template database")
+    parser.add_argument("--inside", metavar="DATABASE", help="--root-vs-county inside this existing database")
+    parser.add_argument("--allow-unmarked", action="store_true", help="--inside a database without the bench mark")
+    parser.add_argument("--keep", action="store_true", help="--root-vs-county: keep this run's copy")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmups", type=int, default=3)
     parser.add_argument(
@@ -222,14 +417,35 @@ def main():
     parser.add_argument("--extra", action="store_true", help="also a name search and a sector filter (informative)")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--measure-scopes", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.runs, args.warmups, args.extra)))
         return
+    if args.measure_scopes:
+        print(json.dumps(measure_scopes(args.runs, args.warmups, args.rounds)))
+        return
+    if args.root_vs_county:
+        if args.inside:
+            benchdb.require_existing(args.inside, allow=args.allow_unmarked, flag="--allow-unmarked")
+            args.migrate = False
+            run_scopes(args.inside, args)
+            return
+        if not loaded(args.source):
+            raise SystemExit(f"{args.source} 不存在或未加载：请先运行 bench/bench_pages.py --scales province")
+        args.migrate = True
+        started = time.monotonic()
+        purpose = f"bench_pages --root-vs-county, copy of {args.source}"
+        with benchdb.Scratch("portal_bench_pages", purpose=purpose, template=args.source, keep=args.keep) as name:
+            print(f"{name}: 复制 {args.source} 用时 {time.monotonic() - started:.0f} 秒", flush=True)
+            run_scopes(name, args)
+        return
     for scale in args.scales:
         dbname = DATABASES[scale]
-        if args.reuse and loaded(dbname):
-            print(f"{dbname}: 已存在，复用", flush=True)
+        if benchdb.exists(dbname) and not args.rebuild:
+            if not loaded(dbname):
+                raise SystemExit(f"{dbname} 已存在但未加载（或正在构建）：确认是基准数据库后用 --rebuild 重建")
+            print(f"{dbname}: 已存在，复用（--rebuild 重建）", flush=True)
         else:
             print(f"{dbname}: 构建中（migrate + load_demo --scale {scale}）…", flush=True)
             seconds = build(scale, dbname)
