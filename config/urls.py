@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from api.exceptions import api_or_page_404, api_or_page_500
 from common.health import healthz, readyz
 from orgs.views.accounts import HomeView, PortalLoginView
 
@@ -32,5 +33,10 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("jobs/", include("common.urls")),
     path("", include("workbench.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ errors are problem details (api/exceptions.py); elsewhere Django's pages (templates/404.html …).
+handler404 = api_or_page_404
+handler500 = api_or_page_500

@@ -1,0 +1,113 @@
+"""The OpenAPI document (drf-spectacular): every operation also documents its problem answers
+(application/problem+json), and the token security scheme is named in Chinese."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+
+PROBLEMS = {
+    "400": "请求数据有误（字段错误逐个列出）",
+    "401": "未认证：缺少、无效、已撤销或已过期的令牌",
+    "403": "无权操作：您的角色不能使用此接口或操作此对象",
+    "404": "未找到：对象不存在，或不在您的管理范围内",
+    "406": "无法提供所要求的格式",
+    "429": "请求过于频繁",
+}
+WRITE_PROBLEMS = {
+    "409": "与当前状态冲突：记录已被他人修改，或状态不允许此操作",
+    "415": "不支持的内容类型：请求体应为 application/json",
+}
+
+
+class PortalAutoSchema(AutoSchema):
+    pass
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.TokenAuthentication"
+    name = "令牌"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "个人 API 令牌：在“个人API令牌”页面创建，只显示一次。请求头 Authorization: Bearer <令牌>",
+        }
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.PortalSessionAuthentication"
+    name = "会话"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "浏览器登录会话；写操作须带 CSRF 令牌（X-CSRFToken 请求头）",
+        }
+
+
+def path_parameter_label(path: str, name: str) -> str:
+    if name == "code":
+        return "活动代码" if path.startswith("/api/v1/campaigns/") else "组织编码"
+    if path.startswith("/api/v1/members/"):
+        return "党员编号"
+    if path.startswith("/api/v1/plans/"):
+        return "实施方案编号"
+    return "编号"
+
+
+def add_problem_responses(result, generator, request, public):
+    """Add the Problem component and the problem answers to every operation."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = {
+        "type": "object",
+        "description": "RFC 9457 问题详情",
+        "required": ["type", "title", "status", "detail", "instance"],
+        "properties": {
+            "type": {"type": "string", "description": "问题类型（URI 引用）"},
+            "title": {"type": "string", "description": "问题标题（中文）"},
+            "status": {"type": "integer", "description": "HTTP 状态码"},
+            "detail": {"type": "string", "description": "问题说明（中文）"},
+            "instance": {"type": "string", "description": "出错的请求地址"},
+            "errors": {
+                "type": "array",
+                "description": "逐个字段的错误",
+                "items": {
+                    "type": "object",
+                    "required": ["field", "detail", "code"],
+                    "properties": {
+                        "field": {
+                            "type": "string",
+                            "nullable": True,
+                            "description": "出错的字段或查询参数；null 表示整个请求",
+                        },
+                        "detail": {"type": "string", "description": "错误说明（中文）"},
+                        "code": {"type": "string", "description": "错误代码"},
+                    },
+                },
+            },
+        },
+    }
+    for path, path_item in result.get("paths", {}).items():
+        for method, operation in path_item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and not parameter.get("description"):
+                    parameter["description"] = path_parameter_label(path, parameter["name"])
+            for answer in operation["responses"].values():
+                if not answer.get("description"):
+                    answer["description"] = "成功"
+            extra = dict(PROBLEMS)
+            if method in ("post", "put", "patch", "delete"):
+                extra.update(WRITE_PROBLEMS)
+            for status, description in extra.items():
+                operation["responses"].setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    },
+                )
+    return result
