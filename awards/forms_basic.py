@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from orgs.forms import DATE_WIDGET
+from orgs.forms import DATE_WIDGET, MemberPostChoiceField
 
 from .models import BasicCommendation
 from .models.basic import DEFAULT_HONOUR
@@ -41,15 +41,10 @@ class CommendationForm(forms.ModelForm):
         self.fields["method"].error_messages["required"] = _("请填写评选方式，如党员大会评选")
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.post}）" if obj.post else obj.name
-
-
 class AwardForm(forms.Form):
     """One of the organization's own members, with the honour and a short citation."""
 
-    member = MemberChoiceField(label=_("受表彰党员"), queryset=None, empty_label=_("请选择"))
+    member = MemberPostChoiceField(label=_("受表彰党员"), queryset=None, empty_label=_("请选择"))
     honour = forms.CharField(label=_("荣誉称号"), max_length=50, initial=DEFAULT_HONOUR)
     citation = forms.CharField(
         label=_("主要事迹"),

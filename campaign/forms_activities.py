@@ -5,11 +5,10 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orgs.enums import OrgLevel
 from orgs.forms import (
-    BASIC_ONLY,
     DATE_WIDGET,
     NOT_VISIBLE,
+    NamesChoiceField,
     OrgCodeField,
     OrgFilterMixin,
     OrgPickerField,
@@ -45,15 +44,10 @@ class ActivityFilterForm(OrgFilterMixin, forms.Form):
         return int(match.group(1)), int(match.group(2))
 
 
-class ParticipantsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class ActivityForm(forms.ModelForm):
     """One activity record; participating members are chosen among the organization's own members."""
 
-    participants = ParticipantsField(
+    participants = NamesChoiceField(
         label=_("参加党员"),
         queryset=Member.objects.none(),
         required=False,
@@ -86,22 +80,6 @@ class ActivityForm(forms.ModelForm):
         if value is not None and value < 1:
             raise forms.ValidationError(_("参加人数至少为 1 人"))
         return value
-
-
-class ChooseOrgForm(forms.Form):
-    org = OrgPickerField(
-        label=_("基层党组织编码"),
-        roles=WRITE_ROLES,
-        levels={OrgLevel.BASIC},
-        error_messages={"not_found": NOT_VISIBLE, **BASIC_ONLY},
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_org(self):
-        return clean_org_code(self.user, self.cleaned_data["org"], roles=WRITE_ROLES, basic_only=True)
 
 
 class ReportForm(forms.Form):

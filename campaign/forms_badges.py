@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs.enums import Sector
-from orgs.forms import DATE_WIDGET, OrgCodeField, OrgFilterMixin, OrgPickerWidget
+from orgs.forms import DATE_WIDGET, MemberPostChoiceField, OrgCodeField, OrgFilterMixin, OrgPickerWidget
 from orgs.models import Member
 
 from . import queries_badges as qb
@@ -16,11 +16,6 @@ from .models import BadgeEntry, BadgeKind, BadgeWearing
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d", "%Y/%m"]
-
-
-class MemberField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.post}）" if obj.post else obj.name
 
 
 class MonthField(forms.DateField):
@@ -38,11 +33,17 @@ class MonthField(forms.DateField):
         return value.replace(day=1) if value else value
 
 
+class MonthQueryForm(forms.Form):
+    """``?month=YYYY-MM`` of a page; an unreadable month opens none."""
+
+    month = MonthField(required=False)
+
+
 class BadgeEntryForm(forms.ModelForm):
     """The member is one of the organization's own members (a member of a lower organization is registered
     there); a 示范岗位 may name only the post."""
 
-    member = MemberField(label=_("党员"), queryset=Member.objects.none(), required=False)
+    member = MemberPostChoiceField(label=_("党员"), queryset=Member.objects.none(), required=False)
 
     class Meta:
         model = BadgeEntry

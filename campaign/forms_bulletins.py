@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orgs.forms import DATE_WIDGET
+from orgs.forms import DATE_WIDGET, NamesChoiceField
 from orgs.models import Org
 
 from . import queries_bulletins as bq
@@ -19,11 +19,6 @@ class StoryChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.title}（{obj.org.name}，{date}）"
 
 
-class OrgChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class BulletinForm(forms.ModelForm):
     """A draft: name, editing office, 报 line, the stories and the distribution list."""
 
@@ -33,7 +28,7 @@ class BulletinForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("本地区已发布的宣传稿件（最近的在前）。"),
     )
-    recipients = OrgChoiceField(
+    recipients = NamesChoiceField(
         label=_("分发范围"),
         queryset=Org.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -7,14 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orgs import queries
-from orgs.enums import OrgLevel
 from orgs.forms import (
-    BASIC_ONLY,
     DATE_WIDGET,
-    NOT_VISIBLE,
+    NameChoiceField,
+    NamesChoiceField,
     OrgCodeField,
     OrgFilterMixin,
-    OrgPickerField,
     OrgPickerWidget,
     clean_org_code,
 )
@@ -27,37 +25,8 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 MAX_DAYS = 3650
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class SingleMemberField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class ChooseOrgForm(forms.Form):
-    """Which organization a new record belongs to (by code: there are 170,000)."""
-
-    org = OrgPickerField(
-        label=_("组织编码"), roles=mq.WRITE_ROLES, error_messages={"not_found": NOT_VISIBLE, **BASIC_ONLY}
-    )
-
-    def __init__(self, *args, user, basic_only=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.basic_only = basic_only
-        if basic_only:
-            self.fields["org"].label = _("基层党组织编码")
-            self.fields["org"].levels = frozenset({OrgLevel.BASIC})
-
-    def clean_org(self):
-        return clean_org_code(self.user, self.cleaned_data["org"], roles=mq.WRITE_ROLES, basic_only=self.basic_only)
-
-
 class HouseholdForm(forms.ModelForm):
-    members = MemberChoiceField(
+    members = NamesChoiceField(
         label=_("联系党员"),
         queryset=Member.objects.none(),
         required=False,
@@ -78,7 +47,7 @@ class HouseholdForm(forms.ModelForm):
 
 
 class ServiceForm(forms.ModelForm):
-    member = SingleMemberField(label=_("服务党员"), queryset=Member.objects.none(), required=False)
+    member = NameChoiceField(label=_("服务党员"), queryset=Member.objects.none(), required=False)
 
     class Meta:
         model = ServiceRecord

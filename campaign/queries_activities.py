@@ -65,10 +65,6 @@ def can_write_activity(user, org: Org) -> bool:
     return org.is_basic and queries.covers(user, org, WRITE_ROLES)
 
 
-def writable_basic_orgs(user) -> QuerySet[Org]:
-    return queries.orgs_for(user, roles=WRITE_ROLES).filter(level="basic")
-
-
 BADGE_Q = Q(badge_demo_household=True) | Q(badge_vanguard_post=True) | Q(badge_responsibility_area=True)
 
 

@@ -37,15 +37,8 @@ DEFAULT_NO_CONTACT_DAYS = 30
 # --- the member acting for itself ---------------------------------------------------------------
 
 
-def own_member(user) -> Member | None:
-    """The member record of a user holding the ``member`` role (User.member), else None."""
-    if getattr(user, "is_authenticated", False) and user.member_id and queries.has_role(user, {Role.MEMBER}):
-        return user.member
-    return None
-
-
 def _own_households_q(user) -> Q:
-    member = own_member(user)
+    member = queries.own_member(user)
     if member is None:
         return Q(pk__in=[])
     return Q(pk__in=HouseholdLink.objects.filter(member_id=member.pk).values("household_id"))
@@ -104,7 +97,7 @@ def get_household_or_404(user, pk) -> Household:
 
 
 def is_own_household(user, household: Household) -> bool:
-    member = own_member(user)
+    member = queries.own_member(user)
     return member is not None and household.links.filter(member_id=member.pk).exists()
 
 
@@ -123,10 +116,6 @@ def full_data_q(user, prefix="org__") -> Q:
 
 def can_write_household(user, org: Org) -> bool:
     return org.is_basic and queries.covers(user, org, WRITE_ROLES)
-
-
-def writable_basic_orgs(user) -> QuerySet[Org]:
-    return queries.orgs_for(user, roles=WRITE_ROLES).filter(level="basic")
 
 
 def can_record_service(user, household: Household) -> bool:
@@ -173,10 +162,6 @@ def get_meeting_or_404(user, pk) -> MassMeeting:
 def can_write_org(user, org: Org) -> bool:
     """Meetings and disputes: the secretary of the organization, or the 组织部 covering it."""
     return queries.covers(user, org, WRITE_ROLES)
-
-
-def writable_orgs(user) -> QuerySet[Org]:
-    return queries.orgs_for(user, roles=WRITE_ROLES)
 
 
 def disputes_for(user, *, roles=READ_ROLES) -> QuerySet[Dispute]:

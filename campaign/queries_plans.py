@@ -109,13 +109,6 @@ def get_plan_or_404(user, pk) -> Plan:
 # --- commitments ----------------------------------------------------------------------------
 
 
-def own_member(user) -> Member | None:
-    """The member record of a user holding the ``member`` role, else None."""
-    if user.is_authenticated and user.member_id and queries.has_role(user, {Role.MEMBER}):
-        return user.member
-    return None
-
-
 def commitment_scope_q(user, *, roles=READ_ROLES) -> Q:
     """Commitments of organizations in scope for ``roles`` (None: any role), plus a member's own ones."""
     q = queries.org_scope_q(user, roles=roles, prefix="org__")
@@ -139,14 +132,14 @@ def get_commitment_or_404(user, pk) -> Commitment:
 
 
 def can_read_commitment(user, commitment: Commitment) -> bool:
-    if commitment.member_id and user.member_id == commitment.member_id and own_member(user) is not None:
+    if commitment.member_id and user.member_id == commitment.member_id and queries.own_member(user) is not None:
         return True
     return queries.covers(user, commitment.org, READ_ROLES)
 
 
 def can_write_commitment(user, commitment: Commitment) -> bool:
     """The secretary covering the organization, or the member itself for its own commitment."""
-    if commitment.member_id and user.member_id == commitment.member_id and own_member(user) is not None:
+    if commitment.member_id and user.member_id == commitment.member_id and queries.own_member(user) is not None:
         return True
     return is_writer(user, commitment.org)
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from common import jobs
 from common.jobs import job_task
 
-from .services.delivery import MAX_ATTEMPTS, TRANSIENT_ERRORS
+from .services.delivery import MAX_ATTEMPTS, TRANSIENT_ERRORS, send_message
+from .services.reminders import run_daily_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +41,6 @@ def send_outgoing(*, message_id: int) -> str:
 
     Only connection-type errors are retried (with exponential backoff); anything else marks the message failed.
     """
-    from .services.delivery import send_message
-
     return send_message(message_id)
 
 
@@ -52,8 +51,6 @@ def send_messages(*, message_ids: list[int]) -> dict:
     A message that fails transiently is handed to ``send_outgoing`` so that it alone is retried with backoff; if
     even that cannot be queued it stays 待发送 for the sweeper's rescue.
     """
-    from .services.delivery import send_message
-
     outcome: dict[str, int] = {}
     for message_id in message_ids:
         try:
@@ -70,17 +67,9 @@ def send_messages(*, message_ids: list[int]) -> dict:
     return outcome
 
 
-def queue_messages(message_ids: list[int], *, batch: int) -> None:
-    """In the transaction that wrote the messages: one send job per ``batch`` ids, published after the commit."""
-    for start in range(0, len(message_ids), batch):
-        jobs.enqueue("campaign.send_messages", message_ids=message_ids[start : start + batch])
-
-
 @job_task("campaign.daily_reminders")
 def reminders_job(*, day: str | None = None) -> dict:
     """Today's reminders (campaign.services.reminders); safe to run again after an interruption."""
-    from .services.reminders import run_daily_reminders
-
     return run_daily_reminders(datetime.date.fromisoformat(day) if day else None)
 
 

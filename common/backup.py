@@ -110,30 +110,38 @@ ORDER BY n.nspname, c.relname
 SQLITE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 
 
-def list_tables(cursor, vendor: str) -> dict[str, str]:
-    """The tables of a database: name in the manifest → quoted name for SQL (a table outside PostgreSQL's
-    ``public`` schema is named ``schema.table``)."""
+def list_tables(cursor, vendor: str) -> dict[str, tuple[str, ...]]:
+    """The tables of a database: name in the manifest → its name parts (a table outside PostgreSQL's ``public``
+    schema is named ``schema.table``)."""
     if vendor == "postgresql":
         cursor.execute(PG_TABLES)
         tables = {}
         for schema, name in cursor.fetchall():
             key = name if schema == "public" else f"{schema}.{name}"
-            tables[key] = f"{_quote(schema)}.{_quote(name)}"
+            tables[key] = (schema, name)
         return tables
     cursor.execute(SQLITE_TABLES)
-    return {name: _quote(name) for (name,) in sorted(cursor.fetchall())}
+    return {name: (name,) for (name,) in sorted(cursor.fetchall())}
+
+
+def _count_rows(cursor, vendor: str, names: tuple[str, ...]) -> int:
+    """``SELECT count(*)`` of one table named by the catalog, quoted by psycopg (``sql.Identifier``) on
+    PostgreSQL and by SQL's double quotes on SQLite (whose DB-API has no quoting of its own)."""
+    if vendor == "postgresql":
+        from psycopg2 import sql
+
+        cursor.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(*names)))
+    else:
+        cursor.execute("SELECT count(*) FROM " + ".".join(_quote(name) for name in names))  # noqa: S608 (catalog names, quoted)
+    return cursor.fetchone()[0]
 
 
 def row_counts(cursor, vendor: str) -> dict[str, int]:
     """The number of rows of every table (see ``list_tables``)."""
-    counts = {}
-    for key, quoted in list_tables(cursor, vendor).items():
-        cursor.execute(f"SELECT count(*) FROM {quoted}")  # noqa: S608 (quoted identifiers from the catalog)
-        counts[key] = cursor.fetchone()[0]
-    return counts
+    return {key: _count_rows(cursor, vendor, names) for key, names in list_tables(cursor, vendor).items()}
 
 
-def applied_migrations(cursor, tables: dict[str, str]) -> dict[str, list[str]]:
+def applied_migrations(cursor, tables: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
     if "django_migrations" not in tables:
         return {}
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
@@ -479,7 +487,7 @@ def _extract_verified(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Pat
         )
 
 
-def database_tables(connection) -> dict[str, str]:
+def database_tables(connection) -> dict[str, tuple[str, ...]]:
     with connection.cursor() as cursor:
         return list_tables(cursor, connection.vendor)
 
@@ -622,7 +630,7 @@ def _unpack(tar: tarfile.TarFile, manifest: dict, staging: Path) -> Path:
     return dump
 
 
-def _restore_postgresql(connection, dump: Path, *, force: bool, existing: dict[str, str]) -> None:
+def _restore_postgresql(connection, dump: Path, *, force: bool, existing: dict[str, tuple[str, ...]]) -> None:
     """Run pg_restore's SQL through psql in ONE transaction: it commits only when pg_restore finished and every
     statement succeeded, so a failed restore leaves the database untouched."""
     pg_restore = _pg_tool("pg_restore")
@@ -635,7 +643,8 @@ def _restore_postgresql(connection, dump: Path, *, force: bool, existing: dict[s
         arguments += ["--clean", "--if-exists"]
         if existing:
             # Tables the archive does not know (a newer migration's) go too: the result is the archive, nothing else.
-            prologue += "DROP TABLE IF EXISTS " + ", ".join(existing.values()) + " CASCADE;\n"
+            quoted = (".".join(_quote(name) for name in names) for names in existing.values())
+            prologue += "DROP TABLE IF EXISTS " + ", ".join(quoted) + " CASCADE;\n"
     arguments.append(str(dump))
     with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_errors:
         producer = subprocess.Popen(arguments, env=env, stdout=subprocess.PIPE, stderr=restore_errors)  # noqa: S603

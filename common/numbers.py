@@ -10,3 +10,10 @@ def percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def progress(done: int, total: int) -> int:
+    """How far a long job is, in whole percent for a progress bar: rounded down, at most 100; 0 without a total."""
+    if not total:
+        return 0
+    return min(100, done * 100 // total)

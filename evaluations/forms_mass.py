@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import add_to_form
 from orgs import queries
-from orgs.forms import DATE_WIDGET, OrgPickerField, add_service_error, clean_org_code
+from orgs.forms import DATE_WIDGET, OrgPickerField, clean_org_code
 from orgs.models import Member
 from orgs.validators import normalize_id_number
 
@@ -78,7 +79,7 @@ class MassBatchForm(forms.Form):
             try:
                 check_can_create(self.user, org, target)
             except ValidationError as error:
-                add_service_error(self, error)
+                add_to_form(self, error)
             except PermissionDenied:
                 self.add_error("org_code", _("您无权为组织“%(name)s”组织群众评议") % {"name": org.name})
             return data
@@ -266,7 +267,7 @@ class BenchmarkForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.member = queries_mass.own_member(user)
+        self.member = queries.member_record(user)
         self.orgs = {
             o.code: o for o in queries.orgs_for(user, roles=queries_mass.BENCHMARK_ORG_ROLES).order_by("path")[:100]
         }

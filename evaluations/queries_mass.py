@@ -40,13 +40,6 @@ BENCHMARK_READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.
 STEPLEN = Org.steplen
 
 
-def own_member(user) -> Member | None:
-    """The member record of the logged-in user (User.member), or None."""
-    if not getattr(user, "is_authenticated", False) or not user.member_id:
-        return None
-    return user.member
-
-
 def ancestor_paths(path: str) -> list[str]:
     return [path[:end] for end in range(STEPLEN, len(path) + 1, STEPLEN)]
 
@@ -124,7 +117,7 @@ def reports_for(user) -> QuerySet[PartyAnalysisReport]:
     """Reports of members in the user's scope, and the user's own."""
     q = queries.member_scope_q(user, roles=REPORT_READ_ROLES)
     scope = Q(member__in=Member.objects.filter(q).values("pk"))
-    member = own_member(user)
+    member = queries.member_record(user)
     if member is not None:
         scope |= Q(member=member)
     return PartyAnalysisReport.objects.filter(scope)
@@ -145,7 +138,7 @@ def _home_paths(user) -> set[str]:
     paths = set()
     for a in queries.assignments(user):
         paths.update(ancestor_paths(a.org.path))
-    member = own_member(user)
+    member = queries.member_record(user)
     if member is not None:
         paths.update(ancestor_paths(member.org_path))
     return paths
@@ -175,7 +168,7 @@ def exemplars_available_to(org: Org) -> QuerySet[Exemplar]:
 
 def benchmarks_for(user) -> QuerySet[Benchmark]:
     q = queries.org_scope_q(user, roles=BENCHMARK_READ_ROLES, prefix="org__")
-    member = own_member(user)
+    member = queries.member_record(user)
     if member is not None:
         q |= Q(member=member)
     return Benchmark.objects.filter(q)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orgs.forms import DATE_WIDGET, OrgPickerField
+from orgs.forms import DATE_WIDGET, NameChoiceField, NamesChoiceField, OrgPickerField
 from orgs.models import Member
 
 from . import queries as mq
@@ -14,22 +14,12 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 ACTIVE_CHOICES = [("", _("全部")), ("1", _("开放中")), ("0", _("已停用"))]
 
 
-class MemberNameChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
-class MemberNameSingle(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class StationForm(forms.ModelForm):
     """A station. New: ``org`` is picked (the secretary's own organization when it has only one); the members on
     duty are chosen among the organization's members once it is known."""
 
     org = OrgPickerField(label=_("所属组织"), roles=mq.WRITE_ROLES)
-    duty_members = MemberNameChoice(
+    duty_members = NamesChoiceField(
         label=_("值班党员"),
         queryset=Member.objects.none(),
         required=False,
@@ -59,7 +49,7 @@ class StationForm(forms.ModelForm):
 
 
 class VisitForm(forms.ModelForm):
-    handled_by = MemberNameSingle(label=_("经办党员"), queryset=Member.objects.none(), required=False)
+    handled_by = NameChoiceField(label=_("经办党员"), queryset=Member.objects.none(), required=False)
     settle = forms.BooleanField(
         label=_("当场办结"), required=False, help_text=_("当场答复或解决的，勾选后按来访日期登记为已办结。")
     )

@@ -4,15 +4,16 @@ Order of checks on every page: anonymous → login; outside the scope → 404; w
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin, refused_page
 from orgs import queries
-from orgs.forms import add_service_error
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -71,11 +72,11 @@ class StationListView(PagedMixin, RoleRequiredMixin, ListView):
         )
 
 
-class StationCreateView(RoleRequiredMixin, FormView):
+class StationCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     """A new station: for the secretary's own organization when it has one, else picked (``?org=`` or the form)."""
 
     allowed_roles = mq.WRITE_ROLES
-    template_name = "masswork/form.html"
+    template_name = "common/form.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.org = None
@@ -101,11 +102,7 @@ class StationCreateView(RoleRequiredMixin, FormView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         org = data.pop("org", None) or self.org
-        try:
-            station = services.create_station(org, by=self.request.user, **data)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        station = services.create_station(org, by=self.request.user, **data)
         messages.success(self.request, _("已登记群众工作站“%(name)s”") % {"name": station.name})
         return redirect("masswork:station_detail", pk=station.pk)
 
@@ -147,8 +144,8 @@ class StationDetailView(StationScopedMixin, TemplateView):
         )
 
 
-class StationEditView(StationWriteMixin, FormView):
-    template_name = "masswork/form.html"
+class StationEditView(RefusalMixin, StationWriteMixin, FormView):
+    template_name = "common/form.html"
 
     def get_form(self, form_class=None):
         return forms.StationForm(**self.get_form_kwargs(), instance=self.object, user=self.request.user)
@@ -164,11 +161,7 @@ class StationEditView(StationWriteMixin, FormView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         members = data.pop("duty_members")
-        try:
-            services.update_station(self.object, by=self.request.user, fields=data, duty_members=members)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        services.update_station(self.object, by=self.request.user, fields=data, duty_members=members)
         messages.success(self.request, _("已保存修改"))
         return redirect("masswork:station_detail", pk=self.object.pk)
 
@@ -176,8 +169,8 @@ class StationEditView(StationWriteMixin, FormView):
 # --- visits ---------------------------------------------------------------------------------------
 
 
-class VisitCreateView(StationWriteMixin, FormView):
-    template_name = "masswork/form.html"
+class VisitCreateView(RefusalMixin, StationWriteMixin, FormView):
+    template_name = "common/form.html"
 
     def get_form(self, form_class=None):
         return forms.VisitForm(**self.get_form_kwargs(), station=self.object)
@@ -193,11 +186,7 @@ class VisitCreateView(StationWriteMixin, FormView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         settle = data.pop("settle", False)
-        try:
-            visit = services.record_visit(self.object, by=self.request.user, settle=settle, **data)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        visit = services.record_visit(self.object, by=self.request.user, settle=settle, **data)
         messages.success(self.request, _("已登记来访") if not visit.closed else _("已登记来访并办结"))
         return redirect("masswork:visit_detail", pk=visit.pk)
 
@@ -273,8 +262,8 @@ class VisitDetailView(VisitScopedMixin, TemplateView):
         return super().get_context_data(visit=visit, can_write=can_write, **kwargs)
 
 
-class VisitEditView(VisitWriteMixin, FormView):
-    template_name = "masswork/form.html"
+class VisitEditView(RefusalMixin, VisitWriteMixin, FormView):
+    template_name = "common/form.html"
 
     def get_form(self, form_class=None):
         return forms.VisitForm(**self.get_form_kwargs(), instance=self.object, station=self.object.station)
@@ -285,36 +274,33 @@ class VisitEditView(VisitWriteMixin, FormView):
         )
 
     def form_valid(self, form):
-        try:
-            services.update_visit(self.object, by=self.request.user, fields=dict(form.cleaned_data))
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        services.update_visit(self.object, by=self.request.user, fields=dict(form.cleaned_data))
         messages.success(self.request, _("已保存修改"))
         return redirect("masswork:visit_detail", pk=self.object.pk)
 
 
-class VisitCloseView(VisitWriteMixin, View):
+class VisitCloseView(RefusalMixin, VisitWriteMixin, View):
     """POST 办结; a refused one re-renders the visit's page with the error at the field."""
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
+    def refused(self, error):
+        if not hasattr(error, "error_dict"):  # already closed meanwhile: nothing left to fill in
+            return refused_page(self.request, error, reverse("masswork:visit_detail", args=[self.object.pk]))
+        return super().refused(error)
+
+    def render_refused(self, form):
+        view = VisitDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
+        return view.render_to_response(view.get_context_data(close_form=form))
+
     def post(self, request, *args, **kwargs):
         visit = self.object
-        form = forms.CloseVisitForm(request.POST, visit=visit)
+        form = self.refusal_form = forms.CloseVisitForm(request.POST, visit=visit)
         if form.is_valid():
-            try:
-                services.close_visit(
-                    visit, by=request.user, closed_on=form.cleaned_data["closed_on"], action=form.cleaned_data["action"]
-                )
-            except ValidationError as error:
-                if not hasattr(error, "error_dict"):  # already closed meanwhile: nothing left to fill in
-                    messages.error(request, "；".join(error.messages))
-                    return redirect("masswork:visit_detail", pk=visit.pk)
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("已办结"))
-                return redirect("masswork:visit_detail", pk=visit.pk)
-        view = VisitDetailView(request=request, args=self.args, kwargs=self.kwargs, object=visit)
-        return view.render_to_response(view.get_context_data(close_form=form))
+            services.close_visit(
+                visit, by=request.user, closed_on=form.cleaned_data["closed_on"], action=form.cleaned_data["action"]
+            )
+            messages.success(request, _("已办结"))
+            return redirect("masswork:visit_detail", pk=visit.pk)
+        return self.render_refused(form)

@@ -12,9 +12,13 @@ class OrgKind(models.TextChoices):
 
 
 class OrgLevel(models.TextChoices):
-    """Where a node sits: the geographic tiers, then basic-level organizations."""
+    """Where a node sits: the geographic tiers, then basic-level organizations. Beside the cities, directly
+    under the province committee: the system committees (省直机关工委, 省委教育工委, 省国资委党委 …) and the
+    主管部门 of 垂直管理、条块共管 units, which lead the organizations of their sector and report to the
+    province's 组织部 like a city (seed, part 五; DESIGN "The hierarchy")."""
 
     PROVINCE = "province", _("省")
+    PROVINCIAL = "provincial", _("省直")
     CITY = "city", _("市")
     COUNTY = "county", _("县(市、区)")
     TOWNSHIP = "township", _("乡镇(街道)")
@@ -87,6 +91,10 @@ class Role(models.TextChoices):
     # "注重发挥党建工作指导员和大学生“村官”在创先争优活动中的作用。" (seed, part 五): reads and remarks on the
     # basic organizations it is assigned to, nothing else.
     INSTRUCTOR = "instructor", _("党建工作指导员")
+    # "数据管理员": fixes records in Django admin inside its subtree (every change through the services or
+    # recorded with the same history); in the portal it reads like any role, full ID numbers only through the
+    # admin's audited "显示完整身份证号".
+    DATA_MANAGER = "data_manager", _("数据管理员")
 
 
 def choice_by_label(choices, label):

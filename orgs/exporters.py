@@ -12,6 +12,8 @@ import io
 
 from django.utils.translation import gettext as _
 
+from common.xlsx import bold_row, safe_row
+
 from . import queries, services
 from .enums import Gender, MemberCategory, MemberStatus, OrgKind, Sector
 from .io.columns import COLUMNS, DATE_COLUMNS, MEMBERS, NO, ORGS, TEXT_COLUMNS, YES, instructions
@@ -33,8 +35,6 @@ def _widths(kind):
 def write_xlsx(fileobj, kind: str, rows) -> int:
     """Write the template header and ``rows`` (tuples of cell values) as an xlsx; returns the row count."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
@@ -42,30 +42,13 @@ def write_xlsx(fileobj, kind: str, rows) -> int:
     for index, width in enumerate(_widths(kind), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name in COLUMNS[kind]:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(bold_row(sheet, COLUMNS[kind]))
     count = 0
     for row in rows:
-        if any(isinstance(v, str) and v.startswith("=") for v in row):
-            # Never let a stored value become a formula in the user's Excel.
-            row = [_text_cell(sheet, v) if isinstance(v, str) and v.startswith("=") else v for v in row]
-        sheet.append(row)
+        sheet.append(safe_row(sheet, row))  # never a formula in the user's Excel
         count += 1
     workbook.save(fileobj)
     return count
-
-
-def _text_cell(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
 
 
 # --- organizations --------------------------------------------------------------------------
@@ -238,11 +221,5 @@ def errors_xlsx(errors, fileobj) -> None:
     sheet.append([_("行号"), _("列"), _("原因")])
     for error in errors:
         message = error.get("message", "")
-        sheet.append(
-            [
-                error.get("row"),
-                error.get("column", ""),
-                _text_cell(sheet, message) if message.startswith("=") else message,
-            ]
-        )
+        sheet.append(safe_row(sheet, [error.get("row"), error.get("column", ""), message]))
     workbook.save(fileobj)

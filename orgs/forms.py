@@ -6,6 +6,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import add_to_form
+
 from . import queries, services
 from .enums import OrgLevel, Role
 from .models import Member, Org
@@ -207,6 +209,47 @@ class OrgForm(forms.ModelForm):
 BASIC_ONLY = {"level": _("“%(name)s”不是基层党组织，党员只能编入基层党组织")}
 
 
+class NameChoiceField(forms.ModelChoiceField):
+    """A choice of one member or organization, shown by its name."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class NamesChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several members or organizations, shown by their names."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class MemberPostChoiceField(forms.ModelChoiceField):
+    """A choice of one member, shown with his post: 王建国（村党支部书记）."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.post}）" if obj.post else obj.name
+
+
+class ChooseOrgForm(forms.Form):
+    """Which organization a new record belongs to (by code, name or pinyin: there are 170,000), among those the
+    user holds one of ``roles`` on; ``basic_only``: a basic-level organization (基层党组织)."""
+
+    org = OrgPickerField(label=_("组织编码"), error_messages={"not_found": NOT_VISIBLE, **BASIC_ONLY})
+
+    def __init__(self, *args, user, roles, basic_only=False, **kwargs):
+        self.user = user
+        self.roles = roles
+        self.basic_only = basic_only
+        super().__init__(*args, **kwargs)
+        self.fields["org"].roles = frozenset(roles)
+        if basic_only:
+            self.fields["org"].label = _("基层党组织编码")
+            self.fields["org"].levels = frozenset({OrgLevel.BASIC})
+
+    def clean_org(self):
+        return clean_org_code(self.user, self.cleaned_data["org"], roles=self.roles, basic_only=self.basic_only)
+
+
 class MemberForm(forms.ModelForm):
     """A member's own fields. ``version`` refuses an edit made against stale data."""
 
@@ -298,10 +341,5 @@ class MemberTransferForm(forms.Form):
         return org
 
 
-def add_service_error(form, error) -> None:
-    """Put a service's Chinese ValidationError on the form field it names (or on the form when it names none)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+# The one adapter lives in common.errors; this name stays for the admin (common/admin_base.py) that imports it.
+add_service_error = add_to_form

@@ -104,14 +104,6 @@ class RoleAssignmentForm(forms.Form):
                 self.add_error("member_id_number", _("“%(org)s”中没有该身份证号的党员") % {"org": org.name})
         return data
 
-    def add_service_error(self, error):
-        """Put a ValidationError from orgs.services on the field it is about."""
-        if hasattr(error, "error_dict"):
-            for key, errors in error.error_dict.items():
-                self.add_error(SERVICE_FIELD.get(key), errors)
-        else:
-            self.add_error(None, error)
-
 
 class PasswordResetForm(SetPasswordMixin, forms.Form):
     """org_department sets a new password for an account it manages."""

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from common.numbers import progress
+
 from .enums import Gender, MemberCategory, MemberStatus, OrgKind, OrgLevel, Role, Sector
 from .pinyin import INITIALS_MAX, PINYIN_MAX, fill_name_keys
 from .validators import mask_id_number, mask_mobile, validate_id_number, validate_mobile
@@ -248,7 +250,7 @@ class User(AbstractUser):
         related_name="user",
     )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"])
 
     class Meta:
         verbose_name = _("用户")
@@ -355,6 +357,4 @@ class ImportJob(models.Model):
 
     @property
     def progress_percent(self):
-        if not self.total_rows:
-            return 0
-        return min(100, int(self.processed_rows * 100 / self.total_rows))
+        return progress(self.processed_rows, self.total_rows)

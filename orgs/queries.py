@@ -56,6 +56,27 @@ def roles_of(user) -> set[str]:
     return {a.role for a in assignments(user)}
 
 
+def member_record(user) -> Member | None:
+    """The member record linked to the account (``User.member``) with its organization, or None. Enough for the
+    member's own things: 我的创先争优, the 党性分析报告 and the 五个模范 self-assessment. Cached on the user."""
+    if not getattr(user, "is_authenticated", False) or not user.member_id:
+        return None
+    if not User.member.is_cached(user):
+        member = Member.objects.select_related("org").filter(pk=user.member_id).first()
+        if member is None:
+            return None
+        user.member = member
+    return user.member
+
+
+def own_member(user) -> Member | None:
+    """The member record of a user acting as a party member: linked record and the ``member`` role (DESIGN
+    "Roles"), else None. Needed where the member writes campaign records (commitments, 联系户 services)."""
+    if getattr(user, "is_authenticated", False) and user.member_id and has_role(user, {Role.MEMBER}):
+        return member_record(user)
+    return None
+
+
 def org_scope_q(user, *, roles=None, prefix="") -> Q:
     """A Q over organizations (``prefix`` names the relation to Org, e.g. ``"org__"``).
 

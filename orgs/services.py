@@ -13,6 +13,8 @@ from django.db.models import Count, F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common import errors
+
 from . import queries
 from .enums import OrgLevel, Role
 from .models import IdNumberView, Member, Org, RoleAssignment, User
@@ -171,8 +173,15 @@ def create_member(org: Org, *, by: User | None, **fields) -> Member:
     return member
 
 
-class StaleEdit(Exception):
-    """The record changed since the editor loaded it: refuse instead of overwriting."""
+class StaleEdit(errors.StaleEdit):
+    """The record changed since the editor loaded it: refuse instead of overwriting (409, nothing written)."""
+
+    def __init__(self):
+        super().__init__(
+            gettext_lazy(
+                "保存失败：该党员信息在您编辑期间已被他人修改。请打开新窗口查看最新内容后重新填写，您的修改尚未保存。"
+            )
+        )
 
 
 @transaction.atomic

@@ -484,13 +484,6 @@ def unread_messages(user) -> list[Notification]:
 # --- the member's own record -------------------------------------------------------------------
 
 
-def own_member(user) -> Member | None:
-    """The user's own member record with its organization (one query), or None."""
-    if not user.member_id:
-        return None
-    return Member.objects.select_related("org").filter(pk=user.member_id).first()
-
-
 def own_report(member: Member, campaign: Campaign | None) -> PartyAnalysisReport | None:
     if campaign is None:
         return None

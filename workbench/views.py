@@ -100,7 +100,7 @@ class MeView(LoginRequiredMixin, TemplateView):
     template_name = "workbench/me.html"
 
     def get(self, request, *args, **kwargs):
-        member = q.own_member(request.user)
+        member = queries.member_record(request.user)
         if member is None:
             return render(request, "workbench/no_member.html", status=403)
         return self.render_to_response(self.get_context_data(member=member))

@@ -5,7 +5,7 @@ submitting a 述职, and the superior's 评议.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -14,8 +14,8 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from campaign.services.attachments import attachments_of
+from common.errors import RefusalMixin
 from orgs import queries
-from orgs.forms import add_service_error
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import forms, services
@@ -79,12 +79,12 @@ class DutyMissingView(PagedMixin, RoleRequiredMixin, ListView):
         return super().get_context_data(filter_form=self.filter_form, node=self.node, year=self.year, **kwargs)
 
 
-class DutyStartView(RoleRequiredMixin, FormView):
+class DutyStartView(RefusalMixin, RoleRequiredMixin, FormView):
     """A new 述职: for the secretary's own basic organization when it has one (straight to this year's 述职 when
     it exists already), else the organization is picked."""
 
     allowed_roles = aq.DUTY_WRITE_ROLES
-    template_name = "accountability/form.html"
+    template_name = "common/form.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.org = None
@@ -115,17 +115,13 @@ class DutyStartView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            duty = services.start_duty_report(
-                data.get("org") or self.org,
-                by=self.request.user,
-                year=data["year"],
-                report=data["report"],
-                files=data["files"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        duty = services.start_duty_report(
+            data.get("org") or self.org,
+            by=self.request.user,
+            year=data["year"],
+            report=data["report"],
+            files=data["files"],
+        )
         messages.success(self.request, _("已保存述职草稿；确认无误后请提交"))
         return redirect("accountability:duty_detail", pk=duty.pk)
 
@@ -157,7 +153,7 @@ class DutyDetailView(DutyScopedMixin, TemplateView):
         )
 
 
-class DutyEditView(DutyScopedMixin, FormView):
+class DutyEditView(RefusalMixin, DutyScopedMixin, FormView):
     """Change the draft; "提交述职" hands it in for 评议."""
 
     template_name = "accountability/duty_edit.html"
@@ -183,22 +179,18 @@ class DutyEditView(DutyScopedMixin, FormView):
 
     def form_valid(self, form):
         submit = self.request.POST.get("action") == "submit"
-        try:
-            services.save_duty_report(
-                self.object,
-                by=self.request.user,
-                report=form.cleaned_data["report"],
-                files=form.cleaned_data["files"],
-                submit=submit,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        services.save_duty_report(
+            self.object,
+            by=self.request.user,
+            report=form.cleaned_data["report"],
+            files=form.cleaned_data["files"],
+            submit=submit,
+        )
         messages.success(self.request, _("已提交述职，等待上级评议") if submit else _("已保存述职草稿"))
         return redirect("accountability:duty_detail", pk=self.object.pk)
 
 
-class DutyRateView(DutyScopedMixin, View):
+class DutyRateView(RefusalMixin, DutyScopedMixin, View):
     """POST the 评议; a refused one re-renders the 述职 with the error at the field."""
 
     def check_role(self, duty):
@@ -210,19 +202,19 @@ class DutyRateView(DutyScopedMixin, View):
 
     def post(self, request, *args, **kwargs):
         duty = self.object
-        form = forms.DutyRateForm(request.POST)
+        form = self.refusal_form = forms.DutyRateForm(request.POST)
         if form.is_valid():
-            try:
-                services.rate_duty_report(
-                    duty, by=request.user, rating=form.cleaned_data["rating"], comments=form.cleaned_data["comments"]
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("已评议"))
-                return redirect("accountability:duty_detail", pk=duty.pk)
-        view = DutyDetailView(request=request, args=self.args, kwargs=self.kwargs, object=duty)
+            services.rate_duty_report(
+                duty, by=request.user, rating=form.cleaned_data["rating"], comments=form.cleaned_data["comments"]
+            )
+            messages.success(request, _("已评议"))
+            return redirect("accountability:duty_detail", pk=duty.pk)
+        return self.render_refused(form)
+
+    def render_refused(self, form):
+        duty = self.object
+        view = DutyDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=duty)
         context = view.get_context_data(rate_form=form)
         # A 述职 refused for its state (a draft, already rated) still shows the refusal with the form.
-        context["rater"] = context["rater"] or aq.rater_org(request.user, duty.org)
+        context["rater"] = context["rater"] or aq.rater_org(self.request.user, duty.org)
         return view.render_to_response(context)

@@ -5,14 +5,14 @@ counts, one village's items, and recording a village's state on an item.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from campaign.services.attachments import attachments_of
-from orgs.forms import add_service_error
+from common.errors import RefusalMixin
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import forms, services
@@ -38,9 +38,9 @@ class ItemListView(RoleRequiredMixin, ListView):
         return context
 
 
-class ItemCreateView(RoleRequiredMixin, FormView):
+class ItemCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     allowed_roles = aq.ITEM_ROLES
-    template_name = "accountability/form.html"
+    template_name = "common/form.html"
 
     def get_form(self, form_class=None):
         return forms.ItemForm(**self.get_form_kwargs(), user=self.request.user)
@@ -50,23 +50,19 @@ class ItemCreateView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            services.define_item(
-                data["scope"],
-                by=self.request.user,
-                title=data["title"],
-                description=data["description"],
-                order=data["order"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        services.define_item(
+            data["scope"],
+            by=self.request.user,
+            title=data["title"],
+            description=data["description"],
+            order=data["order"],
+        )
         messages.success(self.request, _("已设定条目“%(title)s”") % {"title": data["title"]})
         return redirect("accountability:item_list")
 
 
-class ItemEditView(ScopedObjectMixin, FormView):
-    template_name = "accountability/form.html"
+class ItemEditView(RefusalMixin, ScopedObjectMixin, FormView):
+    template_name = "common/form.html"
 
     def get_scoped_object(self):
         return aq.get_item_or_404(self.request.user, self.kwargs["pk"])
@@ -88,18 +84,14 @@ class ItemEditView(ScopedObjectMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            services.update_item(
-                self.object,
-                by=self.request.user,
-                title=data["title"],
-                description=data["description"],
-                order=data["order"],
-                active=data["active"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        services.update_item(
+            self.object,
+            by=self.request.user,
+            title=data["title"],
+            description=data["description"],
+            order=data["order"],
+            active=data["active"],
+        )
         messages.success(self.request, _("已保存修改"))
         return redirect("accountability:item_list")
 
@@ -182,7 +174,7 @@ class VillageView(RoleRequiredMixin, TemplateView):
         )
 
 
-class MeasureRecordView(RoleRequiredMixin, FormView):
+class MeasureRecordView(RefusalMixin, RoleRequiredMixin, FormView):
     """Record a village's state on one item (the village's secretary, or the 组织部 / township above it)."""
 
     allowed_roles = aq.MEASURE_WRITE_ROLES
@@ -217,17 +209,13 @@ class MeasureRecordView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            services.record_measure(
-                self.village,
-                self.item,
-                by=self.request.user,
-                status=data["status"],
-                evidence=data["evidence"],
-                files=data["files"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        services.record_measure(
+            self.village,
+            self.item,
+            by=self.request.user,
+            status=data["status"],
+            evidence=data["evidence"],
+            files=data["files"],
+        )
         messages.success(self.request, _("已填报“%(title)s”的落实情况") % {"title": self.item.title})
         return redirect("accountability:village", code=self.village.code)

@@ -96,7 +96,7 @@ class Nomination(models.Model):
     created_at = models.DateTimeField(_("推荐时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=["cited_honours"])
 
     class Meta:
         verbose_name = _("推荐")

@@ -10,8 +10,9 @@ schedule is not loaded is refused with ``ScheduleMissing``, whose message names 
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from common.errors import DomainError
 
 from ..models import CalendarDay, HolidayYear
 
@@ -21,13 +22,15 @@ ONE_DAY = datetime.timedelta(days=1)
 WINDOW_DAYS = 120
 
 
-class ScheduleMissing(ValidationError):
-    """A working-day count reached a year whose holiday schedule has not been entered."""
+class ScheduleMissing(DomainError):
+    """A working-day count reached a year whose holiday schedule has not been entered; ``field`` is the date
+    the user chose that reaches into it (when the caller knows it)."""
 
-    def __init__(self, year: int):
+    def __init__(self, year: int, field: str | None = None):
         self.year = year
         super().__init__(
             _("%(year)s年的节假日安排尚未录入，无法计算公示期，请联系省委组织部录入") % {"year": year},
+            field=field,
             code="schedule_missing",
         )
 

@@ -6,13 +6,15 @@ The public notice page needs no login and shows names and posts only.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin
 from orgs import queries
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -20,8 +22,7 @@ from .. import queries_basic as q
 from ..forms_basic import AwardForm, CommendationForm, ReasonForm
 from ..models import BasicCommendation
 from ..services import basic as services
-from .nominations import first_error
-from .rounds import apply_errors
+from .nominations import FIELD_LABELS
 
 PER_PAGE = 30
 Status = BasicCommendation.Status
@@ -51,7 +52,7 @@ class BasicListView(RoleRequiredMixin, ListView):
         )
 
 
-class BasicCreateView(RoleRequiredMixin, FormView):
+class BasicCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     allowed_roles = q.WRITE_ROLES
     template_name = "awards/basic_form.html"
 
@@ -78,9 +79,6 @@ class BasicCreateView(RoleRequiredMixin, FormView):
         except PermissionDenied:
             form.add_error("org", _("只能为您担任书记的基层党组织开展表彰"))
             return self.form_invalid(form)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
         messages.success(self.request, _("已创建“%(title)s”，请添加表彰对象") % {"title": commendation.title})
         return redirect("awards:basic_detail", pk=commendation.pk)
 
@@ -99,6 +97,9 @@ class CommendationMixin(ScopedObjectMixin):
 
     def to_detail(self):
         return redirect("awards:basic_detail", pk=self.object.pk)
+
+    def get_refusal_url(self):
+        return reverse("awards:basic_detail", args=[self.object.pk])
 
 
 class BasicDetailView(CommendationMixin, TemplateView):
@@ -128,7 +129,7 @@ class BasicDetailView(CommendationMixin, TemplateView):
         )
 
 
-class BasicEditView(CommendationMixin, FormView):
+class BasicEditView(RefusalMixin, CommendationMixin, FormView):
     allowed_roles = q.WRITE_ROLES
     template_name = "awards/basic_form.html"
 
@@ -147,16 +148,12 @@ class BasicEditView(CommendationMixin, FormView):
     def form_valid(self, form):
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE_FIELDS}
         if fields:
-            try:
-                services.update_commendation(self.object, by=self.request.user, fields=fields)
-            except ValidationError as error:
-                apply_errors(form, error)
-                return self.form_invalid(form)
+            services.update_commendation(self.object, by=self.request.user, fields=fields)
         messages.success(self.request, _("已保存"))
         return self.to_detail()
 
 
-class AwardAddView(CommendationMixin, FormView):
+class AwardAddView(RefusalMixin, CommendationMixin, FormView):
     """Add one of the organization's own members to a draft."""
 
     allowed_roles = q.WRITE_ROLES
@@ -176,13 +173,9 @@ class AwardAddView(CommendationMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            award = services.add_award(
-                self.object, data["member"], by=self.request.user, honour=data["honour"], citation=data["citation"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        award = services.add_award(
+            self.object, data["member"], by=self.request.user, honour=data["honour"], citation=data["citation"]
+        )
         messages.success(self.request, _("已添加%(name)s") % {"name": award.member_name})
         if "again" in self.request.POST:
             return redirect("awards:basic_award_add", pk=self.object.pk)
@@ -194,8 +187,12 @@ class PostOnlyMixin:
         return HttpResponseNotAllowed(["POST"])
 
 
-class AwardRemoveView(PostOnlyMixin, ScopedObjectMixin, View):
+class AwardRemoveView(RefusalMixin, PostOnlyMixin, ScopedObjectMixin, View):
     allowed_roles = q.WRITE_ROLES
+    refusal_labels = FIELD_LABELS
+
+    def get_refusal_url(self):
+        return reverse("awards:basic_detail", args=[self.object.commendation_id])
 
     def get_scoped_object(self):
         return q.get_award_or_404(self.request.user, self.kwargs["pk"])
@@ -206,46 +203,35 @@ class AwardRemoveView(PostOnlyMixin, ScopedObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         award = self.object
-        try:
-            services.remove_award(award, by=request.user)
-        except ValidationError as error:
-            messages.error(request, first_error(error))
-        else:
-            messages.success(request, _("已将%(name)s移出名单") % {"name": award.member_name})
+        services.remove_award(award, by=request.user)
+        messages.success(request, _("已将%(name)s移出名单") % {"name": award.member_name})
         return redirect("awards:basic_detail", pk=award.commendation_id)
 
 
-class PublicityStartView(PostOnlyMixin, CommendationMixin, View):
+class PublicityStartView(RefusalMixin, PostOnlyMixin, CommendationMixin, View):
     allowed_roles = q.WRITE_ROLES
+    refusal_labels = FIELD_LABELS
 
     def post(self, request, *args, **kwargs):
-        try:
-            c = services.open_publicity(self.object, by=request.user)
-        except ValidationError as error:
-            messages.error(request, first_error(error))
-        else:
-            messages.success(
-                request,
-                _("公示已开始，至%(end)s结束；公示期满后可公布表彰结果")
-                % {"end": services.publicity_end(c).isoformat()},
-            )
+        c = services.open_publicity(self.object, by=request.user)
+        messages.success(
+            request,
+            _("公示已开始，至%(end)s结束；公示期满后可公布表彰结果") % {"end": services.publicity_end(c).isoformat()},
+        )
         return self.to_detail()
 
 
-class AnnounceView(PostOnlyMixin, CommendationMixin, View):
+class AnnounceView(RefusalMixin, PostOnlyMixin, CommendationMixin, View):
     allowed_roles = q.WRITE_ROLES
+    refusal_labels = FIELD_LABELS
 
     def post(self, request, *args, **kwargs):
-        try:
-            c = services.announce(self.object, by=request.user)
-        except ValidationError as error:
-            messages.error(request, first_error(error))
-        else:
-            messages.success(request, _("已公布“%(title)s”，表彰结果已记入党员档案") % {"title": c.title})
+        c = services.announce(self.object, by=request.user)
+        messages.success(request, _("已公布“%(title)s”，表彰结果已记入党员档案") % {"title": c.title})
         return self.to_detail()
 
 
-class AnnulView(CommendationMixin, FormView):
+class AnnulView(RefusalMixin, CommendationMixin, FormView):
     """The 组织部 above annuls the whole round, with a reason."""
 
     allowed_roles = q.ANNUL_ROLES
@@ -256,16 +242,12 @@ class AnnulView(CommendationMixin, FormView):
         return super().get_context_data(commendation=self.object, award=None, **kwargs)
 
     def form_valid(self, form):
-        try:
-            services.annul_commendation(self.object, by=self.request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        services.annul_commendation(self.object, by=self.request.user, reason=form.cleaned_data["reason"])
         messages.success(self.request, _("已撤销“%(title)s”") % {"title": self.object.title})
         return self.to_detail()
 
 
-class AwardAnnulView(ScopedObjectMixin, FormView):
+class AwardAnnulView(RefusalMixin, ScopedObjectMixin, FormView):
     """The 组织部 above annuls one member's honour, with a reason."""
 
     allowed_roles = q.ANNUL_ROLES
@@ -284,11 +266,7 @@ class AwardAnnulView(ScopedObjectMixin, FormView):
 
     def form_valid(self, form):
         award = self.object
-        try:
-            services.annul_award(award, by=self.request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        services.annul_award(award, by=self.request.user, reason=form.cleaned_data["reason"])
         messages.success(
             self.request, _("已撤销%(name)s的“%(honour)s”称号") % {"name": award.member_name, "honour": award.honour}
         )

@@ -6,16 +6,17 @@ a wrong role → 403. The web request never renders a PDF: "生成文件" queues
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from common import jobs as background
-from orgs.forms import add_service_error as apply_errors
+from common.errors import RefusalMixin
 from orgs.queries import get_org_or_404, has_role
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -80,7 +81,7 @@ class DecisionDetailView(RoundDecisionMixin, TemplateView):
         return super().get_context_data(list_count=final_list(self.object).count(), **kwargs)
 
 
-class DecisionEditView(ManageDecisionMixin, FormView):
+class DecisionEditView(RefusalMixin, ManageDecisionMixin, FormView):
     template_name = "awards/decision_form.html"
     form_class = DecisionForm
 
@@ -106,17 +107,16 @@ class DecisionEditView(ManageDecisionMixin, FormView):
         return services.initial_values(self.object) if self.get_decision() is None else {}
 
     def form_valid(self, form):
-        try:
-            services.save_decision(self.object, by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        services.save_decision(self.object, by=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("表彰决定已保存，请生成文件"))
         return redirect("awards:decision", code=self.object.code)
 
 
-class DecisionGenerateView(ManageDecisionMixin, View):
+class DecisionGenerateView(RefusalMixin, ManageDecisionMixin, View):
     """POST: queue the task; htmx gets the progress block back, a plain form a redirect."""
+
+    def get_refusal_url(self):
+        return reverse("awards:decision", args=[self.kwargs["code"]])
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
@@ -125,17 +125,12 @@ class DecisionGenerateView(ManageDecisionMixin, View):
         decision = self.get_decision()
         if decision is None:
             raise Http404("no decision yet")
-        try:
-            with background.watch() as watch:
-                services.request_generation(decision, by=request.user)
-        except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
+        with background.watch() as watch:
+            services.request_generation(decision, by=request.user)
+        if watch.deferred:
+            messages.warning(request, background.DEFERRED_MESSAGE)
         else:
-            if watch.deferred:
-                messages.warning(request, background.DEFERRED_MESSAGE)
-            else:
-                messages.success(request, _("已开始生成文件，完成后可在本页下载"))
+            messages.success(request, _("已开始生成文件，完成后可在本页下载"))
         return redirect("awards:decision", code=code)
 
 
@@ -196,7 +191,7 @@ class ListXlsxView(DecisionFileView):
     filename = gettext_lazy("%(number)s 表彰名单.xlsx")
 
 
-class IssuerPrefixView(RoleRequiredMixin, FormView):
+class IssuerPrefixView(RefusalMixin, RoleRequiredMixin, FormView):
     """机关代字 of one issuing committee: the 组织部 covering it changes it (outside the scope 404, other roles 403)."""
 
     allowed_roles = q.DECISION_MANAGE_ROLES
@@ -228,11 +223,7 @@ class IssuerPrefixView(RoleRequiredMixin, FormView):
         return target if target.startswith("/awards/") and "//" not in target else ""
 
     def form_valid(self, form):
-        try:
-            services.set_issuer_prefix(self.org, by=self.request.user, prefix=form.cleaned_data["prefix"])
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        services.set_issuer_prefix(self.org, by=self.request.user, prefix=form.cleaned_data["prefix"])
         messages.success(
             self.request,
             _("已将%(issuer)s的机关代字设为“%(prefix)s”")

@@ -6,19 +6,19 @@ page (no login) shows the active ones — name, unit, category and profile, neve
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
 
+from common.errors import RefusalMixin
 from orgs.views.mixins import ScopedObjectMixin
 
 from .. import queries_documents as q
 from ..forms_documents import DesignateForm
 from ..models import CommendedExemplar
 from ..services import exemplars as services
-from .documents import apply_errors
 
 PER_PAGE = 30
 PUBLIC_PER_PAGE = 20
@@ -52,7 +52,7 @@ class CommendedListView(RoundExemplarMixin, ListView):
         return super().get_context_data(award_round=self.object, **kwargs)
 
 
-class DesignateView(RoundExemplarMixin, FormView):
+class DesignateView(RefusalMixin, RoundExemplarMixin, FormView):
     template_name = "awards/exemplar_form.html"
 
     def check_role(self, award_round):
@@ -69,17 +69,13 @@ class DesignateView(RoundExemplarMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            services.designate_commended(
-                self.nomination,
-                by=self.request.user,
-                designated_by_org=data["designated_by"],
-                kind=data["kind"],
-                profile=data["profile"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        services.designate_commended(
+            self.nomination,
+            by=self.request.user,
+            designated_by_org=data["designated_by"],
+            kind=data["kind"],
+            profile=data["profile"],
+        )
         messages.success(self.request, _("已将“%(name)s”确定为先进典型") % {"name": self.nomination.nominee_name})
         return redirect("awards:exemplar_list", code=self.object.code)
 

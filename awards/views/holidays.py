@@ -7,13 +7,13 @@ only for a year that cannot be entered (outside 2004 … next year).
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from orgs.forms import add_service_error
+from common.errors import RefusalMixin
 
 from ..forms_holidays import HolidayYearForm, schedule_text
 from ..services import holidays as services
@@ -39,7 +39,7 @@ class HolidayListView(ScheduleManagerMixin, TemplateView):
         return super().get_context_data(years=years, missing=missing, latest=latest, **kwargs)
 
 
-class HolidayYearView(ScheduleManagerMixin, FormView):
+class HolidayYearView(RefusalMixin, ScheduleManagerMixin, FormView):
     """Enter or correct one year's schedule (all or nothing, with every wrong line named)."""
 
     template_name = "awards/holiday_form.html"
@@ -62,16 +62,12 @@ class HolidayYearView(ScheduleManagerMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            services.enter_year(
-                self.year,
-                by=self.request.user,
-                holidays=data["holidays"],
-                workdays=data["workdays"],
-                notice=data["notice"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        services.enter_year(
+            self.year,
+            by=self.request.user,
+            holidays=data["holidays"],
+            workdays=data["workdays"],
+            notice=data["notice"],
+        )
         messages.success(self.request, _("已录入%(year)s年节假日安排") % {"year": self.year})
         return redirect("awards:holiday_list")

@@ -4,8 +4,10 @@ review (forward / reject), withdrawal, and the owner's list (纪检 opinion, 公
 Permission order (orgs.views.mixins): anonymous → login; outside scope → 404; wrong role → 403.
 """
 
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin
 from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.views.mixins import ScopedObjectMixin
@@ -36,7 +39,7 @@ from ..services import nominations as services
 from ..services import publicity as publicity_services
 from ..services import quotas as quota_services
 from ..services.rounds import nomination_window_error, shown_publicity_end, today
-from .rounds import PER_PAGE, RoundScopedMixin, apply_errors
+from .rounds import PER_PAGE, RoundScopedMixin
 
 # The fields a service names, as the user knows them (a refusal shown as a message names its field).
 FIELD_LABELS = {
@@ -50,18 +53,6 @@ FIELD_LABELS = {
     "reason": gettext_lazy("原因"),
     "member": gettext_lazy("党员"),
 }
-
-
-def first_error(error: ValidationError) -> str:
-    """A service's refusal as one message; a message about a field starts with the field's name."""
-    if not hasattr(error, "error_dict"):
-        return "；".join(error.messages)
-    parts = []
-    for field, errors in error.error_dict.items():
-        label = FIELD_LABELS.get(field)
-        for text in ValidationError(errors).messages:
-            parts.append(_("%(field)s：%(message)s") % {"field": label, "message": text} if label else text)
-    return "；".join(parts)
 
 
 class NominationListView(RoundScopedMixin, ListView):
@@ -91,8 +82,10 @@ class NominationListView(RoundScopedMixin, ListView):
         )
 
 
-class NominationCreateView(RoundScopedMixin, FormView):
+class NominationCreateView(RefusalMixin, RoundScopedMixin, FormView):
     """Choose the category (and, when the user has several, the nominating organization), then nominate."""
+
+    refusal_labels = FIELD_LABELS
 
     allowed_roles = q.NOMINATE_ROLES
     template_name = "awards/nomination_form.html"
@@ -105,7 +98,7 @@ class NominationCreateView(RoundScopedMixin, FormView):
         self.categories = list(self.object.categories.all())
         self.category = self.pick_category()
         self.org, self.org_form = self.pick_org()
-        return FormView.dispatch(self, request, *args, **kwargs)
+        return self.with_refusals(partial(FormView.dispatch, self), request, *args, **kwargs)
 
     def pick_category(self):
         wanted = self.request.GET.get("category") or self.request.POST.get("category")
@@ -165,22 +158,16 @@ class NominationCreateView(RoundScopedMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            nomination = services.nominate(
-                self.object,
-                self.category,
-                nominating_org=self.org,
-                nominee=data["nominee"],
-                deeds=data["deeds"],
-                files=data["files"],
-                by=self.request.user,
-                cited_honours=data.get("cited_honours") or (),
-            )
-        except PermissionDenied:
-            raise
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        nomination = services.nominate(
+            self.object,
+            self.category,
+            nominating_org=self.org,
+            nominee=data["nominee"],
+            deeds=data["deeds"],
+            files=data["files"],
+            by=self.request.user,
+            cited_honours=data.get("cited_honours") or (),
+        )
         messages.success(
             self.request,
             _("已推荐“%(name)s”为“%(category)s”，现由%(level)s审核")
@@ -236,8 +223,10 @@ class NominationDetailView(NominationScopedMixin, TemplateView):
         )
 
 
-class NominationActionView(NominationScopedMixin, View):
+class NominationActionView(RefusalMixin, NominationScopedMixin, View):
     """POST forward / reject / withdraw / discipline on one nomination; back to ``next`` or the detail."""
+
+    refusal_labels = FIELD_LABELS
 
     allowed_roles = q.NOMINATE_ROLES
     action = ""
@@ -262,52 +251,52 @@ class NominationActionView(NominationScopedMixin, View):
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
-    def back(self):
+    def get_refusal_url(self):
         target = self.request.POST.get("next", "")
         if target.startswith("/awards/") and "//" not in target:
-            return redirect(target)
-        return redirect("awards:nomination_detail", pk=self.object.pk)
+            return target
+        return reverse("awards:nomination_detail", args=[self.object.pk])
+
+    def back(self):
+        return redirect(self.get_refusal_url())
 
     def post(self, request, *args, **kwargs):
         n = self.object
         user = request.user
-        try:
-            if self.action == "forward":
-                form = NoteForm(request.POST)
-                form.is_valid()
-                held_at = n.current_org
-                n = services.forward(n, by=user, note=form.cleaned_data.get("note", ""))
-                if n.status == Nomination.Status.SHORTLISTED:
-                    text = _("已将“%(name)s”列入拟表彰名单") % {"name": n.nominee_name}
-                else:
-                    text = _("%(level)s已将“%(name)s”上报%(above)s") % {
-                        "level": held_at.name,
-                        "name": n.nominee_name,
-                        "above": n.current_org.name,
-                    }
-                messages.success(request, text)
-            elif self.action == "reject":
-                form = RejectForm(request.POST)
-                if not form.is_valid():
-                    messages.error(request, _("请填写不予上报的理由"))
-                    return self.back()
-                services.reject(n, by=user, note=form.cleaned_data["note"])
-                messages.success(request, _("已退回“%(name)s”") % {"name": n.nominee_name})
-            elif self.action == "withdraw":
-                form = NoteForm(request.POST)
-                form.is_valid()
-                services.withdraw(n, by=user, note=form.cleaned_data.get("note", ""))
-                messages.success(request, _("已撤回对“%(name)s”的推荐") % {"name": n.nominee_name})
-            elif self.action == "discipline":
-                form = DisciplineForm(request.POST)
-                if not form.is_valid():
-                    messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-                    return self.back()
-                data = form.cleaned_data
-                services.record_discipline(n, by=user, result=data["result"], note=data["note"], date=data["date"])
-                messages.success(request, _("已记录“%(name)s”的纪检机关意见") % {"name": n.nominee_name})
-        except ValidationError as error:
-            messages.error(request, first_error(error))
+        if self.action == "forward":
+            form = NoteForm(request.POST)
+            form.is_valid()
+            held_at = n.current_org
+            n = services.forward(n, by=user, note=form.cleaned_data.get("note", ""))
+            if n.status == Nomination.Status.SHORTLISTED:
+                text = _("已将“%(name)s”列入拟表彰名单") % {"name": n.nominee_name}
+            else:
+                text = _("%(level)s已将“%(name)s”上报%(above)s") % {
+                    "level": held_at.name,
+                    "name": n.nominee_name,
+                    "above": n.current_org.name,
+                }
+            messages.success(request, text)
+        elif self.action == "reject":
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("请填写不予上报的理由"))
+                return self.back()
+            services.reject(n, by=user, note=form.cleaned_data["note"])
+            messages.success(request, _("已退回“%(name)s”") % {"name": n.nominee_name})
+        elif self.action == "withdraw":
+            form = NoteForm(request.POST)
+            form.is_valid()
+            services.withdraw(n, by=user, note=form.cleaned_data.get("note", ""))
+            messages.success(request, _("已撤回对“%(name)s”的推荐") % {"name": n.nominee_name})
+        elif self.action == "discipline":
+            form = DisciplineForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+                return self.back()
+            data = form.cleaned_data
+            services.record_discipline(n, by=user, result=data["result"], note=data["note"], date=data["date"])
+            messages.success(request, _("已记录“%(name)s”的纪检机关意见") % {"name": n.nominee_name})
         return self.back()
 
 
@@ -413,57 +402,65 @@ class OwnerListView(OwnerMixin, TemplateView):
         )
 
 
-class PublicityExtendView(OwnerListView):
+class PublicityExtendView(RefusalMixin, OwnerListView):
     """延长公示期 (POST): the end moves later with a reason; a refusal is shown at its field on the list page."""
+
+    refusal_status = 400
+    refusal_labels = FIELD_LABELS
+
+    def render_refused(self, form):
+        return self.render_to_response(self.get_context_data(extend_form=form))
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
     def post(self, request, *args, **kwargs):
-        form = PublicityExtendForm(request.POST)
+        form = self.refusal_form = PublicityExtendForm(request.POST)
         if form.is_valid():
-            try:
-                award_round = publicity_services.extend_publicity(
-                    self.object,
-                    by=request.user,
-                    new_end=form.cleaned_data["new_end"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("公示期已延长至 %(end)s") % {"end": publicity_services.publicity_end(award_round).isoformat()},
-                )
-                return redirect("awards:shortlist", code=self.object.code)
+            award_round = publicity_services.extend_publicity(
+                self.object,
+                by=request.user,
+                new_end=form.cleaned_data["new_end"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(
+                request,
+                _("公示期已延长至 %(end)s") % {"end": publicity_services.publicity_end(award_round).isoformat()},
+            )
+            return redirect("awards:shortlist", code=self.object.code)
         return self.render_to_response(self.get_context_data(extend_form=form), status=400)
 
 
-class PublicityStartView(OwnerMixin, View):
+class PublicityStartView(RefusalMixin, OwnerMixin, View):
+    refusal_labels = FIELD_LABELS
+
+    def get_refusal_url(self):
+        return reverse("awards:shortlist", args=[self.object.code])
+
     def post(self, request, *args, **kwargs):
-        try:
-            n = publicity_services.start_publicity(self.object, by=request.user)
-        except ValidationError as error:
-            messages.error(request, first_error(error))
-        else:
-            messages.success(request, _("已将 %(n)s 个拟表彰对象进入公示") % {"n": n})
+        n = publicity_services.start_publicity(self.object, by=request.user)
+        messages.success(request, _("已将 %(n)s 个拟表彰对象进入公示") % {"n": n})
         return redirect("awards:shortlist", code=self.object.code)
 
 
-class ApproveListView(OwnerMixin, View):
+class ApproveListView(RefusalMixin, OwnerMixin, View):
+    refusal_labels = FIELD_LABELS
+
+    def get_refusal_url(self):
+        return reverse("awards:shortlist", args=[self.object.code])
+
     def post(self, request, *args, **kwargs):
-        try:
-            n = publicity_services.approve_list(self.object, by=request.user)
-        except ValidationError as error:
-            messages.error(request, first_error(error))
-        else:
-            messages.success(request, _("已审定表彰名单，共 %(n)s 个") % {"n": n})
+        n = publicity_services.approve_list(self.object, by=request.user)
+        messages.success(request, _("已审定表彰名单，共 %(n)s 个") % {"n": n})
         return redirect("awards:shortlist", code=self.object.code)
 
 
-class ObjectionHandleView(ScopedObjectMixin, View):
+class ObjectionHandleView(RefusalMixin, ScopedObjectMixin, View):
     allowed_roles = q.MANAGE_ROLES
+    refusal_labels = FIELD_LABELS
+
+    def get_refusal_url(self):
+        return reverse("awards:shortlist", args=[self.object.nomination.award_round.code]) + "#objections"
 
     def get_scoped_object(self):
         return q.get_objection_or_404(self.request.user, self.kwargs["pk"])
@@ -482,15 +479,11 @@ class ObjectionHandleView(ScopedObjectMixin, View):
         if not form.is_valid():
             messages.error(request, _("请选择处理结果并填写处理意见"))
         else:
-            try:
-                publicity_services.handle_objection(
-                    objection,
-                    by=request.user,
-                    upheld=form.cleaned_data["outcome"] == "upheld",
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                messages.error(request, first_error(error))
-            else:
-                messages.success(request, _("已记录异议处理结果"))
+            publicity_services.handle_objection(
+                objection,
+                by=request.user,
+                upheld=form.cleaned_data["outcome"] == "upheld",
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("已记录异议处理结果"))
         return redirect(reverse("awards:shortlist", args=[award_round.code]) + "#objections")

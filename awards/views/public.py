@@ -4,13 +4,13 @@ Only name, unit, post and category are shown — never an ID number, a phone num
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic.base import TemplateResponseMixin
 
+from common.errors import RefusalMixin
 from common.net import client_ip
 
 from ..forms_nominations import ObjectionForm
@@ -18,10 +18,9 @@ from ..models import AwardRound
 from ..services import publicity as services
 from ..services.documents import issuing_body_for
 from ..services.rounds import shown_publicity_end, today
-from .rounds import apply_errors
 
 
-class PublicRoundView(TemplateResponseMixin, View):
+class PublicRoundView(RefusalMixin, TemplateResponseMixin, View):
     template_name = "awards/public_round.html"
 
     def setup(self, request, *args, **kwargs):
@@ -56,6 +55,11 @@ class PublicRoundView(TemplateResponseMixin, View):
             status=status,
         )
 
+    refusal_status = 400
+
+    def render_refused(self, form):
+        return self.render(form)
+
     def get(self, request, *args, **kwargs):
         return self.render()
 
@@ -68,16 +72,10 @@ class PublicRoundView(TemplateResponseMixin, View):
             form.errors.clear()
             form.add_error(None, _("提交过于频繁，请稍后再试"))
             return self.render(form, status=429)
-        form = self.form(request.POST)
+        form = self.refusal_form = self.form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                services.file_objection(
-                    data["nomination"], content=data["content"], name=data["name"], phone=data["phone"]
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("您的异议已提交，我们将认真核实处理。"))
-                return redirect("awards:public", code=self.award_round.code)
+            services.file_objection(data["nomination"], content=data["content"], name=data["name"], phone=data["phone"])
+            messages.success(request, _("您的异议已提交，我们将认真核实处理。"))
+            return redirect("awards:public", code=self.award_round.code)
         return self.render(form, status=400)

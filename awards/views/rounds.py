@@ -3,8 +3,10 @@
 Permission order (orgs.views.mixins): anonymous → login; outside scope → 404; wrong role → 403.
 """
 
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
@@ -12,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin, by_field
 from orgs import queries
 from orgs.enums import OrgLevel
-from orgs.forms import add_service_error as apply_errors
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import queries_nominations as q
@@ -46,7 +48,7 @@ class RoundListView(RoleRequiredMixin, ListView):
         )
 
 
-class RoundCreateView(RoleRequiredMixin, FormView):
+class RoundCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     allowed_roles = q.MANAGE_ROLES
     template_name = "awards/round_form.html"
 
@@ -64,9 +66,6 @@ class RoundCreateView(RoleRequiredMixin, FormView):
             award_round = services.create_round(by=self.request.user, owner_org=owner, **data)
         except PermissionDenied:
             form.add_error("owner_code", _("您不能为该组织创建表彰轮次"))
-            return self.form_invalid(form)
-        except ValidationError as error:
-            apply_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("已创建表彰轮次“%(name)s”") % {"name": award_round.name})
         return redirect("awards:round_detail", code=award_round.code)
@@ -118,7 +117,7 @@ class RoundDetailView(RoundScopedMixin, TemplateView):
         )
 
 
-class RoundEditView(RoundScopedMixin, FormView):
+class RoundEditView(RefusalMixin, RoundScopedMixin, FormView):
     template_name = "awards/round_form.html"
 
     def check_role(self, award_round):
@@ -135,11 +134,7 @@ class RoundEditView(RoundScopedMixin, FormView):
         data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
         # The ModelForm has already copied the values onto the instance: reload before the service writes.
         self.object.refresh_from_db()
-        try:
-            services.update_round(self.object, by=self.request.user, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        services.update_round(self.object, by=self.request.user, **data)
         messages.success(self.request, _("已保存修改"))
         return redirect("awards:round_detail", code=self.object.code)
 
@@ -157,7 +152,7 @@ class QuotaHomeView(RoundScopedMixin, View):
         return redirect("awards:quota", code=self.object.code, org=level.code)
 
 
-class QuotaView(RoundScopedMixin, TemplateView):
+class QuotaView(RefusalMixin, RoundScopedMixin, TemplateView):
     """One level's quotas: its own (set by the level above; the owner sets its own), what it has handed
     out, forwarded and has left, and its children's quotas as a form."""
 
@@ -175,7 +170,7 @@ class QuotaView(RoundScopedMixin, TemplateView):
         self.can_edit = quota_services.can_allocate(request.user, self.org)
         self.categories = list(self.object.categories.all())
         self.children = list(quota_services.quota_children(self.org))
-        return TemplateView.dispatch(self, request, *args, **kwargs)
+        return self.with_refusals(partial(TemplateView.dispatch, self), request, *args, **kwargs)
 
     def children_rows(self):
         award_round = self.object
@@ -240,6 +235,25 @@ class QuotaView(RoundScopedMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data())
 
+    def refused(self, error):
+        """A quota refusal names cells "<org id>-<category id>" (own quota: "own-<category id>"): put each message
+        in its cell; what names no cell shown above the table."""
+        messages_by_key = by_field(error)
+        if getattr(self, "refusal_formset", None) is None:
+            form = self.refusal_form
+            for key, texts in messages_by_key.items():
+                form.add_error(f"c{key.split('-')[1]}" if key else None, texts)
+            return self.render_to_response(self.get_context_data(own_form=form))
+        formset, by_id = self.refusal_formset
+        self.formset_errors = []
+        for key, texts in messages_by_key.items():
+            org_id, category_id = (int(part) for part in key.split("-")) if key else (None, None)
+            if org_id in by_id:
+                by_id[org_id].add_error(f"c{category_id}", texts)
+            else:
+                self.formset_errors += texts
+        return self.render_to_response(self.get_context_data(formset=formset, formset_errors=self.formset_errors))
+
     def post(self, request, *args, **kwargs):
         if not self.can_edit:
             raise PermissionDenied
@@ -249,15 +263,10 @@ class QuotaView(RoundScopedMixin, TemplateView):
                 raise PermissionDenied
             form = self.make_own_form(request.POST)
             if form.is_valid():
-                try:
-                    quota_services.set_owner_quota(award_round, form.amounts(), by=request.user)
-                except ValidationError as error:
-                    for key, messages_ in error.message_dict.items():
-                        category_id = int(key.split("-")[1])
-                        form.add_error(f"c{category_id}", messages_)
-                else:
-                    messages.success(request, _("已保存本级名额"))
-                    return redirect("awards:quota", code=award_round.code, org=self.org.code)
+                self.refusal_form = form
+                quota_services.set_owner_quota(award_round, form.amounts(), by=request.user)
+                messages.success(request, _("已保存本级名额"))
+                return redirect("awards:quota", code=award_round.code, org=self.org.code)
             return self.render_to_response(self.get_context_data(own_form=form))
         formset = self.make_formset(request.POST)
         if formset.is_valid():
@@ -267,22 +276,8 @@ class QuotaView(RoundScopedMixin, TemplateView):
                 for org_id, form in by_id.items()
                 for category_id, amount in form.amounts().items()
             }
-            try:
-                quota_services.allocate(award_round, self.org, new, by=request.user)
-            except ValidationError as error:
-                self.formset_errors = []
-                for key, messages_ in error.message_dict.items():
-                    if key == "__all__":
-                        self.formset_errors += messages_
-                        continue
-                    org_id, category_id = (int(part) for part in key.split("-"))
-                    if org_id in by_id:
-                        by_id[org_id].add_error(f"c{category_id}", messages_)
-                    else:
-                        self.formset_errors += messages_
-                return self.render_to_response(
-                    self.get_context_data(formset=formset, formset_errors=self.formset_errors)
-                )
+            self.refusal_formset = (formset, by_id)
+            quota_services.allocate(award_round, self.org, new, by=request.user)
             messages.success(request, _("已保存下级名额"))
             return redirect("awards:quota", code=award_round.code, org=self.org.code)
         return self.render_to_response(self.get_context_data(formset=formset))

@@ -50,7 +50,7 @@ class ActivityRecord(models.Model):
     created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=["participants"])
 
     class Meta:
         verbose_name = _("活动记录")

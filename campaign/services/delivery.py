@@ -13,6 +13,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from common import jobs
+
 from .. import sms
 from ..enums import Channel
 from ..models import OutgoingMessage
@@ -70,3 +72,10 @@ def send_message(message_id: int) -> str:
     if error is not None:
         raise error  # after the commit: attempts and last_error are kept, the task retries
     return message.status
+
+
+def queue_messages(message_ids: list[int], *, batch: int) -> None:
+    """In the transaction that wrote the messages: one send job ("campaign.send_messages", by name) per ``batch``
+    ids, published after the commit. Services enqueue by name and never import the tasks module."""
+    for start in range(0, len(message_ids), batch):
+        jobs.enqueue("campaign.send_messages", message_ids=message_ids[start : start + batch])

@@ -127,7 +127,7 @@ def record_service(
     """
     today = today or timezone.localdate()
     is_secretary = queries.covers(by, household.org, mq.SERVICE_ROLES)
-    own = mq.own_member(by)
+    own = queries.own_member(by)
     if not is_secretary:
         if own is None or not household.links.filter(member_id=own.pk).exists():
             raise PermissionDenied(_("只能记录本人联系户的服务情况"))

@@ -11,6 +11,7 @@ from orgs.models import User
 
 from ..enums import Channel
 from ..models import Notification, OutgoingMessage
+from .delivery import queue_messages
 
 # Messages per send job.
 NOTIFY_BATCH = 200
@@ -52,8 +53,6 @@ def notify(
             if u.mobile
         ]
     if messages:
-        from ..tasks import queue_messages
-
         created = OutgoingMessage.objects.bulk_create(messages)
         # One send job (common.jobs, the outbox) in this transaction; published after the commit.
         queue_messages([m.pk for m in created], batch=NOTIFY_BATCH)

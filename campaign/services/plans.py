@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.errors import StaleEdit
 from orgs.models import Org, User
 
 from .. import queries_plans as q
@@ -32,13 +33,12 @@ WRITING_PHASES = {1}
 ANY_PHASE = range(1, 100)
 
 
-class StalePlan(ValidationError):
-    """The plan changed since the user loaded it: refuse instead of overwriting somebody's work."""
+class StalePlan(StaleEdit):
+    """The plan changed since the user loaded it: refuse instead of overwriting somebody's work (409)."""
 
     def __init__(self):
         super().__init__(
-            gettext_lazy("该方案已被他人修改，您看到的不是最新内容。请刷新页面查看最新内容后再操作，本次操作未保存。"),
-            code="stale",
+            gettext_lazy("该方案已被他人修改，您看到的不是最新内容。请刷新页面查看最新内容后再操作，本次操作未保存。")
         )
 
 

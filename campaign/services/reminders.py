@@ -34,11 +34,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.sql import Fragment, compose
 from orgs.enums import Role
 from orgs.models import Org, RoleAssignment
 
 from ..enums import Channel
 from ..models import Campaign, Milestone, MilestoneDone, Notification, OutgoingMessage, ReminderDelivery
+from .delivery import queue_messages
 
 OFFSETS = (7, 3, 1)
 OVERDUE = ReminderDelivery.OVERDUE
@@ -51,10 +53,6 @@ ORG_ROLES = (Role.SECRETARY, Role.ORG_DEPARTMENT)
 Audience = ReminderDelivery.Audience
 
 
-def _qn(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
 def milestones_to_remind(campaign: Campaign, today: datetime.date) -> list[tuple[Milestone, int]]:
     """(milestone, offset) pairs due today: in exactly 7, 3 or 1 days, or overdue (within the window)."""
     due_days = {today + datetime.timedelta(days=n): n for n in OFFSETS}
@@ -65,21 +63,31 @@ def milestones_to_remind(campaign: Campaign, today: datetime.date) -> list[tuple
     return [(m, due_days.get(m.due_date, OVERDUE)) for m in rows.select_related("campaign")]
 
 
+# The delivery table and its key columns, for common.sql.compose.
+DELIVERY = {
+    "table": ReminderDelivery._meta.db_table,
+    "milestone": "milestone_id",
+    "org": "org_id",
+    "offset": "offset",
+    "audience": "audience",
+}
+
+
 def decide(milestone: Milestone, offset: int, audience: str) -> int:
     """Insert one delivery row per applicable organization that has not done the milestone; returns how many
     rows are new. One statement, set-based; the unique key makes it idempotent."""
     done = MilestoneDone.objects.filter(milestone=milestone, org=OuterRef("pk"))
     orgs = Org.objects.filter(milestone.applies_q()).filter(~Exists(done)).order_by().values(org_ref=F("pk"))
     select_sql, select_params = orgs.query.sql_with_params()
-    table = _qn(ReminderDelivery._meta.db_table)
-    columns = ", ".join(_qn(c) for c in ("milestone_id", "org_id", "offset", "audience", "created_at"))
-    key = ", ".join(_qn(c) for c in ("milestone_id", "org_id", "offset", "audience"))
     # "WHERE 1=1" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
-    # Identifiers are quoted model names; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({columns}) "  # noqa: S608
-        f"SELECT %s, sub.{_qn('org_ref')}, %s, %s, %s FROM ({select_sql}) sub WHERE 1=1 "
-        f"ON CONFLICT ({key}) DO NOTHING"
+    sql = compose(
+        "INSERT INTO {table} ({milestone}, {org}, {offset}, {audience}, {created}) "
+        "SELECT %s, sub.{org_ref}, %s, %s, %s FROM ({select}) sub WHERE 1=1 "
+        "ON CONFLICT ({milestone}, {org}, {offset}, {audience}) DO NOTHING",
+        **DELIVERY,
+        created="created_at",
+        org_ref="org_ref",
+        select=Fragment(select_sql),
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), connection.cursor() as cursor:
@@ -89,15 +97,17 @@ def decide(milestone: Milestone, offset: int, audience: str) -> int:
 
 def _claim(milestone_id: int, offset: int, audience: str, after_id: int) -> list[tuple[int, int]]:
     """Mark up to CHUNK unsent deliveries of one group as sent; returns their (id, org_id). Inside a transaction."""
-    table = _qn(ReminderDelivery._meta.db_table)
     skip_locked = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    # Identifiers are quoted model names; every value is a parameter.
-    sql = (
-        f"UPDATE {table} SET {_qn('sent_at')} = %s WHERE {_qn('sent_at')} IS NULL AND {_qn('id')} IN ("  # noqa: S608
-        f"SELECT {_qn('id')} FROM {table} WHERE {_qn('milestone_id')} = %s AND {_qn('offset')} = %s "
-        f"AND {_qn('audience')} = %s AND {_qn('sent_at')} IS NULL AND {_qn('id')} > %s "
-        f"ORDER BY {_qn('id')} LIMIT %s{skip_locked}"
-        f") RETURNING {_qn('id')}, {_qn('org_id')}"
+    sql = compose(
+        "UPDATE {table} SET {sent} = %s WHERE {sent} IS NULL AND {id} IN ("
+        "SELECT {id} FROM {table} WHERE {milestone} = %s AND {offset} = %s "
+        "AND {audience} = %s AND {sent} IS NULL AND {id} > %s "
+        "ORDER BY {id} LIMIT %s{skip_locked}"
+        ") RETURNING {id}, {org}",
+        **DELIVERY,
+        sent="sent_at",
+        id="id",
+        skip_locked=Fragment(skip_locked),
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
@@ -154,8 +164,6 @@ def _messages_for(user_id, email, mobile, title, body, delivery_id) -> list[Outg
 
 def _enqueue_after_commit(message_ids: list[int]) -> None:
     """Send jobs (common.jobs) for the messages, in their transaction; published after the commit."""
-    from ..tasks import queue_messages
-
     queue_messages(message_ids, batch=ENQUEUE_BATCH)
 
 
@@ -211,32 +219,33 @@ def _notify_org_in_one_statement(milestone: Milestone, offset: int, today: datet
     body_sql = " || o.name || ".join(["%s"] * len(body.split(marker)))
     url = reverse("campaign:timeline_campaign", args=[milestone.campaign.code])
     now = timezone.now()
-    t = {
-        "delivery": _qn(ReminderDelivery._meta.db_table),
-        "org": _qn(Org._meta.db_table),
-        "role": _qn(RoleAssignment._meta.db_table),
-        "user": _qn(RoleAssignment._meta.get_field("user").related_model._meta.db_table),
-        "done": _qn(MilestoneDone._meta.db_table),
-        "note": _qn(Notification._meta.db_table),
-        "message": _qn(OutgoingMessage._meta.db_table),
+    tables = {
+        "delivery": ReminderDelivery._meta.db_table,
+        "org": Org._meta.db_table,
+        "role": RoleAssignment._meta.db_table,
+        "user": RoleAssignment._meta.get_field("user").related_model._meta.db_table,
+        "done": MilestoneDone._meta.db_table,
+        "note": Notification._meta.db_table,
+        "message": OutgoingMessage._meta.db_table,
     }
-    sql = f"""
+    sql = compose(
+        """
         WITH claimed AS (
-            UPDATE {t["delivery"]} SET sent_at = %s
+            UPDATE {delivery} SET sent_at = %s
             WHERE milestone_id = %s AND "offset" = %s AND audience = %s AND sent_at IS NULL
             RETURNING id, org_id
         ), recipients AS (
-            SELECT DISTINCT c.id AS delivery_id, ra.user_id, u.email, u.mobile, {body_sql} AS body
+            SELECT DISTINCT c.id AS delivery_id, ra.user_id, u.email, u.mobile, {body} AS body
             FROM claimed c
-            JOIN {t["org"]} o ON o.id = c.org_id AND o.active
-            JOIN {t["role"]} ra ON ra.org_id = c.org_id AND ra.role IN (%s, %s)
-            JOIN {t["user"]} u ON u.id = ra.user_id AND u.is_active
-            WHERE NOT EXISTS (SELECT 1 FROM {t["done"]} d WHERE d.milestone_id = %s AND d.org_id = c.org_id)
+            JOIN {org} o ON o.id = c.org_id AND o.active
+            JOIN {role} ra ON ra.org_id = c.org_id AND ra.role IN (%s, %s)
+            JOIN {user} u ON u.id = ra.user_id AND u.is_active
+            WHERE NOT EXISTS (SELECT 1 FROM {done} d WHERE d.milestone_id = %s AND d.org_id = c.org_id)
         ), notes AS (
-            INSERT INTO {t["note"]} (user_id, title, body, url, created_at)
+            INSERT INTO {note} (user_id, title, body, url, created_at)
             SELECT user_id, %s, body, %s, %s FROM recipients
         ), messages AS (
-            INSERT INTO {t["message"]} (channel, recipient, user_id, subject, body, delivery_id, status, attempts,
+            INSERT INTO {message} (channel, recipient, user_id, subject, body, delivery_id, status, attempts,
                                         last_error, created_at)
             SELECT %s, email, user_id, %s, body, delivery_id, %s, 0, '', %s FROM recipients WHERE email <> ''
             UNION ALL
@@ -246,7 +255,10 @@ def _notify_org_in_one_statement(milestone: Milestone, offset: int, today: datet
         SELECT 'message', id FROM messages
         UNION ALL SELECT 'claimed', count(*) FROM claimed
         UNION ALL SELECT 'notified', count(*) FROM recipients
-    """  # noqa: S608  (identifiers are quoted model names; every value is a parameter)
+        """,
+        body=Fragment(body_sql),
+        **tables,
+    )
     pending = OutgoingMessage.Status.PENDING
     params = [
         now, milestone.pk, offset, Audience.ORG,

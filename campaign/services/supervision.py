@@ -36,9 +36,9 @@ from .attachments import attach_files
 from .guidance import check_acting_as
 from .notifications import notify
 
-# "各级党委也要成立活动领导小组" (seed, part 五): every committee level — province, cities, counties and the township
-# committees (乡镇党委、街道党工委).
-GROUP_LEVELS = (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY, OrgLevel.TOWNSHIP)
+# "各级党委也要成立活动领导小组" (seed, part 五): every committee level — province, the 省直 system committees,
+# cities, counties and the township committees (乡镇党委、街道党工委).
+GROUP_LEVELS = (OrgLevel.PROVINCE, OrgLevel.PROVINCIAL, OrgLevel.CITY, OrgLevel.COUNTY, OrgLevel.TOWNSHIP)
 
 
 def _acting(by: User, org: Org, roles, message):

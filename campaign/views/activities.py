@@ -6,21 +6,23 @@ Permission order (orgs.views.mixins): anonymous → login; outside scope → 404
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin, refusal_of
 from orgs import queries
 from orgs.pagination import CappedPaginator
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from .. import queries_activities as q
 from ..enums import ActivityType
-from ..forms_activities import ActivityFilterForm, ActivityForm, ChooseOrgForm
+from ..forms_activities import ActivityFilterForm, ActivityForm
 from ..models import Campaign
 from ..models.activities import ACTIVITY_HELP
 from ..services import activities as services
@@ -35,11 +37,7 @@ def phase_error(campaign: Campaign | None) -> str:
     """Why activity records cannot be written today ('' when they can)."""
     if campaign is None:
         return _("当前没有创先争优活动")
-    try:
-        ensure_phase(campaign, services.ACTIVITY_PHASES)
-    except ValidationError as error:
-        return "；".join(error.messages)
-    return ""
+    return refusal_of(ensure_phase, campaign, services.ACTIVITY_PHASES)
 
 
 class ActivityListView(RoleRequiredMixin, ListView):
@@ -97,44 +95,18 @@ class ActivityListView(RoleRequiredMixin, ListView):
         )
 
 
-class ActivityCreateView(RoleRequiredMixin, FormView):
+class ActivityCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
     """Pick the basic organization (by code, or the secretary's own), then write the record."""
 
     allowed_roles = q.WRITE_ROLES
     template_name = "campaign/activity_form.html"
+    basic_only = True
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.campaign = current_campaign()
-        self.org = None
-        self.choose_form = None
         return super().dispatch(request, *args, **kwargs)
-
-    def resolve_org(self):
-        code = self.request.GET.get("org") or self.request.POST.get("org")
-        if code:
-            chooser = ChooseOrgForm({"org": code}, user=self.request.user)
-            if chooser.is_valid():
-                self.org = chooser.cleaned_data["org"]
-            else:
-                self.choose_form = chooser
-            return
-        own = list(q.writable_basic_orgs(self.request.user)[:2])
-        if len(own) == 1:
-            self.org = own[0]
-        else:
-            self.choose_form = ChooseOrgForm(user=self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        self.resolve_org()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.resolve_org()
-        if self.org is None:
-            return self.render_to_response(self.get_context_data(form=None))
-        return super().post(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
         if self.org is None:
@@ -146,8 +118,6 @@ class ActivityCreateView(RoleRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            org=self.org,
-            choose_form=self.choose_form,
             campaign=self.campaign,
             phase_error=phase_error(self.campaign),
             **kwargs,
@@ -155,22 +125,18 @@ class ActivityCreateView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            record = services.create_activity(
-                self.org,
-                by=self.request.user,
-                activity_type=data["activity_type"],
-                date=data["date"],
-                title=data["title"],
-                description=data["description"],
-                participant_count=data["participant_count"],
-                participants=data["participants"],
-                files=data["files"],
-                campaign=self.campaign,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+        record = services.create_activity(
+            self.org,
+            by=self.request.user,
+            activity_type=data["activity_type"],
+            date=data["date"],
+            title=data["title"],
+            description=data["description"],
+            participant_count=data["participant_count"],
+            participants=data["participants"],
+            files=data["files"],
+            campaign=self.campaign,
+        )
         messages.success(self.request, _("已保存活动记录“%(title)s”") % {"title": record.title})
         return redirect("campaign:activity_detail", pk=record.pk)
 
@@ -212,7 +178,7 @@ class ActivityDetailView(ActivityScopedMixin, TemplateView):
         )
 
 
-class ActivityEditView(ActivityWriteMixin, FormView):
+class ActivityEditView(RefusalMixin, ActivityWriteMixin, FormView):
     template_name = "campaign/activity_form.html"
 
     def get_form(self, form_class=None):
@@ -229,32 +195,27 @@ class ActivityEditView(ActivityWriteMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            services.update_activity(
-                self.object,
-                by=self.request.user,
-                fields={name: data[name] for name in services.FIELDS},
-                participants=data["participants"],
-                files=data["files"],
-                remove_attachments=data.get("remove_attachments") or [],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+        services.update_activity(
+            self.object,
+            by=self.request.user,
+            fields={name: data[name] for name in services.FIELDS},
+            participants=data["participants"],
+            files=data["files"],
+            remove_attachments=data.get("remove_attachments") or [],
+        )
         messages.success(self.request, _("已保存修改"))
         return redirect("campaign:activity_detail", pk=self.object.pk)
 
 
-class ActivityDeleteView(ActivityWriteMixin, View):
+class ActivityDeleteView(RefusalMixin, ActivityWriteMixin, View):
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
+    def get_refusal_url(self):
+        return reverse("campaign:activity_detail", args=[self.object.pk])
+
     def post(self, request, *args, **kwargs):
         record = self.object
-        try:
-            services.delete_activity(record, by=request.user)
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-            return redirect("campaign:activity_detail", pk=record.pk)
+        services.delete_activity(record, by=request.user)
         messages.success(request, _("已删除活动记录“%(title)s”") % {"title": record.title})
         return redirect("campaign:activity_list")

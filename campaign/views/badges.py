@@ -12,7 +12,7 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,17 +21,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin
+from common.xlsx import bold_row, safe_row, xlsx_response
 from orgs import queries
 from orgs.enums import Sector
-from orgs.forms import add_service_error
-from orgs.views.imports import _xlsx_response as xlsx_response
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from .. import forms_badges as forms
 from .. import queries_badges as qb
 from ..models import BadgeWearing
 from ..services import badges as services
-from .masses import ChooseOrgMixin, PagedMixin, query_without_page
+from .masses import PagedMixin, query_without_page
 
 XLSX_MAX_ROWS = 50_000
 
@@ -72,10 +72,6 @@ class BadgeListView(BadgeRegisterMixin, PagedMixin, RoleRequiredMixin, ListView)
 def write_entries_xlsx(fileobj, entries, *, heading: str) -> int:
     """The filtered register as xlsx (openpyxl write-only): one row per entry, no personal data."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    from orgs.exporters import _text_cell as text_cell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("亮牌示范"))
@@ -84,13 +80,7 @@ def write_entries_xlsx(fileobj, entries, *, heading: str) -> int:
     for letter, width in zip("ABCDEFGHIJK", (12, 10, 20, 28, 16, 12, 30, 40, 12, 12, 8), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.append([heading])
-    bold = Font(bold=True)
-    header = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(bold_row(sheet, headers))
     sectors = dict(Sector.choices)
     count = 0
     for entry in entries.iterator(chunk_size=2000):
@@ -110,9 +100,7 @@ def write_entries_xlsx(fileobj, entries, *, heading: str) -> int:
             entry.end_date,
             str(entry.state_label),
         ]
-        sheet.append(
-            [text_cell(sheet, v) if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v for v in row]
-        )
+        sheet.append(safe_row(sheet, row))
         count += 1
     workbook.save(fileobj)
     return count
@@ -134,7 +122,7 @@ class BadgeExportView(BadgeRegisterMixin, RoleRequiredMixin, View):
         return xlsx_response(partial(write_entries_xlsx, entries=entries, heading=heading), filename)
 
 
-class BadgeCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
+class BadgeCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
     """Register an entry: first the organization (the user's only one is taken as is), then the entry."""
 
     allowed_roles = qb.WRITE_ROLES
@@ -150,11 +138,7 @@ class BadgeCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = {name: form.cleaned_data[name] for name in services.ENTRY_FIELDS}
-        try:
-            entry = services.create_entry(self.org, by=self.request.user, **data)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        entry = services.create_entry(self.org, by=self.request.user, **data)
         messages.success(
             self.request, _("已登记%(kind)s“%(who)s”") % {"kind": entry.get_kind_display(), "who": entry.holder}
         )
@@ -202,7 +186,7 @@ class BadgeDetailView(BadgeScopedMixin, TemplateView):
         )
 
 
-class BadgeEditView(BadgeWriteMixin, FormView):
+class BadgeEditView(RefusalMixin, BadgeWriteMixin, FormView):
     template_name = "campaign/badges_form.html"
 
     def get_form(self, form_class=None):
@@ -218,34 +202,29 @@ class BadgeEditView(BadgeWriteMixin, FormView):
 
     def form_valid(self, form):
         fields = {name: form.cleaned_data[name] for name in services.ENTRY_FIELDS}
-        try:
-            services.update_entry(self.object, by=self.request.user, fields=fields)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        services.update_entry(self.object, by=self.request.user, fields=fields)
         messages.success(self.request, _("已保存修改"))
         return redirect("campaign:badge_detail", pk=self.object.pk)
 
 
-class BadgeEndView(BadgeWriteMixin, View):
+class BadgeEndView(RefusalMixin, BadgeWriteMixin, View):
     """POST the end date; a refused one re-renders the entry's page with the error at the field."""
+
+    def render_refused(self, form):
+        view = BadgeDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
+        return view.render_to_response(view.get_context_data(end_form=form))
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
     def post(self, request, *args, **kwargs):
         entry = self.object
-        form = forms.EndEntryForm(request.POST)
+        form = self.refusal_form = forms.EndEntryForm(request.POST)
         if form.is_valid():
-            try:
-                services.end_entry(entry, by=request.user, end_date=form.cleaned_data["end_date"])
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("已登记结束日期"))
-                return redirect("campaign:badge_detail", pk=entry.pk)
-        view = BadgeDetailView(request=request, args=self.args, kwargs=self.kwargs, object=entry)
-        return view.render_to_response(view.get_context_data(end_form=form))
+            services.end_entry(entry, by=request.user, end_date=form.cleaned_data["end_date"])
+            messages.success(request, _("已登记结束日期"))
+            return redirect("campaign:badge_detail", pk=entry.pk)
+        return self.render_refused(form)
 
 
 # --- 佩戴党徽 ------------------------------------------------------------------------------------
@@ -279,7 +258,7 @@ class WearingListView(PagedMixin, RoleRequiredMixin, ListView):
         )
 
 
-class WearingRecordView(ChooseOrgMixin, RoleRequiredMixin, FormView):
+class WearingRecordView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
     """Record (or correct) one basic organization's 佩戴党徽 for a month; ``?month=YYYY-MM`` opens that month."""
 
     allowed_roles = qb.WRITE_ROLES
@@ -291,10 +270,8 @@ class WearingRecordView(ChooseOrgMixin, RoleRequiredMixin, FormView):
             return None
         kwargs = self.get_form_kwargs()
         if self.request.method == "GET":
-            try:
-                month = forms.MonthField(required=False).clean(self.request.GET.get("month"))
-            except ValidationError:
-                month = None
+            query = forms.MonthQueryForm(self.request.GET)
+            month = query.cleaned_data["month"] if query.is_valid() else None
             existing = BadgeWearing.objects.filter(org=self.org, month=month).first() if month else None
             if existing is not None:
                 kwargs["instance"] = existing
@@ -307,18 +284,14 @@ class WearingRecordView(ChooseOrgMixin, RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            row = services.record_wearing(
-                self.org,
-                by=self.request.user,
-                month=data["month"],
-                wearing=data["wearing"],
-                total=data["total"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        row = services.record_wearing(
+            self.org,
+            by=self.request.user,
+            month=data["month"],
+            wearing=data["wearing"],
+            total=data["total"],
+            note=data["note"],
+        )
         messages.success(
             self.request,
             _("已登记%(org)s %(month)s 佩戴党徽情况：%(w)s / %(t)s")

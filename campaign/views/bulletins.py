@@ -7,11 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin
 from orgs import queries
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
@@ -20,7 +23,7 @@ from .. import forms_bulletins as forms
 from .. import queries_bulletins as bq
 from ..models import ExhibitionItem
 from ..services import bulletins as services
-from .masses import apply_service_error, query_without_page
+from .masses import query_without_page
 
 PER_PAGE = 30
 PHOTOS_PER_PAGE = 24
@@ -43,7 +46,7 @@ class BulletinListView(RoleRequiredMixin, ListView):
         )
 
 
-class BulletinCreateView(RoleRequiredMixin, FormView):
+class BulletinCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     """A new draft for the office of ``?org=<code>`` (or the user's only office)."""
 
     allowed_roles = bq.ISSUE_ROLES
@@ -82,19 +85,15 @@ class BulletinCreateView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            bulletin = services.create_bulletin(
-                self.issuer,
-                by=self.request.user,
-                stories=data["stories"],
-                recipients=data["recipients"],
-                masthead=data["masthead"],
-                editor=data["editor"],
-                report_to=data["report_to"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
+        bulletin = services.create_bulletin(
+            self.issuer,
+            by=self.request.user,
+            stories=data["stories"],
+            recipients=data["recipients"],
+            masthead=data["masthead"],
+            editor=data["editor"],
+            report_to=data["report_to"],
+        )
         messages.success(self.request, _("已保存简报草稿"))
         return redirect("campaign:bulletin_detail", pk=bulletin.pk)
 
@@ -130,7 +129,7 @@ class BulletinDetailView(BulletinScopedMixin, TemplateView):
         )
 
 
-class BulletinEditView(BulletinEditMixin, FormView):
+class BulletinEditView(RefusalMixin, BulletinEditMixin, FormView):
     template_name = "campaign/bulletins_form.html"
 
     def get_form(self, form_class=None):
@@ -141,17 +140,13 @@ class BulletinEditView(BulletinEditMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            services.update_bulletin(
-                self.object,
-                by=self.request.user,
-                fields={name: data[name] for name in services.BULLETIN_FIELDS},
-                stories=data["stories"],
-                recipients=data["recipients"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
+        services.update_bulletin(
+            self.object,
+            by=self.request.user,
+            fields={name: data[name] for name in services.BULLETIN_FIELDS},
+            stories=data["stories"],
+            recipients=data["recipients"],
+        )
         messages.success(self.request, _("已保存修改"))
         return redirect("campaign:bulletin_detail", pk=self.object.pk)
 
@@ -161,41 +156,38 @@ class PostOnlyMixin:
         return HttpResponseNotAllowed(["POST"])
 
 
-class BulletinIssueView(BulletinEditMixin, PostOnlyMixin, View):
+class BulletinIssueView(RefusalMixin, BulletinEditMixin, PostOnlyMixin, View):
+    def render_refused(self, form):
+        view = BulletinDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
+        return view.render_to_response(view.get_context_data(issue_form=form))
+
     def post(self, request, *args, **kwargs):
         bulletin = self.object
-        form = forms.IssueForm(request.POST)
+        form = self.refusal_form = forms.IssueForm(request.POST)
         if form.is_valid():
-            try:
-                bulletin = services.issue_bulletin(
-                    bulletin, by=request.user, issue_date=form.cleaned_data["issue_date"]
-                )
-            except ValidationError as error:
-                apply_service_error(form, error)
-            else:
-                messages.success(request, _("已印发《%(title)s》") % {"title": bulletin.title})
-                return redirect("campaign:bulletin_detail", pk=bulletin.pk)
+            bulletin = services.issue_bulletin(bulletin, by=request.user, issue_date=form.cleaned_data["issue_date"])
+            messages.success(request, _("已印发《%(title)s》") % {"title": bulletin.title})
+            return redirect("campaign:bulletin_detail", pk=bulletin.pk)
         view = BulletinDetailView(request=request, args=self.args, kwargs=self.kwargs, object=bulletin)
         return view.render_to_response(view.get_context_data(issue_form=form))
 
 
-class BulletinMoveView(BulletinEditMixin, PostOnlyMixin, View):
+class BulletinMoveView(RefusalMixin, BulletinEditMixin, PostOnlyMixin, View):
+    def get_refusal_url(self):
+        return reverse("campaign:bulletin_detail", args=[self.object.pk])
+
     def post(self, request, pk, item):
         found = get_object_or_404(self.object.items, pk=item)
-        try:
-            services.move_bulletin_item(found, by=request.user, up=request.POST.get("direction") == "up")
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+        services.move_bulletin_item(found, by=request.user, up=request.POST.get("direction") == "up")
         return redirect("campaign:bulletin_detail", pk=self.object.pk)
 
 
-class BulletinDeleteView(BulletinEditMixin, PostOnlyMixin, View):
+class BulletinDeleteView(RefusalMixin, BulletinEditMixin, PostOnlyMixin, View):
+    def get_refusal_url(self):
+        return reverse("campaign:bulletin_detail", args=[self.object.pk])
+
     def post(self, request, *args, **kwargs):
-        try:
-            services.delete_bulletin(self.object, by=request.user)
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-            return redirect("campaign:bulletin_detail", pk=self.object.pk)
+        services.delete_bulletin(self.object, by=request.user)
         messages.success(request, _("已删除简报草稿"))
         return redirect("campaign:bulletin_list")
 
@@ -253,7 +245,7 @@ class ExhibitionView(ExhibitionMixin, TemplateView):
         return super().get_context_data(items=list(bq.exhibition_items(self.exhibition)), **kwargs)
 
 
-class ExhibitionEditView(ExhibitionMixin, FormView):
+class ExhibitionEditView(RefusalMixin, ExhibitionMixin, FormView):
     manage = True
     template_name = "campaign/bulletins_exhibition_edit.html"
     form_class = forms.ExhibitionForm
@@ -263,18 +255,14 @@ class ExhibitionEditView(ExhibitionMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            services.save_exhibition(
-                self.org, by=self.request.user, title=data["title"], intro=data["intro"], public=data["public"]
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
+        services.save_exhibition(
+            self.org, by=self.request.user, title=data["title"], intro=data["intro"], public=data["public"]
+        )
         messages.success(self.request, _("已保存成果展示设置"))
         return redirect("campaign:exhibition", code=self.org.code)
 
 
-class ExhibitionPhotosView(ExhibitionMixin, ListView):
+class ExhibitionPhotosView(RefusalMixin, ExhibitionMixin, ListView):
     """Pick photos: images of activity records and published stories' covers in the node's subtree."""
 
     manage = True
@@ -289,6 +277,10 @@ class ExhibitionPhotosView(ExhibitionMixin, ListView):
         chosen = set(self.exhibition.items.values_list("attachment_id", flat=True)) if self.exhibition else set()
         return super().get_context_data(chosen=chosen, query=query_without_page(self.request), **kwargs)
 
+    def get_refusal_url(self):
+        page = self.request.POST.get("page", "")
+        return self.request.path + (f"?page={page}" if page.isdigit() else "")
+
     def post(self, request, *args, **kwargs):
         form = forms.AddPhotoForm(request.POST)
         if form.is_valid():
@@ -296,45 +288,38 @@ class ExhibitionPhotosView(ExhibitionMixin, ListView):
             attachment = bq.candidate_images(self.org).filter(pk=form.cleaned_data["attachment"]).first()
             if attachment is None:
                 raise Http404
-            try:
-                services.add_exhibition_item(
-                    self.org, attachment, by=request.user, caption=form.cleaned_data["caption"]
-                )
-            except ValidationError as error:
-                messages.error(request, "；".join(error.messages))
-            else:
-                messages.success(request, _("已加入展览"))
+            services.add_exhibition_item(self.org, attachment, by=request.user, caption=form.cleaned_data["caption"])
+            messages.success(request, _("已加入展览"))
         else:
             messages.error(request, _("请填写图片说明"))
-        page = request.POST.get("page", "")
-        url = request.path + (f"?page={page}" if page.isdigit() else "")
-        return redirect(url)
+        return redirect(self.get_refusal_url())
 
 
-class ExhibitionItemView(ExhibitionMixin, PostOnlyMixin, View):
+class ExhibitionItemView(RefusalMixin, ExhibitionMixin, PostOnlyMixin, View):
     """POST ``action``: caption (with ``caption``), up, down or remove."""
 
     manage = True
+    refusal_labels = {"caption": gettext_lazy("图片说明")}
+
+    def get_refusal_url(self):
+        return reverse("campaign:exhibition", args=[self.org.code])
 
     def post(self, request, code, pk):
         if self.exhibition is None:
             raise Http404
         item = get_object_or_404(ExhibitionItem, pk=pk, exhibition=self.exhibition)
         action = request.POST.get("action")
-        try:
-            if action == "caption":
-                form = forms.CaptionForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_("请填写图片说明"))
-                services.update_exhibition_item(item, by=request.user, caption=form.cleaned_data["caption"])
-            elif action in ("up", "down"):
-                services.move_exhibition_item(item, by=request.user, up=action == "up")
-            elif action == "remove":
-                services.remove_exhibition_item(item, by=request.user)
-            else:
-                raise Http404
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
+        if action == "caption":
+            form = forms.CaptionForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({"caption": _("请填写图片说明")})
+            services.update_exhibition_item(item, by=request.user, caption=form.cleaned_data["caption"])
+        elif action in ("up", "down"):
+            services.move_exhibition_item(item, by=request.user, up=action == "up")
+        elif action == "remove":
+            services.remove_exhibition_item(item, by=request.user)
+        else:
+            raise Http404
         return redirect("campaign:exhibition", code=self.org.code)
 
 

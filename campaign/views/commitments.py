@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin, refusal_text, status_of
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator
@@ -22,7 +23,7 @@ from ..forms_plans import CommitmentEditForm, CommitmentFilterForm, CommitmentFo
 from ..models import Attachment, Commitment, FulfilmentRecord
 from ..services import commitments as services
 from ..services.timeline import current_campaign
-from .plans import error_text, selected_campaign
+from .plans import selected_campaign
 
 PER_PAGE = 30
 
@@ -64,12 +65,12 @@ class CommitmentListView(RoleRequiredMixin, ListView):
             filter_form=self.filter_form,
             query=params.urlencode(),
             secretary_orgs=secretary_orgs,
-            own_member=q.own_member(user),
+            own_member=queries.own_member(user),
             **kwargs,
         )
 
 
-class CommitmentCreateView(RoleRequiredMixin, FormView):
+class CommitmentCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     """``?org=<code>``: a secretary writes for the organization or one of its members; else a member's own."""
 
     allowed_roles = frozenset({Role.SECRETARY, Role.MEMBER})
@@ -87,7 +88,7 @@ class CommitmentCreateView(RoleRequiredMixin, FormView):
             if not q.is_writer(user, self.org):
                 raise PermissionDenied
         else:
-            self.member = q.own_member(user)
+            self.member = queries.own_member(user)
             if self.member is None:
                 raise PermissionDenied
         self.campaign = current_campaign()
@@ -104,17 +105,13 @@ class CommitmentCreateView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         member = form.cleaned_data.get("member") or self.member
-        try:
-            commitment = services.create_commitment(
-                self.campaign,
-                by=self.request.user,
-                content=form.cleaned_data["content"],
-                org=self.org,
-                member=member,
-            )
-        except ValidationError as e:
-            form.add_error(None, error_text(e))
-            return self.form_invalid(form)
+        commitment = services.create_commitment(
+            self.campaign,
+            by=self.request.user,
+            content=form.cleaned_data["content"],
+            org=self.org,
+            member=member,
+        )
         messages.success(self.request, _("承诺已保存为草稿，公开后群众即可看到"))
         return redirect("campaign:commitment_detail", pk=commitment.pk)
 
@@ -162,7 +159,7 @@ class CommitmentDetailView(CommitmentScopedMixin, TemplateView):
         return super().get_context_data(**commitment_context(self.request, self.object), **kwargs)
 
 
-class CommitmentEditView(CommitmentWriterMixin, FormView):
+class CommitmentEditView(RefusalMixin, CommitmentWriterMixin, FormView):
     template_name = "campaign/commitment_form.html"
     form_class = CommitmentEditForm
 
@@ -181,52 +178,51 @@ class CommitmentEditView(CommitmentWriterMixin, FormView):
         )
 
     def form_valid(self, form):
-        try:
-            services.update_commitment(self.object, by=self.request.user, content=form.cleaned_data["content"])
-        except ValidationError as e:
-            form.add_error(None, error_text(e))
-            return self.form_invalid(form)
+        services.update_commitment(self.object, by=self.request.user, content=form.cleaned_data["content"])
         messages.success(self.request, _("承诺已保存"))
         return redirect("campaign:commitment_detail", pk=self.object.pk)
 
 
-class CommitmentPublishView(CommitmentWriterMixin, View):
+class CommitmentPublishView(RefusalMixin, CommitmentWriterMixin, View):
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
+    def refused(self, error):
+        context = commitment_context(self.request, self.object, action_error=refusal_text(error))
+        return render(self.request, "campaign/commitment_detail.html", context, status=status_of(error, 400))
+
     def post(self, request, *args, **kwargs):
-        try:
-            services.publish_commitment(self.object, by=request.user)
-        except ValidationError as e:
-            context = commitment_context(request, self.object, action_error=error_text(e))
-            return render(request, "campaign/commitment_detail.html", context, status=400)
+        services.publish_commitment(self.object, by=request.user)
         messages.success(request, _("承诺已向群众公开"))
         return redirect("campaign:commitment_detail", pk=self.object.pk)
 
 
-class FulfilmentCreateView(CommitmentWriterMixin, View):
+class FulfilmentCreateView(RefusalMixin, CommitmentWriterMixin, View):
     """POST a 兑现 record with evidence; errors show the commitment again with the form."""
+
+    refusal_status = 400
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
+    def render_refused(self, form):
+        context = commitment_context(self.request, self.object, fulfilment_form=form, fulfilment_open=True)
+        return render(self.request, "campaign/commitment_detail.html", context)
+
     def post(self, request, *args, **kwargs):
-        form = FulfilmentForm(request.POST, request.FILES)
+        form = self.refusal_form = FulfilmentForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                services.record_fulfilment(
-                    self.object,
-                    by=request.user,
-                    date=data["date"],
-                    description=data["description"],
-                    fulfilment=data["fulfilment"],
-                    files=data["files"],
-                )
-            except ValidationError as e:
-                form.add_error(None, error_text(e))
-            else:
-                messages.success(request, _("兑现情况已记录"))
-                return redirect("campaign:commitment_detail", pk=self.object.pk)
-        context = commitment_context(request, self.object, fulfilment_form=form, fulfilment_open=True)
-        return render(request, "campaign/commitment_detail.html", context, status=400)
+            services.record_fulfilment(
+                self.object,
+                by=request.user,
+                date=data["date"],
+                description=data["description"],
+                fulfilment=data["fulfilment"],
+                files=data["files"],
+            )
+            messages.success(request, _("兑现情况已记录"))
+            return redirect("campaign:commitment_detail", pk=self.object.pk)
+        response = self.render_refused(form)
+        response.status_code = 400
+        return response

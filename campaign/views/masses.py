@@ -7,22 +7,23 @@ Order of checks on every page: anonymous → login; outside the scope → 404; w
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin
 from orgs import queries
 from orgs.enums import Role
-from orgs.forms import add_service_error as apply_service_error
 from orgs.forms_accounts import UserCreateForm
 from orgs.models import Org
 from orgs.pagination import CappedPaginator
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from .. import forms_masses as forms
 from .. import queries_masses as mq
@@ -65,51 +66,6 @@ class PagedMixin:
         return super().get_context_data(query=query_without_page(self.request), **kwargs)
 
 
-class ChooseOrgMixin:
-    """Create views: the organization comes from ``?org=<code>`` (or the user's only one)."""
-
-    basic_only = False
-
-    def own_orgs(self):
-        orgs = mq.writable_basic_orgs(self.request.user) if self.basic_only else mq.writable_orgs(self.request.user)
-        return orgs.order_by("path")
-
-    def resolve_org(self):
-        self.org = None
-        self.choose_form = None
-        code = self.request.GET.get("org") or self.request.POST.get("org")
-        if code:
-            chooser = forms.ChooseOrgForm({"org": code}, user=self.request.user, basic_only=self.basic_only)
-            if chooser.is_valid():
-                self.org = chooser.cleaned_data["org"]
-            else:
-                self.choose_form = chooser
-            return
-        own = list(self.own_orgs()[:2])
-        if len(own) == 1:
-            self.org = own[0]
-        else:
-            self.choose_form = forms.ChooseOrgForm(user=self.request.user, basic_only=self.basic_only)
-
-    def get(self, request, *args, **kwargs):
-        self.resolve_org()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.resolve_org()
-        if self.org is None:
-            return self.render_to_response(self.get_context_data(form=None))
-        return super().post(request, *args, **kwargs)
-
-    def get_form(self, form_class=None):
-        if self.org is None:
-            return None
-        return super().get_form(form_class)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(org=self.org, choose_form=self.choose_form, **kwargs)
-
-
 # --- the area's home page -------------------------------------------------------------------------
 
 
@@ -125,7 +81,7 @@ class MassesHomeView(RoleRequiredMixin, TemplateView):
             can_read=queries.has_role(user, mq.READ_ROLES),
             can_write=queries.has_role(user, mq.WRITE_ROLES),
             can_no_contact=queries.has_role(user, mq.NO_CONTACT_ROLES),
-            is_member=mq.own_member(user) is not None,
+            is_member=queries.own_member(user) is not None,
             is_instructor=queries.has_role(user, queries.GUIDE_ROLES),
             can_manage=queries.has_role(user, queries.MANAGE_ROLES),
             days=mq.DEFAULT_NO_CONTACT_DAYS,
@@ -167,7 +123,7 @@ class HouseholdListView(PagedMixin, RoleRequiredMixin, ListView):
         return context
 
 
-class HouseholdCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
+class HouseholdCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
     allowed_roles = mq.WRITE_ROLES
     template_name = "campaign/masses_form.html"
     basic_only = True
@@ -182,16 +138,12 @@ class HouseholdCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            household = services.create_household(
-                self.org,
-                by=self.request.user,
-                members=data["members"],
-                **{name: data[name] for name in services.HOUSEHOLD_FIELDS},
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
+        household = services.create_household(
+            self.org,
+            by=self.request.user,
+            members=data["members"],
+            **{name: data[name] for name in services.HOUSEHOLD_FIELDS},
+        )
         messages.success(self.request, _("已登记联系户“%(name)s”") % {"name": household.head_name})
         return redirect("campaign:household_detail", pk=household.pk)
 
@@ -229,7 +181,7 @@ class HouseholdDetailView(HouseholdScopedMixin, TemplateView):
         )
 
 
-class HouseholdEditView(HouseholdScopedMixin, FormView):
+class HouseholdEditView(RefusalMixin, HouseholdScopedMixin, FormView):
     template_name = "campaign/masses_form.html"
 
     def check_role(self, household):
@@ -249,21 +201,17 @@ class HouseholdEditView(HouseholdScopedMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            services.update_household(
-                self.object,
-                by=self.request.user,
-                fields={name: data[name] for name in services.HOUSEHOLD_FIELDS},
-                members=data["members"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
+        services.update_household(
+            self.object,
+            by=self.request.user,
+            fields={name: data[name] for name in services.HOUSEHOLD_FIELDS},
+            members=data["members"],
+        )
         messages.success(self.request, _("已保存修改"))
         return redirect("campaign:household_detail", pk=self.object.pk)
 
 
-class ServiceCreateView(HouseholdScopedMixin, View):
+class ServiceCreateView(RefusalMixin, HouseholdScopedMixin, View):
     """POST a service record (the form sits on the household's page)."""
 
     def check_role(self, household):
@@ -276,25 +224,24 @@ class ServiceCreateView(HouseholdScopedMixin, View):
     def post(self, request, *args, **kwargs):
         household = self.object
         is_secretary = queries.covers(request.user, household.org, mq.SERVICE_ROLES)
-        form = forms.ServiceForm(request.POST, household=household, choose_member=is_secretary)
+        form = self.refusal_form = forms.ServiceForm(request.POST, household=household, choose_member=is_secretary)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                services.record_service(
-                    household,
-                    by=request.user,
-                    kind=data["kind"],
-                    date=data["date"],
-                    content=data["content"],
-                    outcome=data["outcome"],
-                    member=data.get("member"),
-                )
-            except ValidationError as error:
-                apply_service_error(form, error)
-            else:
-                messages.success(request, _("已记录对“%(name)s”的服务") % {"name": household.head_name})
-                return redirect("campaign:household_detail", pk=household.pk)
-        view = HouseholdDetailView(request=request, args=self.args, kwargs=self.kwargs, object=household)
+            services.record_service(
+                household,
+                by=request.user,
+                kind=data["kind"],
+                date=data["date"],
+                content=data["content"],
+                outcome=data["outcome"],
+                member=data.get("member"),
+            )
+            messages.success(request, _("已记录对“%(name)s”的服务") % {"name": household.head_name})
+            return redirect("campaign:household_detail", pk=household.pk)
+        return self.render_refused(form)
+
+    def render_refused(self, form):
+        view = HouseholdDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
         return view.render_to_response(view.get_context_data(service_form=form), status=200)
 
 
@@ -335,7 +282,7 @@ class MeetingListView(PagedMixin, RoleRequiredMixin, ListView):
         return super().get_context_data(can_write=queries.has_role(self.request.user, mq.WRITE_ROLES), **kwargs)
 
 
-class MeetingCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
+class MeetingCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
     allowed_roles = mq.WRITE_ROLES
     template_name = "campaign/masses_form.html"
     form_class = forms.MeetingForm
@@ -344,11 +291,7 @@ class MeetingCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
         return super().get_context_data(title=_("记录干群恳谈会"), cancel_url="campaign:meeting_list", **kwargs)
 
     def form_valid(self, form):
-        try:
-            meeting = services.record_meeting(self.org, by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
+        meeting = services.record_meeting(self.org, by=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("已记录干群恳谈会"))
         return redirect("campaign:meeting_detail", pk=meeting.pk)
 
@@ -401,7 +344,7 @@ class DisputeListView(PagedMixin, RoleRequiredMixin, ListView):
         )
 
 
-class DisputeCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
+class DisputeCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
     allowed_roles = mq.WRITE_ROLES
     template_name = "campaign/masses_form.html"
     form_class = forms.DisputeForm
@@ -410,11 +353,7 @@ class DisputeCreateView(ChooseOrgMixin, RoleRequiredMixin, FormView):
         return super().get_context_data(title=_("登记矛盾纠纷"), cancel_url="campaign:dispute_list", **kwargs)
 
     def form_valid(self, form):
-        try:
-            dispute = services.record_dispute(self.org, by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_error(form, error)
-            return self.form_invalid(form)
+        dispute = services.record_dispute(self.org, by=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("已登记矛盾纠纷"))
         return redirect("campaign:dispute_detail", pk=dispute.pk)
 
@@ -445,7 +384,7 @@ class DisputeDetailView(DisputeScopedMixin, TemplateView):
         )
 
 
-class DisputeActionView(DisputeScopedMixin, View):
+class DisputeActionView(RefusalMixin, DisputeScopedMixin, View):
     """POST a handling step or the outcome; a refused one re-renders the dispute's page with the error."""
 
     form_class = forms.DisputeStepForm
@@ -463,16 +402,15 @@ class DisputeActionView(DisputeScopedMixin, View):
 
     def post(self, request, *args, **kwargs):
         dispute = self.object
-        form = self.form_class(request.POST)
+        form = self.refusal_form = self.form_class(request.POST)
         if form.is_valid():
-            try:
-                done = self.act(dispute, form.cleaned_data)
-            except ValidationError as error:
-                apply_service_error(form, error)
-            else:
-                messages.success(request, done)
-                return redirect("campaign:dispute_detail", pk=dispute.pk)
-        view = DisputeDetailView(request=request, args=self.args, kwargs=self.kwargs, object=dispute)
+            done = self.act(dispute, form.cleaned_data)
+            messages.success(request, done)
+            return redirect("campaign:dispute_detail", pk=dispute.pk)
+        return self.render_refused(form)
+
+    def render_refused(self, form):
+        view = DisputeDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
         return view.render_to_response(view.get_context_data(**{self.form_key: form}))
 
 
@@ -534,7 +472,7 @@ class DisputeStatsView(RoleRequiredMixin, TemplateView):
 # --- 党建工作指导员 -------------------------------------------------------------------------------
 
 
-class InstructorListView(PagedMixin, RoleRequiredMixin, ListView):
+class InstructorListView(RefusalMixin, PagedMixin, RoleRequiredMixin, ListView):
     """The 组织部's instructors: assignments in its subtree, and the forms to assign one."""
 
     allowed_roles = mq.INSTRUCTOR_MANAGE_ROLES
@@ -557,53 +495,43 @@ class InstructorListView(PagedMixin, RoleRequiredMixin, ListView):
         """``assign``: an existing account; ``create``: a new account. Errors re-render the page."""
         self.object_list = self.get_queryset()
         if request.POST.get("action") == "create":
-            account_form = UserCreateForm(request.POST, prefix="new")
+            account_form = self.refusal_form = UserCreateForm(request.POST, prefix="new")
             orgs_form = forms.NewInstructorOrgsForm(request.POST, by=request.user, prefix="new")
+            self.refusal_form_key, self.refusal_context = "account_form", {"orgs_form": orgs_form}
             if account_form.is_valid() and orgs_form.is_valid():
                 data = account_form.cleaned_data
-                try:
-                    user = services.create_instructor(
-                        by=request.user,
-                        username=data["username"],
-                        password=data["password1"],
-                        full_name=data["full_name"],
-                        mobile=data.get("mobile") or "",
-                        orgs=orgs_form.cleaned_data["org_codes"],
-                    )
-                except ValidationError as error:
-                    apply_service_error(account_form, error)
-                else:
-                    messages.success(request, _("已新建指导员账号“%(name)s”并完成派驻") % {"name": user.username})
-                    return redirect("campaign:instructor_list")
-            return self.render_to_response(self.get_context_data(account_form=account_form, orgs_form=orgs_form))
-        form = forms.AssignInstructorForm(request.POST, by=request.user)
-        if form.is_valid():
-            try:
-                services.assign_instructor(
-                    form.cleaned_data["username"], form.cleaned_data["org_codes"], by=request.user
+                user = services.create_instructor(
+                    by=request.user,
+                    username=data["username"],
+                    password=data["password1"],
+                    full_name=data["full_name"],
+                    mobile=data.get("mobile") or "",
+                    orgs=orgs_form.cleaned_data["org_codes"],
                 )
-            except ValidationError as error:
-                apply_service_error(form, error)
-            else:
-                messages.success(request, _("已派驻党建工作指导员"))
+                messages.success(request, _("已新建指导员账号“%(name)s”并完成派驻") % {"name": user.username})
                 return redirect("campaign:instructor_list")
+            return self.render_to_response(self.get_context_data(account_form=account_form, orgs_form=orgs_form))
+        form = self.refusal_form = forms.AssignInstructorForm(request.POST, by=request.user)
+        self.refusal_form_key = "assign_form"
+        if form.is_valid():
+            services.assign_instructor(form.cleaned_data["username"], form.cleaned_data["org_codes"], by=request.user)
+            messages.success(request, _("已派驻党建工作指导员"))
+            return redirect("campaign:instructor_list")
         return self.render_to_response(self.get_context_data(assign_form=form))
 
 
-class InstructorRemoveView(RoleRequiredMixin, View):
+class InstructorRemoveView(RefusalMixin, RoleRequiredMixin, View):
     allowed_roles = mq.INSTRUCTOR_MANAGE_ROLES
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
+    refusal_url = reverse_lazy("campaign:instructor_list")
+
     def post(self, request, pk):
         assignment = get_object_or_404(mq.instructor_assignments_for(request.user).select_related("org"), pk=pk)
-        try:
-            services.remove_instructor(assignment, by=request.user)
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(request, _("已撤销派驻"))
+        services.remove_instructor(assignment, by=request.user)
+        messages.success(request, _("已撤销派驻"))
         return redirect("campaign:instructor_list")
 
 

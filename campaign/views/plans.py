@@ -6,7 +6,7 @@ Permission order (orgs.views.mixins): anonymous → login; outside scope → 404
 import difflib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin, refusal_text, status_of
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator
@@ -33,10 +34,6 @@ PER_PAGE = 30
 
 def selected_campaign(request) -> Campaign | None:
     return campaign_or_current(request.GET.get("campaign"))
-
-
-def error_text(error: ValidationError) -> str:
-    return "；".join(str(m) for m in error.messages)
 
 
 # --- list -----------------------------------------------------------------------------------
@@ -127,7 +124,7 @@ class PlanDetailView(PlanScopedMixin, TemplateView):
         return super().get_context_data(**detail_context(self.request, self.object), **kwargs)
 
 
-class PlanCreateView(RoleRequiredMixin, FormView):
+class PlanCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     """A secretary starts its organization's plan for the current campaign."""
 
     allowed_roles = q.WRITER_ROLES
@@ -156,18 +153,15 @@ class PlanCreateView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
-        try:
-            plan = services.create_plan(self.campaign, self.org, by=self.request.user, fields=fields)
-        except ValidationError as e:
-            form.add_error(None, error_text(e))
-            return self.form_invalid(form)
+        plan = services.create_plan(self.campaign, self.org, by=self.request.user, fields=fields)
         messages.success(self.request, _("实施方案草稿已保存，确认无误后请提交审批"))
         return redirect("campaign:plan_detail", pk=plan.pk)
 
 
-class PlanEditView(PlanScopedMixin, FormView):
+class PlanEditView(RefusalMixin, PlanScopedMixin, FormView):
     template_name = "campaign/plan_form.html"
     form_class = PlanForm
+    refusal_status = 400
 
     def check_role(self, plan):
         if not q.is_writer(self.request.user, plan.org):
@@ -189,25 +183,21 @@ class PlanEditView(PlanScopedMixin, FormView):
         # The form wrote into the instance: reload, so the service starts from the stored row.
         plan = Plan.objects.get(pk=self.object.pk)
         fields = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
-        try:
-            services.update_plan(
-                plan, by=self.request.user, fields=fields, expected_revision=form.cleaned_data.get("revision")
-            )
-        except ValidationError as e:
-            form.add_error(None, error_text(e))
-            return self.render_to_response(self.get_context_data(form=form), status=409 if _stale(e) else 400)
+        services.update_plan(
+            plan, by=self.request.user, fields=fields, expected_revision=form.cleaned_data.get("revision")
+        )
         messages.success(self.request, _("实施方案已保存"))
         return redirect("campaign:plan_detail", pk=self.object.pk)
 
 
-def _stale(error: ValidationError) -> bool:
-    return isinstance(error, services.StalePlan)
-
-
-class PlanTransitionView(PlanScopedMixin, View):
-    """POST only: one workflow step; a refusal shows the plan again with the reason, nothing written."""
+class PlanTransitionView(RefusalMixin, PlanScopedMixin, View):
+    """POST only: one workflow step; a refusal shows the plan again with the reason (409 when somebody changed
+    the plan meanwhile), nothing written."""
 
     success_message = ""
+
+    def refused(self, error):
+        return self.refuse(form=self.form, message=refusal_text(error), status=status_of(error, invalid=400))
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
@@ -216,13 +206,10 @@ class PlanTransitionView(PlanScopedMixin, View):
         return RevisionForm
 
     def post(self, request, *args, **kwargs):
-        form = self.get_form_class()(request.POST)
+        form = self.form = self.get_form_class()(request.POST)
         if not form.is_valid():
             return self.refuse(form=form, message=_("请求不完整，请刷新页面后重试"))
-        try:
-            self.perform(form.cleaned_data)
-        except ValidationError as e:
-            return self.refuse(form=form, message=error_text(e), status=409 if _stale(e) else 400)
+        self.perform(form.cleaned_data)
         messages.success(request, self.success_message)
         return redirect("campaign:plan_detail", pk=self.object.pk)
 

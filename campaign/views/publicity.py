@@ -8,10 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin, refusal_text, refused_page, status_of
 from orgs import queries
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
@@ -37,8 +40,7 @@ DONE_MESSAGES = {
 }
 
 
-def error_text(error: ValidationError) -> str:
-    return "；".join(str(m) for m in error.messages)
+REASON = {"reason": gettext_lazy("退回原因")}
 
 
 class StoryListView(RoleRequiredMixin, ListView):
@@ -79,7 +81,7 @@ class StoryListView(RoleRequiredMixin, ListView):
         )
 
 
-class StoryCreateView(RoleRequiredMixin, FormView):
+class StoryCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     allowed_roles = q.WRITE_ROLES
     template_name = "campaign/story_form.html"
 
@@ -95,18 +97,14 @@ class StoryCreateView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            story = services.create_story(
-                data["org"],
-                by=self.request.user,
-                kind=data["kind"],
-                title=data["title"],
-                body=data["body"],
-                cover=data["cover"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+        story = services.create_story(
+            data["org"],
+            by=self.request.user,
+            kind=data["kind"],
+            title=data["title"],
+            body=data["body"],
+            cover=data["cover"],
+        )
         messages.success(self.request, _("已保存草稿“%(title)s”") % {"title": story.title})
         return redirect("campaign:story_detail", pk=story.pk)
 
@@ -144,7 +142,7 @@ class StoryDetailView(StoryScopedMixin, TemplateView):
         return super().get_context_data(**story_context(self.request.user, self.object), **kwargs)
 
 
-class StoryEditView(StoryScopedMixin, FormView):
+class StoryEditView(RefusalMixin, StoryScopedMixin, FormView):
     allowed_roles = q.WRITE_ROLES
     template_name = "campaign/story_form.html"
 
@@ -168,30 +166,38 @@ class StoryEditView(StoryScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(story=self.object, **kwargs)
 
+    def refused(self, error):
+        if getattr(error, "code", None) == "state":  # the story moved on meanwhile: its page says where it is
+            return refused_page(self.request, error, reverse("campaign:story_detail", args=[self.object.pk]))
+        return super().refused(error)
+
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            services.update_story(
-                self.object,
-                by=self.request.user,
-                kind=data["kind"],
-                title=data["title"],
-                body=data["body"],
-                cover=data["cover"],
-                remove_cover=data.get("remove_cover", False),
-            )
-        except ValidationError as error:
-            if error.code == "state":
-                messages.error(self.request, error_text(error))
-                return redirect("campaign:story_detail", pk=self.object.pk)
-            form.add_error(None, error)
-            return self.form_invalid(form)
+        services.update_story(
+            self.object,
+            by=self.request.user,
+            kind=data["kind"],
+            title=data["title"],
+            body=data["body"],
+            cover=data["cover"],
+            remove_cover=data.get("remove_cover", False),
+        )
         messages.success(self.request, _("已保存修改"))
         return redirect("campaign:story_detail", pk=self.object.pk)
 
 
-class StoryActionView(StoryScopedMixin, View):
+class StoryActionView(RefusalMixin, StoryScopedMixin, View):
     """POST submit / approve / reject / publish; who may do which is decided by the service's rules."""
+
+    reject_form = None
+
+    def refused(self, error):
+        story = self.object
+        story.refresh_from_db()
+        context = story_context(
+            self.request.user, story, action_error=refusal_text(error, REASON), reject_form=self.reject_form
+        )
+        return render(self.request, "campaign/story_detail.html", context, status=status_of(error))
 
     def check_role(self, story):
         action = self.kwargs["action"]
@@ -211,19 +217,13 @@ class StoryActionView(StoryScopedMixin, View):
     def post(self, request, *args, **kwargs):
         story = self.object
         action = self.kwargs["action"]
-        reject_form = None
-        try:
-            if action == "reject":
-                reject_form = RejectForm(request.POST)
-                if not reject_form.is_valid():
-                    raise ValidationError(reject_form.errors["reason"])
-                ACTIONS[action](story, by=request.user, reason=reject_form.cleaned_data["reason"])
-            else:
-                ACTIONS[action](story, by=request.user)
-        except ValidationError as error:
-            story.refresh_from_db()
-            context = story_context(request.user, story, action_error=error_text(error), reject_form=reject_form)
-            return render(request, "campaign/story_detail.html", context)
+        if action == "reject":
+            reject_form = self.reject_form = RejectForm(request.POST)
+            if not reject_form.is_valid():
+                raise ValidationError({"reason": reject_form.errors["reason"]})
+            ACTIONS[action](story, by=request.user, reason=reject_form.cleaned_data["reason"])
+        else:
+            ACTIONS[action](story, by=request.user)
         messages.success(request, DONE_MESSAGES[action])
         return redirect("campaign:story_detail", pk=story.pk)
 

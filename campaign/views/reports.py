@@ -4,14 +4,14 @@
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from orgs.forms import add_service_error
+from common.errors import RefusalMixin
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import queries_activities as q
@@ -56,7 +56,7 @@ class ReportListView(RoleRequiredMixin, TemplateView):
         )
 
 
-class ReportDetailView(ScopedObjectMixin, TemplateView):
+class ReportDetailView(RefusalMixin, ScopedObjectMixin, TemplateView):
     """One reporting unit's versions; its own 组织部 submits a new version here (POST)."""
 
     allowed_roles = q.REPORT_READ_ROLES
@@ -86,26 +86,22 @@ class ReportDetailView(ScopedObjectMixin, TemplateView):
         org = self.object
         if not q.can_submit_report(request.user, org):
             raise PermissionDenied
-        form = ReportForm(request.POST, request.FILES)
+        form = self.refusal_form = ReportForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                report = services.submit_report(
-                    org,
-                    by=request.user,
-                    title=data["title"],
-                    doc_number=data["doc_number"],
-                    doc_date=data["doc_date"],
-                    file=data["file"],
-                    campaign=selected_campaign(request),
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request, _("已报送《%(title)s》（第 %(v)s 版）") % {"title": report.title, "v": report.version}
-                )
-                return redirect("campaign:report_detail", code=org.code)
+            report = services.submit_report(
+                org,
+                by=request.user,
+                title=data["title"],
+                doc_number=data["doc_number"],
+                doc_date=data["doc_date"],
+                file=data["file"],
+                campaign=selected_campaign(request),
+            )
+            messages.success(
+                request, _("已报送《%(title)s》（第 %(v)s 版）") % {"title": report.title, "v": report.version}
+            )
+            return redirect("campaign:report_detail", code=org.code)
         return self.render_to_response(self.get_context_data(form=form))
 
 
@@ -123,7 +119,7 @@ class ProvinceRegisterMixin(RoleRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class ReportingBodyListView(ProvinceRegisterMixin, FormView):
+class ReportingBodyListView(RefusalMixin, ProvinceRegisterMixin, FormView):
     """省直报送单位名录: who, besides the cities, must send its implementation opinion to the province."""
 
     template_name = "campaign/report_units.html"
@@ -146,13 +142,9 @@ class ReportingBodyListView(ProvinceRegisterMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            body = services.register_reporting_body(
-                data["org_code"], by=self.request.user, category=data["category"], note=data["note"]
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        body = services.register_reporting_body(
+            data["org_code"], by=self.request.user, category=data["category"], note=data["note"]
+        )
         messages.success(self.request, _("已将%(name)s列入报送单位名录") % {"name": body.org.name})
         return redirect("campaign:report_units")
 

@@ -5,7 +5,7 @@ Order of checks on every page: anonymous → login; outside the scope → 404; w
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin, run_on_form
 from orgs import queries
 from orgs.enums import Role
-from orgs.forms import add_service_error
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -45,13 +45,7 @@ def flags(user) -> dict:
     }
 
 
-def run_service(form, call):
-    """Run a service; a Chinese ValidationError lands on the form (the field it names, or the top)."""
-    try:
-        return call()
-    except ValidationError as error:
-        add_service_error(form, error)
-        return None
+run_service = run_on_form  # a refusal lands on the form (the field it names, or the top, naming the field)
 
 
 class SupervisionMixin:
@@ -610,18 +604,17 @@ class GroupMemberEditView(GroupMemberScopedMixin, FormView):
         return redirect("campaign:supervision_group_detail", pk=self.object.group_id)
 
 
-class GroupMemberDeleteView(GroupMemberScopedMixin, View):
+class GroupMemberDeleteView(RefusalMixin, GroupMemberScopedMixin, View):
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
+    def get_refusal_url(self):
+        return reverse("campaign:supervision_group_detail", args=[self.object.group_id])
+
     def post(self, request, *args, **kwargs):
         group_id = self.object.group_id
-        try:
-            services.remove_group_member(self.object, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("已移除"))
+        services.remove_group_member(self.object, by=request.user)
+        messages.success(request, _("已移除"))
         return redirect("campaign:supervision_group_detail", pk=group_id)
 
 

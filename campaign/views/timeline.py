@@ -5,7 +5,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin, refusal_of
 from orgs import queries
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
@@ -88,13 +89,8 @@ class MilestoneOrgsView(RoleRequiredMixin, ListView):
         user = self.request.user
         milestone = self.milestone
         manual = milestone.code in services.MANUAL_MILESTONES
-        markable_phase = True
-        phase_refusal = ""
-        try:
-            services.ensure_markable(milestone)
-        except ValidationError as exc:
-            markable_phase = False
-            phase_refusal = exc.messages[0]
+        phase_refusal = refusal_of(services.ensure_markable, milestone)
+        markable_phase = not phase_refusal
         rows = []
         for obj in context["object_list"]:
             org = obj.org if self.show_done else obj
@@ -119,7 +115,7 @@ class MilestoneOrgsView(RoleRequiredMixin, ListView):
         }
 
 
-class MilestoneMarkView(ScopedObjectMixin, View):
+class MilestoneMarkView(RefusalMixin, ScopedObjectMixin, View):
     """POST: confirm (or withdraw) a manual milestone for one organization.
 
     Outside the user's scope → 404; inside with the wrong role → 403; a phase not started → message, nothing written.
@@ -138,25 +134,24 @@ class MilestoneMarkView(ScopedObjectMixin, View):
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
+    def get_refusal_url(self):
+        return reverse("campaign:milestone_orgs", args=[self.milestone.pk])
+
     def post(self, request, *args, **kwargs):
         org, milestone = self.object, self.milestone
-        back = reverse("campaign:milestone_orgs", args=[milestone.pk])
-        try:
-            if self.unmark:
-                services.unmark_manual_done(milestone, org, by=request.user)
-                messages.success(
-                    request,
-                    _("已撤销%(org)s“%(milestone)s”的完成登记") % {"org": org.name, "milestone": milestone.name},
-                )
-                return redirect(back + "?status=done")
-            form = MarkDoneForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("说明不能超过200字"))
-                return redirect(back)
-            services.mark_manual_done(milestone, org, by=request.user, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
+        back = self.get_refusal_url()
+        if self.unmark:
+            services.unmark_manual_done(milestone, org, by=request.user)
+            messages.success(
+                request,
+                _("已撤销%(org)s“%(milestone)s”的完成登记") % {"org": org.name, "milestone": milestone.name},
+            )
+            return redirect(back + "?status=done")
+        form = MarkDoneForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("说明不能超过200字"))
             return redirect(back)
+        services.mark_manual_done(milestone, org, by=request.user, note=form.cleaned_data["note"])
         messages.success(
             request, _("已登记%(org)s完成“%(milestone)s”") % {"org": org.name, "milestone": milestone.name}
         )

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.numbers import progress
 from orgs.models import Org, User
 
 from ..enums import Target, TierLevel
@@ -208,7 +209,7 @@ class TierRun(models.Model):
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
-        return min(100, int(self.processed * 100 / self.total)) if self.total else 0
+        return progress(self.processed, self.total)
 
     @property
     def running(self) -> bool:

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.errors import DomainError
 from orgs import queries
 from orgs.enums import Role
 
@@ -31,8 +32,8 @@ from .scoring import weighted_mean
 SECRETARY = {Role.SECRETARY}
 
 
-class AssessmentLocked(ValidationError):
-    pass
+class AssessmentLocked(DomainError):
+    """The assessment was submitted and locked: a state of the record, not a field's rule."""
 
 
 def is_superior(user, org) -> bool:

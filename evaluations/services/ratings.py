@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.errors import StaleEdit
 from orgs import queries
 from orgs.enums import Role
 from orgs.models import Member, Org, User
@@ -50,15 +51,12 @@ RATING_THRESHOLDS = (
 REASON_WITHOUT_SCORES = frozenset({MemberRatingLevel.EXCELLENT, MemberRatingLevel.UNQUALIFIED})
 
 
-class StaleRating(ValidationError):
+class StaleRating(StaleEdit):
     """Somebody rated the member since the form was loaded: refuse instead of overwriting his rating."""
 
     def __init__(self):
         super().__init__(
-            gettext_lazy(
-                "该党员的评定等次已被他人修改，您看到的不是最新内容。请核对最新结果后再保存，本次操作未保存。"
-            ),
-            code="stale",
+            gettext_lazy("该党员的评定等次已被他人修改，您看到的不是最新内容。请核对最新结果后再保存，本次操作未保存。")
         )
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.errors import StaleEdit
 from common.numbers import percent
 from orgs import queries
 from orgs.enums import MemberCategory, Role
@@ -52,14 +53,13 @@ def is_required(member: Member) -> bool:
     return member.category == MemberCategory.IN_SERVICE
 
 
-class StaleReview(ValidationError):
+class StaleReview(StaleEdit):
     """The report changed since the reviewer loaded it (another secretary reviewed it, or the member
     resubmitted): refuse instead of overwriting."""
 
     def __init__(self, message=None):
         super().__init__(
-            message or gettext_lazy("该报告已被他人审阅或修改，请刷新页面查看最新内容后再审阅。本次审阅未保存。"),
-            code="stale",
+            message or gettext_lazy("该报告已被他人审阅或修改，请刷新页面查看最新内容后再审阅。本次审阅未保存。")
         )
 
 

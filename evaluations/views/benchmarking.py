@@ -5,7 +5,7 @@
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.errors import RefusalMixin
 from orgs.views.mixins import RoleRequiredMixin
 
 from .. import queries_mass
 from ..forms_mass import BenchmarkForm, ExemplarEditForm, ExemplarForm, MeasureForm, ProgressForm
 from ..models import ExemplarKind
 from ..services import benchmarking as services
-from .mass import PER_PAGE, MemberOrRoleMixin, apply_errors
+from .mass import PER_PAGE, MemberOrRoleMixin
 
 
 class ExemplarListView(MemberOrRoleMixin, ListView):
@@ -49,7 +50,7 @@ class ExemplarListView(MemberOrRoleMixin, ListView):
         )
 
 
-class ExemplarCreateView(RoleRequiredMixin, FormView):
+class ExemplarCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     """ "省、市、县(市、区)分别确定一批……示范点": only org_department of a province, city or county."""
 
     allowed_roles = queries_mass.EXEMPLAR_DESIGNATE_ROLES
@@ -67,18 +68,14 @@ class ExemplarCreateView(RoleRequiredMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         member = data.get("member_obj")
-        try:
-            exemplar = services.designate_exemplar(
-                by=self.request.user,
-                designated_by_org=data["designated_by_org"],
-                kind=data["kind"],
-                org=None if member else data["org_code"],
-                member=member,
-                profile=data["profile"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        exemplar = services.designate_exemplar(
+            by=self.request.user,
+            designated_by_org=data["designated_by_org"],
+            kind=data["kind"],
+            org=None if member else data["org_code"],
+            member=member,
+            profile=data["profile"],
+        )
         messages.success(
             self.request,
             _("已确定%(kind)s：%(name)s")
@@ -107,7 +104,7 @@ class ExemplarDetailView(ExemplarScopedMixin, TemplateView):
         )
 
 
-class ExemplarEditView(ExemplarScopedMixin, FormView):
+class ExemplarEditView(RefusalMixin, ExemplarScopedMixin, FormView):
     template_name = "evaluations/benchmark_exemplar_form.html"
     form_class = ExemplarEditForm
 
@@ -130,16 +127,12 @@ class ExemplarEditView(ExemplarScopedMixin, FormView):
         return super().get_context_data(exemplar=self.exemplar, **kwargs)
 
     def form_valid(self, form):
-        try:
-            services.update_exemplar(
-                self.exemplar,
-                by=self.request.user,
-                profile=form.cleaned_data["profile"],
-                active=form.cleaned_data["active"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        services.update_exemplar(
+            self.exemplar,
+            by=self.request.user,
+            profile=form.cleaned_data["profile"],
+            active=form.cleaned_data["active"],
+        )
         messages.success(self.request, _("已保存"))
         return redirect("evaluations:exemplar_detail", pk=self.exemplar.pk)
 
@@ -169,7 +162,7 @@ class BenchmarkListView(MemberOrRoleMixin, ListView):
         return super().get_context_data(can_create=bool(form.fields["subject"].choices), **kwargs)
 
 
-class BenchmarkCreateView(MemberOrRoleMixin, FormView):
+class BenchmarkCreateView(RefusalMixin, MemberOrRoleMixin, FormView):
     """A member for itself, or a secretary for its organization, picks an exemplar and records gaps."""
 
     template_name = "evaluations/benchmark_form.html"
@@ -189,18 +182,14 @@ class BenchmarkCreateView(MemberOrRoleMixin, FormView):
 
     def form_valid(self, form):
         kind, subject = form.cleaned_data["subject"]
-        try:
-            benchmark = services.create_benchmark(
-                by=self.request.user,
-                exemplar=form.cleaned_data["exemplar"],
-                org=subject if kind == "org" else None,
-                member=subject if kind == "member" else None,
-                gaps=form.cleaned_data["gaps"],
-                direction=form.cleaned_data["direction"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        benchmark = services.create_benchmark(
+            by=self.request.user,
+            exemplar=form.cleaned_data["exemplar"],
+            org=subject if kind == "org" else None,
+            member=subject if kind == "member" else None,
+            gaps=form.cleaned_data["gaps"],
+            direction=form.cleaned_data["direction"],
+        )
         messages.success(self.request, _("对标定位已保存，请制定赶超措施"))
         return redirect("evaluations:benchmark_detail", pk=benchmark.pk)
 
@@ -227,44 +216,47 @@ class BenchmarkDetailView(MemberOrRoleMixin, TemplateView):
         }
 
 
-class MeasureCreateView(BenchmarkDetailView):
+class MeasureCreateView(RefusalMixin, BenchmarkDetailView):
+    refusal_status = 400
+
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
+    def render_refused(self, form):
+        return render(self.request, self.template_name, self.context_for(self.benchmark, measure_form=form))
+
     def post(self, request, pk):
-        benchmark = queries_mass.get_benchmark_or_404(request.user, pk)
+        benchmark = self.benchmark = queries_mass.get_benchmark_or_404(request.user, pk)
         if not services.can_edit_benchmark(request.user, benchmark):
             raise PermissionDenied
-        form = MeasureForm(request.POST)
+        form = self.refusal_form = MeasureForm(request.POST)
         if form.is_valid():
-            try:
-                services.add_measure(benchmark, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("已添加赶超措施"))
-                return redirect("evaluations:benchmark_detail", pk=pk)
+            services.add_measure(benchmark, by=request.user, **form.cleaned_data)
+            messages.success(request, _("已添加赶超措施"))
+            return redirect("evaluations:benchmark_detail", pk=pk)
         return render(request, self.template_name, self.context_for(benchmark, measure_form=form), status=400)
 
 
-class ProgressCreateView(BenchmarkDetailView):
+class ProgressCreateView(RefusalMixin, BenchmarkDetailView):
+    refusal_status = 400
+
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
+    def render_refused(self, form):
+        context = self.context_for(self.benchmark, progress_form=form, progress_measure=self.measure)
+        return render(self.request, self.template_name, context)
+
     def post(self, request, pk):
-        measure = queries_mass.get_measure_or_404(request.user, pk)
-        benchmark = queries_mass.get_benchmark_or_404(request.user, measure.benchmark_id)
+        measure = self.measure = queries_mass.get_measure_or_404(request.user, pk)
+        benchmark = self.benchmark = queries_mass.get_benchmark_or_404(request.user, measure.benchmark_id)
         if not services.can_edit_benchmark(request.user, benchmark):
             raise PermissionDenied
-        form = ProgressForm(request.POST)
+        form = self.refusal_form = ProgressForm(request.POST)
         if form.is_valid():
-            try:
-                services.add_progress(measure, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("已记录进展"))
-                return redirect("evaluations:benchmark_detail", pk=benchmark.pk)
+            services.add_progress(measure, by=request.user, **form.cleaned_data)
+            messages.success(request, _("已记录进展"))
+            return redirect("evaluations:benchmark_detail", pk=benchmark.pk)
         context = self.context_for(benchmark, progress_form=form, progress_measure=measure)
         return render(request, self.template_name, context, status=400)
 

@@ -8,19 +8,20 @@ its own organization): batches, the QR sheet, paper tallies, closing early, resu
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from common import jobs as background
+from common.errors import RefusalMixin
 from orgs import queries
-from orgs.forms import add_service_error as apply_errors
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import queries_mass
@@ -38,7 +39,7 @@ class MemberOrRoleMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not queries.has_role(request.user) and queries_mass.own_member(request.user) is None:
+        if not queries.has_role(request.user) and queries.member_record(request.user) is None:
             raise PermissionDenied
         self.load()
         return super().dispatch(request, *args, **kwargs)
@@ -63,7 +64,7 @@ class MassIndexView(MemberOrRoleMixin, TemplateView):
                 queries.orgs_for(user, roles=queries_mass.MASS_BRANCH_ROLES).filter(level="basic").order_by("path")[:20]
             ),
             can_read_reports=queries.has_role(user, queries_mass.REPORT_READ_ROLES),
-            own_member=queries_mass.own_member(user),
+            own_member=queries.member_record(user),
             **kwargs,
         )
 
@@ -103,7 +104,7 @@ class BatchListView(RoleRequiredMixin, ListView):
         )
 
 
-class BatchCreateView(RoleRequiredMixin, FormView):
+class BatchCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     allowed_roles = queries_mass.MASS_MANAGE_ROLES
     template_name = "evaluations/mass_batch_form.html"
     form_class = MassBatchForm
@@ -124,23 +125,19 @@ class BatchCreateView(RoleRequiredMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         base_url = getattr(settings, "MASS_PUBLIC_BASE_URL", "") or self.request.build_absolute_uri("/")
-        try:
-            with background.watch() as watch:
-                batch = services.create_batch(
-                    data["org_code"],
-                    by=self.request.user,
-                    period=data["period"],
-                    criteria_set=data["criteria_set"],
-                    target=data["target"],
-                    tokens_per_target=data["tokens_per_target"],
-                    opens_at=data["opens_at"],
-                    closes_at=data["closes_at"],
-                    base_url=base_url,
-                    title=data["title"],
-                )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        with background.watch() as watch:
+            batch = services.create_batch(
+                data["org_code"],
+                by=self.request.user,
+                period=data["period"],
+                criteria_set=data["criteria_set"],
+                target=data["target"],
+                tokens_per_target=data["tokens_per_target"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                base_url=base_url,
+                title=data["title"],
+            )
         if watch.deferred:
             messages.warning(self.request, background.DEFERRED_MESSAGE)
         elif batch.status == MassBatchStatus.READY:
@@ -231,7 +228,7 @@ class BatchSheetDeleteView(BatchScopedMixin, View):
         return redirect("evaluations:mass_batch", pk=pk)
 
 
-class TallyView(BatchScopedMixin, FormView):
+class TallyView(RefusalMixin, BatchScopedMixin, FormView):
     """Paper ballots entered as tallies per criterion and level (for one member in a member batch)."""
 
     manage = True
@@ -268,18 +265,14 @@ class TallyView(BatchScopedMixin, FormView):
         return super().get_context_data(batch=self.object, member=self.target_member(), **kwargs)
 
     def form_valid(self, form):
-        try:
-            ballots = services.save_tallies(
-                self.object, by=self.request.user, member=self.target_member(), counts=form.counts()
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        ballots = services.save_tallies(
+            self.object, by=self.request.user, member=self.target_member(), counts=form.counts()
+        )
         messages.success(self.request, _("已保存纸质选票 %(n)s 张的统计结果") % {"n": ballots})
         return redirect("evaluations:mass_batch", pk=self.object.pk)
 
 
-class BatchCloseView(BatchScopedMixin, View):
+class BatchCloseView(RefusalMixin, BatchScopedMixin, View):
     """结束评议: close the batch now; tokens not yet used are refused from then on."""
 
     manage = True
@@ -287,11 +280,10 @@ class BatchCloseView(BatchScopedMixin, View):
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
+    def get_refusal_url(self):
+        return reverse("evaluations:mass_batch", args=[self.object.pk])
+
     def post(self, request, pk):
-        try:
-            services.close_batch(self.object, by=request.user)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("评议已结束：尚未使用的二维码不能再提交评议"))
+        services.close_batch(self.object, by=request.user)
+        messages.success(request, _("评议已结束：尚未使用的二维码不能再提交评议"))
         return redirect("evaluations:mass_batch", pk=pk)

@@ -12,9 +12,11 @@
 Permission order everywhere: anonymous → login; outside the scope → 404; wrong role → 403.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -26,8 +28,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from common.errors import STALE, RefusalMixin, add_to_form, kind_of, refused_page
 from orgs import queries
-from orgs.forms import add_service_error
 from orgs.models import Member
 from orgs.views.mixins import RoleRequiredMixin
 
@@ -64,7 +66,7 @@ def period_from(request) -> Period | None:
 # --- the member's own 五个模范 self-assessment ----------------------------------------------------------
 
 
-class MyAssessmentView(LoginRequiredMixin, TemplateView):
+class MyAssessmentView(RefusalMixin, LoginRequiredMixin, TemplateView):
     """GET: the open period's form (a level and a remark per criterion, an overall comment) or, once
     submitted, the locked result; POST: save a draft or submit. An account without a member record → 404."""
 
@@ -73,7 +75,7 @@ class MyAssessmentView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.member = queries_mass.own_member(request.user)
+        self.member = queries.member_record(request.user)
         if self.member is None:
             raise Http404("no member record")
         self.period = open_period()
@@ -129,8 +131,17 @@ class MyAssessmentView(LoginRequiredMixin, TemplateView):
             **kwargs,
         )
 
+    refusal_status = 400
+
+    def refused(self, error):
+        if isinstance(error, assessment_services.AssessmentLocked):
+            return refused_page(self.request, error, reverse("evaluations:my_assessment"))
+        if self.request.POST.get("action") == "submit":
+            self.refusal_form.mark_missing_levels()
+        return super().refused(error)
+
     def post(self, request, *args, **kwargs):
-        form = self.make_form(request.POST)
+        form = self.refusal_form = self.make_form(request.POST)
         if form is None:
             if self.locked:
                 messages.info(request, _("您的自评已提交并锁定，不能再修改"))
@@ -138,28 +149,18 @@ class MyAssessmentView(LoginRequiredMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         submit = request.POST.get("action") == "submit"
-        try:
-            with transaction.atomic():
-                assessment = self.assessment or assessment_services.create_assessment(
-                    self.period, Source.SELF, member=self.member, by=request.user
-                )
-                assessment_services.save_assessment(
-                    assessment,
-                    by=request.user,
-                    levels=form.levels(),
-                    comments=form.notes(),
-                    comment=form.cleaned_data["comment"],
-                    submit=submit,
-                )
-        except assessment_services.AssessmentLocked as exc:
-            messages.error(request, exc.messages[0])
-            return redirect("evaluations:my_assessment")
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            if submit:
-                form.mark_missing_levels()
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+        with transaction.atomic():
+            assessment = self.assessment or assessment_services.create_assessment(
+                self.period, Source.SELF, member=self.member, by=request.user
+            )
+            assessment_services.save_assessment(
+                assessment,
+                by=request.user,
+                levels=form.levels(),
+                comments=form.notes(),
+                comment=form.cleaned_data["comment"],
+                submit=submit,
+            )
         messages.success(request, _("自评已提交") if submit else _("草稿已保存，提交前仍可修改"))
         return redirect("evaluations:my_assessment")
 
@@ -237,8 +238,11 @@ class BranchMembersView(BranchMixin, TemplateView):
         )
 
 
-class BranchReleaseView(BranchMixin, View):
+class BranchReleaseView(RefusalMixin, BranchMixin, View):
     """POST: publish the members' results of the period (once)."""
+
+    def get_refusal_url(self):
+        return self.board_url()
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
@@ -246,16 +250,12 @@ class BranchReleaseView(BranchMixin, View):
     def post(self, request, *args, **kwargs):
         if not rating_services.can_release(request.user, self.org):
             raise PermissionDenied
-        try:
-            rating_services.release_member_results(self.org, self.period, by=request.user)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("已发布：本组织党员现在可以查看本人的评议结果"))
+        rating_services.release_member_results(self.org, self.period, by=request.user)
+        messages.success(request, _("已发布：本组织党员现在可以查看本人的评议结果"))
         return redirect(self.board_url())
 
 
-class MemberRatingView(BranchMixin, FormView):
+class MemberRatingView(RefusalMixin, BranchMixin, FormView):
     """The rating of one member of the organization for the period: the scores beside the form; a stale
     save (somebody rated him since the form was loaded) answers 409 and keeps the typed text."""
 
@@ -280,7 +280,7 @@ class MemberRatingView(BranchMixin, FormView):
         if self.period is None:
             raise Http404("no period")
         self.rating = self.current_rating()
-        return FormView.dispatch(self, request, *args, **kwargs)
+        return self.with_refusals(partial(FormView.dispatch, self), request, *args, **kwargs)
 
     def current_rating(self):
         return MemberRating.objects.filter(period=self.period, member=self.member).select_related("rated_by").first()
@@ -310,30 +310,29 @@ class MemberRatingView(BranchMixin, FormView):
             **kwargs,
         )
 
+    def refused(self, error):
+        if kind_of(error) != STALE:
+            return super().refused(error)
+        # Keep what the user typed; show the rating as it is now, and carry its version so that
+        # saving again (after reading it) is a deliberate choice.
+        self.rating = self.current_rating()
+        post = self.request.POST.copy()
+        post["version"] = report_services.version_of(self.rating.updated_at if self.rating else None)
+        stale_form = self.form_class(post)
+        stale_form.is_valid()
+        add_to_form(stale_form, error)
+        return self.render_to_response(self.get_context_data(form=stale_form, stale=True), status=409)
+
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            rating_services.rate_member(
-                self.member,
-                self.period,
-                by=self.request.user,
-                level=data["level"],
-                reason=data["reason"],
-                expected_updated_at=data.get("version") or "",
-            )
-        except rating_services.StaleRating as error:
-            # Keep what the user typed; show the rating as it is now, and carry its version so that
-            # saving again (after reading it) is a deliberate choice.
-            self.rating = self.current_rating()
-            post = self.request.POST.copy()
-            post["version"] = report_services.version_of(self.rating.updated_at if self.rating else None)
-            stale_form = self.form_class(post)
-            stale_form.is_valid()
-            stale_form.add_error(None, error)
-            return self.render_to_response(self.get_context_data(form=stale_form, stale=True), status=409)
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        rating_services.rate_member(
+            self.member,
+            self.period,
+            by=self.request.user,
+            level=data["level"],
+            reason=data["reason"],
+            expected_updated_at=data.get("version") or "",
+        )
         messages.success(
             self.request,
             _("已评定%(name)s为“%(level)s”")
@@ -345,7 +344,7 @@ class MemberRatingView(BranchMixin, FormView):
 # --- 党性分析: participation recorded by the secretary --------------------------------------------------
 
 
-class ParticipationView(RoleRequiredMixin, FormView):
+class ParticipationView(RefusalMixin, RoleRequiredMixin, FormView):
     """The members of one organization, whether they wrote a report or took part otherwise; the
     secretary ticks those who took part without writing (several at once) and records them."""
 
@@ -394,17 +393,13 @@ class ParticipationView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            rows = report_services.record_participation(
-                self.campaign,
-                data["members"],
-                by=self.request.user,
-                took_part_on=data["took_part_on"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
+        rows = report_services.record_participation(
+            self.campaign,
+            data["members"],
+            by=self.request.user,
+            took_part_on=data["took_part_on"],
+            note=data["note"],
+        )
         messages.success(self.request, _("已登记 %(n)s 名党员参加党性分析") % {"n": len(rows)})
         url = reverse("evaluations:report_participation", args=[self.org.code])
         return redirect(f"{url}?{urlencode({'campaign': self.campaign.code})}")

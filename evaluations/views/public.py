@@ -6,13 +6,13 @@ Every request counts against the address's rate limit (the address is hashed in 
 stored). An unknown, tampered or guessed token gets the same neutral page with status 404.
 """
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from common.errors import RefusalMixin
 from common.net import client_ip
 
 from ..forms_mass import MassAnswerForm
@@ -48,7 +48,7 @@ def refused(request, error: services.TokenRefused):
 
 
 @method_decorator(never_cache, name="dispatch")
-class MassAnswerView(View):
+class MassAnswerView(RefusalMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if services.hit_rate_limit(client_ip(request)):
             return public_headers(render(request, "evaluations/public_limited.html", status=429))
@@ -57,6 +57,11 @@ class MassAnswerView(View):
     def form_for(self, row, data=None):
         criteria_set = row.batch.criteria_set
         return MassAnswerForm(data, criteria=criteria_set.criteria.all(), levels=criteria_set.levels)
+
+    refusal_status = 400
+
+    def render_refused(self, form):
+        return self.page(self.request, self.row, form)
 
     def page(self, request, row, form, status=200):
         context = {"batch": row.batch, "member": row.member, "form": form}
@@ -74,16 +79,14 @@ class MassAnswerView(View):
             row = services.find_token(token)
         except services.TokenRefused as error:
             return refused(request, error)
-        form = self.form_for(row, request.POST)
+        form = self.refusal_form = self.form_for(row, request.POST)
         if not form.is_valid():
             return self.page(request, row, form, status=400)
+        self.row = row
         try:
             services.submit_answers(token, form.choices())
         except services.TokenRefused as error:
             return refused(request, error)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.page(request, row, form, status=400)
         return redirect("evaluations:mass_thanks")
 
 

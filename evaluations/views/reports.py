@@ -8,7 +8,7 @@ leading group.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView
 
+from common.errors import STALE, RefusalMixin, add_to_form, kind_of
 from orgs import queries
 from orgs.enums import MemberCategory
 from orgs.pagination import CappedPaginator
@@ -25,7 +26,7 @@ from .. import queries_mass
 from ..forms_mass import ReportForm, ReviewForm
 from ..models import PartyAnalysisParticipation, PartyAnalysisReport, ReportStatus
 from ..services import reports as services
-from .mass import PER_PAGE, apply_errors
+from .mass import PER_PAGE
 
 
 def campaign_from(request):
@@ -112,13 +113,13 @@ class OwnMemberMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.member = queries_mass.own_member(request.user)
+        self.member = queries.member_record(request.user)
         if self.member is None:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
-class MyReportView(OwnMemberMixin, FormView):
+class MyReportView(RefusalMixin, OwnMemberMixin, FormView):
     template_name = "evaluations/report_mine.html"
     form_class = ReportForm
 
@@ -160,18 +161,14 @@ class MyReportView(OwnMemberMixin, FormView):
 
     def form_valid(self, form):
         submit = "submit" in self.request.POST
-        try:
-            report = services.save_report(
-                self.member, self.campaign, by=self.request.user, content=form.cleaned_data["content"], submit=submit
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        report = services.save_report(
+            self.member, self.campaign, by=self.request.user, content=form.cleaned_data["content"], submit=submit
+        )
         messages.success(self.request, _("报告已提交，等待党组织审阅") if submit else _("草稿已保存"))
         return redirect(f"{self.request.path}?campaign={report.campaign.code}")
 
 
-class ReportDetailView(LoginRequiredMixin, FormView):
+class ReportDetailView(RefusalMixin, LoginRequiredMixin, FormView):
     """A report: its member and anybody reading members in scope; the secretary reviews it here."""
 
     template_name = "evaluations/report_detail.html"
@@ -200,25 +197,25 @@ class ReportDetailView(LoginRequiredMixin, FormView):
             **kwargs,
         )
 
+    def refused(self, error):
+        if kind_of(error) != STALE:
+            return super().refused(error)
+        # Somebody reviewed it first: show the report as it is now, the typed comment kept, 409.
+        form = self.refusal_form
+        self.report = queries_mass.get_report_or_404(self.request.user, self.report.pk)
+        add_to_form(form, error)
+        context = self.get_context_data(form=form, stale=True)
+        context["can_review"] = self.can_review and self.report.status == ReportStatus.SUBMITTED
+        return self.render_to_response(context, status=409)
+
     def form_valid(self, form):
         accept = form.cleaned_data["decision"] == "accept"
-        try:
-            services.review_report(
-                self.report,
-                by=self.request.user,
-                accept=accept,
-                comment=form.cleaned_data["comment"],
-                expected_updated_at=form.cleaned_data.get("version") or None,
-            )
-        except services.StaleReview as error:
-            # Somebody reviewed it first: show the report as it is now, the typed comment kept, 409.
-            self.report = queries_mass.get_report_or_404(self.request.user, self.report.pk)
-            form.add_error(None, error)
-            context = self.get_context_data(form=form, stale=True)
-            context["can_review"] = self.can_review and self.report.status == ReportStatus.SUBMITTED
-            return self.render_to_response(context, status=409)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
+        services.review_report(
+            self.report,
+            by=self.request.user,
+            accept=accept,
+            comment=form.cleaned_data["comment"],
+            expected_updated_at=form.cleaned_data.get("version") or None,
+        )
         messages.success(self.request, _("报告已通过") if accept else _("报告已退回，党员修改后可重新提交"))
         return redirect("evaluations:report_detail", pk=self.report.pk)

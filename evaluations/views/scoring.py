@@ -5,7 +5,7 @@ Permission order everywhere: anonymous → login; outside the scope → 404; wro
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from common import jobs as background
+from common.errors import RefusalMixin, refusal_lines, refused_page, status_of
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator
@@ -119,7 +120,7 @@ class ScoringHomeView(RoleRequiredMixin, TemplateView):
 # --- the assessment form ----------------------------------------------------------------------------
 
 
-class AssessView(RoleRequiredMixin, FormView):
+class AssessView(RefusalMixin, RoleRequiredMixin, FormView):
     """One assessment: a radio group of level labels per criterion with a remark, a comment;
     "保存草稿" keeps it editable, "提交" checks completeness, stores the score and locks it."""
 
@@ -177,31 +178,28 @@ class AssessView(RoleRequiredMixin, FormView):
             **kwargs,
         )
 
+    def refused(self, error):
+        if isinstance(error, assessment_services.AssessmentLocked):
+            return refused_page(self.request, error, reverse("evaluations:scoring_home"))
+        if self.request.POST.get("action") == "submit":
+            self.refusal_form.mark_missing_levels()
+        return super().refused(error)
+
     def form_valid(self, form):
         submit = self.request.POST.get("action") == "submit"
         user = self.request.user
-        try:
-            with transaction.atomic():
-                assessment = self.existing or assessment_services.create_assessment(
-                    self.period, self.source, org=self.org, member=self.member, by=user
-                )
-                assessment = assessment_services.save_assessment(
-                    assessment,
-                    by=user,
-                    levels=form.levels(),
-                    comments=form.notes(),
-                    comment=form.cleaned_data["comment"],
-                    submit=submit,
-                )
-        except assessment_services.AssessmentLocked as exc:
-            messages.error(self.request, exc.messages[0])
-            return redirect("evaluations:scoring_home")
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            if submit:
-                form.mark_missing_levels()
-            return self.form_invalid(form)
+        with transaction.atomic():
+            assessment = self.existing or assessment_services.create_assessment(
+                self.period, self.source, org=self.org, member=self.member, by=user
+            )
+            assessment = assessment_services.save_assessment(
+                assessment,
+                by=user,
+                levels=form.levels(),
+                comments=form.notes(),
+                comment=form.cleaned_data["comment"],
+                submit=submit,
+            )
         back = self.next_url()
         if submit:
             messages.success(self.request, _("评价已提交并锁定，得分 %(score)s") % {"score": assessment.score})
@@ -316,7 +314,7 @@ class CriteriaDetailView(CriteriaSetMixin, TemplateView):
         )
 
 
-class CriteriaCopyView(CriteriaSetMixin, FormView):
+class CriteriaCopyView(RefusalMixin, CriteriaSetMixin, FormView):
     template_name = "evaluations/scoring_criteria_copy.html"
     form_class = CriteriaCopyForm
 
@@ -335,23 +333,18 @@ class CriteriaCopyView(CriteriaSetMixin, FormView):
         return super().get_context_data(criteria_set=self.criteria_set, **kwargs)
 
     def form_valid(self, form):
-        try:
-            copy = criteria_services.copy_set(
-                self.criteria_set,
-                owner_org=form.cleaned_data["owner_code"],
-                period=form.cleaned_data["period"],
-                by=self.request.user,
-                name=form.cleaned_data["name"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            return self.form_invalid(form)
+        copy = criteria_services.copy_set(
+            self.criteria_set,
+            owner_org=form.cleaned_data["owner_code"],
+            period=form.cleaned_data["period"],
+            by=self.request.user,
+            name=form.cleaned_data["name"],
+        )
         messages.success(self.request, _("已复制为本范围的评价标准，请按需要修改"))
         return redirect("evaluations:scoring_criteria_edit", pk=copy.pk)
 
 
-class CriteriaEditView(CriteriaSetMixin, TemplateView):
+class CriteriaEditView(RefusalMixin, CriteriaSetMixin, TemplateView):
     template_name = "evaluations/scoring_criteria_edit.html"
 
     def check_role(self):
@@ -381,8 +374,15 @@ class CriteriaEditView(CriteriaSetMixin, TemplateView):
             criteria_set=self.criteria_set, frozen=criteria_services.used_by_submitted(self.criteria_set), **kwargs
         )
 
+    def refused(self, error):
+        set_form, criteria_forms, level_forms = self.refusal_forms
+        context = self.get_context_data(
+            set_form=set_form, criteria_forms=criteria_forms, level_forms=level_forms, errors=refusal_lines(error)
+        )
+        return self.render_to_response(context, status=status_of(error))
+
     def post(self, request, *args, **kwargs):
-        set_form, criteria_forms, level_forms = self.forms(request.POST)
+        set_form, criteria_forms, level_forms = self.refusal_forms = self.forms(request.POST)
         errors = []
         if set_form.is_valid() and criteria_forms.is_valid() and level_forms.is_valid():
             levels = [
@@ -390,20 +390,16 @@ class CriteriaEditView(CriteriaSetMixin, TemplateView):
                 for f in level_forms.forms
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
-            try:
-                criteria_services.update_set(
-                    self.criteria_set,
-                    by=request.user,
-                    name=set_form.cleaned_data["name"],
-                    description=set_form.cleaned_data["description"],
-                    criteria=[f.cleaned_data for f in criteria_forms.forms],
-                    levels=levels,
-                )
-            except ValidationError as exc:
-                errors = exc.messages
-            else:
-                messages.success(request, _("评价标准已保存"))
-                return redirect("evaluations:scoring_criteria_detail", pk=self.criteria_set.pk)
+            criteria_services.update_set(
+                self.criteria_set,
+                by=request.user,
+                name=set_form.cleaned_data["name"],
+                description=set_form.cleaned_data["description"],
+                criteria=[f.cleaned_data for f in criteria_forms.forms],
+                levels=levels,
+            )
+            messages.success(request, _("评价标准已保存"))
+            return redirect("evaluations:scoring_criteria_detail", pk=self.criteria_set.pk)
         context = self.get_context_data(
             set_form=set_form, criteria_forms=criteria_forms, level_forms=level_forms, errors=errors
         )
@@ -413,7 +409,7 @@ class CriteriaEditView(CriteriaSetMixin, TemplateView):
 # --- source weights ---------------------------------------------------------------------------------
 
 
-class WeightsView(RoleRequiredMixin, FormView):
+class WeightsView(RefusalMixin, RoleRequiredMixin, FormView):
     """综合得分的来源权重与档次分数线, per subtree and period (org_department)."""
 
     allowed_roles = queries.MANAGE_ROLES
@@ -446,14 +442,9 @@ class WeightsView(RoleRequiredMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         values = {k: v for k, v in data.items() if k not in ("owner_code", "period", "target")}
-        try:
-            scoring_services.set_weights(
-                data["owner_code"], data["period"], target=data["target"], by=self.request.user, **values
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            return self.form_invalid(form)
+        scoring_services.set_weights(
+            data["owner_code"], data["period"], target=data["target"], by=self.request.user, **values
+        )
         messages.success(self.request, _("权重已保存；重新计算档次后生效"))
         return redirect("evaluations:scoring_weights")
 
@@ -553,7 +544,7 @@ class TierRunView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(run=run, **kwargs)
 
 
-class TierDetailView(RoleRequiredMixin, TemplateView):
+class TierDetailView(RefusalMixin, RoleRequiredMixin, TemplateView):
     """One organization's tier in a period: the source scores, the rule, the override and its
     history. A superior (org_department above the organization) may override with a reason."""
 
@@ -606,22 +597,17 @@ class TierDetailView(RoleRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if not self.can_override:
             raise PermissionDenied
-        form = TierOverrideForm(request.POST)
+        form = self.refusal_form = TierOverrideForm(request.POST)
         if form.is_valid():
-            try:
-                tier_services.override_tier(
-                    self.org,
-                    self.period,
-                    by=request.user,
-                    level=form.cleaned_data["level"] or None,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("档次已调整，调整理由已记录"))
-                return redirect("evaluations:scoring_tier_detail", period=self.period.code, code=self.org.code)
+            tier_services.override_tier(
+                self.org,
+                self.period,
+                by=request.user,
+                level=form.cleaned_data["level"] or None,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("档次已调整，调整理由已记录"))
+            return redirect("evaluations:scoring_tier_detail", period=self.period.code, code=self.org.code)
         return self.render_to_response(self.get_context_data(form=form))
 
 
@@ -713,7 +699,7 @@ class TierMovementView(StatsMixin, ListView):
         )
 
 
-class TargetView(RoleRequiredMixin, FormView):
+class TargetView(RefusalMixin, RoleRequiredMixin, FormView):
     """晋档升级 targets the org_department sets for its subtree."""
 
     allowed_roles = queries.MANAGE_ROLES
@@ -739,18 +725,13 @@ class TargetView(RoleRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            tier_services.set_target(
-                data["owner_code"],
-                data["period"],
-                data["from_period"],
-                kind=data["kind"],
-                percent=data["percent"],
-                by=self.request.user,
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            return self.form_invalid(form)
+        tier_services.set_target(
+            data["owner_code"],
+            data["period"],
+            data["from_period"],
+            kind=data["kind"],
+            percent=data["percent"],
+            by=self.request.user,
+        )
         messages.success(self.request, _("目标已保存"))
         return redirect("evaluations:scoring_targets")

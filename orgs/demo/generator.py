@@ -38,7 +38,7 @@ STUDENT_LO = datetime.date(1987, 1, 1).toordinal()
 MODE_RETIRED = datetime.date(1950, 1, 1).toordinal()  # the peak birth year of community members
 MODE_WORKING = datetime.date(1965, 1, 1).toordinal()
 
-# System committees: ordinary nodes under the province holding one sector each.
+# System committees: ordinary nodes under the province (level 省直) holding one sector each.
 SYSTEM_COMMITTEES = (
     # code suffix, name, kind, sector, share of the system budget, typical unit size (province scale)
     ("001", "省直机关工委", OrgKind.WORK_COMMITTEE, Sector.ORGAN, 0.30, 14),
@@ -298,7 +298,7 @@ class DemoData:
                     code=root.code + suffix,
                     name=name,
                     kind=kind,
-                    level=OrgLevel.TOWNSHIP,
+                    level=OrgLevel.PROVINCIAL,
                     sector=sector,
                     short=name,
                     group="system",

@@ -14,6 +14,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import SET_NULL, Max, ProtectedError
 from django.utils import timezone
 
+from common.sql import Fragment, compose, identifiers
+
 from .. import services
 from ..enums import Role, Sector
 from ..models import Member, Org, User
@@ -272,7 +274,7 @@ def _extra_columns(model, known) -> tuple[list[str], str]:
             continue
         if not f.has_default() and not f.null:
             raise RuntimeError(f"{model.__name__}.{f.name} has no default: teach orgs.demo.loader about it")
-        columns.append(connection.ops.quote_name(f.column))
+        columns.append(f.column)  # quoted by _copy (common.sql.identifiers)
         values.append(_text(f.get_db_prep_save(f.get_default(), connection)))
     return columns, "".join("\t" + v for v in values)
 
@@ -280,7 +282,9 @@ def _extra_columns(model, known) -> tuple[list[str], str]:
 def _copy(table, columns, buffer):
     buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+        cursor.cursor.copy_expert(
+            compose("COPY {table} ({columns}) FROM STDIN", table=table, columns=identifiers(columns)), buffer
+        )
 
 
 def _copy_orgs(data: DemoData, org_ids):
@@ -312,11 +316,15 @@ def _member_constraints(cursor):
         [table],
     )
     indexes = cursor.fetchall()
-    q = connection.ops.quote_name
-    drops = [f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(name)}" for name, _d in constraints]
-    drops += [f"DROP INDEX {q(name)}" for name, _d in indexes]
-    creates = [definition for _n, definition in indexes]
-    creates += [f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}" for name, definition in constraints]
+    drops = [compose("ALTER TABLE {table} DROP CONSTRAINT {name}", table=table, name=name) for name, _d in constraints]
+    drops += [compose("DROP INDEX {name}", name=name) for name, _d in indexes]
+    creates = [definition for _n, definition in indexes]  # pg_get_indexdef: complete statements from the catalog
+    creates += [
+        compose(
+            "ALTER TABLE {table} ADD CONSTRAINT {name} {definition}", table=table, name=name, definition=Fragment(d)
+        )
+        for name, d in constraints
+    ]
     return drops, creates
 
 

@@ -5,13 +5,12 @@ every bad row, or the counts (新增 / 更新 / 未变) and a confirm button →
 all rows or none. A user sees only their own jobs (another user's job answers 404).
 """
 
-import tempfile
 from functools import partial
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -21,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 
 from common import jobs as background
 from common.net import client_ip
+from common.xlsx import xlsx_response
 
 from .. import exporters, queries
 from ..io import jobs
@@ -31,15 +31,6 @@ from .mixins import RoleRequiredMixin
 
 JOBS_PER_PAGE = 20
 ERRORS_SHOWN = 500
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(fill, filename):
-    """Write an xlsx into a temporary file with ``fill(fileobj)`` and stream it."""
-    fileobj = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    fill(fileobj)
-    fileobj.seek(0)
-    return FileResponse(fileobj, as_attachment=True, filename=filename, content_type=XLSX)
 
 
 class ImportViewMixin(RoleRequiredMixin):
@@ -94,7 +85,7 @@ class TemplateDownloadView(ImportViewMixin, View):
             response = HttpResponse(exporters.template_csv(kind), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = content_disposition_header(True, filename)
             return response
-        return _xlsx_response(partial(exporters.template_xlsx, kind), filename)
+        return xlsx_response(partial(exporters.template_xlsx, kind), filename)
 
 
 class ImportDetailView(ImportViewMixin, TemplateView):
@@ -104,7 +95,7 @@ class ImportDetailView(ImportViewMixin, TemplateView):
         self.job = self.get_job()
         if request.GET.get("format") == "xlsx":
             filename = _("导入错误列表-%(name)s.xlsx") % {"name": self.job.pk}
-            return _xlsx_response(partial(exporters.errors_xlsx, self.job.errors), filename)
+            return xlsx_response(partial(exporters.errors_xlsx, self.job.errors), filename)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -182,4 +173,4 @@ class ExportView(ImportViewMixin, View):
             fill = partial(exporters.export_members, request.user, params=request.GET, ip=client_ip(request))
         else:
             fill = partial(exporters.export_orgs, request.user)
-        return _xlsx_response(fill, filename)
+        return xlsx_response(fill, filename)

@@ -8,6 +8,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
 from .. import queries
+from ..enums import OrgLevel
+from ..forms import ChooseOrgForm
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -50,3 +52,56 @@ class ScopedObjectMixin(LoginRequiredMixin):
 
     def check_role(self, obj):
         raise NotImplementedError
+
+
+class ChooseOrgMixin:
+    """Create views of a record that belongs to an organization: the organization comes from ``?org=<code>``
+    (GET or POST), or is the user's only one; otherwise the page shows ``choose_form`` (include
+    ``orgs/_choose_org.html``) instead of the record's form. The choice is among the organizations the user holds
+    one of the view's ``allowed_roles`` on; ``basic_only``: basic-level organizations only."""
+
+    basic_only = False
+
+    def own_orgs(self):
+        orgs = queries.orgs_for(self.request.user, roles=self.allowed_roles)
+        return orgs.filter(level=OrgLevel.BASIC) if self.basic_only else orgs
+
+    def choose_form_for(self, data=None):
+        return ChooseOrgForm(data, user=self.request.user, roles=self.allowed_roles, basic_only=self.basic_only)
+
+    def resolve_org(self):
+        self.org = None
+        self.choose_form = None
+        code = self.request.GET.get("org") or self.request.POST.get("org")
+        if code:
+            chooser = self.choose_form_for({"org": code})
+            if chooser.is_valid():
+                self.org = chooser.cleaned_data["org"]
+            else:
+                self.choose_form = chooser
+            return
+        own = list(self.own_orgs().order_by("path")[:2])
+        if len(own) == 1:
+            self.org = own[0]
+        else:
+            self.choose_form = self.choose_form_for()
+
+    def get(self, request, *args, **kwargs):
+        self.resolve_org()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.resolve_org()
+        if self.org is None:
+            return self.render_to_response(self.get_context_data(form=None))
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        if getattr(self, "org", None) is None:
+            return None
+        return super().get_form(form_class)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("org", getattr(self, "org", None))
+        kwargs.setdefault("choose_form", getattr(self, "choose_form", None))
+        return super().get_context_data(**kwargs)

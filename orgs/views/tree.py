@@ -17,6 +17,7 @@ from .mixins import RoleRequiredMixin, ScopedObjectMixin
 CHILDREN_PER_PAGE = 100
 NEXT_LEVEL = {
     OrgLevel.PROVINCE: OrgLevel.CITY,
+    OrgLevel.PROVINCIAL: OrgLevel.BASIC,
     OrgLevel.CITY: OrgLevel.COUNTY,
     OrgLevel.COUNTY: OrgLevel.TOWNSHIP,
     OrgLevel.TOWNSHIP: OrgLevel.BASIC,

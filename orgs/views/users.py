@@ -13,9 +13,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
+
+from common.errors import RefusalMixin, add_to_form, by_field
 
 from .. import queries, services
 from ..forms_accounts import SERVICE_FIELD, PasswordResetForm, RoleAssignmentForm, UserCreateForm, UserSearchForm
@@ -64,16 +67,27 @@ class UserListView(ManagerMixin, ListView):
         return super().get_context_data(form=self.form, query=params.urlencode(), **kwargs)
 
 
-class UserCreateView(ManagerMixin, View):
+class UserCreateView(RefusalMixin, ManagerMixin, View):
     template_name = "orgs/user_form.html"
 
     def get(self, request):
         role_form = RoleAssignmentForm(by=request.user, initial={"org_code": request.GET.get("org", "")})
         return self.render(UserCreateForm(), role_form)
 
+    def refused(self, error):
+        # Nothing was written (one transaction): show each message at its field, on the form that has it.
+        user_form, role_form = self.forms
+        for field, texts in by_field(error).items():
+            if field in SERVICE_FIELD:
+                role_form.add_error(SERVICE_FIELD[field], texts)
+            else:
+                add_to_form(user_form, ValidationError({field: texts}) if field else ValidationError(texts))
+        return self.render(user_form, role_form)
+
     def post(self, request):
         user_form = UserCreateForm(request.POST)
         role_form = RoleAssignmentForm(request.POST, by=request.user)
+        self.forms = user_form, role_form
         if not (user_form.is_valid() & role_form.is_valid()):
             return self.render(user_form, role_form)
         data, role = user_form.cleaned_data, role_form.cleaned_data
@@ -89,17 +103,6 @@ class UserCreateView(ManagerMixin, View):
                 sector=role["sector"],
                 member=role_form.member,
             )
-        except ValidationError as error:
-            # Nothing was written (one transaction): show each message at its field.
-            by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
-            for field, errors in by_field.items():
-                if field in user_form.fields:
-                    user_form.add_error(field, errors)
-                elif field in SERVICE_FIELD:
-                    role_form.add_error(SERVICE_FIELD[field], errors)
-                else:
-                    user_form.add_error(None, errors)
-            return self.render(user_form, role_form)
         except IntegrityError:
             user_form.add_error("username", _("该用户名已被使用，请换一个"))
             return self.render(user_form, role_form)
@@ -110,10 +113,18 @@ class UserCreateView(ManagerMixin, View):
         return render(self.request, self.template_name, {"user_form": user_form, "role_form": role_form})
 
 
-class UserDetailView(ManagerMixin, View):
+class UserDetailView(RefusalMixin, ManagerMixin, View):
     """The account, its roles in the manager's subtree, and the account actions (POST ``action``)."""
 
     template_name = "orgs/user_detail.html"
+    refusal_form_key = "password_form"
+    refusal_fields = {None: "new_password1"}  # the password rules name no field: they are about the new one
+
+    def get_refusal_url(self):
+        return reverse("orgs:user_detail", args=[self.kwargs["pk"]])
+
+    def render_refused(self, form):
+        return self.render(self.get_account(self.kwargs["pk"]), **{self.refusal_form_key: form})
 
     def get(self, request, pk):
         return self.render(self.get_account(pk))
@@ -122,26 +133,18 @@ class UserDetailView(ManagerMixin, View):
         account = self.get_account(pk)
         action = request.POST.get("action")
         if action in ("activate", "deactivate"):
-            try:
-                services.set_user_active(account, action == "activate", by=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+            services.set_user_active(account, action == "activate", by=request.user)
+            if account.is_active:
+                messages.success(request, _("账号已启用"))
             else:
-                if account.is_active:
-                    messages.success(request, _("账号已启用"))
-                else:
-                    messages.success(request, _("账号已停用，该用户将无法登录"))
+                messages.success(request, _("账号已停用，该用户将无法登录"))
             return redirect("orgs:user_detail", pk=account.pk)
         if action == "password":
-            form = PasswordResetForm(request.POST, account=account)
+            form = self.refusal_form = PasswordResetForm(request.POST, account=account)
             if form.is_valid():
-                try:
-                    services.reset_password(account, form.cleaned_data["new_password1"], by=request.user)
-                except ValidationError as error:
-                    form.add_error("new_password1", error)
-                else:
-                    messages.success(request, _("新密码已设置，请通知本人登录后及时修改"))
-                    return redirect("orgs:user_detail", pk=account.pk)
+                services.reset_password(account, form.cleaned_data["new_password1"], by=request.user)
+                messages.success(request, _("新密码已设置，请通知本人登录后及时修改"))
+                return redirect("orgs:user_detail", pk=account.pk)
             return self.render(account, password_form=form)
         return HttpResponseNotAllowed(["GET"])
 
@@ -169,30 +172,31 @@ class RoleAddView(UserDetailView):
 
     def post(self, request, pk):
         account = self.get_account(pk)
-        form = RoleAssignmentForm(request.POST, by=request.user, account=account)
+        form = self.refusal_form = RoleAssignmentForm(request.POST, by=request.user, account=account)
+        self.refusal_form_key, self.refusal_fields = "role_form", SERVICE_FIELD
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                with transaction.atomic():  # the role and the member link, or neither
-                    assignment = services.assign_role(
-                        account, data["org_code"], data["role"], by=request.user, sector=data["sector"]
-                    )
-                    if form.member is not None:
-                        services.link_member(account, form.member, by=request.user)
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(
-                    request,
-                    _("已授予“%(org)s”的%(role)s角色")
-                    % {"org": assignment.org.name, "role": assignment.get_role_display()},
+            with transaction.atomic():  # the role and the member link, or neither
+                assignment = services.assign_role(
+                    account, data["org_code"], data["role"], by=request.user, sector=data["sector"]
                 )
-                return redirect("orgs:user_detail", pk=account.pk)
+                if form.member is not None:
+                    services.link_member(account, form.member, by=request.user)
+            messages.success(
+                request,
+                _("已授予“%(org)s”的%(role)s角色")
+                % {"org": assignment.org.name, "role": assignment.get_role_display()},
+            )
+            return redirect("orgs:user_detail", pk=account.pk)
         return self.render(account, role_form=form)
 
 
-class RoleDeleteView(ManagerMixin, View):
+class RoleDeleteView(RefusalMixin, ManagerMixin, View):
     """POST: withdraw one role (only a role on a node inside the manager's subtree)."""
+
+    def get_refusal_url(self):
+        assignment = get_object_or_404(self.scoped_roles(), pk=self.kwargs["pk"])
+        return reverse("orgs:user_detail", args=[assignment.user_id])
 
     def get(self, request, pk):
         return HttpResponseNotAllowed(["POST"])
@@ -200,11 +204,7 @@ class RoleDeleteView(ManagerMixin, View):
     def post(self, request, pk):
         assignment = get_object_or_404(self.scoped_roles().select_related("user"), pk=pk)
         account = assignment.user
-        try:
-            services.remove_assignment(assignment, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("orgs:user_detail", pk=account.pk)
+        services.remove_assignment(assignment, by=request.user)
         messages.success(
             request,
             _("已撤销“%(org)s”的%(role)s角色") % {"org": assignment.org.name, "role": assignment.get_role_display()},

@@ -55,6 +55,62 @@ def test_every_history_table_has_a_migration(settings):
     assert not missing, "History models without a migration: " + ", ".join(missing)
 
 
+def _history_m2m_names(model) -> set[str]:
+    """The many-to-many fields simple-history records with ``model``'s history (``m2m_fields=[...]``)."""
+    return {field.name for field in getattr(model.history.model, "_history_m2m_fields", ())}
+
+
+def test_every_many_to_many_change_is_in_the_history():
+    """An M2M on a model with history is recorded too: by ``HistoricalRecords(m2m_fields=[...])`` for an
+    automatic through table, or by a through model that keeps its own history (HouseholdLink, StationDuty …)."""
+    missing = []
+    for model in project_models():
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            if through._meta.auto_created:
+                tracked = has_history(model) and field.name in _history_m2m_names(model)
+            else:
+                tracked = has_history(through) or through._meta.label in HISTORY_EXEMPT
+            if not tracked and model._meta.label not in HISTORY_EXEMPT:
+                missing.append(f"{model._meta.label}.{field.name}")
+    assert not missing, (
+        "Many-to-many fields whose changes leave no history: "
+        + ", ".join(missing)
+        + ". Add the field to `HistoricalRecords(m2m_fields=[...])` (and a migration), or give its through model"
+        " history."
+    )
+
+
+def test_every_many_to_many_history_table_has_a_migration(settings):
+    settings.MIGRATION_MODULES = {}
+    state = MigrationLoader(None, ignore_no_migrations=True).project_state()
+    missing = [
+        f"{model._meta.app_label}.{m2m_model.__name__}"
+        for model in project_models()
+        if has_history(model)
+        for m2m_model in _m2m_history_models(model)
+        if (m2m_model._meta.app_label, m2m_model._meta.model_name) not in state.models
+    ]
+    assert not missing, "M2M history models without a migration: " + ", ".join(missing)
+
+
+def _m2m_history_models(model):
+    return [getattr(model.history.model, field.name).model for field in model.history.model._history_m2m_fields]
+
+
+def test_changed_participants_of_an_activity_are_in_its_history(world, campaign):
+    from tests.factories.campaign_activities import make_activity
+
+    record = make_activity(world.branch_a, campaign)
+    record.participants.add(world.member_a, world.member_b)
+    record.participants.remove(world.member_b)
+    latest = record.history.order_by("-history_id").first()
+    assert latest.history_type == "~"
+    assert [row.member for row in latest.participants.all()] == [world.member_a]
+    before = record.history.order_by("-history_id")[1]
+    assert {row.member for row in before.participants.all()} == {world.member_a, world.member_b}
+
+
 # --- writes in bulk keep their history ---------------------------------------------------------------
 
 

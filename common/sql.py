@@ -1,0 +1,52 @@
+"""Raw SQL the ORM cannot write (INSERT … SELECT … ON CONFLICT, UPDATE … RETURNING, data-modifying CTEs), composed
+with the database API's own quoting: identifiers through psycopg's ``sql.Identifier`` on PostgreSQL and the
+backend's ``quote_name`` elsewhere (SQLite), every value a ``%s`` parameter. Never an f-string: a code rule
+(tests/common/test_code_rules.py) fails on SQL built by string formatting.
+
+    statement = compose("UPDATE {table} SET {col} = %s WHERE id = %s", table=Model._meta.db_table, col="sent_at")
+    cursor.execute(statement, [value, pk])
+
+A part is an identifier (a name, or a tuple ``(schema, name)``) unless it is a ``Fragment``: SQL already composed
+by ``compose`` or by the ORM (``queryset.query.sql_with_params()``), passed on as it is.
+"""
+
+from django.db import connection
+
+
+class Fragment(str):
+    """SQL text that is already composed (by ``compose`` or by the ORM): inserted as it is."""
+
+
+def _names(value) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _pg_sql():
+    try:
+        from psycopg import sql
+    except ImportError:  # psycopg2
+        from psycopg2 import sql
+    return sql
+
+
+def compose(template: str, /, **parts) -> Fragment:
+    """``template`` with each ``{name}`` replaced by ``parts[name]``: a quoted identifier, or a ``Fragment``."""
+    if connection.vendor == "postgresql":
+        sql = _pg_sql()
+        args = {
+            key: sql.SQL(value) if isinstance(value, Fragment) else sql.Identifier(*_names(value))
+            for key, value in parts.items()
+        }
+        connection.ensure_connection()
+        return Fragment(sql.SQL(template).format(**args).as_string(connection.connection))
+    quote = connection.ops.quote_name
+    args = {
+        key: value if isinstance(value, Fragment) else ".".join(quote(name) for name in _names(value))
+        for key, value in parts.items()
+    }
+    return Fragment(template.format(**args))
+
+
+def identifiers(names) -> Fragment:
+    """A comma-separated list of quoted identifiers (the column list of an INSERT or a COPY)."""
+    return Fragment(", ".join(compose("{name}", name=name) for name in names))
