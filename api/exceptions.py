@@ -11,7 +11,7 @@ reaches a client except these messages written for users.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -68,17 +68,31 @@ def _flatten_django(error: DjangoValidationError) -> list[dict]:
     return [{"field": None, "detail": m, "code": e.code or "invalid"} for e in error.error_list for m in e.messages]
 
 
-def _problem(request, status, slug, title, detail, *, errors=None, headers=None) -> Response:
-    body = {
+def _body(request, status, slug, title, detail) -> dict:
+    return {
         "type": PROBLEM_BASE + slug,
         "title": title,
         "status": status,
         "detail": detail,
         "instance": request.path if request is not None else "",
     }
+
+
+def _problem(request, status, slug, title, detail, *, errors=None, headers=None) -> Response:
+    body = _body(request, status, slug, title, detail)
     if errors is not None:
         body["errors"] = errors
     return Response(body, status=status, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _plain_problem(request, status, slug, title, detail) -> JsonResponse:
+    """A problem outside DRF's views (Django's 404 / 500 handlers), where no renderer runs."""
+    return JsonResponse(
+        _body(request, status, slug, title, detail),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def is_conflict(error: DjangoValidationError) -> bool:
@@ -171,20 +185,7 @@ def problem_details_handler(exc, context):
 
 def not_found(request, *args, **kwargs):
     """Any other address under /api/: a 404 problem, not the HTML page."""
-    from django.http import JsonResponse
-
-    return JsonResponse(
-        {
-            "type": PROBLEM_BASE + "not-found",
-            "title": _("未找到"),
-            "status": 404,
-            "detail": _("没有这个接口地址，或地址中含有不允许的字符"),
-            "instance": request.path,
-        },
-        status=404,
-        content_type=PROBLEM_CONTENT_TYPE,
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return _plain_problem(request, 404, "not-found", _("未找到"), _("没有这个接口地址，或地址中含有不允许的字符"))
 
 
 def api_or_page_404(request, exception=None):
@@ -200,19 +201,8 @@ def api_or_page_404(request, exception=None):
 def api_or_page_500(request):
     """The portal's 500 handler: a problem under /api/ (the traceback goes to the log), the page elsewhere."""
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        return JsonResponse(
-            {
-                "type": PROBLEM_BASE + "server-error",
-                "title": _("服务器内部错误"),
-                "status": 500,
-                "detail": _("服务器处理请求时出错，已记录，请稍后再试"),
-                "instance": request.path,
-            },
-            status=500,
-            content_type=PROBLEM_CONTENT_TYPE,
-            json_dumps_params={"ensure_ascii": False},
+        return _plain_problem(
+            request, 500, "server-error", _("服务器内部错误"), _("服务器处理请求时出错，已记录，请稍后再试")
         )
     from django.views import defaults
 
