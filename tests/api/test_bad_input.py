@@ -147,3 +147,12 @@ def test_full_id_view_with_a_body_of_nonsense_writes_no_audit_for_others(world, 
         api(sec).post(f"/api/v1/members/{world.member_a.pk}/id-number/", "{x", content_type="application/json"), 403
     )
     assert not IdNumberView.objects.exists()
+
+
+def test_an_unknown_api_address_is_a_404_problem(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["title"] == "未找到" and body["status"] == 404 and body["instance"] == "/api/v1/no-such-thing/"
+    assert body["detail"] == "没有这个接口地址，或地址中含有不允许的字符"
