@@ -71,23 +71,29 @@ def drop(name, *, attempts=60):
             time.sleep(2)
 
 
+def _create(statement, attempts: int) -> None:
+    """Run a CREATE DATABASE, waiting while its template still has other connections (ObjectInUse)."""
+    import psycopg2
+
+    for attempt in range(attempts):
+        try:
+            query("postgres", statement)
+            return
+        except psycopg2.errors.ObjectInUse:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(2)
+
+
 def create(name, *, purpose, template=None, attempts=60):
     """(Re)create ``name`` — dropping a previous copy only if it is ours — and mark it as ours."""
-    import psycopg2
     from psycopg2 import sql
 
     drop(name)
     statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
     if template:
         statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
-    for attempt in range(attempts):  # CREATE … TEMPLATE needs the template without other connections
-        try:
-            query("postgres", statement)
-            break
-        except psycopg2.errors.ObjectInUse:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(2)
+    _create(statement, attempts)
     query(
         "postgres",
         sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(f"{MARK}: {purpose}")),
@@ -129,7 +135,6 @@ def mark_of(name):
 def create_new(name, *, purpose, template=None, attempts=60) -> str:
     """Create ``name``, which must not exist yet (nothing is dropped or replaced), and mark it with this run's
     token. Returns the mark."""
-    import psycopg2
     from psycopg2 import sql
 
     if exists(name):
@@ -144,14 +149,7 @@ def create_new(name, *, purpose, template=None, attempts=60) -> str:
         statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
             sql.Identifier(name), sql.Identifier(template), strategy
         )
-    for attempt in range(attempts):  # CREATE … TEMPLATE needs the template without other connections
-        try:
-            query("postgres", statement)
-            break
-        except psycopg2.errors.ObjectInUse:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(2)
+    _create(statement, attempts)
     mark = f"{MARK}: {purpose} [run {RUN}]"
     query("postgres", sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(mark)))
     return mark
