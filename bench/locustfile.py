@@ -636,55 +636,45 @@ class LoginStormUser(Person):
         raise StopUser()
 
 
-class SecretaryUser(Person):
+class AccountUser(Person):
+    """A person who logs in with the next account of ``accounts`` and walks ``journey_class`` step by step."""
+
+    abstract = True
+    accounts = iter(())
+    journey_class = None
+
+    def on_start(self):
+        super().on_start()
+        account = next(self.accounts, None)
+        if account is None:
+            raise StopUser()
+        self.start_as(account["username"])
+        self.work = self.journey_class(self, account)
+
+    @task
+    def step(self):
+        self.work.step()
+
+
+class SecretaryUser(AccountUser):
     fixed_count = COUNTS["secretary"]
     journey = "书记"
-
-    def on_start(self):
-        super().on_start()
-        account = next(_secretaries, None)
-        if account is None:
-            raise StopUser()
-        self.start_as(account["username"])
-        self.work = SecretaryJourney(self, account)
-
-    @task
-    def step(self):
-        self.work.step()
+    accounts = _secretaries
+    journey_class = SecretaryJourney
 
 
-class CountyUser(Person):
+class CountyUser(AccountUser):
     fixed_count = COUNTS["county"]
     journey = "组织部"
-
-    def on_start(self):
-        super().on_start()
-        account = next(_county, None)
-        if account is None:
-            raise StopUser()
-        self.start_as(account["username"])
-        self.work = CountyJourney(self, account)
-
-    @task
-    def step(self):
-        self.work.step()
+    accounts = _county
+    journey_class = CountyJourney
 
 
-class ProvinceUser(Person):
+class ProvinceUser(AccountUser):
     fixed_count = COUNTS["province"]
     journey = "领导小组"
-
-    def on_start(self):
-        super().on_start()
-        account = next(_province, None)
-        if account is None:
-            raise StopUser()
-        self.start_as(account["username"])
-        self.work = ProvinceJourney(self, account)
-
-    @task
-    def step(self):
-        self.work.step()
+    accounts = _province
+    journey_class = ProvinceJourney
 
 
 class MassUser(Person):
