@@ -43,6 +43,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
+from figures import percentile  # noqa: E402
 
 BASE = "portal_bench_load_base"
 DATABASE = "portal_bench_load"
@@ -506,12 +507,6 @@ def run_phase(name, classes, *, users, run_time, args, host, processes, counts, 
 
 
 # ---- the table -------------------------------------------------------------------------------------------------
-
-
-def percentile(values, q):
-    """Nearest-rank percentile of a non-empty list."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(round(q * len(ordered))) - 1))]
 
 
 def rate(data, names, *, steady=True) -> float:

@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
+from figures import pad, percentile, width  # noqa: E402
 
 PG = benchdb.PG
 TARGET_P95_MS = 150
@@ -145,11 +146,6 @@ def shown_count(html):
     return {"value": number, "kind": kind}
 
 
-def percentile(times, p):
-    times = sorted(times)
-    return times[max(0, int(round(p * len(times))) - 1)]
-
-
 def measure(args):
     """In this process (DATABASE_URL set): each case at root and county, ``args.runs`` timed requests each."""
     import django
@@ -236,15 +232,6 @@ def measure(args):
         item.pop("_url")
         item.update(runs=len(times), median=statistics.median(times), p95=percentile(times, 0.95))
     return {"orgs": None, "members": Member.objects.count(), "plan": plan}
-
-
-def width(text):
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def pad(text, n, right=False):
-    space = " " * max(0, n - width(text))
-    return space + text if right else text + space
 
 
 def shown(item):

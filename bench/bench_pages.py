@@ -42,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
+from figures import pad, width  # noqa: E402
 
 PG = benchdb.PG
 DATABASES = {"county": "portal_bench_county", "province": "portal_bench_province"}
@@ -350,15 +351,6 @@ def run_measure(scale, dbname, args):
         sys.stderr.write(done.stderr)
         raise SystemExit(f"{dbname}: measuring failed")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def width(text):
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def pad(text, n, right=False):
-    space = " " * max(0, n - width(text))
-    return space + text if right else text + space
 
 
 def report(results):
