@@ -2,6 +2,27 @@ import os
 
 import pytest
 
+# Tests that start, stop or kill real processes (Celery workers, redis-server, gunicorn, locust) or wait on wall-clock
+# limits: CI runs them alone after the parallel part (.ci/run: ``-n 2 -m "not serial"``, then ``-m serial``), where
+# a neighbour's CPU cannot push them past their time limits.
+SERIAL_MODULES = {
+    "tests/common/test_jobs_faults.py",
+    "tests/common/test_database_faults.py",
+    "tests/common/test_login_ratelimit.py",
+    "tests/campaign/test_worker_reminders.py",
+    "tests/orgs/test_celery_worker.py",
+    "tests/deploy/test_worker_log.py",
+    "tests/bench/test_load_smoke.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        if item.path.relative_to(root).as_posix() in SERIAL_MODULES:
+            item.add_marker(pytest.mark.serial)
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
