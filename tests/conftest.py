@@ -16,6 +16,43 @@ SERIAL_MODULES = {
 }
 
 
+# The data migrations that enter rows (in migration order): a transactional test (live_server, transaction=True)
+# ends with a flush that empties every table, so these rows are entered again after it. In one process pytest-django
+# runs transactional tests last, which hides the loss; under xdist (by file) a later file would find them gone.
+DATA_MIGRATIONS = (
+    ("campaign.migrations.0002_seed_campaign", "load"),
+    ("campaign.migrations.0007_guidance_groups", "classify"),
+    ("evaluations.migrations.0002_seed_criteria", "load"),
+    ("evaluations.migrations.0003_seed_periods", "load"),
+    ("awards.migrations.0002_seed_rounds", "load"),
+    ("awards.migrations.0004_load_holiday_years_and_document_numbers", "load"),
+)
+
+
+def _is_transactional(item):
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush (its fixtures are torn down by now), enter the data migrations' rows
+    again (DATA_MIGRATIONS)."""
+    result = yield
+    if _is_transactional(item):
+        import importlib
+
+        from django.apps import apps
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for module, function in DATA_MIGRATIONS:
+                getattr(importlib.import_module(module), function)(apps, None)
+    return result
+
+
 def pytest_collection_modifyitems(config, items):
     root = config.rootpath
     for item in items:
@@ -34,7 +71,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is missing: run scripts/install.sh (apt-get install chromium)")
