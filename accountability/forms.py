@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.uploads import AttachmentsField
 from orgs.enums import OrgLevel
-from orgs.forms import OrgPickerField
+from orgs.forms.fields import OrgPickerField
 
 from . import queries as aq
 from .models import DutyRating, DutyStatus, MeasureItem, MeasureStatus

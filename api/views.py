@@ -15,8 +15,9 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from campaign import queries_plans, queries_timeline
 from campaign.models import Campaign, Plan
+from campaign.queries import plans as queries_plans
+from campaign.queries import timeline as queries_timeline
 from campaign.services import plans as plan_services
 from common.net import client_ip
 from dashboards import queries as dashboard_queries

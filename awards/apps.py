@@ -12,8 +12,8 @@ class AwardsConfig(AppConfig):
         from orgs.panels import member_panels
 
         from .models import Nomination
-        from .queries_basic import member_honours
-        from .queries_nominations import get_nomination_or_404, nominations_for
+        from .queries.basic import member_honours
+        from .queries.nominations import get_nomination_or_404, nominations_for
 
         def may_read_nomination(user, pk):
             get_nomination_or_404(user, pk)  # 404 outside the scope

@@ -6,7 +6,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    from . import queries_basic, queries_documents, queries_nominations
+    from .queries import basic as queries_basic
+    from .queries import documents as queries_documents
+    from .queries import nominations as queries_nominations
 
     return {
         "nav_rounds": queries.has_role(user, queries_nominations.READ_ROLES),

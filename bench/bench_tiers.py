@@ -378,7 +378,7 @@ def run(database: str, args, *, migrate: bool) -> int:
             moved = previous_tiers(period, previous)
             user = User.objects.create(username=f"bench-tiers-ldxz-{benchdb.RUN}", full_name="基准领导小组")
             RoleAssignment.objects.create(user=user, org=root, role=Role.LEADING_GROUP)
-            from evaluations import queries_scoring as q
+            from evaluations.queries import scoring as q
 
             tiers = q.scope_tiers(user, root).exclude(period=floor_period)
             figures = [

@@ -7,8 +7,10 @@ def inbox(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    from . import queries_activities, queries_plans, queries_supervision
     from .models import Notification
+    from .queries import activities as queries_activities
+    from .queries import plans as queries_plans
+    from .queries import supervision as queries_supervision
 
     return {
         "inbox_unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from common import jobs
 from common.jobs import job_task
 
+from .services import badges, supervision
 from .services.delivery import MAX_ATTEMPTS, TRANSIENT_ERRORS, send_message
 from .services.reminders import run_daily_reminders
 
@@ -104,5 +105,18 @@ def rescue_stuck_messages(now: datetime.datetime) -> dict:
     return {"messages_rescued": len(ids)}
 
 
-from .tasks_badges import sync_badge_flags  # noqa: E402,F401  (registers the 亮牌示范 task)
-from .tasks_supervision import escalate_overdue_orders  # noqa: E402,F401  (registers the supervision task)
+@shared_task(name="campaign.sync_badge_flags")
+def sync_badge_flags(*, day: str | None = None) -> int:
+    """Daily (亮牌示范): members' badge flags follow the register entries whose start or end date has come. Safe to
+    run twice (a second run finds no flag to change).
+
+    ``day`` (YYYY-MM-DD) only for replays.
+    """
+    return badges.sync_badge_flags(today=datetime.date.fromisoformat(day) if day else None)
+
+
+@shared_task(name="campaign.escalate_overdue_orders")
+def escalate_overdue_orders() -> int:
+    """Daily: tell the issuer's superior 组织部 about overdue rectification orders (once per order: the service
+    claims each order once)."""
+    return supervision.escalate_overdue_orders()

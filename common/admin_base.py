@@ -33,9 +33,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from orgs import queries
 from orgs.enums import Role
-from orgs.forms import add_service_error
 from orgs.views.accounts import PortalAuthenticationForm, PortalLoginView
 
+from .errors import add_to_form
 from .history import has_history, is_history_model
 
 logger = logging.getLogger(__name__)
@@ -343,7 +343,7 @@ class ServiceAdminMixin:
                 data = super().clean()
                 refused = getattr(request, "_service_refused", None)
                 if refused is not None:
-                    add_service_error(self, refused)
+                    add_to_form(self, refused)
                 return data
 
         ServiceForm.__name__ = form_class.__name__

@@ -224,10 +224,10 @@ def _masses_sources(snapshot: Snapshot) -> dict:
     Households, instructors and 大学生村官 are counted as they are; dated records (services, meetings,
     disputes by the day found, bulletins by the issue date) from the campaign's start to the snapshot date.
     A household has had no contact when no service to it is dated in the ``NO_CONTACT_DAYS`` days up to the
-    snapshot date (``campaign.queries_masses.no_contact`` on that day).
+    snapshot date (``campaign.queries.masses.no_contact`` on that day).
     """
     from campaign.models import Bulletin, BulletinStatus, Dispute, DisputeOutcome, Household, MassMeeting, ServiceRecord
-    from campaign.queries_masses import DEFAULT_NO_CONTACT_DAYS as NO_CONTACT_DAYS
+    from campaign.queries.masses import DEFAULT_NO_CONTACT_DAYS as NO_CONTACT_DAYS
     from orgs.enums import Role
     from orgs.models import RoleAssignment
 

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from campaign.enums import ActivityType
 from campaign.models import ServiceKind
-from campaign.queries_guidance import guidance_for_dashboard
+from campaign.queries.guidance import guidance_for_dashboard
 from common import jobs as background
 from evaluations.enums import TierLevel
 from orgs import queries as orgs_queries

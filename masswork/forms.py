@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orgs.forms import DATE_WIDGET, NameChoiceField, NamesChoiceField, OrgPickerField
+from orgs.forms.fields import DATE_WIDGET, NameChoiceField, NamesChoiceField, OrgPickerField
 from orgs.models import Member
 
 from . import queries as mq

@@ -39,7 +39,7 @@ from common.net import client_ip
 
 from . import queries, services
 from .enums import OrgLevel
-from .forms import MemberForm, OrgForm
+from .forms.records import MemberForm, OrgForm
 from .models import IdNumberView, ImportJob, Member, Org, RoleAssignment, User
 from .validators import mask_id_number
 

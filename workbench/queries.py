@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 
 from awards.enums import CategoryCode
 from awards.models import AwardRound, Nomination
-from awards.queries_basic import member_honours
+from awards.queries.basic import member_honours
 from campaign.models import (
     BadgeEntry,
     Campaign,
@@ -36,8 +36,8 @@ from campaign.models import (
     RectificationOrder,
 )
 from campaign.models.badges import current_q
-from campaign.queries_plans import own_plan_orgs
-from campaign.queries_supervision import order_counts
+from campaign.queries.plans import own_plan_orgs
+from campaign.queries.supervision import order_counts
 from campaign.services.timeline import current_campaign
 from common.numbers import percent
 from evaluations.enums import AssessmentStatus, Source, Target

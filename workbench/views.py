@@ -17,9 +17,9 @@ from django.views.generic import TemplateView
 from accountability.queries import workbench_summary
 from campaign.models import Plan
 from campaign.services.timeline import CHINESE_ORDINALS
-from evaluations import queries_mass
 from evaluations.models import ReportStatus
-from evaluations.queries_scoring import released_results_for
+from evaluations.queries import mass as queries_mass
+from evaluations.queries.scoring import released_results_for
 from evaluations.services.reports import is_required
 from orgs import queries
 from orgs.enums import Role

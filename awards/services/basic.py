@@ -21,7 +21,7 @@ from orgs.models import Member, Org, User
 
 from ..models import BasicAward, BasicCommendation
 from ..models.basic import DEFAULT_HONOUR
-from ..queries_basic import ANNUL_ROLES, WRITE_ROLES
+from ..queries.basic import ANNUL_ROLES, WRITE_ROLES
 from .workdays import period_end_or_none, working_period_end
 
 Status = BasicCommendation.Status
@@ -343,7 +343,7 @@ def check_cited_honours(nominee, honours) -> list[BasicAward]:
     "基层党组织也要采取适当方式对优秀共产党员进行表彰奖励" (seed, part 四.(二)): a basic honour can support a
     higher nomination, but only the nominee's own, announced and not annulled.
     """
-    from ..queries_basic import current_honours
+    from ..queries.basic import current_honours
 
     pks = {h.pk for h in honours}
     if not pks:

@@ -33,7 +33,7 @@ from orgs.models import Org, User
 from .. import pdf
 from ..models import AwardRound, Decision, DecisionStatus, IssuerPrefix
 from ..models.documents import DOC_NUMBER_PATTERN
-from ..queries_documents import can_manage_decision, subject_path
+from ..queries.documents import can_manage_decision, subject_path
 from .nominations import final_list
 
 logger = logging.getLogger(__name__)

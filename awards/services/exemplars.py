@@ -19,7 +19,7 @@ from evaluations.services.benchmarking import designate_exemplar, designating_or
 from orgs.models import Org, User
 
 from ..models import CommendedExemplar, Nomination
-from ..queries_documents import subject_path
+from ..queries.documents import subject_path
 
 PROFILE_MAX_LENGTH = 2000
 

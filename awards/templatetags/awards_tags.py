@@ -6,7 +6,7 @@
 
 from django import template
 
-from ..queries_basic import cited_honours
+from ..queries.basic import cited_honours
 
 register = template.Library()
 

@@ -18,9 +18,9 @@ from common.errors import RefusalMixin
 from orgs import queries
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import queries_basic as q
-from ..forms_basic import AwardForm, CommendationForm, ReasonForm
+from ..forms.basic import AwardForm, CommendationForm, ReasonForm
 from ..models import BasicCommendation
+from ..queries import basic as q
 from ..services import basic as services
 from .nominations import FIELD_LABELS
 

@@ -20,9 +20,9 @@ from common.errors import RefusalMixin
 from orgs.queries import get_org_or_404, has_role
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import queries_documents as q
-from ..forms_documents import DecisionForm, IssuerPrefixForm
+from ..forms.documents import DecisionForm, IssuerPrefixForm
 from ..models import Decision
+from ..queries import documents as q
 from ..services import documents as services
 from ..services.nominations import final_list
 

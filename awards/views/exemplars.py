@@ -15,9 +15,9 @@ from django.views.generic import FormView, ListView
 from common.errors import RefusalMixin
 from orgs.views.mixins import ScopedObjectMixin
 
-from .. import queries_documents as q
-from ..forms_documents import DesignateForm
+from ..forms.documents import DesignateForm
 from ..models import CommendedExemplar
+from ..queries import documents as q
 from ..services import exemplars as services
 
 PER_PAGE = 30

@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from common.errors import RefusalMixin
 
-from ..forms_holidays import HolidayYearForm, schedule_text
+from ..forms.holidays import HolidayYearForm, schedule_text
 from ..services import holidays as services
 
 

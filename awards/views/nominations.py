@@ -22,9 +22,8 @@ from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.views.mixins import ScopedObjectMixin
 
-from .. import queries_nominations as q
 from ..enums import CategoryCode, NomineeKind
-from ..forms_nominations import (
+from ..forms.nominations import (
     DisciplineForm,
     NominatingOrgForm,
     NominationForm,
@@ -34,7 +33,8 @@ from ..forms_nominations import (
     RejectForm,
 )
 from ..models import Nomination
-from ..queries_basic import citable_honours
+from ..queries import nominations as q
+from ..queries.basic import citable_honours
 from ..services import nominations as services
 from ..services import publicity as publicity_services
 from ..services import quotas as quota_services

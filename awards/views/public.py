@@ -13,7 +13,7 @@ from django.views.generic.base import TemplateResponseMixin
 from common.errors import RefusalMixin
 from common.net import client_ip
 
-from ..forms_nominations import ObjectionForm
+from ..forms.nominations import ObjectionForm
 from ..models import AwardRound
 from ..services import publicity as services
 from ..services.documents import issuing_body_for

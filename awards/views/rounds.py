@@ -19,10 +19,10 @@ from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import queries_nominations as q
 from .. import rules
-from ..forms_nominations import OwnQuotaForm, QuotaFormSet, RoundForm
+from ..forms.nominations import OwnQuotaForm, QuotaFormSet, RoundForm
 from ..models import Nomination
+from ..queries import nominations as q
 from ..services import quotas as quota_services
 from ..services import rounds as services
 from ..services.holidays import can_manage_schedule

@@ -15,7 +15,7 @@ from orgs.models import Member, Org, User
 
 from ..enums import ActivityType
 from ..models import ActivityRecord, Attachment, Campaign
-from ..queries_activities import can_write_activity
+from ..queries.activities import can_write_activity
 from ..uploads import check_upload
 from .attachments import attach_files
 from .timeline import current_campaign, ensure_phase, mark_done, unmark_done

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from orgs import services as org_services
 from orgs.models import Member, Org, User
 
-from .. import queries_badges as qb
 from ..models import BadgeEntry, BadgeKind, BadgeWearing
 from ..models.badges import MEMBER_FLAG, MEMBER_KINDS, current_q, first_of_month
+from ..queries import badges as qb
 
 ENTRY_FIELDS = ("kind", "member", "post_name", "place", "description", "start_date", "end_date")
 TEXT_FIELDS = ("post_name", "place", "description")

@@ -16,7 +16,6 @@ from simple_history.utils import bulk_create_with_history
 
 from orgs.models import Org, User
 
-from .. import queries_bulletins as bq
 from ..models import (
     Attachment,
     Bulletin,
@@ -29,6 +28,7 @@ from ..models import (
     Story,
     StoryStatus,
 )
+from ..queries import bulletins as bq
 from .notifications import notify
 
 BULLETIN_FIELDS = ("masthead", "editor", "report_to")

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from orgs.models import Member, Org, User
 
-from .. import queries_plans as q
 from ..models import Campaign, Commitment, Fulfilment, FulfilmentRecord, Plan
+from ..queries import plans as q
 from .attachments import attach_files
 from .timeline import ensure_phase
 

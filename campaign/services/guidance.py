@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from orgs.enums import Sector
 from orgs.models import Org, User
 
-from .. import queries_guidance as gq
 from ..models import GuidanceContactPoint, GuidanceGroup, GuidanceGroupMember
 from ..models.masses import validate_phone
+from ..queries import guidance as gq
 
 GROUP_FIELDS = ("name", "department", "phone")
 MEMBER_FIELDS = ("name", "post", "phone", "group_role", "order", "user")

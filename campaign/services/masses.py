@@ -21,7 +21,6 @@ from orgs import services as org_services
 from orgs.enums import Role
 from orgs.models import Member, Org, RoleAssignment, User
 
-from .. import queries_masses as mq
 from ..models import (
     Dispute,
     DisputeCategory,
@@ -34,6 +33,7 @@ from ..models import (
     ServiceRecord,
 )
 from ..models.masses import validate_no_id_number
+from ..queries import masses as mq
 
 HOUSEHOLD_FIELDS = ("head_name", "village", "size", "needs", "phone", "active")
 

@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 from common.errors import StaleEdit
 from orgs.models import Org, User
 
-from .. import queries_plans as q
 from ..models import Campaign, Plan, PlanVersion
 from ..models.plans import PLAN_CONTENT_FIELDS
+from ..queries import plans as q
 from .notifications import notify
 from .timeline import ensure_phase, mark_done
 

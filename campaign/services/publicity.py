@@ -18,7 +18,7 @@ from orgs.models import Org, User
 
 from ..models import Campaign, Story, StoryStatus
 from ..models.publicity import sanitize_html
-from ..queries_activities import can_review_story, can_write_story
+from ..queries.activities import can_review_story, can_write_story
 from ..uploads import check_upload
 from .activities import delete_attachments
 from .attachments import attach_files

@@ -18,7 +18,7 @@ from orgs.enums import OrgLevel, Role
 from orgs.models import Org, User
 
 from ..models import Campaign, ImplementationReport, ReportingBody
-from ..queries_activities import can_manage_reporting_bodies, can_submit_report
+from ..queries.activities import can_manage_reporting_bodies, can_submit_report
 from ..uploads import check_upload
 from .attachments import attach_files
 from .notifications import notify

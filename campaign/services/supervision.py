@@ -19,7 +19,6 @@ from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.models import Org, User
 
-from .. import queries_supervision as sq
 from ..models import (
     ContactPoint,
     ContactVisit,
@@ -32,6 +31,7 @@ from ..models import (
     RectificationResponse,
     Remark,
 )
+from ..queries import supervision as sq
 from .attachments import attach_files
 from .guidance import check_acting_as
 from .notifications import notify

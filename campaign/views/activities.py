@@ -20,11 +20,11 @@ from orgs import queries
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
-from .. import queries_activities as q
 from ..enums import ActivityType
-from ..forms_activities import ActivityFilterForm, ActivityForm
+from ..forms.activities import ActivityFilterForm, ActivityForm
 from ..models import Campaign
 from ..models.activities import ACTIVITY_HELP
+from ..queries import activities as q
 from ..services import activities as services
 from ..services.timeline import current_campaign, ensure_phase
 from .plans import selected_campaign

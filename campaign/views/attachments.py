@@ -8,9 +8,6 @@ from orgs import queries
 from orgs.views.mixins import RoleRequiredMixin
 
 from .. import attachment_owners
-from .. import queries_activities as qa
-from .. import queries_plans as qp
-from .. import queries_supervision as sq
 from ..models import (
     ActivityRecord,
     Attachment,
@@ -20,6 +17,9 @@ from ..models import (
     RectificationResponse,
     Story,
 )
+from ..queries import activities as qa
+from ..queries import plans as qp
+from ..queries import supervision as sq
 
 
 def _activity(user, pk):

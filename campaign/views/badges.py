@@ -27,9 +27,9 @@ from orgs import queries
 from orgs.enums import Sector
 from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
-from .. import forms_badges as forms
-from .. import queries_badges as qb
+from ..forms import badges as forms
 from ..models import BadgeWearing
+from ..queries import badges as qb
 from ..services import badges as services
 from .masses import PagedMixin, query_without_page
 

@@ -19,9 +19,9 @@ from orgs import queries
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import forms_bulletins as forms
-from .. import queries_bulletins as bq
+from ..forms import bulletins as forms
 from ..models import ExhibitionItem
+from ..queries import bulletins as bq
 from ..services import bulletins as services
 from .masses import query_without_page
 

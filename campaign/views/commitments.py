@@ -18,9 +18,9 @@ from orgs.enums import Role
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import queries_plans as q
-from ..forms_plans import CommitmentEditForm, CommitmentFilterForm, CommitmentForm, FulfilmentForm
+from ..forms.plans import CommitmentEditForm, CommitmentFilterForm, CommitmentForm, FulfilmentForm
 from ..models import Attachment, Commitment, FulfilmentRecord
+from ..queries import plans as q
 from ..services import commitments as services
 from ..services.timeline import current_campaign
 from .plans import selected_campaign

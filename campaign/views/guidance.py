@@ -19,9 +19,9 @@ from django.views.generic import FormView, ListView, TemplateView
 from orgs.enums import Sector
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import forms_guidance as forms
-from .. import queries_guidance as gq
-from .. import queries_supervision as sq
+from ..forms import guidance as forms
+from ..queries import guidance as gq
+from ..queries import supervision as sq
 from ..services import guidance as services
 from .supervision import PagedListMixin, SupervisionMixin, run_service
 

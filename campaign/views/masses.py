@@ -20,14 +20,14 @@ from django.views.generic import FormView, ListView, TemplateView
 from common.errors import RefusalMixin
 from orgs import queries
 from orgs.enums import Role
-from orgs.forms_accounts import UserCreateForm
+from orgs.forms.accounts import UserCreateForm
 from orgs.models import Org
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
-from .. import forms_masses as forms
-from .. import queries_masses as mq
+from ..forms import masses as forms
 from ..models import DisputeCategory, DisputeOutcome
+from ..queries import masses as mq
 from ..services import masses as services
 
 PER_PAGE = 30

@@ -22,10 +22,10 @@ from orgs.enums import Role
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import queries_plans as q
-from ..forms_plans import PlanFilterForm, PlanForm, ReturnForm, RevisionForm
+from ..forms.plans import PlanFilterForm, PlanForm, ReturnForm, RevisionForm
 from ..models import Campaign, Plan
 from ..models.plans import PLAN_CONTENT_FIELDS
+from ..queries import plans as q
 from ..services import plans as services
 from ..services.timeline import campaign_or_current, current_campaign
 

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views import View
 
-from .. import queries_plans as q
 from ..models import Commitment, FulfilmentRecord, Plan
+from ..queries import plans as q
 
 
 @method_decorator(login_not_required, name="dispatch")

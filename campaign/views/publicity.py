@@ -19,9 +19,9 @@ from orgs import queries
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import queries_activities as q
-from ..forms_activities import RejectForm, StoryForm
+from ..forms.activities import RejectForm, StoryForm
 from ..models import Story, StoryKind, StoryStatus
+from ..queries import activities as q
 from ..services import publicity as services
 
 PER_PAGE = 30

@@ -14,9 +14,9 @@ from django.views.generic import FormView, TemplateView
 from common.errors import RefusalMixin
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import queries_activities as q
-from ..forms_activities import ReportForm
-from ..forms_reports import ReportingBodyForm
+from ..forms.activities import ReportForm
+from ..forms.reports import ReportingBodyForm
+from ..queries import activities as q
 from ..services import reports as services
 from .plans import selected_campaign
 

@@ -21,10 +21,10 @@ from orgs.enums import Role
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import forms_supervision as forms
-from .. import queries_guidance as gq
-from .. import queries_supervision as sq
+from ..forms import supervision as forms
 from ..models import InspectionMethod, RectificationOrder
+from ..queries import guidance as gq
+from ..queries import supervision as sq
 from ..services import supervision as services
 from ..services.attachments import attachments_of
 

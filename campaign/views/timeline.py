@@ -21,9 +21,9 @@ from orgs import queries
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import queries_timeline as q
-from ..forms_timeline import CampaignCopyForm, MarkDoneForm
+from ..forms.timeline import CampaignCopyForm, MarkDoneForm
 from ..models import Campaign, Milestone
+from ..queries import timeline as q
 from ..services import timeline as services
 
 PER_PAGE = 30

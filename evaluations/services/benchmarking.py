@@ -18,8 +18,8 @@ from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.models import Member, Org, User
 
-from .. import queries_mass
 from ..models import Benchmark, CatchUpMeasure, Exemplar, ExemplarKind, MeasureProgress
+from ..queries import mass as queries_mass
 
 DESIGNATING_LEVELS = (OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY)
 

@@ -35,9 +35,9 @@ from common.numbers import percent
 from orgs import queries, ratelimit
 from orgs.models import Member, Org, User
 
-from .. import queries_mass
 from ..enums import Target
 from ..models import CriteriaSet, MassAnswer, MassBatch, MassBatchStatus, MassTally, MassToken, Period
+from ..queries import mass as queries_mass
 
 logger = logging.getLogger(__name__)
 

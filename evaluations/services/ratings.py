@@ -19,7 +19,7 @@ Rules chosen here:
 - The rating keeps the organization that made it (``org``): a member moved to another branch takes it
   with him, the old branch's board still shows it.
 - Release: the organization publishes its members' results of a period once; each member then sees his
-  branch assessment, rating and 群众评议 results (``evaluations.queries_scoring.released_results_for``).
+  branch assessment, rating and 群众评议 results (``evaluations.queries.scoring.released_results_for``).
 """
 
 from decimal import Decimal

@@ -16,9 +16,9 @@ from django.views.generic import FormView, ListView, TemplateView
 from common.errors import RefusalMixin
 from orgs.views.mixins import RoleRequiredMixin
 
-from .. import queries_mass
-from ..forms_mass import BenchmarkForm, ExemplarEditForm, ExemplarForm, MeasureForm, ProgressForm
+from ..forms.mass import BenchmarkForm, ExemplarEditForm, ExemplarForm, MeasureForm, ProgressForm
 from ..models import ExemplarKind
+from ..queries import mass as queries_mass
 from ..services import benchmarking as services
 from .mass import PER_PAGE, MemberOrRoleMixin
 

@@ -24,10 +24,10 @@ from common.errors import RefusalMixin
 from orgs import queries
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from .. import queries_mass
 from ..enums import Target
-from ..forms_mass import MassBatchForm, TallyForm
+from ..forms.mass import MassBatchForm, TallyForm
 from ..models import MassBatchStatus, MassToken
+from ..queries import mass as queries_mass
 from ..services import mass as services
 
 PER_PAGE = 30

@@ -33,11 +33,9 @@ from orgs import queries
 from orgs.models import Member
 from orgs.views.mixins import RoleRequiredMixin
 
-from .. import queries_mass
-from .. import queries_scoring as qs
 from ..enums import AssessmentStatus, MemberRatingLevel, Source, Target
-from ..forms_members import ParticipationForm, RatingForm
-from ..forms_scoring import AssessmentForm
+from ..forms.members import ParticipationForm, RatingForm
+from ..forms.scoring import AssessmentForm
 from ..models import (
     MemberRating,
     MemberResultsRelease,
@@ -45,6 +43,8 @@ from ..models import (
     PartyAnalysisReport,
     Period,
 )
+from ..queries import mass as queries_mass
+from ..queries import scoring as qs
 from ..services import assessments as assessment_services
 from ..services import criteria as criteria_services
 from ..services import ratings as rating_services

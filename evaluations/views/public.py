@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from common.errors import RefusalMixin
 from common.net import client_ip
 
-from ..forms_mass import MassAnswerForm
+from ..forms.mass import MassAnswerForm
 from ..services import mass as services
 
 REFUSALS = {

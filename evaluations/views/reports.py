@@ -22,9 +22,9 @@ from orgs.enums import MemberCategory
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin
 
-from .. import queries_mass
-from ..forms_mass import ReportForm, ReviewForm
+from ..forms.mass import ReportForm, ReviewForm
 from ..models import PartyAnalysisParticipation, PartyAnalysisReport, ReportStatus
+from ..queries import mass as queries_mass
 from ..services import reports as services
 from .mass import PER_PAGE
 

@@ -23,9 +23,8 @@ from orgs.enums import Role
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin
 
-from .. import queries_scoring as qs
 from ..enums import AssessmentStatus, Source, Target, TierLevel
-from ..forms_scoring import (
+from ..forms.scoring import (
     AssessmentForm,
     CriteriaCopyForm,
     CriteriaSetForm,
@@ -38,6 +37,7 @@ from ..forms_scoring import (
     WeightsForm,
 )
 from ..models import Assessment, Period, SourceWeights, Tier, TierRun, TierTarget
+from ..queries import scoring as qs
 from ..services import assessments as assessment_services
 from ..services import criteria as criteria_services
 from ..services import scoring as scoring_services

@@ -18,7 +18,7 @@ from common.net import client_ip
 
 from .. import queries, services
 from ..filters import MemberFilter
-from ..forms import MemberForm, MemberTransferForm
+from ..forms.records import MemberForm, MemberTransferForm
 from ..models import Member
 from ..panels import member_panels
 from ..validators import mask_id_number

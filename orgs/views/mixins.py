@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from .. import queries
 from ..enums import OrgLevel
-from ..forms import ChooseOrgForm
+from ..forms.fields import ChooseOrgForm
 
 
 class RoleRequiredMixin(LoginRequiredMixin):

@@ -10,7 +10,7 @@ from django.views.generic import FormView, TemplateView
 
 from .. import queries, services
 from ..enums import OrgKind, OrgLevel, Role
-from ..forms import OrgForm
+from ..forms.records import OrgForm
 from ..models import Org
 from .mixins import RoleRequiredMixin, ScopedObjectMixin
 

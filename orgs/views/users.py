@@ -21,7 +21,7 @@ from django.views.generic import ListView
 from common.errors import RefusalMixin, add_to_form, by_field
 
 from .. import queries, services
-from ..forms_accounts import SERVICE_FIELD, PasswordResetForm, RoleAssignmentForm, UserCreateForm, UserSearchForm
+from ..forms.accounts import SERVICE_FIELD, PasswordResetForm, RoleAssignmentForm, UserCreateForm, UserSearchForm
 from ..pagination import CappedPaginator
 from .mixins import RoleRequiredMixin
 

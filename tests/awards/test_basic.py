@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from awards.models import BasicAward, BasicCommendation, CalendarDay
-from awards.queries_basic import member_honours
+from awards.queries.basic import member_honours
 from awards.services import basic as services
 from campaign.models import MilestoneDone
 from orgs.enums import Role

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from campaign import queries_badges as qb
 from campaign.models import BadgeEntry, BadgeKind, BadgeWearing
+from campaign.queries import badges as qb
 from campaign.services import badges as services
-from campaign.tasks_badges import sync_badge_flags as sync_task
+from campaign.tasks import sync_badge_flags as sync_task
 from orgs import services as org_services
 from orgs.enums import Role, Sector
 from orgs.models import Member

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from campaign import queries_bulletins as bq
 from campaign.models import ExhibitionItem, StoryStatus
+from campaign.queries import bulletins as bq
 from campaign.services import bulletins as services
 from campaign.services.attachments import attach_files
 from tests.factories.campaign_activities import make_activity, make_story, pdf_upload, png_upload

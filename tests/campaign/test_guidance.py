@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import queries_guidance as gq
 from campaign.models import GuidanceContactPoint, GuidanceGroup, GuidanceGroupMember, Inspection, Remark
+from campaign.queries import guidance as gq
 from campaign.services import guidance as services
 from orgs.enums import OrgKind, OrgLevel, Role
 from tests.factories import make_org, user_with_role

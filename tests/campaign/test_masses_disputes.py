@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import queries_masses as mq
 from campaign.models import Dispute, DisputeOutcome, DisputeStep, MassMeeting
 from campaign.models.masses import contains_id_number
+from campaign.queries import masses as mq
 from campaign.services import masses as services
 from tests.factories import make_org
 from tests.factories.campaign_masses import People, make_dispute

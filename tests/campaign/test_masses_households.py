@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import queries_masses as mq
 from campaign.models import Household, HouseholdLink, ServiceKind, ServiceRecord
+from campaign.queries import masses as mq
 from campaign.services import masses as services
 from tests.factories import make_org
 from tests.factories.campaign_masses import People, make_household, make_service, second_member

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign import queries_activities as q
 from campaign.models import Attachment, ImplementationReport, MilestoneDone, Notification
+from campaign.queries import activities as q
 from campaign.services.reports import submit_report
 from orgs.enums import OrgKind, OrgLevel, Role
 from tests.factories import make_org, user_with_role

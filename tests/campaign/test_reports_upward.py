@@ -23,7 +23,7 @@ from campaign.models import (
     ReminderDelivery,
     ReportingBody,
 )
-from campaign.queries_timeline import campaign_progress, orgs_not_done
+from campaign.queries.timeline import campaign_progress, orgs_not_done
 from campaign.services.reminders import run_daily_reminders
 from campaign.services.reports import (
     register_reporting_body,

@@ -419,9 +419,9 @@ def test_badge_drill_down_and_sector_rows_add_up(dash, people):
 
 @pytest.mark.parametrize("node_name", ["city_b", "city_c"])
 def test_badge_figures_agree_with_the_registers_own_count(dash, people, node_name):
-    """campaign.queries_badges.badge_counts counts the register directly (every organization of the subtree); where
+    """campaign.queries.badges.badge_counts counts the register directly (every organization of the subtree); where
     the subtree has no inactive organization and no record of a committee, both agree."""
-    from campaign.queries_badges import badge_counts
+    from campaign.queries.badges import badge_counts
 
     node = getattr(dash, node_name)
     figures = queries.node_figures(scope(dash, people.province_lg, node)).total

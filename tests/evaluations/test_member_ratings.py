@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations import queries_scoring
 from evaluations.enums import MemberRatingLevel, Source
 from evaluations.models import MemberRating, MemberResultsRelease, Period
+from evaluations.queries import scoring as queries_scoring
 from evaluations.services import ratings
 from orgs import services as org_services
 from orgs.enums import MemberCategory, Role

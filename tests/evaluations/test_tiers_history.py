@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluations import queries_scoring as q
 from evaluations.enums import TierLevel
 from evaluations.models import Tier, TierTarget
+from evaluations.queries import scoring as q
 from evaluations.services import tiers as svc
 from orgs.enums import Role
 from tests.factories import make_org, user_with_role

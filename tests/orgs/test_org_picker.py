@@ -16,7 +16,7 @@ from django.urls import reverse
 from orgs import queries, services
 from orgs.demo import loader
 from orgs.enums import OrgLevel, Role
-from orgs.forms import OrgPickerField
+from orgs.forms.fields import OrgPickerField
 from orgs.io.columns import ORGS
 from orgs.io.orgs_import import OrgImporter
 from orgs.io.reader import Table

@@ -1,0 +1,1 @@
+"""The awards app's forms, one module per area."""

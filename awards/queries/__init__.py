@@ -1,0 +1,1 @@
+"""The awards app's queries, one module per area."""

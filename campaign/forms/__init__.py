@@ -1,0 +1,1 @@
+"""The campaign app's forms, one module per area."""

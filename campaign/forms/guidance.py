@@ -1,0 +1,82 @@
+"""Forms of the 指导小组 of provincial departments. Rules are the services' (campaign.services.guidance); the forms
+only shape the input and put the services' Chinese messages at the field."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orgs.enums import Sector
+from orgs.forms.fields import OrgPickerField
+
+from ..models import GuidanceContactPoint, GuidanceGroup, GuidanceGroupMember
+from ..queries import guidance as gq
+
+
+class GuidanceGroupForm(forms.ModelForm):
+    class Meta:
+        model = GuidanceGroup
+        fields = ["name", "department", "phone"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})}
+
+
+class GuidanceGroupCreateForm(GuidanceGroupForm):
+    """The sector offered: a department's own sectors (组织部 of the province: every sector)."""
+
+    class Meta(GuidanceGroupForm.Meta):
+        fields = ["sector", "department", "name", "phone"]
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        allowed = gq.creatable_sectors(user)
+        labels = dict(Sector.choices)
+        self.fields["sector"].choices = [("", "---------")] + [(s, labels[s]) for s in allowed]
+        if len(allowed) == 1:
+            self.fields["sector"].initial = allowed[0]
+
+
+class GuidanceMemberForm(forms.ModelForm):
+    username = forms.CharField(
+        label=_("平台账号（用户名，可不填）"),
+        required=False,
+        max_length=150,
+        help_text=_("本省的平台账号，如成员本人有账号可关联"),
+    )
+
+    class Meta:
+        model = GuidanceGroupMember
+        fields = ["name", "post", "phone", "group_role", "order"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})}
+
+    def __init__(self, *args, group, **kwargs):
+        self.group = group
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.user_id:
+            self.fields["username"].initial = self.instance.user.username
+
+    def clean_username(self):
+        username = (self.cleaned_data.get("username") or "").strip()
+        if not username:
+            return None
+        found = gq.account_in_province(self.group, username)
+        if found is None:
+            raise forms.ValidationError(_("找不到本省的账号“%(name)s”"), params={"name": username})
+        return found
+
+
+class GuidancePointForm(forms.ModelForm):
+    org_code = OrgPickerField(label=_("联系点（组织编码）"))
+
+    class Meta:
+        model = GuidanceContactPoint
+        fields = ["notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    field_order = ["org_code", "notes"]
+
+    def __init__(self, *args, user, group, **kwargs):
+        self.user = user
+        self.group = group
+        super().__init__(*args, **kwargs)
+        label = dict(Sector.choices).get(group.sector, group.sector)
+        self.fields["org_code"].help_text = _("“%(sector)s”领域的组织") % {"sector": label}
+        self.fields["org_code"].error_messages["not_found"] = _("找不到编码为“%(code)s”的组织，或它不在您的范围内")

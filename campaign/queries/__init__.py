@@ -1,0 +1,1 @@
+"""The campaign app's queries, one module per area."""

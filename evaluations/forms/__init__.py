@@ -1,0 +1,1 @@
+"""The evaluations app's forms, one module per area."""

@@ -1,0 +1,1 @@
+"""The evaluations app's queries, one module per area."""

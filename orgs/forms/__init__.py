@@ -1,0 +1,1 @@
+"""The orgs app's forms: shared fields (fields), organization and member records (records), accounts."""
