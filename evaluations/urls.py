@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import benchmarking, mass, members, public, reports, scoring
+from .views import benchmarking, criteria, mass, members, public, reports, scoring, tiers
 from .views.periods import PeriodListView
 
 app_name = "evaluations"
@@ -19,18 +19,18 @@ urlpatterns = [
         name="scoring_assess_member",
     ),
     path("assessments/<int:pk>/", scoring.AssessmentDetailView.as_view(), name="scoring_assessment_detail"),
-    path("criteria/", scoring.CriteriaListView.as_view(), name="scoring_criteria_list"),
-    path("criteria/<int:pk>/", scoring.CriteriaDetailView.as_view(), name="scoring_criteria_detail"),
-    path("criteria/<int:pk>/copy/", scoring.CriteriaCopyView.as_view(), name="scoring_criteria_copy"),
-    path("criteria/<int:pk>/edit/", scoring.CriteriaEditView.as_view(), name="scoring_criteria_edit"),
-    path("weights/", scoring.WeightsView.as_view(), name="scoring_weights"),
-    path("tiers/", scoring.TierListView.as_view(), name="scoring_tiers"),
-    path("tiers/compute/", scoring.TierComputeView.as_view(), name="scoring_tier_compute"),
-    path("tiers/stats/", scoring.TierStatsView.as_view(), name="scoring_tier_stats"),
-    path("tiers/movement/", scoring.TierMovementView.as_view(), name="scoring_tier_movement"),
-    path("tiers/runs/<int:pk>/progress/", scoring.TierRunView.as_view(), name="scoring_tier_run"),
-    path("tiers/<slug:period>/<str:code>/", scoring.TierDetailView.as_view(), name="scoring_tier_detail"),
-    path("targets/", scoring.TargetView.as_view(), name="scoring_targets"),
+    path("criteria/", criteria.CriteriaListView.as_view(), name="scoring_criteria_list"),
+    path("criteria/<int:pk>/", criteria.CriteriaDetailView.as_view(), name="scoring_criteria_detail"),
+    path("criteria/<int:pk>/copy/", criteria.CriteriaCopyView.as_view(), name="scoring_criteria_copy"),
+    path("criteria/<int:pk>/edit/", criteria.CriteriaEditView.as_view(), name="scoring_criteria_edit"),
+    path("weights/", criteria.WeightsView.as_view(), name="scoring_weights"),
+    path("tiers/", tiers.TierListView.as_view(), name="scoring_tiers"),
+    path("tiers/compute/", tiers.TierComputeView.as_view(), name="scoring_tier_compute"),
+    path("tiers/stats/", tiers.TierStatsView.as_view(), name="scoring_tier_stats"),
+    path("tiers/movement/", tiers.TierMovementView.as_view(), name="scoring_tier_movement"),
+    path("tiers/runs/<int:pk>/progress/", tiers.TierRunView.as_view(), name="scoring_tier_run"),
+    path("tiers/<slug:period>/<str:code>/", tiers.TierDetailView.as_view(), name="scoring_tier_detail"),
+    path("targets/", tiers.TargetView.as_view(), name="scoring_targets"),
     # URLs of 群众评议 (incl. the public answer page), 党性分析报告 and 对标定位
     # 群众评议
     path("mass/", mass.MassIndexView.as_view(), name="mass_index"),

@@ -1,0 +1,362 @@
+"""Leading groups (领导小组, with 办公室 and members), their contact points (联系点) and the sector supervisor's
+本领域 view — part of the supervision (督促检查) pages, which share their tabs and flags (views/supervision.py).
+
+Order of checks on every page: anonymous → login; outside the scope → 404; wrong role → 403.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from common.errors import RefusalMixin
+from orgs import queries
+from orgs.enums import Role
+from orgs.pagination import CappedPaginator
+from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+
+from ..forms import supervision as forms
+from ..queries import guidance as gq
+from ..queries import supervision as sq
+from ..services import supervision as services
+from .supervision import PagedListMixin, SupervisionMixin, run_service
+
+# --- leading groups -----------------------------------------------------------------------------
+
+
+class GroupListView(PagedListMixin, RoleRequiredMixin, ListView):
+    allowed_roles = sq.GROUP_READ_ROLES
+    template_name = "campaign/supervision_group_list.html"
+    tab = "groups"
+
+    def get_queryset(self):
+        return sq.with_group_counts(sq.groups_for(self.request.user)).select_related("org").order_by("org__path")
+
+
+class GroupCreateView(SupervisionMixin, RoleRequiredMixin, FormView):
+    allowed_roles = sq.GROUP_MANAGE_ROLES
+    template_name = "campaign/supervision_form.html"
+    form_class = forms.LeadingGroupCreateForm
+    tab = "groups"
+
+    def get_initial(self):
+        code = self.request.GET.get("org", "").strip()
+        if code:
+            org = queries.get_org_or_404(self.request.user, code)
+            if not sq.can_manage_group(self.request.user, org):
+                raise PermissionDenied
+        return {"org_code": code}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("成立领导小组"), cancel_url=reverse("campaign:supervision_group_list"), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        org = data.pop("org_code")
+        group = run_service(form, lambda: services.create_leading_group(org, by=self.request.user, **data))
+        if group is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("已成立%(name)s") % {"name": group.name})
+        return redirect("campaign:supervision_group_detail", pk=group.pk)
+
+
+class GroupScopedMixin(SupervisionMixin, ScopedObjectMixin):
+    allowed_roles = sq.GROUP_READ_ROLES
+    tab = "groups"
+
+    def get_scoped_object(self):
+        return sq.get_group_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, group):
+        if not sq.can_read_group(self.request.user, group):
+            raise PermissionDenied
+
+
+class GroupManageMixin(GroupScopedMixin):
+    def check_role(self, group):
+        if not sq.can_manage_group(self.request.user, group.org):
+            raise PermissionDenied
+
+
+class GroupDetailView(GroupScopedMixin, TemplateView):
+    template_name = "campaign/supervision_group_detail.html"
+
+    def get_context_data(self, **kwargs):
+        group = self.object
+        points = (
+            sq.points_for(self.request.user)
+            .filter(leader__group=group)
+            .select_related("org", "leader")
+            .annotate(visit_count=Count("visits"), last_visit=Max("visits__date"))
+            .order_by("leader__order", "leader_id", "org__path")
+        )
+        return super().get_context_data(
+            group=group,
+            members=list(group.members.select_related("user")),
+            points=list(points),
+            can_manage=sq.can_manage_group(self.request.user, group.org),
+            **kwargs,
+        )
+
+
+class GroupEditView(GroupManageMixin, FormView):
+    template_name = "campaign/supervision_form.html"
+    form_class = forms.LeadingGroupForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("编辑领导小组"),
+            cancel_url=reverse("campaign:supervision_group_detail", args=[self.object.pk]),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        services.update_leading_group(
+            self.object, by=self.request.user, fields={name: form.cleaned_data[name] for name in form.Meta.fields}
+        )
+        messages.success(self.request, _("已保存"))
+        return redirect("campaign:supervision_group_detail", pk=self.object.pk)
+
+
+class GroupMemberCreateView(GroupManageMixin, FormView):
+    template_name = "campaign/supervision_form.html"
+    form_class = forms.GroupMemberForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("添加领导小组成员"),
+            cancel_url=reverse("campaign:supervision_group_detail", args=[self.object.pk]),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        member = run_service(
+            form,
+            lambda: services.add_group_member(
+                self.object,
+                by=self.request.user,
+                name=data["name"],
+                post=data["post"],
+                group_role=data["group_role"],
+                user=data["username"],
+                order=data["order"] or 0,
+            ),
+        )
+        if member is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("已添加%(name)s") % {"name": member.name})
+        return redirect("campaign:supervision_group_detail", pk=self.object.pk)
+
+
+class GroupMemberScopedMixin(SupervisionMixin, ScopedObjectMixin):
+    allowed_roles = sq.GROUP_MANAGE_ROLES
+    tab = "groups"
+
+    def get_scoped_object(self):
+        from ..models import LeadingGroupMember
+
+        member = (
+            LeadingGroupMember.objects.filter(queries.org_scope_q(self.request.user, prefix="group__org__"))
+            .select_related("group", "group__org", "user")
+            .filter(pk=self.kwargs["pk"])
+            .first()
+        )
+        if member is None:
+            raise Http404
+        return member
+
+    def check_role(self, member):
+        if not sq.can_manage_group(self.request.user, member.group.org):
+            raise PermissionDenied
+
+
+class GroupMemberEditView(GroupMemberScopedMixin, FormView):
+    template_name = "campaign/supervision_form.html"
+    form_class = forms.GroupMemberForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("编辑领导小组成员"),
+            cancel_url=reverse("campaign:supervision_group_detail", args=[self.object.group_id]),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        fields = {
+            "name": data["name"],
+            "post": data["post"],
+            "group_role": data["group_role"],
+            "order": data["order"] or 0,
+            "user": data["username"],
+        }
+        # The instance was already changed by the form: reload it so history shows the real change.
+        self.object.refresh_from_db()
+        done = run_service(form, lambda: services.update_group_member(self.object, by=self.request.user, fields=fields))
+        if done is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("已保存"))
+        return redirect("campaign:supervision_group_detail", pk=self.object.group_id)
+
+
+class GroupMemberDeleteView(RefusalMixin, GroupMemberScopedMixin, View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def get_refusal_url(self):
+        return reverse("campaign:supervision_group_detail", args=[self.object.group_id])
+
+    def post(self, request, *args, **kwargs):
+        group_id = self.object.group_id
+        services.remove_group_member(self.object, by=request.user)
+        messages.success(request, _("已移除"))
+        return redirect("campaign:supervision_group_detail", pk=group_id)
+
+
+# --- contact points -----------------------------------------------------------------------------
+
+
+class PointCreateView(GroupManageMixin, FormView):
+    template_name = "campaign/supervision_form.html"
+    form_class = forms.ContactPointForm
+    tab = "points"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "group": self.object}
+
+    def get_initial(self):
+        return {"org_code": self.request.GET.get("org", "")}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("建立联系点"),
+            cancel_url=reverse("campaign:supervision_group_detail", args=[self.object.pk]),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        point = run_service(
+            form,
+            lambda: services.create_contact_point(
+                data["leader"], data["org_code"], by=self.request.user, notes=data["notes"]
+            ),
+        )
+        if point is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("已建立联系点"))
+        return redirect("campaign:supervision_point_detail", pk=point.pk)
+
+
+class PointListView(PagedListMixin, RoleRequiredMixin, ListView):
+    allowed_roles = sq.GROUP_READ_ROLES
+    template_name = "campaign/supervision_point_list.html"
+    tab = "points"
+
+    def get_queryset(self):
+        return (
+            sq.points_for(self.request.user)
+            .select_related("org", "leader", "leader__group__org")
+            .annotate(visit_count=Count("visits"), last_visit=Max("visits__date"))
+            .order_by("leader__group__org__path", "leader__order", "leader_id", "org__path")
+        )
+
+
+class PointScopedMixin(SupervisionMixin, ScopedObjectMixin):
+    tab = "points"
+
+    def get_scoped_object(self):
+        return sq.get_point_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, point):
+        if not sq.can_read_point(self.request.user, point):
+            raise PermissionDenied
+
+
+class PointDetailView(PointScopedMixin, FormView):
+    """A contact point with its visit log; POST adds a visit (the leader or the managing 组织部)."""
+
+    template_name = "campaign/supervision_point_detail.html"
+    form_class = forms.VisitForm
+
+    def post(self, request, *args, **kwargs):
+        if not sq.may_log_visit(request.user, self.object):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        point = self.object
+        return super().get_context_data(
+            point=point,
+            visits=list(point.visits.select_related("recorded_by")),
+            may_log=sq.may_log_visit(self.request.user, point),
+            can_manage=sq.can_manage_group(self.request.user, point.leader.group.org),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        visit = run_service(
+            form, lambda: services.log_visit(self.object, by=self.request.user, date=data["date"], note=data["note"])
+        )
+        if visit is None:
+            return self.form_invalid(form)
+        messages.success(self.request, _("已记录走访情况"))
+        return redirect("campaign:supervision_point_detail", pk=self.object.pk)
+
+
+class PointDeleteView(PointScopedMixin, View):
+    def check_role(self, point):
+        if not sq.can_manage_group(self.request.user, point.leader.group.org):
+            raise PermissionDenied
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        group_id = self.object.leader.group_id
+        services.remove_contact_point(self.object, by=request.user)
+        messages.success(request, _("已撤销联系点"))
+        return redirect("campaign:supervision_group_detail", pk=group_id)
+
+
+# --- sector guidance ----------------------------------------------------------------------------
+
+
+class SectorView(PagedListMixin, RoleRequiredMixin, ListView):
+    """本领域: "行业主管部门要加强对本行业、本系统开展创先争优活动的具体指导和督促检查。" (seed, part 五)"""
+
+    allowed_roles = {Role.SECTOR_SUPERVISOR}
+    template_name = "campaign/supervision_sector.html"
+    paginator_class = CappedPaginator
+    tab = "sector"
+
+    def get_queryset(self):
+        return sq.sector_orgs_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        own = [a for a in queries.assignments(user) if a.role == Role.SECTOR_SUPERVISOR]
+        sectors = sorted({a.get_sector_display() for a in own})
+        guidance = {g.pk: g for a in own for g in gq.guidance_for_dashboard(user, a.org, {a.sector})}
+        return super().get_context_data(sectors=sectors, guidance=list(guidance.values()), **kwargs)
