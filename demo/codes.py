@@ -1,6 +1,6 @@
 """The codes by which the demo finds what it built (and nothing else) when it runs again."""
 
-from orgs.demo.generator import DEMO_BRANCH, DEMO_CITY, DEMO_COUNTY
+from orgs.demo.shapes import DEMO_BRANCH, DEMO_CITY, DEMO_COUNTY
 
 PROVINCE = "130000"
 CITY = DEMO_CITY

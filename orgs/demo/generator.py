@@ -8,233 +8,47 @@ here: steplen 4, alphabet 0-9A-Z) and yields member rows lazily; ``orgs.demo.loa
 The same scale and seed give the same rows, whatever the database.
 """
 
-import csv
 import datetime
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..enums import Gender, MemberCategory, MemberStatus, OrgKind, OrgLevel, Sector
 from ..validators import ID_CHECK_CHARS, ID_WEIGHTS
 from . import names
-
-CSV_PATH = Path(__file__).resolve().parent.parent / "data" / "hebei_divisions_2010.csv"
-
-STEPLEN = 4
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-CSV_LEVELS = {"province": OrgLevel.PROVINCE, "prefecture": OrgLevel.CITY, "county": OrgLevel.COUNTY}
-
-# Everybody is 18 or older when the campaign starts (2010-04-01) and joined the party before it.
-CAMPAIGN_START = datetime.date(2010, 4, 1)
-EIGHTEEN_YEARS = 18 * 365 + 5  # days; never less than 18 calendar years
-BIRTH_LO = datetime.date(1930, 1, 1).toordinal()
-BIRTH_HI = CAMPAIGN_START.toordinal() - EIGHTEEN_YEARS
-JOIN_HI = CAMPAIGN_START.toordinal()
-PROBATION_FROM = JOIN_HI - 364  # probationary members joined within the last year
-LEADER_LO = datetime.date(1958, 1, 1).toordinal()  # branch leaders: of working age
-LEADER_HI = datetime.date(1985, 12, 31).toordinal()
-STUDENT_LO = datetime.date(1987, 1, 1).toordinal()
-MODE_RETIRED = datetime.date(1950, 1, 1).toordinal()  # the peak birth year of community members
-MODE_WORKING = datetime.date(1965, 1, 1).toordinal()
-
-# System committees: ordinary nodes under the province (level 省直) holding one sector each.
-SYSTEM_COMMITTEES = (
-    # code suffix, name, kind, sector, share of the system budget, typical unit size (province scale)
-    ("001", "省直机关工委", OrgKind.WORK_COMMITTEE, Sector.ORGAN, 0.30, 14),
-    ("002", "省委教育工委", OrgKind.WORK_COMMITTEE, Sector.UNIVERSITY, 0.35, 45),
-    ("003", "省国资委党委", OrgKind.COMMITTEE, Sector.SOE, 0.35, 120),
+from .shapes import (
+    ACTIVE_POSTS,
+    BIG_CHANCE,
+    BIRTH_HI,
+    BIRTH_LO,
+    CSV_LEVELS,
+    DEMO_COUNTY,
+    EIGHTEEN_YEARS,
+    JOIN_HI,
+    LEADER_HI,
+    LEADER_LO,
+    MALE_SHARE,
+    MEMBER_WEIGHT,
+    MODE_RETIRED,
+    MODE_WORKING,
+    PROBATION_FROM,
+    RETIRED_POST,
+    SCALES,
+    STREET_POOL,
+    STUDENT_LO,
+    SURNAME_POOL,
+    SYSTEM_COMMITTEES,
+    TOWN_POOL,
+    MemberRow,
+    OrgRow,
+    Scale,
+    Township,
+    cn_number,
+    county_short,
+    minority_name,
+    path_step,
+    read_divisions,
+    split,
 )
-
-# The demo secretary's branch: the first village of 正定镇.
-DEMO_COUNTY = "130123"
-DEMO_BRANCH = "130123100001"
-DEMO_CITY = "130100"
-
-
-@dataclass(frozen=True)
-class Scale:
-    """How much to generate. ``counties`` maps populated county codes to their number of
-    townships (None: every county, a realistic random number each)."""
-
-    name: str
-    counties: dict[str, int] | None
-    basic_per_township: int | None = None  # fixed number of basic orgs per township (demo)
-    system_basic: int | None = None  # basic orgs under the system committees (demo)
-    basic_total: int | None = None  # basic orgs everywhere (county)
-    org_total: int | None = None  # all organizations, skeleton included (province)
-    system_share: float = 0.06
-    members_per_leaf: int | None = None
-    members_total: int | None = None
-
-
-SCALES = {
-    # SQLite-friendly: every county exists; 正定县 and two 唐山 counties (and a 回族 autonomous
-    # county, for the 民族宗教聚居 flag) get townships, basic orgs and members.
-    "demo": Scale(
-        "demo",
-        counties={"130123": 3, "130223": 2, "130283": 2, "131028": 1},
-        basic_per_township=4,
-        system_basic=12,
-        members_per_leaf=8,
-    ),
-    # One real county's worth (正定县, its 9 townships): about 1,000 basic orgs, 25,000 members.
-    "county": Scale("county", counties={DEMO_COUNTY: 9}, basic_total=1000, system_share=0.05, members_total=25_000),
-    # Hebei around 2010: 170,000 organizations and 4,200,000 members.
-    "province": Scale("province", counties=None, org_total=170_000, system_share=0.06, members_total=4_200_000),
-}
-
-
-@dataclass(slots=True)
-class OrgRow:
-    index: int
-    parent: int | None
-    path: str
-    depth: int
-    code: str
-    name: str
-    kind: str
-    level: str
-    sector: str = ""
-    ethnic_religious: bool = False
-    numchild: int = 0
-    group: str = ""  # members of one group share an ID-number counter (a county, or "system")
-    area: str = ""  # address code of members' ID numbers ("" = a city district, chosen per member)
-    short: str = ""  # the name without the organization suffix, for naming children
-    ethnic: str = ""  # main minority of an autonomous county
-
-
-@dataclass(slots=True)
-class MemberRow:
-    org: int  # OrgRow.index
-    name: str
-    gender: str
-    ethnicity: str
-    birth_date: datetime.date
-    id_number: str
-    mobile: str
-    join_date: datetime.date
-    status: str
-    category: str
-    post: str
-    duties: str = ""
-    badge_demo_household: bool = False
-    badge_vanguard_post: bool = False
-    badge_responsibility_area: bool = False
-
-
-def read_divisions(path: Path = CSV_PATH) -> list[dict]:
-    """The 2010 province, cities and counties (GB/T 2260 codes), in file order."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return [row for row in csv.DictReader(fh) if row["level"] in CSV_LEVELS]
-
-
-def _step(n: int) -> str:
-    """The 4-character base-36 path step of the n-th child (treebeard's encoding)."""
-    digits = ""
-    while n:
-        n, r = divmod(n, 36)
-        digits = ALPHABET[r] + digits
-    if len(digits) > STEPLEN:
-        raise ValueError("too many children for steplen 4")
-    return digits.rjust(STEPLEN, "0")
-
-
-def split(total: int, weights: list[float], minimum: int = 0) -> list[int]:
-    """``total`` split into parts proportional to ``weights`` (largest remainder), each ≥ ``minimum``."""
-    if not weights:
-        return []
-    base = [minimum] * len(weights)
-    rest = total - minimum * len(weights)
-    if rest < 0:
-        raise ValueError("total too small for the minimum")
-    wsum = sum(weights)
-    exact = [rest * w / wsum for w in weights]
-    parts = [int(x) for x in exact]
-    short = rest - sum(parts)
-    by_remainder = sorted(range(len(weights)), key=lambda i: (exact[i] - parts[i], -i), reverse=True)
-    for i in by_remainder[:short]:
-        parts[i] += 1
-    return [b + p for b, p in zip(base, parts, strict=True)]
-
-
-def _cn_number(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    return str(n)
-
-
-def _county_short(name: str) -> str:
-    """正定县 → 正定, 石家庄市 → 石家庄, 青龙满族自治县 → 青龙; one-character names stay whole."""
-    for suffix in ("满族蒙古族自治县", "回族自治县", "满族自治县", "矿区", "县", "市", "区"):
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
-
-
-def _minority(name: str) -> str:
-    """回族, 满族 or 满族蒙古族 for an autonomous county, else ""."""
-    for people in ("满族蒙古族", "回族", "满族"):
-        if people in name:
-            return people
-    return ""
-
-
-# Basic organizations of a 乡/镇 and of a street, by sector (weights); the first is always a
-# village or a community.
-TOWN_MIX = (
-    (Sector.RURAL, 62), (Sector.SCHOOL, 10), (Sector.PRIVATE, 13), (Sector.HEALTH, 4), (Sector.ORGAN, 3),
-    (Sector.SOE, 2), (Sector.FINANCE, 2), (Sector.SOCIAL, 1), (Sector.CULTURE, 1), (Sector.VOCATIONAL, 1),
-    (Sector.RESEARCH, 1),
-)  # fmt: skip
-STREET_MIX = (
-    (Sector.COMMUNITY, 40), (Sector.PRIVATE, 20), (Sector.SCHOOL, 10), (Sector.SOE, 8), (Sector.HEALTH, 6),
-    (Sector.FINANCE, 4), (Sector.ORGAN, 4), (Sector.SOCIAL, 3), (Sector.CULTURE, 2), (Sector.SPORTS, 1),
-    (Sector.VOCATIONAL, 1), (Sector.RESEARCH, 1),
-)  # fmt: skip
-# Chance that an organization of the sector is a 党委/党总支 with branches of its own.
-BIG_CHANCE = {Sector.RURAL: 0.06, Sector.SOE: 0.5, Sector.HEALTH: 0.25, Sector.PRIVATE: 0.08, Sector.SCHOOL: 0.08}
-# Typical members of one leaf organization, by sector.
-MEMBER_WEIGHT = {
-    Sector.RURAL: 30, Sector.COMMUNITY: 35, Sector.SCHOOL: 15, Sector.VOCATIONAL: 20, Sector.HEALTH: 25,
-    Sector.SOE: 35, Sector.PRIVATE: 8, Sector.FINANCE: 15, Sector.ORGAN: 20, Sector.UNIVERSITY: 35,
-    Sector.RESEARCH: 20, Sector.CULTURE: 15, Sector.SPORTS: 10, Sector.SOCIAL: 6,
-}  # fmt: skip
-MALE_SHARE = {
-    Sector.RURAL: 0.82, Sector.COMMUNITY: 0.55, Sector.SCHOOL: 0.45, Sector.VOCATIONAL: 0.5, Sector.HEALTH: 0.4,
-    Sector.UNIVERSITY: 0.5, Sector.FINANCE: 0.5, Sector.CULTURE: 0.55,
-}  # fmt: skip
-RETIRED_POSTS = frozenset({"退休职工", "退休教师", "离退休干部", "离退休教师", "离退休职工"})
-
-
-def _weighted(pairs):
-    """A flat list to draw from with ``rng.choice`` (weights as repetitions)."""
-    return [value for value, weight in pairs for _ in range(weight)]
-
-
-SURNAME_POOL = _weighted(names.SURNAMES)
-TOWN_POOL = _weighted(TOWN_MIX)
-STREET_POOL = _weighted(STREET_MIX)
-ACTIVE_POSTS = {
-    sector: _weighted([(p, w) for p, w in pairs if p not in RETIRED_POSTS and p != "学生"])
-    for sector, pairs in names.POSTS.items()
-}
-RETIRED_POST = {
-    sector: next((p for p, _w in pairs if p in RETIRED_POSTS), "退休职工") for sector, pairs in names.POSTS.items()
-}
-
-
-@dataclass
-class _Township:
-    row: OrgRow
-    kind: str  # "street", "town" or "xiang"
-    budget: int = 0
-    used: set = field(default_factory=set)
 
 
 class DemoData:
@@ -255,10 +69,10 @@ class DemoData:
         if parent is None:
             if self.orgs:
                 raise ValueError("one root only")
-            path, depth = _step(1), 1
+            path, depth = path_step(1), 1
         else:
             parent.numchild += 1
-            path, depth = parent.path + _step(parent.numchild), parent.depth + 1
+            path, depth = parent.path + path_step(parent.numchild), parent.depth + 1
             extra.setdefault("group", parent.group)
             extra.setdefault("area", parent.area)
             extra.setdefault("ethnic", parent.ethnic)
@@ -285,7 +99,7 @@ class DemoData:
                 short=div["name"],
                 group=div["code"],
                 area=div["code"] if level == OrgLevel.COUNTY else "",
-                ethnic=_minority(div["name"]),
+                ethnic=minority_name(div["name"]),
             )
             if level == OrgLevel.COUNTY:
                 counties.append((row, div["type"]))
@@ -311,7 +125,7 @@ class DemoData:
         ]
 
         # Townships and streets of the populated counties.
-        townships: list[_Township] = []
+        townships: list[Township] = []
         for county, county_type in counties:
             if scale.counties is None:
                 count = rng.randint(6, 12) if county_type == "市辖区" else rng.randint(8, 18)
@@ -341,7 +155,7 @@ class DemoData:
             self._fill_system(row, budget, unit)
         self._count_members()
 
-    def _townships(self, county: OrgRow, county_type: str, count: int) -> list[_Township]:
+    def _townships(self, county: OrgRow, county_type: str, count: int) -> list[Township]:
         rng = self.rng
         if county.code == DEMO_COUNTY:
             plan = list(names.ZHENGDING_TOWNSHIPS[:count])
@@ -355,7 +169,7 @@ class DemoData:
             towns = count - streets - (count - streets) * 2 // 5
             xiangs = count - streets - towns
             bases = rng.sample(names.STREET_BASES, min(streets, len(names.STREET_BASES)))
-            bases += [f"{_cn_number(i + 1)}区" for i in range(streets - len(bases))]
+            bases += [f"{cn_number(i + 1)}区" for i in range(streets - len(bases))]
             rural = rng.sample(names.TOWNSHIP_BASES, towns + xiangs)
             plan = [(f"{i + 1:03d}", bases[i] + "街道", "street") for i in range(streets)]
             plan += [(f"{100 + i:03d}", rural[i] + "镇", "town") for i in range(towns)]
@@ -370,20 +184,20 @@ class DemoData:
                 level=OrgLevel.TOWNSHIP,
                 short=name,
             )
-            result.append(_Township(row, kind))
+            result.append(Township(row, kind))
         return result
 
-    def _unique(self, t: _Township, make) -> str:
+    def _unique(self, t: Township, make) -> str:
         for _ in range(30):
             name = make()
             if name not in t.used:
                 t.used.add(name)
                 return name
         n = 2
-        while f"{name}{_cn_number(n)}" in t.used:
+        while f"{name}{cn_number(n)}" in t.used:
             n += 1
-        t.used.add(f"{name}{_cn_number(n)}")
-        return f"{name}{_cn_number(n)}"
+        t.used.add(f"{name}{cn_number(n)}")
+        return f"{name}{cn_number(n)}"
 
     def _village(self) -> str:
         rng = self.rng
@@ -397,12 +211,12 @@ class DemoData:
             base = rng.choice(names.VILLAGE_PREFIXES) + rng.choice(names.VILLAGE_SUFFIXES)
         return base if base.endswith("村") else base + "村"
 
-    def _unit_name(self, t: _Township, sector: str) -> str:
+    def _unit_name(self, t: Township, sector: str) -> str:
         """A realistic name for a basic organization's unit (without the 党支部 suffix)."""
         rng = self.rng
         county = self.orgs[t.row.parent]
         c = county.short  # 正定县
-        cs = _county_short(c)  # 正定
+        cs = county_short(c)  # 正定
         town = t.row.short  # 正定镇
         if sector == Sector.RURAL:
             if t.row.code == DEMO_COUNTY + "100":
@@ -445,7 +259,7 @@ class DemoData:
         }  # fmt: skip
         return self._unique(t, choices[sector])
 
-    def _fill_township(self, t: _Township):
+    def _fill_township(self, t: Township):
         rng = self.rng
         remaining = t.budget
         first = True
@@ -476,7 +290,7 @@ class DemoData:
                     short=unit,
                 )
                 for i in range(size - 1):
-                    self._branch(node, f"{unit}{suffix}第{_cn_number(i + 1)}党支部", sector, ethnic)
+                    self._branch(node, f"{unit}{suffix}第{cn_number(i + 1)}党支部", sector, ethnic)
                 remaining -= size
             else:
                 self._branch(t.row, unit + "党支部", sector, ethnic, short=unit)
@@ -533,7 +347,7 @@ class DemoData:
         }[sector]  # fmt: skip
         if budget <= 6 or sector == Sector.ORGAN:
             for i in range(budget):
-                name = middles[i] + "党支部" if i < len(middles) else f"第{_cn_number(i + 1)}党支部"
+                name = middles[i] + "党支部" if i < len(middles) else f"第{cn_number(i + 1)}党支部"
                 self._branch(unit, unit.short + name, sector)
             return
         count = max(1, min(len(middles), round(budget / 9)))
@@ -556,9 +370,9 @@ class DemoData:
             )
             for i in range(size - 1):
                 if sector == Sector.UNIVERSITY:
-                    label = "教工党支部" if i == 0 else f"学生第{_cn_number(i)}党支部"
+                    label = "教工党支部" if i == 0 else f"学生第{cn_number(i)}党支部"
                 else:
-                    label = f"第{_cn_number(i + 1)}党支部"
+                    label = f"第{cn_number(i + 1)}党支部"
                 self._branch(middle, middle.short + label, sector)
 
     def _count_members(self):

@@ -20,7 +20,8 @@ from .. import services
 from ..enums import Role, Sector
 from ..models import Member, Org, User
 from ..pinyin import name_keys
-from .generator import DEMO_BRANCH, DEMO_CITY, DEMO_COUNTY, DemoData
+from .generator import DemoData
+from .shapes import DEMO_BRANCH, DEMO_CITY, DEMO_COUNTY
 
 DEMO_PASSWORD = "Demo2010!"  # noqa: S105  (printed on purpose: demo accounts only)
 ROOT_CODE = "130000"

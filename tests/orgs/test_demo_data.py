@@ -13,7 +13,8 @@ from django.db.models import F
 
 from orgs import queries
 from orgs.demo import loader
-from orgs.demo.generator import CSV_PATH, DemoData, split
+from orgs.demo.generator import DemoData
+from orgs.demo.shapes import CSV_PATH, split
 from orgs.enums import OrgLevel, Role, Sector
 from orgs.models import Member, Org, RoleAssignment, User
 from orgs.validators import MOBILE_RE, id_number_birth_date, id_number_error

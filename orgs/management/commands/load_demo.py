@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from orgs.demo import loader
-from orgs.demo.generator import SCALES
+from orgs.demo.shapes import SCALES
 from orgs.models import Member, Org
 
 
