@@ -37,8 +37,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connections
@@ -57,7 +56,7 @@ class BackupError(Exception):
     """A refusal or failure, with a message for the operator (Chinese, then English)."""
 
 
-def _error(chinese: str, english: str, **values) -> BackupError:
+def backup_error(chinese: str, english: str, **values) -> BackupError:
     return BackupError(f"{chinese.format(**values)}\n{english.format(**values)}")
 
 
@@ -97,7 +96,7 @@ def count_media_files(root: Path) -> int:
     return sum(len(filenames) for _directory, _dirnames, filenames in os.walk(root))
 
 
-def _quote(name: str) -> str:
+def quote_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -132,7 +131,7 @@ def _count_rows(cursor, vendor: str, names: tuple[str, ...]) -> int:
 
         cursor.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(*names)))
     else:
-        cursor.execute("SELECT count(*) FROM " + ".".join(_quote(name) for name in names))  # noqa: S608 (catalog names, quoted)
+        cursor.execute("SELECT count(*) FROM " + ".".join(quote_name(name) for name in names))  # noqa: S608 (catalog names, quoted)
     return cursor.fetchone()[0]
 
 
@@ -198,10 +197,10 @@ def pg_env(settings_dict: dict) -> dict[str, str]:
     return env
 
 
-def _pg_tool(name: str) -> str:
+def pg_tool(name: str) -> str:
     path = shutil.which(name)
     if not path:
-        raise _error(
+        raise backup_error(
             "找不到 {name}：请安装与数据库服务器版本一致的 PostgreSQL 客户端（apt-get install postgresql-client）。",
             "{name} not found: install the PostgreSQL client matching the server (apt-get install postgresql-client).",
             name=name,
@@ -209,7 +208,7 @@ def _pg_tool(name: str) -> str:
     return path
 
 
-def _tool_major(path: str) -> int:
+def pg_tool_major(path: str) -> int:
     output = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30, check=False).stdout
     match = re.search(r"(\d+)(?:\.\d+)?", output)
     return int(match.group(1)) if match else 0
@@ -218,12 +217,12 @@ def _tool_major(path: str) -> int:
 def _pg_dump(source, target: Path) -> dict:
     """Dump the PostgreSQL database of ``source`` (a connection wrapper) into ``target`` in an exported snapshot;
     the row counts and migrations of the manifest are read in the same snapshot."""
-    pg_dump = _pg_tool("pg_dump")
+    pg_dump = pg_tool("pg_dump")
     source.ensure_connection()
     server_major = source.pg_version // 10000
-    tool_major = _tool_major(pg_dump)
+    tool_major = pg_tool_major(pg_dump)
     if tool_major < server_major:
-        raise _error(
+        raise backup_error(
             "pg_dump {tool} 不能备份 PostgreSQL {server} 服务器：请安装 postgresql-client-{server}。",
             "pg_dump {tool} cannot dump a PostgreSQL {server} server: install postgresql-client-{server}.",
             tool=tool_major,
@@ -251,7 +250,7 @@ def _pg_dump(source, target: Path) -> dict:
                 returncode = process.wait()
             if returncode != 0:
                 errors.seek(0)
-                raise _error(
+                raise backup_error(
                     "pg_dump 失败：{detail}",
                     "pg_dump failed: {detail}",
                     detail=errors.read().decode(errors="replace").strip(),
@@ -320,9 +319,9 @@ def _tarinfo(name: str, size: int, mtime: float) -> tarfile.TarInfo:
     return info
 
 
-def _vendor(connection) -> str:
+def vendor_of(connection) -> str:
     if connection.vendor not in DATABASE_MEMBER:
-        raise _error(
+        raise backup_error(
             "不支持的数据库类型：{vendor}（只支持 PostgreSQL 和 SQLite）。",
             "Unsupported database vendor: {vendor} (PostgreSQL and SQLite only).",
             vendor=connection.vendor,
@@ -334,26 +333,26 @@ def create_backup(output: Path | str | None = None, *, force: bool = False, usin
     """Write the archive to ``output`` and answer its manifest. The archive appears only when complete (written
     beside it under a temporary name, then renamed) and readable by its owner only: it holds personal data."""
     connection = connections[using]
-    vendor = _vendor(connection)
+    vendor = vendor_of(connection)
     output = Path(output) if output else default_output()
     if output.is_dir():  # a folder: the archive gets the default name inside it
         output = output / default_output().name
     output = output.resolve()
     media_root = Path(settings.MEDIA_ROOT).resolve()
     if output.exists() and not force:
-        raise _error(
+        raise backup_error(
             "归档文件 {path} 已存在：未做任何改动。确需覆盖请加 --force。",
             "The archive {path} exists already: nothing was changed. Add --force to overwrite it.",
             path=output,
         )
     if media_root == output.parent or media_root in output.parents:
-        raise _error(
+        raise backup_error(
             "不能把备份写进上传文件目录 {media}。",
             "The archive must not be written into the media folder {media}.",
             media=media_root,
         )
     if not output.parent.is_dir():
-        raise _error("目录 {path} 不存在。", "The folder {path} does not exist.", path=output.parent)
+        raise backup_error("目录 {path} 不存在。", "The folder {path} does not exist.", path=output.parent)
 
     with tempfile.TemporaryDirectory(prefix=".portal-backup-", dir=output.parent) as work:
         dump = Path(work) / Path(DATABASE_MEMBER[vendor]).name
@@ -395,7 +394,7 @@ def create_backup(output: Path | str | None = None, *, force: bool = False, usin
                             reader = _HashingReader(fileobj)
                             tar.addfile(_tarinfo(MEDIA_PREFIX + rel, meta["size"], path.stat().st_mtime), reader)
                         if reader.digest.hexdigest() != meta["sha256"]:
-                            raise _error(
+                            raise backup_error(
                                 "文件 {rel} 在备份过程中被修改，请重新备份。",
                                 "The file {rel} changed while it was being backed up: run the backup again.",
                                 rel=rel,
@@ -425,300 +424,3 @@ def _django_version() -> str:
     import django
 
     return django.get_version()
-
-
-# --- restore ------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class RestoreResult:
-    manifest: dict
-    tables: int = 0
-    rows: int = 0
-    files: int = 0
-    notices: list[str] = field(default_factory=list)
-
-
-def _read_manifest(tar: tarfile.TarFile) -> dict:
-    member = tar.next()
-    if member is None or member.name != MANIFEST or not member.isreg():
-        raise _error(
-            "这不是本平台的备份归档（缺少 manifest.json）。", "Not a portal backup archive (no manifest.json)."
-        )
-    try:
-        manifest = json.loads(tar.extractfile(member).read())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _error("备份清单已损坏。", "The manifest of the archive is damaged.") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _error("这不是本平台的备份归档。", "Not a portal backup archive.")
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise _error(
-            "备份格式版本 {version} 不受支持（本程序支持 {supported}）。",
-            "Backup format version {version} is not supported (this code reads {supported}).",
-            version=manifest.get("format_version"),
-            supported=FORMAT_VERSION,
-        )
-    return manifest
-
-
-def _safe_relative(name: str) -> PurePosixPath:
-    rel = PurePosixPath(name)
-    if not name or rel.is_absolute() or any(part in ("", ".", "..") for part in rel.parts) or "\\" in name:
-        raise _error("归档中的文件名 {name} 不安全，已拒绝。", "Unsafe file name {name} in the archive.", name=name)
-    return rel
-
-
-def _extract_verified(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path, expected: dict) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    source = tar.extractfile(member)
-    with open(target, "xb") as out:
-        for chunk in iter(lambda: source.read(CHUNK), b""):
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
-    if digest.hexdigest() != expected.get("sha256") or size != expected.get("size"):
-        raise _error(
-            "校验失败：{name} 与备份清单不符，归档已损坏或被改动。未做任何改动。",
-            "Checksum mismatch: {name} does not match the manifest; the archive is damaged or altered. "
-            "Nothing was changed.",
-            name=member.name,
-        )
-
-
-def database_tables(connection) -> dict[str, tuple[str, ...]]:
-    with connection.cursor() as cursor:
-        return list_tables(cursor, connection.vendor)
-
-
-def restore_backup(archive: Path | str, *, force: bool = False, using: str = "default") -> RestoreResult:
-    """Bring ``archive`` back into the configured database and MEDIA_ROOT (see the module's docstring)."""
-    connection = connections[using]
-    vendor = _vendor(connection)
-    archive = Path(archive)
-    if not archive.is_file():
-        raise _error("找不到归档文件 {path}。", "The archive {path} does not exist.", path=archive)
-    media_root = Path(settings.MEDIA_ROOT).resolve()
-    try:
-        tar = tarfile.open(archive, mode="r:*")  # noqa: SIM115 (closed in the finally below)
-    except (tarfile.TarError, OSError) as exc:
-        raise _error("无法读取归档 {path}。", "Cannot read the archive {path}.", path=archive) from exc
-    try:
-        manifest = _read_manifest(tar)
-        result = RestoreResult(manifest=manifest)
-        database = manifest.get("database") or {}
-        if database.get("vendor") != vendor:
-            raise _error(
-                "数据库类型不符：备份来自 {archived}，当前配置的是 {current}。未做任何改动。",
-                "Database vendor mismatch: the archive holds {archived}, the configured database is {current}. "
-                "Nothing was changed.",
-                archived=database.get("vendor"),
-                current=vendor,
-            )
-        if vendor == "postgresql":
-            needed = int(database.get("tool_major") or 0)
-            for tool in ("pg_restore", "psql"):
-                if _tool_major(_pg_tool(tool)) < needed:
-                    raise _error(
-                        "{tool} 版本低于制作备份的 pg_dump {needed}：请安装 postgresql-client-{needed}。未做任何改动。",
-                        "{tool} is older than the pg_dump {needed} that made the archive: install "
-                        "postgresql-client-{needed}. Nothing was changed.",
-                        tool=tool,
-                        needed=needed,
-                    )
-        existing = database_tables(connection)
-        if existing and not force:
-            raise _error(
-                "数据库不是空的（已有 {count} 张表）：恢复只写入空数据库。未做任何改动。确需覆盖现有数据请加 --force。",
-                "The database is not empty ({count} tables): restore writes into an empty database only. "
-                "Nothing was changed. Add --force to overwrite the existing data.",
-                count=len(existing),
-            )
-        present = count_media_files(media_root)
-        if present and not force:
-            raise _error(
-                "上传文件目录 {media} 不是空的（已有 {count} 个文件）。未做任何改动。确需覆盖请加 --force。",
-                "The media folder {media} is not empty ({count} files). Nothing was changed. "
-                "Add --force to replace them.",
-                media=media_root,
-                count=present,
-            )
-        _migration_notices(manifest, result)
-
-        created_root = not media_root.exists()
-        media_root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
-        try:
-            dump = _unpack(tar, manifest, staging)
-            if vendor == "postgresql":
-                _restore_postgresql(connection, dump, force=force, existing=existing)
-            else:
-                _restore_sqlite(connection, dump)
-            _check_counts(connection, manifest, result)
-            _replace_media(media_root, staging / "media")
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            if created_root and not any(media_root.iterdir()):
-                media_root.rmdir()
-            raise
-        shutil.rmtree(staging, ignore_errors=True)
-        result.files = len(manifest["media"]["files"])
-        return result
-    finally:
-        tar.close()
-
-
-def _migration_notices(manifest: dict, result: RestoreResult) -> None:
-    from django.db.migrations.loader import MigrationLoader
-
-    on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    archived = {(app, name) for app, names in (manifest.get("migrations") or {}).items() for name in names}
-    unknown = sorted(archived - on_disk)
-    missing = sorted(on_disk - archived)
-    if unknown:
-        names = ", ".join(f"{app}.{name}" for app, name in unknown[:5])
-        result.notices.append(
-            f"备份来自更新的代码版本（本代码没有迁移 {names}）：请部署与备份相同或更新的版本。\n"
-            f"The archive comes from newer code (unknown migrations {names}): deploy the same or a newer version."
-        )
-    if missing:
-        result.notices.append(
-            f"备份早于当前代码（缺少 {len(missing)} 个迁移）：恢复后请运行 manage.py migrate。\n"
-            f"The archive predates this code ({len(missing)} migrations missing): run manage.py migrate after the "
-            "restore."
-        )
-
-
-def _unpack(tar: tarfile.TarFile, manifest: dict, staging: Path) -> Path:
-    """Unpack the database file and the media files into ``staging``, checking each against the manifest."""
-    database = manifest["database"]
-    files = manifest.get("media", {}).get("files", {})
-    dump = None
-    seen = set()
-    while (member := tar.next()) is not None:
-        if not member.isreg():
-            raise _error(
-                "归档中有不应有的条目 {name}（只应有普通文件）。",
-                "Unexpected entry {name} in the archive (regular files only).",
-                name=member.name,
-            )
-        if member.name == database.get("member"):
-            dump = staging / "database" / PurePosixPath(member.name).name
-            _extract_verified(tar, member, dump, database)
-            continue
-        if not member.name.startswith(MEDIA_PREFIX):
-            raise _error("归档中有未知条目 {name}。", "Unknown entry {name} in the archive.", name=member.name)
-        rel = _safe_relative(member.name[len(MEDIA_PREFIX) :])
-        key = rel.as_posix()
-        if key not in files or key in seen:
-            raise _error(
-                "归档中的文件 {name} 不在备份清单中。",
-                "The file {name} in the archive is not in the manifest.",
-                name=member.name,
-            )
-        seen.add(key)
-        _extract_verified(tar, member, staging / "media" / rel, files[key])
-    missing = sorted(set(files) - seen)
-    if dump is None or missing:
-        raise _error(
-            "归档不完整（缺少 {missing}）。未做任何改动。",
-            "The archive is incomplete ({missing} missing). Nothing was changed.",
-            missing=", ".join(([] if dump else [database.get("member")]) + missing[:5]),
-        )
-    (staging / "media").mkdir(exist_ok=True)
-    return dump
-
-
-def _restore_postgresql(connection, dump: Path, *, force: bool, existing: dict[str, tuple[str, ...]]) -> None:
-    """Run pg_restore's SQL through psql in ONE transaction: it commits only when pg_restore finished and every
-    statement succeeded, so a failed restore leaves the database untouched."""
-    pg_restore = _pg_tool("pg_restore")
-    psql = _pg_tool("psql")
-    env = pg_env(connection.settings_dict)
-    connection.close()
-    arguments = [pg_restore, "--no-owner", "--no-acl", "--file=-"]
-    prologue = "BEGIN;\n"
-    if force:
-        arguments += ["--clean", "--if-exists"]
-        if existing:
-            # Tables the archive does not know (a newer migration's) go too: the result is the archive, nothing else.
-            quoted = (".".join(_quote(name) for name in names) for names in existing.values())
-            prologue += "DROP TABLE IF EXISTS " + ", ".join(quoted) + " CASCADE;\n"
-    arguments.append(str(dump))
-    with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_errors:
-        producer = subprocess.Popen(arguments, env=env, stdout=subprocess.PIPE, stderr=restore_errors)  # noqa: S603
-        consumer = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
-            [psql, "--no-psqlrc", "--quiet", "--no-password", "--set=ON_ERROR_STOP=1", "--file=-"],
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=psql_errors,
-        )
-        produced = False
-        try:
-            consumer.stdin.write(prologue.encode())
-            shutil.copyfileobj(producer.stdout, consumer.stdin, CHUNK)
-            produced = producer.wait() == 0
-            consumer.stdin.write(b"COMMIT;\n" if produced else b"ROLLBACK;\n")
-        except BrokenPipeError:
-            pass  # psql stopped at an error: its transaction is rolled back when it exits
-        finally:
-            producer.stdout.close()
-            if producer.poll() is None:
-                producer.kill()
-            producer.wait()
-            try:
-                consumer.stdin.close()
-            except BrokenPipeError:
-                pass
-            consumer_rc = consumer.wait()
-        if not produced or consumer_rc != 0:
-            restore_errors.seek(0)
-            psql_errors.seek(0)
-            detail = (restore_errors.read() + psql_errors.read()).decode(errors="replace").strip()
-            raise _error(
-                "PostgreSQL 恢复失败，数据库未改动：{detail}",
-                "The PostgreSQL restore failed and was rolled back: {detail}",
-                detail=detail[-2000:],
-            )
-
-
-def _restore_sqlite(connection, dump: Path) -> None:
-    """Copy the archived database over the configured one through the backup API (in place, under SQLite's lock,
-    whatever it held before)."""
-    connection.ensure_connection()
-    source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
-    try:
-        source.backup(connection.connection)
-    finally:
-        source.close()
-
-
-def _check_counts(connection, manifest: dict, result: RestoreResult) -> None:
-    with connection.cursor() as cursor:
-        counts = row_counts(cursor, connection.vendor)
-    expected = manifest.get("tables") or {}
-    different = sorted(name for name in set(expected) | set(counts) if expected.get(name) != counts.get(name))
-    if different:
-        raise _error(
-            "恢复后的行数与备份清单不符：{tables}",
-            "Row counts after the restore differ from the manifest: {tables}",
-            tables=", ".join(different[:10]),
-        )
-    result.tables = len(counts)
-    result.rows = sum(counts.values())
-
-
-def _replace_media(media_root: Path, staged: Path) -> None:
-    """Empty MEDIA_ROOT (with --force it held files; without, at most empty folders) and move the staged files in:
-    renames within one file system."""
-    for child in media_root.iterdir():
-        if child == staged.parent:
-            continue
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child)
-        else:
-            child.unlink()
-    for child in staged.iterdir():
-        os.replace(child, media_root / child.name)

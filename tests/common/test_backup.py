@@ -278,5 +278,5 @@ def test_pg_tools_get_the_password_through_the_environment():
 def test_pg_dump_matches_the_server():
     """scripts/install.sh installs Debian's postgresql-client, of the server's major version on Debian 12."""
     connection.ensure_connection()
-    assert backup._tool_major(backup._pg_tool("pg_dump")) >= connection.pg_version // 10000
+    assert backup.pg_tool_major(backup.pg_tool("pg_dump")) >= connection.pg_version // 10000
     assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

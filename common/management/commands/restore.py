@@ -3,13 +3,13 @@
     manage.py restore /var/backups/portal/portal-2026-05-01.tar.gz
 
 Refuses (exit code 1, nothing changed) an archive of another database vendor, a damaged archive, a database with
-tables and a media folder with files; ``--force`` replaces what is there (common/backup.py).
+tables and a media folder with files; ``--force`` replaces what is there (common/restore.py).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext, gettext_noop
 
-from common import backup
+from common import backup, restore
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, archive, force=False, **options):
         try:
-            result = backup.restore_backup(archive, force=force)
+            result = restore.restore_backup(archive, force=force)
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
         for notice in result.notices:
