@@ -208,7 +208,7 @@ class AwardRoundSerializer(serializers.ModelSerializer):
 class NominationSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(help_text=_("推荐编号"))
     award_round = serializers.CharField(source="award_round.code", help_text=_("表彰轮次代码"))
-    category = serializers.CharField(source="category.name", help_text=_("表彰类别"))
+    category = serializers.CharField(source="category.get_code_display", help_text=_("表彰类别"))
     nominee_name = serializers.CharField(help_text=_("推荐对象"))
     nominee_kind = serializers.SerializerMethodField(help_text=_("推荐对象类别：member 党员，org 党组织"))
     unit = serializers.CharField(help_text=_("单位"))
@@ -246,7 +246,7 @@ class CommendedSerializer(serializers.ModelSerializer):
     """表彰名单的一行（与表彰决定所附名单相同的顺序：市、类别、姓名）。"""
 
     id = serializers.IntegerField(help_text=_("推荐编号"))
-    category = serializers.CharField(source="category.name", help_text=_("表彰类别"))
+    category = serializers.CharField(source="category.get_code_display", help_text=_("表彰类别"))
     nominee_name = serializers.CharField(help_text=_("受表彰对象"))
     unit = serializers.CharField(help_text=_("单位"))
     post = serializers.CharField(help_text=_("职务"))
