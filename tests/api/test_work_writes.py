@@ -282,3 +282,62 @@ def test_a_huge_upload_is_refused(world, api, settings):
     answer = problem(client.post("/api/v1/imports/", {"kind": "members", "file": upload_file("x.csv", b"a" * 11)}), 400)
     assert "文件过大" in answer["detail"]
     assert not ImportJob.objects.exists()
+
+
+# --- tokens that no longer open the door ------------------------------------------------------------
+
+
+def _writes(world, campaign, period):
+    study = campaign.milestones.get(code="study")
+    return [
+        (f"/api/v1/milestones/{study.pk}/orgs/{world.branch_a.code}/done/", {"note": "学习"}, "json"),
+        (f"/api/v1/assessments/y2011/org/{world.branch_a.code}/self/", {"scores": []}, "json"),
+        ("/api/v1/imports/", {"kind": "members", "file": ("x.csv", b"a,b")}, "multipart"),
+    ]
+
+
+def _nothing_written():
+    assert not MilestoneDone.objects.exists() and not MilestoneDone.history.exists()
+    assert not Assessment.objects.exists() and not Assessment.history.exists()
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize("case", ["expired", "revoked", "lost_role", "disabled"])
+def test_dead_tokens_write_nothing(world, campaign, period, api, case):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.tokens import create_token, revoke_token
+
+    sec = user_with_role(world.branch_a, Role.SECRETARY)
+    sec.assignments.create(org=world.county_a, role=Role.ORG_DEPARTMENT)  # the import is the 组织部's
+    token, secret = create_token(sec, name="同步")
+    expected = 401
+    if case == "expired":
+        type(token).objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    elif case == "revoked":
+        revoke_token(token, by=sec)
+    elif case == "lost_role":
+        sec.assignments.all().delete()
+        expected = 403
+    else:
+        sec.is_active = False
+        sec.save(update_fields=["is_active"])
+    client = api(sec, token=secret)
+    for url, body, fmt in _writes(world, campaign, period):
+        data = {k: upload_file(*v) if isinstance(v, tuple) else v for k, v in body.items()}
+        answer = problem(client.post(url, data, format=fmt), expected)
+        assert answer["detail"], url
+    _nothing_written()
+
+
+def test_a_token_whose_user_lost_the_one_role_a_write_needs_is_403(world, api):
+    user = user_with_role(world.branch_a, Role.SECRETARY)
+    grant = user.assignments.create(org=world.county_a, role=Role.ORG_DEPARTMENT)
+    client = api(user)
+    assert client.get("/api/v1/imports/").status_code == 200
+    grant.delete()  # the scope is read again on every request
+    problem(client.post("/api/v1/imports/", {"kind": "members", "file": upload_file("x.csv", b"a,b")}), 403)
+    problem(client.get("/api/v1/imports/"), 403)
+    assert not ImportJob.objects.exists()
