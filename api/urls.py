@@ -68,6 +68,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path("docs/", pages.SwaggerView.as_view(url_name="api:schema"), name="swagger"),
     path("redoc/", pages.RedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("redoc/redoc.standalone.js", pages.redoc_bundle, name="redoc_bundle"),
     path("tokens/", pages.TokenListView.as_view(), name="tokens"),
     path("tokens/<int:pk>/revoke/", pages.TokenRevokeView.as_view(), name="token_revoke"),
     re_path(r"^.*$", not_found),
