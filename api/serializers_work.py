@@ -2,6 +2,7 @@
 award rounds, nominations, the commendation list and imports. Every field carries a Chinese ``help_text``;
 request bodies refuse fields they do not know (``StrictSerializer``)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -323,7 +324,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
     def get_url(self, job) -> str:
-        return self._absolute(f"/api/v1/imports/{job.pk}/")
+        return self._absolute(reverse("api:import_detail", args=[job.pk]))
 
     def get_running(self, job) -> bool:
         from orgs.io import jobs
@@ -355,4 +356,4 @@ class ImportJobSerializer(serializers.ModelSerializer):
     def get_confirm_url(self, job) -> str | None:
         if job.status != ImportJob.Status.VALID:
             return None
-        return self._absolute(f"/api/v1/imports/{job.pk}/confirm/")
+        return self._absolute(reverse("api:import_confirm", args=[job.pk]))

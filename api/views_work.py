@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -338,6 +339,10 @@ class ImportScoped(PortalAPIView):
         )
 
 
+def job_path(job) -> str:
+    return reverse("api:import_detail", args=[job.pk])
+
+
 UPLOAD_REQUEST = {
     "multipart/form-data": {
         "type": "object",
@@ -398,8 +403,7 @@ class ImportListView(IdPages, ImportScoped):
             upload=form.cleaned_data["file"],
             stored_name=form.stored_name(),
         )
-        url = request.build_absolute_uri(f"/api/v1/imports/{job.pk}/")
-        return self.job_response(job, status=202, Location=url)
+        return self.job_response(job, status=202, Location=request.build_absolute_uri(job_path(job)))
 
 
 @extend_schema(tags=["导入"])
@@ -435,4 +439,4 @@ class ImportConfirmView(ImportScoped):
         job = self.get_job(pk)
         if not import_jobs.confirm_job(job):
             raise conflict(_("该导入任务当前不能执行：只有校验通过且尚未导入的任务才能确认导入。"))
-        return self.job_response(job, status=202, Location=request.build_absolute_uri(f"/api/v1/imports/{job.pk}/"))
+        return self.job_response(job, status=202, Location=request.build_absolute_uri(job_path(job)))
