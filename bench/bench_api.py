@@ -30,12 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
+from bench_member_list import TIER_PERIOD, add_tiers, env_for  # noqa: E402
 from figures import pad, percentile, width  # noqa: E402
 
-PG = benchdb.PG
 TARGET_P95_MS = 150
 ROOT_USER, COUNTY_USER = "sheng_zzb", "zhengding_zzb"
-TIER_PERIOD = "2011-annual"
 
 # (label, path and query; "{milestone}" / "{period}" / "{node}" filled at run time, "{node}" = the user's node)
 CASES = [
@@ -60,19 +59,6 @@ CASES = [
 ]
 
 
-def env_for(dbname):
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{PG}/{dbname}",
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("REDIS_URL", None)
-    return env
-
-
 def prepare(target):
     started = time.monotonic()
     subprocess.run(
@@ -80,17 +66,7 @@ def prepare(target):
     )
     print(f"{target}: migrate（{time.monotonic() - started:.0f} 秒）", flush=True)
     started = time.monotonic()
-    period = benchdb.query(target, "SELECT id FROM evaluations_period WHERE code = %s", [TIER_PERIOD])[0][0]
-    if not benchdb.query(target, "SELECT 1 FROM evaluations_tier WHERE period_id = %s LIMIT 1", [period]):
-        benchdb.query(
-            target,
-            """INSERT INTO evaluations_tier (org_id, period_id, computed, override_reason, computed_at)
-               SELECT o.id, %s, CASE WHEN abs(hashtext(o.code)) %% 100 < 18 THEN 'advanced'
-                                     WHEN abs(hashtext(o.code)) %% 100 < 90 THEN 'middle' ELSE 'backward' END,
-                      '', now()
-               FROM orgs_org o WHERE o.level = 'basic'""",
-            [period],
-        )
+    add_tiers(target)
     for table in ("evaluations_tier", "orgs_org", "orgs_member", "campaign_milestonedone", "api_apitoken"):
         benchdb.query(target, f"VACUUM ANALYZE {table}")  # noqa: S608  (fixed names, not input)
     print(f"{target}: 档次与 VACUUM ANALYZE（{time.monotonic() - started:.0f} 秒）", flush=True)
