@@ -43,7 +43,12 @@ def _flatten_drf(detail, prefix="") -> list[dict]:
     if isinstance(detail, dict):
         out = []
         for key, value in detail.items():
-            name = None if key in ("non_field_errors", "__all__") else (f"{prefix}.{key}" if prefix else f"{key}")
+            if key in ("non_field_errors", "__all__"):
+                name = None
+            elif isinstance(key, int):  # a list's item (DRF keys the errors of ``many=True`` by index)
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else f"{key}"
             out += _flatten_drf(value, name or prefix)
         return out
     if isinstance(detail, list):

@@ -47,14 +47,27 @@ class SessionScheme(OpenApiAuthenticationExtension):
         }
 
 
+PATH_LABELS = {
+    # (path prefix, parameter): label; the first prefix that matches wins
+    ("/api/v1/campaigns/", "code"): "活动代码",
+    ("/api/v1/award-rounds/", "code"): "表彰轮次代码",
+    ("/api/v1/periods/", "code"): "考核期间代码",
+    ("/api/v1/members/", "pk"): "党员编号",
+    ("/api/v1/plans/", "pk"): "实施方案编号",
+    ("/api/v1/milestones/", "pk"): "节点任务编号",
+    ("/api/v1/assessments/", "pk"): "评价编号（评价党员时为党员编号）",
+    ("/api/v1/nominations/", "pk"): "推荐编号",
+    ("/api/v1/imports/", "pk"): "导入任务编号",
+}
+
+
 def path_parameter_label(path: str, name: str) -> str:
-    if name == "code":
-        return "活动代码" if path.startswith("/api/v1/campaigns/") else "组织编码"
-    if path.startswith("/api/v1/members/"):
+    if "/member/{pk}/" in path:
         return "党员编号"
-    if path.startswith("/api/v1/plans/"):
-        return "实施方案编号"
-    return "编号"
+    for (prefix, parameter), label in PATH_LABELS.items():
+        if parameter == name and path.startswith(prefix):
+            return label
+    return "组织编码" if name == "code" else "编号"
 
 
 def add_problem_responses(result, generator, request, public):

@@ -369,20 +369,27 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "创先争优活动管理平台 API",
     "DESCRIPTION": (
-        "按与页面相同的范围读取组织、党员、活动步骤、实施方案和数据看板，"
-        "并通过与页面相同的服务提交和审批实施方案。"
+        "按与页面相同的范围读取组织、党员、活动步骤、实施方案、考核评价和档次、表彰轮次、推荐和表彰名单、数据看板，"
+        "并通过与页面相同的服务提交和审批实施方案、登记节点任务完成、填写和提交考核评价、导入组织和党员"
+        "（上传 → 试导入报告 → 确认，后台执行，轮询任务地址）。"
         "认证：个人 API 令牌（Authorization: Bearer <令牌>）或浏览器会话。"
         "错误按 RFC 9457 以 application/problem+json 返回。"
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # No deep links: Swagger UI puts them as links inside the operation's button (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "campaign.models.plans.Plan.Status",
         "MemberStatusEnum": "orgs.enums.MemberStatus",
+        "TierLevelEnum": "evaluations.enums.TierLevel",
+        "AssessmentStatusEnum": "evaluations.enums.AssessmentStatus",
+        "NominationStatusEnum": "awards.models.nominations.Nomination.Status",
+        "ImportJobStatusEnum": "orgs.models.ImportJob.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -55,6 +55,14 @@ def cached_progress(job_id):
         return None
 
 
+def progress_percent(job) -> int:
+    """The job's progress bar: the cache while it runs (the page and the API poll it), else the job row."""
+    if job.status not in ACTIVE:
+        return 100 if job.status == ImportJob.Status.DONE else job.progress_percent
+    cached = cached_progress(job.pk)
+    return cached if cached is not None else job.progress_percent
+
+
 def _forget_progress(job_id) -> None:
     try:
         cache.delete(progress_key(job_id))
@@ -144,6 +152,17 @@ def validate_job(job_id: int) -> None:
 def queue_validation(job: ImportJob) -> None:
     """After an upload (in its transaction): the dry run as a background job of the uploader."""
     background.enqueue("orgs.validate_import", owner=job.created_by, target=job, import_job_id=job.pk)
+
+
+@transaction.atomic
+def start_import(user, *, kind: str, upload, stored_name: str) -> ImportJob:
+    """An upload checked by ``ImportUploadForm`` (the page and the API): the job row, the file under a random
+    name (the original name is kept on the row, never used as a path) and its dry run queued."""
+    original_name = upload.name[:255]
+    upload.name = stored_name
+    job = ImportJob.objects.create(kind=kind, file=upload, original_name=original_name, created_by=user)
+    queue_validation(job)
+    return job
 
 
 def confirm_job(job: ImportJob) -> bool:

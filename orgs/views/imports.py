@@ -9,7 +9,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -60,17 +59,13 @@ class ImportListView(ImportViewMixin, FormView):
         )
 
     def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        original_name = upload.name[:255]
-        upload.name = form.stored_name()
-        with background.watch() as watch, transaction.atomic():
-            job = ImportJob.objects.create(
+        with background.watch() as watch:
+            job = jobs.start_import(
+                self.request.user,
                 kind=form.cleaned_data["kind"],
-                file=upload,
-                original_name=original_name,
-                created_by=self.request.user,
+                upload=form.cleaned_data["file"],
+                stored_name=form.stored_name(),
             )
-            jobs.queue_validation(job)
         if watch.deferred:
             messages.warning(self.request, background.DEFERRED_MESSAGE)
         return redirect("orgs:import_detail", pk=job.pk)
@@ -104,7 +99,7 @@ class ImportDetailView(ImportViewMixin, TemplateView):
         return super().get_context_data(
             job=job,
             running=job.status in jobs.ACTIVE,
-            percent=progress_percent(job),
+            percent=jobs.progress_percent(job),
             errors=job.errors[:ERRORS_SHOWN],
             errors_total=len(job.errors),
             errors_capped=len(job.errors) > ERRORS_SHOWN,
@@ -114,13 +109,6 @@ class ImportDetailView(ImportViewMixin, TemplateView):
             background=background.latest(job),
             **kwargs,
         )
-
-
-def progress_percent(job) -> int:
-    if job.status not in jobs.ACTIVE:
-        return 100 if job.status == ImportJob.Status.DONE else job.progress_percent
-    cached = jobs.cached_progress(job.pk)
-    return cached if cached is not None else job.progress_percent
 
 
 class ImportProgressView(ImportViewMixin, View):
@@ -133,7 +121,7 @@ class ImportProgressView(ImportViewMixin, View):
         response = render(
             request,
             "orgs/_import_progress.html",
-            {"job": job, "running": running, "percent": progress_percent(job)},
+            {"job": job, "running": running, "percent": jobs.progress_percent(job)},
         )
         if not running:
             response["HX-Refresh"] = "true"

@@ -17,7 +17,9 @@ from api.tokens import create_token
 from campaign.models import Plan
 from orgs.enums import Role
 from tests.factories import user_with_role
+from tests.factories.awards_nominations import make_round
 from tests.factories.campaign_plans import make_plan
+from tests.factories.evaluations_scoring import make_period, make_tier
 
 MAX_EXAMPLES = 15
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "api" / "schema.yaml"
@@ -41,11 +43,14 @@ def wsgi_keeps_the_test_connection():
 def token(world, campaign, wsgi_keeps_the_test_connection):
     make_plan(campaign, world.branch_a, status=Plan.Status.SUBMITTED)
     make_plan(campaign, world.branch_b)
+    period = make_period(2011, code="y2011")
+    make_tier(world.branch_a, period, "advanced")
+    make_round(world.province, code="qiyi-test")
     user = user_with_role(world.city_a, Role.ORG_DEPARTMENT)
     return create_token(user, name="schemathesis")[1]
 
 
-@pytest.mark.slow  # about 1 minute for the 12 read operations on a busy machine
+@pytest.mark.slow  # a few minutes for the read operations on a busy machine
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,

@@ -179,6 +179,7 @@ class Judged:
     status: int = 200
     submit: bool = False
     settings: dict = field(default_factory=dict)
+    wait_for: str = ""  # a selector to wait for when the page builds itself in the browser (the API's docs)
 
 
 PAGES = [
@@ -230,6 +231,13 @@ PAGES = [
         lambda s: reverse("campaign:public_exhibition", args=[s.exhibition.org.code]),
         PHOTO_CAPTION,
     ),
+    # the REST API's pages: the personal tokens (and the form's error state), Swagger UI and Redoc
+    Judged("api-tokens", "secretary", lambda s: reverse("api:tokens"), "个人API令牌"),
+    Judged("api-tokens-errors", "secretary", lambda s: reverse("api:tokens"), "个人API令牌", submit=True),
+    Judged(
+        "api-swagger", None, lambda s: reverse("api:swagger"), "创先争优活动管理平台 API", wait_for=".swagger-ui .info"
+    ),
+    Judged("api-redoc", None, lambda s: reverse("api:redoc"), "创先争优活动管理平台 API", wait_for="#redoc h1"),
 ]
 
 
@@ -253,6 +261,8 @@ def open_judged(browser, live_server, scene, judged, width):
             page.locator("main form [type=submit]").last.click()
         response = navigation.value
     assert response.status == judged.status, (judged.name, page.url, response.status)
+    if judged.wait_for:
+        page.locator(judged.wait_for).first.wait_for()
     assert judged.text in page.locator("body").inner_text(), (judged.name, page.url)
     return page
 
