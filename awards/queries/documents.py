@@ -1,6 +1,6 @@
 """Scoped reads for the decision, its files and the exemplars designated from the final list.
 
-Rounds are looked up through ``queries_nominations`` (the one definition of "rounds a user sees":
+Rounds are looked up through ``queries.nominations`` (the one definition of "rounds a user sees":
 under its owner or above it); everything else is built on ``orgs.queries``. Outside the scope a
 lookup answers 404; the views answer 403 for a wrong role inside it.
 """

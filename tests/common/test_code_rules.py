@@ -15,6 +15,7 @@ APPS = (
     "demo",
     "masswork",
     "accountability",
+    "api",
     "config",
 )
 
@@ -156,4 +157,20 @@ def test_no_module_imports_another_modules_private_names():
                 borrowed = [a.name for a in node.names if a.name.startswith("_") and a.name.strip("_")]
                 borrowed = [name for name in borrowed if not name.startswith("__")]
                 offenders += [f"{path.relative_to(ROOT)}: {node.module} {name}" for name in borrowed]
+    assert offenders == []
+
+
+def test_one_layout_in_every_app():
+    """Every app is laid out alike (README "Code map"): models, enums, queries, services, forms, views, tasks, urls —
+    a module while it is small, a package with one module per area once it is not; no flat ``forms_*.py`` /
+    ``queries_*.py`` siblings beside a package and no ``urls_parts/``."""
+    layers = ("models", "enums", "queries", "services", "forms", "views", "tasks", "urls", "serializers")
+    flat = re.compile(rf"^({'|'.join(layers)})_\w+\.py$")
+    offenders = []
+    for app in APPS:
+        for path in (ROOT / app).iterdir():
+            if flat.match(path.name) or path.name == "urls_parts":
+                offenders.append(path.relative_to(ROOT).as_posix())
+            elif path.suffix == ".py" and (ROOT / app / path.stem).is_dir() and path.stem in layers:
+                offenders.append(f"{path.relative_to(ROOT).as_posix()} beside the package {path.stem}/")
     assert offenders == []

@@ -16,12 +16,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from campaign import queries_timeline
 from campaign.models import Milestone, MilestoneDone
+from campaign.queries import timeline as queries_timeline
 from campaign.services import timeline as timeline_services
 from evaluations.enums import AssessmentStatus, Source
 from evaluations.models import Assessment, Period
-from evaluations.queries_scoring import assessments_for
+from evaluations.queries.scoring import assessments_for
 from evaluations.services import assessments as assessment_services
 from evaluations.services import criteria as criteria_services
 from orgs import queries
@@ -29,9 +29,9 @@ from orgs.io import jobs as import_jobs
 from orgs.io.forms import ImportUploadForm
 from orgs.models import ImportJob
 
-from . import serializers as s
-from . import serializers_work as w
-from .views import IdPages, OrgPages, PortalAPIView
+from ..serializers import core as s
+from ..serializers import work as w
+from .core import IdPages, OrgPages, PortalAPIView
 
 ASSESS_SOURCES = (Source.SELF, Source.SUPERIOR, Source.PEER)
 

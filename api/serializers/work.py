@@ -14,7 +14,7 @@ from evaluations.enums import AssessmentStatus, Source, Target, TierLevel
 from evaluations.models import Assessment, Period, Tier
 from orgs.models import ImportJob
 
-from .serializers import OrgRefSerializer, StrictSerializer
+from .core import OrgRefSerializer, StrictSerializer
 
 # --- milestone fulfilment -------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from dashboards.models import COUNT_FIELDS, OrgFigures
 from orgs.enums import Gender, MemberCategory, MemberStatus, OrgKind, OrgLevel
 from orgs.models import Member, Org
 
-from .models import ApiToken
+from ..models import ApiToken
 
 
 class StrictSerializer(serializers.Serializer):

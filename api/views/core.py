@@ -26,8 +26,8 @@ from orgs import services as org_services
 from orgs.enums import Sector
 from orgs.models import Member, Org
 
-from . import serializers as s
-from .pagination import CursorPagination, invalid_cursor
+from ..pagination import CursorPagination, invalid_cursor
+from ..serializers import core as s
 
 PATH = re.compile(r"^[0-9A-Z]{1,255}$")
 MAX_FILTER_CHARS = 50
@@ -69,7 +69,7 @@ def _cursor_path(cursor) -> str:
     return cursor[0]
 
 
-def _cursor_id(cursor) -> int:
+def cursor_id(cursor) -> int:
     if len(cursor) != 1 or type(cursor[0]) is not int or not 0 <= cursor[0] < 2**63:
         raise invalid_cursor()
     return cursor[0]
@@ -95,7 +95,7 @@ class IdPages:
         return queryset.order_by("id")
 
     def rows_after(self, queryset, cursor):
-        return queryset.filter(id__gt=_cursor_id(cursor))
+        return queryset.filter(id__gt=cursor_id(cursor))
 
     def cursor_of(self, row):
         return [row.pk]

@@ -1,5 +1,5 @@
-"""The API's reads of results: tiers per period (``evaluations.queries_scoring``), award rounds, nominations and
-the commendation list (``awards.queries_nominations`` / ``queries_documents``), each with the page's scope and
+"""The API's reads of results: tiers per period (``evaluations.queries.scoring``), award rounds, nominations and
+the commendation list (``awards.queries.nominations`` / ``documents``), each with the page's scope and
 role: outside the scope → 404, wrong role inside it → 403."""
 
 from django.db.models import F, Q, Value
@@ -10,18 +10,19 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from awards import queries_documents, queries_nominations
 from awards.models import Nomination
+from awards.queries import documents as queries_documents
+from awards.queries import nominations as queries_nominations
 from awards.services.nominations import final_list
-from evaluations import queries_scoring
 from evaluations.enums import TierLevel
+from evaluations.queries import scoring as queries_scoring
 from orgs import queries
 from orgs.enums import Sector
 
-from . import serializers_work as w
-from .pagination import invalid_cursor
-from .views import MAX_FILTER_CHARS, PATH, IdPages, PortalAPIView, _cursor_id
-from .views_work import get_period
+from ..pagination import invalid_cursor
+from ..serializers import work as w
+from .core import MAX_FILTER_CHARS, PATH, IdPages, PortalAPIView, cursor_id
+from .work import get_period
 
 # --- tiers ----------------------------------------------------------------------------------------
 
@@ -192,7 +193,7 @@ class CommendedListView(RoundScoped):
             or len(cursor[2]) > 100
         ):
             raise invalid_cursor()
-        city, order, name, pk = cursor[0], cursor[1], cursor[2], _cursor_id(cursor[3:])
+        city, order, name, pk = cursor[0], cursor[1], cursor[2], cursor_id(cursor[3:])
         return queryset.filter(
             Q(city_key__gt=city)
             | Q(city_key=city, category__order__gt=order)

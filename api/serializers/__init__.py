@@ -1,0 +1,1 @@
+"""The API's serializers: shared pieces and the core endpoints (core), work endpoints (work)."""
