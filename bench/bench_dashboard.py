@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+from common.actors import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
@@ -120,7 +122,7 @@ def generate(today):
     root = Org.objects.get(code="130000")
     with transaction.atomic():
         campaign = copy_campaign(
-            seed, name="基准活动", code="bench-dash", start_date=today - datetime.timedelta(days=100)
+            seed, name="基准活动", code="bench-dash", start_date=today - datetime.timedelta(days=100), by=SYSTEM
         )
         c = campaign.pk
         start = campaign.start_date

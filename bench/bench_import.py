@@ -36,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common.actors import SYSTEM
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR / "bench"))
 import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
@@ -66,16 +68,16 @@ def build_small_county():
     province = Org.objects.add_root(
         instance=Org(code="130000", name="河北省", kind=OrgKind.COMMITTEE, level=OrgLevel.PROVINCE)
     )
-    city = services.create_org(province, by=None, code="130100", name="石家庄市", kind="dw", level=OrgLevel.CITY)
-    county = services.create_org(city, by=None, code="130123", name="正定县", kind="dw", level=OrgLevel.COUNTY)
+    city = services.create_org(province, by=SYSTEM, code="130100", name="石家庄市", kind="dw", level=OrgLevel.CITY)
+    county = services.create_org(city, by=SYSTEM, code="130123", name="正定县", kind="dw", level=OrgLevel.COUNTY)
     for t in range(20):
         town = services.create_org(
-            county, by=None, code=f"130123{t + 100:03d}", name=f"第{t + 1}镇", kind="dw", level=OrgLevel.TOWNSHIP
+            county, by=SYSTEM, code=f"130123{t + 100:03d}", name=f"第{t + 1}镇", kind="dw", level=OrgLevel.TOWNSHIP
         )
         for b in range(25):
             services.create_org(
                 town,
-                by=None,
+                by=SYSTEM,
                 code=f"{town.code}{b + 200:03d}",
                 name=f"第{t + 1}镇第{b + 1}村党支部",
                 kind="dzb",

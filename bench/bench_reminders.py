@@ -35,6 +35,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from common.actors import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
@@ -116,7 +118,7 @@ def running_copy(today: datetime.date, milestones: str):
     source = Campaign.objects.get(code="cxzy-2010")
     plan = source.milestones.get(code="plan")
     start = today + datetime.timedelta(days=7) - (plan.due_date - source.start_date)
-    campaign = copy_campaign(source, name="基准测试活动", code=f"bench-{time.time_ns()}", start_date=start)
+    campaign = copy_campaign(source, name="基准测试活动", code=f"bench-{time.time_ns()}", start_date=start, by=SYSTEM)
     due = today + datetime.timedelta(days=7)
     assert campaign.milestones.get(code="plan").due_date == due
     if milestones == "all":

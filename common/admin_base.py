@@ -322,7 +322,7 @@ def copy_saved(obj, saved) -> None:
 class ServiceAdminMixin:
     """``save_model`` / ``delete_model`` call a service (``call_service``). The admin has checked the scope
     (the object comes from ``get_queryset``, a chosen organization from the user's rows), so the service acts
-    for the system (``by=None``, like the importer); history records the admin's user (``history_user``, set
+    for the system (``by=SYSTEM``, like the importer); history records the admin's user (``history_user``, set
     by simple-history's request middleware and here). A ValidationError the service raises rolls the admin's
     transaction back and the same form is shown again with the message at the field it names.
 

@@ -15,6 +15,7 @@ from awards.services import nominations, publicity, quotas, rounds
 from awards.services.holidays import assume_year
 from awards.services.workdays import loaded_years
 from campaign.models import Campaign
+from common.actors import SYSTEM
 from orgs.enums import MemberCategory, MemberStatus, OrgLevel
 from orgs.models import Member, Org
 
@@ -54,7 +55,7 @@ def assume_missing_years(dates: DemoDates) -> list[int]:
     first, last = (dates.today - PUBLICITY_REACH).year, (dates.today + PUBLICITY_REACH).year
     missing = sorted(set(range(first, last + 1)) - loaded_years(first, last))
     for year in missing:
-        assume_year(year)
+        assume_year(year, by=SYSTEM)
     return missing
 
 

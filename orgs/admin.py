@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from common.actors import SYSTEM
 from common.admin_base import (
     DATA_ROLES,
     MEMBERS,
@@ -64,7 +65,7 @@ class OrgAdmin(ServiceAdminMixin, PortalHistoryAdmin):
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "code"}
         if fields:
-            self.call_service(request, obj, services.update_org, obj, by=None, fields=fields)
+            self.call_service(request, obj, services.update_org, obj, by=SYSTEM, fields=fields)
 
 
 class MaskedIdContextHelper(HistoricalRecordContextHelper):
@@ -192,14 +193,14 @@ class MemberAdmin(ServiceAdminMixin, PortalHistoryAdmin):
                         obj,
                         services.update_member,
                         obj,
-                        by=None,
+                        by=SYSTEM,
                         fields=fields,
                         expected_version=form.cleaned_data.get("version"),
                     )
             else:
                 data = {name: form.cleaned_data[name] for name in MemberForm.Meta.fields}
                 saved = self.call_service(
-                    request, obj, services.create_member, form.cleaned_data["org_code"], by=None, **data
+                    request, obj, services.create_member, form.cleaned_data["org_code"], by=SYSTEM, **data
                 )
                 copy_saved(obj, saved)
         except services.StaleEdit as stale:
@@ -273,13 +274,13 @@ class RoleAssignmentAdmin(ServiceAdminMixin, PortalHistoryAdmin):
             data["user"],
             data["org"],
             data["role"],
-            by=None,
+            by=SYSTEM,
             sector=data.get("sector", ""),
         )
         copy_saved(obj, saved)
 
     def delete_model(self, request, obj):
-        self.call_service(request, obj, services.remove_assignment, obj, by=None)
+        self.call_service(request, obj, services.remove_assignment, obj, by=SYSTEM)
 
 
 @admin.register(IdNumberView)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common import errors
+from common.actors import System, is_system, recorded_user
 
 from . import queries
 from .enums import OrgLevel, Role
@@ -25,7 +26,7 @@ FACT_FIELDS = ("gender", "birth_date", "id_number", "join_date")
 
 
 def _require_manage(user, org: Org):
-    if user is not None and not queries.can_manage(user, org):
+    if not is_system(user) and not queries.can_manage(user, org):
         raise PermissionDenied(_("您无权管理该组织"))
 
 
@@ -110,10 +111,10 @@ def recount_rollups() -> int:
 
 
 @transaction.atomic
-def create_org(parent: Org | None, *, by: User | None, **fields) -> Org:
-    """Add an organization under ``parent`` (or a root when ``parent`` is None and ``by`` is None)."""
+def create_org(parent: Org | None, *, by: User | System, **fields) -> Org:
+    """Add an organization under ``parent`` (or a root when ``parent`` is None: the system only)."""
     if parent is None:
-        if by is not None:
+        if not is_system(by):
             raise PermissionDenied(_("只有系统可以创建省级根组织"))
         org = Org.objects.add_root(instance=Org(**fields))
     else:
@@ -125,7 +126,7 @@ def create_org(parent: Org | None, *, by: User | None, **fields) -> Org:
 
 
 @transaction.atomic
-def update_org(org: Org, *, by: User | None, fields: dict) -> Org:
+def update_org(org: Org, *, by: User | System, fields: dict) -> Org:
     _require_manage(by, org)
     for name, value in fields.items():
         setattr(org, name, value)
@@ -163,7 +164,7 @@ def _check_member_facts(member: Member) -> None:
 
 
 @transaction.atomic
-def create_member(org: Org, *, by: User | None, **fields) -> Member:
+def create_member(org: Org, *, by: User | System, **fields) -> Member:
     _require_manage(by, org)
     member = Member(org=org, org_path=org.path, org_sector=org.sector, org_kind=org.kind, **fields)
     _check_member_facts(member)
@@ -185,7 +186,7 @@ class StaleEdit(errors.StaleEdit):
 
 
 @transaction.atomic
-def update_member(member: Member, *, by: User | None, fields: dict, expected_version: str | None = None) -> Member:
+def update_member(member: Member, *, by: User | System, fields: dict, expected_version: str | None = None) -> Member:
     """Change a member's own fields (not the organization: see ``transfer_member``).
 
     ``expected_version`` is the ``updated_at`` the editor saw; if somebody saved in between,
@@ -206,7 +207,7 @@ def update_member(member: Member, *, by: User | None, fields: dict, expected_ver
 
 
 @transaction.atomic
-def transfer_member(member: Member, to_org: Org, *, by: User | None, reason: str = "") -> Member:
+def transfer_member(member: Member, to_org: Org, *, by: User | System, reason: str = "") -> Member:
     """Move a member to another organization; both must be in the acting user's scope."""
     _require_manage(by, member.org)
     _require_manage(by, to_org)
@@ -234,7 +235,7 @@ def record_id_view(user: User, *, member: Member | None = None, purpose: str, co
 
 
 @transaction.atomic
-def assign_role(user: User, org: Org, role: str, *, by: User | None, sector: str = "") -> RoleAssignment:
+def assign_role(user: User, org: Org, role: str, *, by: User | System, sector: str = "") -> RoleAssignment:
     """Give ``user`` a role on ``org``; an org_department user may only grant inside its subtree."""
     _require_manage(by, org)
     if role == Role.SECTOR_SUPERVISOR and not sector:
@@ -246,21 +247,21 @@ def assign_role(user: User, org: Org, role: str, *, by: User | None, sector: str
     if role == Role.INSTRUCTOR and org.level != OrgLevel.BASIC:
         raise ValidationError({"org": _("党建工作指导员只能派驻到基层党组织")})
     assignment, _created = RoleAssignment.objects.get_or_create(
-        user=user, org=org, role=role, sector=sector, defaults={"created_by": by}
+        user=user, org=org, role=role, sector=sector, defaults={"created_by": recorded_user(by)}
     )
     return assignment
 
 
 @transaction.atomic
-def remove_assignment(assignment: RoleAssignment, *, by: User | None) -> None:
+def remove_assignment(assignment: RoleAssignment, *, by: User | System) -> None:
     _require_manage(by, assignment.org)
-    if by is not None and assignment.user_id == by.pk and assignment.role == Role.ORG_DEPARTMENT:
+    if not is_system(by) and assignment.user_id == by.pk and assignment.role == Role.ORG_DEPARTMENT:
         raise ValidationError(_("不能撤销自己的组织部角色"))
     assignment.delete()
 
 
 @transaction.atomic
-def create_user(*, by: User | None, username: str, password: str, full_name: str = "", **extra) -> User:
+def create_user(*, by: User | System, username: str, password: str, full_name: str = "", **extra) -> User:
     user = User(username=username, full_name=full_name, **extra)
     user.set_password(password)
     user.full_clean(exclude=["password"])
@@ -291,9 +292,9 @@ def create_account(
 
 
 @transaction.atomic
-def link_member(user: User, member: Member, *, by: User | None) -> User:
+def link_member(user: User, member: Member, *, by: User | System) -> User:
     """Tie an account to its owner's party-member record (User.member)."""
-    if by is not None and not queries.covers_member(by, member, queries.MANAGE_ROLES):
+    if not is_system(by) and not queries.covers_member(by, member, queries.MANAGE_ROLES):
         raise PermissionDenied(_("您无权管理该党员"))
     if User.objects.filter(member=member).exclude(pk=user.pk).exists():
         raise ValidationError({"member": _("该党员档案已关联其他账号")})

@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+from common.actors import SYSTEM
+
 # Tests that start, stop or kill real processes (Celery workers, redis-server, gunicorn, locust) or wait on wall-clock
 # limits: CI runs them alone after the parallel part (.ci/run: ``-n 2 -m "not serial"``, then ``-m serial``), where
 # a neighbour's CPU cannot push them past their time limits.
@@ -168,7 +170,7 @@ def campaign(seed_campaign):
     from campaign.services.timeline import copy_campaign
 
     start = timezone.localdate() - datetime.timedelta(days=10)
-    return copy_campaign(seed_campaign, name="测试活动", code="test-running", start_date=start)
+    return copy_campaign(seed_campaign, name="测试活动", code="test-running", start_date=start, by=SYSTEM)
 
 
 @pytest.fixture

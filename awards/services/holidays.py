@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.actors import System, is_system, recorded_user
 from orgs import queries
 from orgs.enums import Role
 from orgs.models import User
@@ -253,12 +254,13 @@ def enter_year(
     return row
 
 
-def assume_year(year: int, *, by: User | None = None) -> HolidayYear:
+def assume_year(year: int, *, by: User | System) -> HolidayYear:
     """A plain Monday–Friday schedule for a year the State Council has not published yet, marked as
-    assumed: for demonstrations and tests only (``by`` None is the system). An existing year is kept."""
-    if by is not None and not can_manage_schedule(by):
+    assumed: for demonstrations and tests only (``by`` SYSTEM for the demo builder and the tests). An existing
+    year is kept."""
+    if not is_system(by) and not can_manage_schedule(by):
         raise PermissionDenied
     row, _created = HolidayYear.objects.get_or_create(
-        year=year, defaults={"source": HolidayYear.Source.ASSUMED, "entered_by": by}
+        year=year, defaults={"source": HolidayYear.Source.ASSUMED, "entered_by": recorded_user(by)}
     )
     return row

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.actors import SYSTEM
 from orgs import services as org_services
 from orgs.models import Member, Org, User
 
@@ -45,7 +46,7 @@ def _sync_flags(member_ids, *, by: User | None, today: datetime.date) -> int:
     """Set or clear each member's badge flags to match its current entries; returns the members changed.
 
     The acting user's right was checked on the entry's organization, which holds the member, so the member
-    record is written as the system (``by=None``); the history row still names the user.
+    record is written as the system (``by=SYSTEM``); the history row still names the user.
     """
     ids = {pk for pk in member_ids if pk}
     if not ids:
@@ -65,7 +66,7 @@ def _sync_flags(member_ids, *, by: User | None, today: datetime.date) -> int:
         if fields:
             member._change_reason = _("亮牌示范登记")
             member._history_user = by
-            org_services.update_member(member, by=None, fields=fields)
+            org_services.update_member(member, by=SYSTEM, fields=fields)
             changed += 1
     return changed
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import SET_NULL, Max, ProtectedError
 from django.utils import timezone
 
+from common.actors import SYSTEM
 from common.sql import Fragment, compose, identifiers
 
 from .. import services
@@ -406,7 +407,7 @@ def ensure_accounts() -> list[dict]:
                     extra = {"member": member, "mobile": member.mobile}
                 try:
                     user = services.create_user(
-                        by=None,
+                        by=SYSTEM,
                         username=account.username,
                         password=DEMO_PASSWORD,
                         full_name=member.name if member else account.full_name,
@@ -414,7 +415,7 @@ def ensure_accounts() -> list[dict]:
                     )
                 except IntegrityError:  # pragma: no cover - a concurrent run created it
                     user = User.objects.get(username=account.username)
-            services.assign_role(user, org, account.role, by=None, sector=account.sector)
+            services.assign_role(user, org, account.role, by=SYSTEM, sector=account.sector)
             rows.append(
                 {
                     "username": account.username,

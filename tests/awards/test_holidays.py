@@ -19,6 +19,7 @@ from awards.services.workdays import (
     working_days_between,
     working_period_end,
 )
+from common.actors import SYSTEM
 from orgs.enums import Role
 from tests.factories import UserFactory, user_with_role
 from tests.factories.awards_basic import add_award, make_commendation, secretary_of
@@ -156,7 +157,7 @@ def test_entering_next_years_schedule_through_the_page(people, login):
 
 def test_an_assumed_year_is_replaced_by_the_published_one(people):
     HolidayYear.objects.filter(year=NEXT).delete()
-    assumed = holidays.assume_year(NEXT)
+    assumed = holidays.assume_year(NEXT, by=SYSTEM)
     assert assumed.is_assumed and is_working_day(D(NEXT, 10, 4)) == (D(NEXT, 10, 4).weekday() < 5)
     holidays.enter_year(NEXT, by=people.province, holidays=[(D(NEXT, 10, 1), D(NEXT, 10, 7), "国庆节")], workdays=[])
     assert HolidayYear.objects.get(year=NEXT).source == "manual" and not is_working_day(D(NEXT, 10, 4))

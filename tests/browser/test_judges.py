@@ -38,6 +38,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from common.actors import SYSTEM
 from orgs.enums import Role
 from tests.conftest import PHONE_390
 from tests.factories import World, user_with_role
@@ -74,7 +75,7 @@ class Scene:
         self.world = World()
         seed = load_seed_campaign(Campaign, Phase, Milestone)
         start = timezone.localdate() - datetime.timedelta(days=10)
-        self.campaign = copy_campaign(seed, name="评判测试活动", code="judges-running", start_date=start)
+        self.campaign = copy_campaign(seed, name="评判测试活动", code="judges-running", start_date=start, by=SYSTEM)
         load_seed_criteria(CriteriaSet, Criterion)
         self._users = {}
 

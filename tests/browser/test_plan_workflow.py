@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from common.actors import SYSTEM
 from orgs.enums import Role
 from tests.factories import World, user_with_role
 
@@ -22,7 +23,7 @@ def _running_campaign():
 
     seed = load_seed_campaign(Campaign, Phase, Milestone)
     start = timezone.localdate() - datetime.timedelta(days=10)
-    return copy_campaign(seed, name="浏览器测试活动", code="browser-running", start_date=start)
+    return copy_campaign(seed, name="浏览器测试活动", code="browser-running", start_date=start, by=SYSTEM)
 
 
 def _login(page, base_url, username):

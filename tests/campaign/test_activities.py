@@ -13,6 +13,7 @@ from campaign.enums import ActivityType
 from campaign.models import ActivityRecord, Attachment, MilestoneDone
 from campaign.services import activities as services
 from campaign.services.attachments import attach_files
+from common.actors import SYSTEM
 from orgs import services as org_services
 from orgs.enums import Role
 from tests.factories import MemberFactory, make_org, user_with_role
@@ -334,8 +335,8 @@ def test_list_counts_attachments(world, c2, people, login):
 
 
 def test_badge_members_listed_for_badge_activity(world, c2, people, login):
-    org_services.update_member(world.member_a, by=None, fields={"badge_vanguard_post": True})
-    org_services.update_member(world.member_b, by=None, fields={"badge_demo_household": True})
+    org_services.update_member(world.member_a, by=SYSTEM, fields={"badge_vanguard_post": True})
+    org_services.update_member(world.member_b, by=SYSTEM, fields={"badge_demo_household": True})
     plain = MemberFactory(org=world.branch_a, name="无牌党员")
     client = login(people["org_department"])
     html = client.get(reverse("campaign:activity_list"), {"type": "badge_demo"}).content.decode()

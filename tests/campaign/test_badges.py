@@ -13,6 +13,7 @@ from campaign.models import BadgeEntry, BadgeKind, BadgeWearing
 from campaign.queries import badges as qb
 from campaign.services import badges as services
 from campaign.tasks import sync_badge_flags as sync_task
+from common.actors import SYSTEM
 from orgs import services as org_services
 from orgs.enums import Role, Sector
 from orgs.models import Member
@@ -123,7 +124,7 @@ def test_the_flag_stays_while_another_entry_of_the_kind_is_current(world, people
 
 
 def test_members_never_registered_keep_their_recorded_flags(world, people):
-    org_services.update_member(world.member_b, by=None, fields={"badge_demo_household": True})
+    org_services.update_member(world.member_b, by=SYSTEM, fields={"badge_demo_household": True})
     assert services.sync_badge_flags() == 0
     assert flags(world.member_b)["demo_household"] is True
 
@@ -194,7 +195,7 @@ def test_only_the_secretary_and_the_covering_department_write(world, people, who
 def test_sector_copy_follows_the_organization(world, people):
     e = entry(world.branch_a, people.secretary_a, member=world.member_a)
     w = services.record_wearing(world.branch_a, by=people.secretary_a, month=TODAY, wearing=1, total=1)
-    org_services.update_org(world.branch_a, by=None, fields={"sector": Sector.HEALTH})
+    org_services.update_org(world.branch_a, by=SYSTEM, fields={"sector": Sector.HEALTH})
     e.refresh_from_db()
     w.refresh_from_db()
     assert e.org_sector == w.org_sector == "health"

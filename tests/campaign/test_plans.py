@@ -13,6 +13,7 @@ from django.utils import timezone
 from campaign.models import Commitment, MilestoneDone, Notification, Plan, PlanVersion
 from campaign.services import plans as services
 from campaign.services.timeline import copy_campaign
+from common.actors import SYSTEM
 from orgs.enums import Role
 from tests.factories import make_org, user_with_role
 from tests.factories.campaign_plans import make_plan, plan_fields
@@ -40,7 +41,7 @@ def people(world):
 def phase_two(seed_campaign):
     """A running campaign whose phase two ("全面争创，扎实推进") contains today."""
     start = timezone.localdate() - datetime.timedelta(days=70)
-    return copy_campaign(seed_campaign, name="第二步骤中的活动", code="test-phase-two", start_date=start)
+    return copy_campaign(seed_campaign, name="第二步骤中的活动", code="test-phase-two", start_date=start, by=SYSTEM)
 
 
 def day_in_phase(campaign, order, offset=1):

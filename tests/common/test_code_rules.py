@@ -174,3 +174,15 @@ def test_one_layout_in_every_app():
             elif path.suffix == ".py" and (ROOT / app / path.stem).is_dir() and path.stem in layers:
                 offenders.append(f"{path.relative_to(ROOT).as_posix()} beside the package {path.stem}/")
     assert offenders == []
+
+
+def test_no_permission_check_is_skipped_by_a_missing_actor():
+    """A service's check of ``by`` is skipped only for ``common.actors.SYSTEM``, never because ``by`` is None."""
+    skip = re.compile(r"\bby is not None and not\b|\bif by is None:\s*return\b")
+    offenders = [
+        path.relative_to(ROOT).as_posix()
+        for path in _python_files()
+        if "services" in path.parts or path.name == "services.py"
+        if skip.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -5,6 +5,7 @@ import itertools
 
 import factory
 
+from common.actors import SYSTEM
 from orgs import services
 from orgs.enums import Gender, MemberCategory, MemberStatus, OrgKind, OrgLevel, Role
 from orgs.models import Member, Org, RoleAssignment, User
@@ -35,7 +36,7 @@ def make_org(parent=None, *, level=OrgLevel.BASIC, kind=OrgKind.BRANCH, sector="
         "sector": sector,
         **extra,
     }
-    return services.create_org(parent, by=None, **fields) if parent else Org.objects.add_root(instance=Org(**fields))
+    return services.create_org(parent, by=SYSTEM, **fields) if parent else Org.objects.add_root(instance=Org(**fields))
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
@@ -59,7 +60,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         org = kwargs.pop("org")
-        return services.create_member(org, by=None, **kwargs)
+        return services.create_member(org, by=SYSTEM, **kwargs)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

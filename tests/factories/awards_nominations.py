@@ -8,6 +8,7 @@ from django.utils import timezone
 from awards.models import AwardCategory, AwardRound, Quota
 from awards.services import nominations as services
 from awards.services.rounds import CATEGORIES_BY_KIND
+from common.actors import SYSTEM
 from orgs.enums import Role
 from tests.factories import user_with_role
 
@@ -26,7 +27,7 @@ def load_holiday_schedule():
     load_seed_calendar(CalendarDay, HolidayYear)
     today = timezone.localdate()
     for year in (today.year, today.year + 1):
-        assume_year(year)
+        assume_year(year, by=SYSTEM)
 
 
 def make_round(owner, *, kind="concentrated", code=None, today=None, **fields):

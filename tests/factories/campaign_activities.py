@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from campaign.enums import ActivityType
 from campaign.models import ActivityRecord, Campaign, ImplementationReport, Story, StoryStatus
+from common.actors import SYSTEM
 
 
 def campaign_in_phase(seed: Campaign, order: int, *, day: int = 10, code: str | None = None) -> Campaign:
@@ -17,7 +18,9 @@ def campaign_in_phase(seed: Campaign, order: int, *, day: int = 10, code: str | 
     phase = seed.phases.get(order=order)
     offset = (phase.start_date - seed.start_date).days + day
     start = timezone.localdate() - datetime.timedelta(days=offset)
-    return copy_campaign(seed, name=f"测试活动（第{order}步）", code=code or f"test-phase-{order}", start_date=start)
+    return copy_campaign(
+        seed, name=f"测试活动（第{order}步）", code=code or f"test-phase-{order}", start_date=start, by=SYSTEM
+    )
 
 
 def png_bytes(size=(8, 6), color=(179, 0, 27)) -> bytes:

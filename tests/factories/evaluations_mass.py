@@ -6,6 +6,7 @@ import secrets
 
 from django.utils import timezone
 
+from common.actors import SYSTEM
 from evaluations.enums import Target
 from evaluations.models import (
     Benchmark,
@@ -71,7 +72,11 @@ def analysis_campaign(seed_campaign, *, offset_days=2):
     delta = timezone.localdate() - datetime.timedelta(days=offset_days) - milestone.start_date
     n = next(_seq)
     return copy_campaign(
-        seed_campaign, name=f"党性分析测试{n}", code=f"pa-test-{n}", start_date=seed_campaign.start_date + delta
+        seed_campaign,
+        name=f"党性分析测试{n}",
+        code=f"pa-test-{n}",
+        start_date=seed_campaign.start_date + delta,
+        by=SYSTEM,
     )
 
 

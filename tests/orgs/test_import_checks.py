@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from common.actors import SYSTEM
 from orgs import services
 from orgs.enums import Gender
 from orgs.io.columns import MEMBER_COLUMNS
@@ -262,7 +263,7 @@ def test_create_member_refuses_what_the_form_refuses(world):
         "category": "in_service",
     }
     with pytest.raises(ValidationError) as exc:
-        services.create_member(world.branch_a, by=None, **fields)
+        services.create_member(world.branch_a, by=SYSTEM, **fields)
     assert exc.value.message_dict == {
         "gender": ["性别与身份证号不符（身份证号显示为男）"],
         "join_date": ["入党时未满18周岁（18周岁生日为 2003-03-12）"],
@@ -270,7 +271,7 @@ def test_create_member_refuses_what_the_form_refuses(world):
     same_person = {**fields, "gender": Gender.MALE, "birth_date": datetime.date(1980, 5, 17)}
     same_person.update(id_number=fifteen(world.member_a.id_number), join_date=datetime.date(2005, 7, 1))
     with pytest.raises(ValidationError) as exc:
-        services.create_member(world.branch_a, by=None, **same_person)
+        services.create_member(world.branch_a, by=SYSTEM, **same_person)
     assert exc.value.message_dict == {"id_number": ["该身份证号已登记，不能重复录入"]}
     assert not Member.objects.filter(name="钱进").exists()
 
@@ -278,11 +279,11 @@ def test_create_member_refuses_what_the_form_refuses(world):
 def test_update_member_checks_only_when_those_fields_change(world):
     member = world.member_a
     with pytest.raises(ValidationError) as exc:
-        services.update_member(member, by=None, fields={"gender": Gender.FEMALE})
+        services.update_member(member, by=SYSTEM, fields={"gender": Gender.FEMALE})
     assert exc.value.message_dict == {"gender": ["性别与身份证号不符（身份证号显示为男）"]}
     # A record that disagrees already (entered before these checks) still takes a badge or a post.
     Member.objects.filter(pk=member.pk).update(gender=Gender.FEMALE)
     member.refresh_from_db()
-    services.update_member(member, by=None, fields={"post": "村党支部书记"})
+    services.update_member(member, by=SYSTEM, fields={"post": "村党支部书记"})
     member.refresh_from_db()
     assert member.post == "村党支部书记"

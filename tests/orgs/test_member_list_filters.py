@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from common.actors import SYSTEM
 from evaluations.models import Period, Tier
 from orgs import services
 from orgs.enums import Gender, OrgKind, Role
@@ -194,10 +195,10 @@ def test_sector_supervisor_filters_within_the_sector(world, county, login):
 
 
 def test_kind_follows_the_organization(world, county, zzb, login):
-    services.update_org(county["organ"], by=None, fields={"kind": OrgKind.GENERAL_BRANCH})
+    services.update_org(county["organ"], by=SYSTEM, fields={"kind": OrgKind.GENERAL_BRANCH})
     assert names(login(zzb), kind="dzz")[0] == ["赵建业", "钱秀兰"]
     assert names(login(zzb), kind="dw")[0] == []
-    services.transfer_member(county["赵建业"], world.branch_a, by=None)
+    services.transfer_member(county["赵建业"], world.branch_a, by=SYSTEM)
     assert names(login(zzb), kind="dzz")[0] == ["钱秀兰"]
     assert Member.objects.get(name="钱秀兰").org_kind == "dzz"
     assert Member.objects.get(name="赵建业").org_kind == "dzb"

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common.actors import SYSTEM
 from orgs import queries, services
 from orgs.demo import loader
 from orgs.enums import OrgLevel, Role
@@ -60,10 +61,10 @@ def test_keys_are_stored_on_create_and_rename(world):
     branch = world.branch_a
     assert (branch.name_initials, branch.name_pinyin) == ("tyzcdzb", "tayuanzhuangcundangzhibu")
     assert Org.objects.get(code="130000").name_initials == "hbs"  # a root made by treebeard's add_root
-    services.update_org(branch, by=None, fields={"name": "永安村党支部"})
+    services.update_org(branch, by=SYSTEM, fields={"name": "永安村党支部"})
     stored = Org.objects.get(pk=branch.pk)
     assert (stored.name_initials, stored.name_pinyin) == ("yacdzb", "yongancundangzhibu")
-    services.update_org(stored, by=None, fields={"sector": "school"})  # other fields: keys untouched
+    services.update_org(stored, by=SYSTEM, fields={"sector": "school"})  # other fields: keys untouched
     assert Org.objects.get(pk=branch.pk).name_initials == "yacdzb"
     assert queries.search_orgs(user_with_role(world.province), "yac").orgs == [stored]
     assert queries.search_orgs(user_with_role(world.province), "tyz").orgs == []

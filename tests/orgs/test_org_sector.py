@@ -4,6 +4,7 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
+from common.actors import SYSTEM
 from orgs import queries, services
 from orgs.enums import Role, Sector
 from orgs.io.columns import MEMBER_COLUMNS, ORG_COLUMNS
@@ -38,22 +39,22 @@ def test_create_member_copies_the_sector(world):
 
 
 def test_transfer_member_takes_the_new_sector(world):
-    services.transfer_member(world.member_a2, world.branch_a, by=None)
+    services.transfer_member(world.member_a2, world.branch_a, by=SYSTEM)
     world.member_a2.refresh_from_db()
     assert world.member_a2.org_sector == Sector.RURAL
     assert_copies_match()
 
 
 def test_editing_a_member_cannot_change_the_copy(world):
-    services.update_member(world.member_a, by=None, fields={"org_sector": Sector.HEALTH, "post": "会计"})
+    services.update_member(world.member_a, by=SYSTEM, fields={"org_sector": Sector.HEALTH, "post": "会计"})
     world.member_a.refresh_from_db()
     assert (world.member_a.post, world.member_a.org_sector) == ("会计", Sector.RURAL)
 
 
 def test_changing_an_orgs_sector_updates_its_members(world):
-    services.update_org(world.branch_a2, by=None, fields={"sector": Sector.HEALTH})
+    services.update_org(world.branch_a2, by=SYSTEM, fields={"sector": Sector.HEALTH})
     assert sectors() == {"张建国": Sector.RURAL, "李秀英": Sector.HEALTH, "王志强": Sector.RURAL}
-    services.update_org(world.branch_a2, by=None, fields={"name": "正定镇卫生院党支部"})
+    services.update_org(world.branch_a2, by=SYSTEM, fields={"name": "正定镇卫生院党支部"})
     assert sectors()["李秀英"] == Sector.HEALTH
 
 
@@ -93,7 +94,7 @@ def test_org_import_changing_a_sector_updates_its_members(world, manager):
 def test_sector_scope_follows_the_copy(world, login):
     supervisor = user_with_role(world.city_a, Role.SECTOR_SUPERVISOR, sector=Sector.RURAL)
     assert list(queries.members_for(supervisor).values_list("name", flat=True)) == ["张建国"]
-    services.update_org(world.branch_a2, by=None, fields={"sector": Sector.RURAL})
+    services.update_org(world.branch_a2, by=SYSTEM, fields={"sector": Sector.RURAL})
     html = login(supervisor).get(reverse("orgs:member_list")).content.decode()
     assert "张建国" in html and "李秀英" in html and "王志强" not in html
 
@@ -104,6 +105,6 @@ def test_sector_and_category_filters_on_the_list(world, manager, login):
     assert "李秀英" in html and "张建国" not in html
     html = client.get(reverse("orgs:member_list"), {"sector": Sector.RURAL}).content.decode()
     assert "张建国" in html and "李秀英" not in html
-    services.update_member(world.member_a, by=None, fields={"category": "student"})
+    services.update_member(world.member_a, by=SYSTEM, fields={"category": "student"})
     html = client.get(reverse("orgs:member_list"), {"category": "student"}).content.decode()
     assert "张建国" in html and "李秀英" not in html
