@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -37,7 +38,7 @@ from ..forms_scoring import (
     TierOverrideForm,
     WeightsForm,
 )
-from ..models import Assessment, Period, SourceWeights, Tier, TierRun, TierTarget
+from ..models import Assessment, CriteriaSet, Period, SourceWeights, Tier, TierRun, TierTarget
 from ..services import assessments as assessment_services
 from ..services import criteria as criteria_services
 from ..services import scoring as scoring_services
@@ -346,6 +347,7 @@ class CriteriaCopyView(RefusalMixin, CriteriaSetMixin, FormView):
 
 class CriteriaEditView(RefusalMixin, CriteriaSetMixin, TemplateView):
     template_name = "evaluations/scoring_criteria_edit.html"
+    refusal_labels = {"levels": gettext_lazy("评价等次"), "criteria": gettext_lazy("评价项目")}
 
     def check_role(self):
         owner = self.criteria_set.owner_org
@@ -377,7 +379,10 @@ class CriteriaEditView(RefusalMixin, CriteriaSetMixin, TemplateView):
     def refused(self, error):
         set_form, criteria_forms, level_forms = self.refusal_forms
         context = self.get_context_data(
-            set_form=set_form, criteria_forms=criteria_forms, level_forms=level_forms, errors=refusal_lines(error)
+            set_form=set_form,
+            criteria_forms=criteria_forms,
+            level_forms=level_forms,
+            errors=refusal_lines(error, self.refusal_labels, model=CriteriaSet),
         )
         return self.render_to_response(context, status=status_of(error))
 
