@@ -98,7 +98,7 @@ def record_inspection(
     )
     inspection._history_user = by
     inspection.save()
-    attach_files(inspection, files, org=acting.org if inspection.is_covert else org, by=by)
+    attach_files(inspection, files, org=acting.org if inspection.is_covert else org, by=by, field="attachments")
     return inspection
 
 
@@ -219,7 +219,7 @@ def respond_order(order: RectificationOrder, *, by: User, text: str, files=()) -
     if not text.strip():
         raise ValidationError({"text": _("请填写整改情况")})
     response = RectificationResponse.objects.create(order=order, text=text.strip(), responded_by=by)
-    attach_files(response, files, org=order.org, by=by)
+    attach_files(response, files, org=order.org, by=by, field="attachments")
     order.status = RectificationOrder.Status.RESPONDED
     order._history_user = by
     order.save(update_fields=["status", "updated_at"])
