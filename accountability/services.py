@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.services.attachments import attach_files, attachments_of
-from campaign.uploads import check_upload
 from orgs.models import Org, User
 
 from . import queries as aq
@@ -27,17 +26,6 @@ FIRST_YEAR = 2000
 
 def _clean(instance, *, exclude=()):
     instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-
-
-def _attach(owner, files, *, org: Org, by: User, field: str) -> None:
-    """Store checked uploads for ``owner``; a refused file is reported at ``field``. Every file is checked before
-    any is stored, so a refused one leaves no file behind (and the transaction takes the rows back)."""
-    try:
-        for upload in files or []:
-            check_upload(upload)
-        attach_files(owner, files or [], org=org, by=by)
-    except ValidationError as error:
-        raise ValidationError({field: error.messages}) from None
 
 
 # --- 述职 -----------------------------------------------------------------------------------------
@@ -70,7 +58,7 @@ def start_duty_report(
     _clean(duty, exclude=["org", "created_by", "submitted_by", "rated_by", "rated_org"])
     duty._history_user = by
     duty.save()
-    _attach(duty, files, org=org, by=by, field="files")
+    attach_files(duty, files or [], org=org, by=by)
     return duty
 
 
@@ -102,7 +90,7 @@ def save_duty_report(duty: DutyReport, *, by: User, report: str, files=(), submi
         fields += ["status", "submitted_at", "submitted_by"]
     duty._history_user = by
     duty.save(update_fields=fields)
-    _attach(duty, files, org=duty.org, by=by, field="files")
+    attach_files(duty, files or [], org=duty.org, by=by)
     return duty
 
 
@@ -229,5 +217,5 @@ def record_measure(
     _clean(row, exclude=["item", "village", "updated_by"])
     row._history_user = by
     row.save()
-    _attach(row, files, org=village, by=by, field="files")
+    attach_files(row, files or [], org=village, by=by)
     return row

@@ -119,7 +119,7 @@ def problem_for_validation(request, error: DjangoValidationError) -> Response:
     if kind == errors.NOT_FOUND:
         return _problem(request, 404, "not-found", _("未找到"), _("对象不存在，或不在您的管理范围内"))
     listed = _flatten_django(error)
-    detail = "；".join(e["detail"] for e in listed) or _("请求未通过校验")
+    detail = errors.refusal_text(error) or _("请求未通过校验")  # each message with its field's name, in Chinese
     if is_conflict(error):
         return _problem(request, 409, "conflict", _("与当前状态冲突"), detail, errors=listed)
     return _problem(request, 400, "validation", _("请求数据有误"), detail, errors=listed)

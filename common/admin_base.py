@@ -35,7 +35,7 @@ from orgs import queries
 from orgs.enums import Role
 from orgs.views.accounts import PortalAuthenticationForm, PortalLoginView
 
-from .errors import add_to_form
+from .errors import add_to_form, refusal_text
 from .history import has_history, is_history_model
 
 logger = logging.getLogger(__name__)
@@ -362,7 +362,7 @@ class ServiceAdminMixin:
         try:
             return super().delete_view(request, object_id, extra_context)
         except ServiceRefused as refused:
-            self.message_user(request, " ".join(refused.error.messages), messages.ERROR)
+            self.message_user(request, refusal_text(refused.error, model=self.model), messages.ERROR)
             opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
 

@@ -85,30 +85,66 @@ def by_field(error: ValidationError) -> dict[str | None, list[str]]:
     return {None: error.messages}
 
 
-def _label(field: str, form=None, labels=None) -> str | None:
+# The apps whose models' fields a refusal may name (a field name that is unique to one label across them is
+# named by that label even when the view did not say which model the refusal is about).
+PROJECT_APPS = ("orgs", "campaign", "evaluations", "awards", "dashboards", "masswork", "accountability", "common")
+
+
+@functools.cache
+def _unique_labels() -> dict[str, str]:
+    from django.apps import apps
+
+    seen: dict[str, set[str]] = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in PROJECT_APPS:
+            continue
+        for field in model._meta.get_fields():
+            if not field.auto_created and getattr(field, "verbose_name", None):
+                seen.setdefault(field.name, set()).add(str(field.verbose_name))
+    return {name: next(iter(found)) for name, found in seen.items() if len(found) == 1}
+
+
+def _model_label(model, field: str) -> str | None:
+    try:
+        label = model._meta.get_field(field).verbose_name
+    except FieldDoesNotExist:
+        return None
+    return str(label) if label and label != field.replace("_", " ") else None
+
+
+def field_label(field: str, *, form=None, labels=None, model=None) -> str | None:
+    """How the user knows ``field``: the view's ``labels``, the form's field label, the form's or the view's
+    model's verbose name, else the one verbose name the project's models give a field of that name (None when
+    there is none or several: the message stands alone, and says itself what it is about)."""
     if labels and field in labels:
         return str(labels[field])
-    model = getattr(getattr(form, "_meta", None), "model", None)
-    if model is not None:
-        try:
-            return str(model._meta.get_field(field).verbose_name)
-        except FieldDoesNotExist:  # not a model field: no label, the message stands alone
-            return None
-    return None
+    if form is not None and field in getattr(form, "fields", {}) and form.fields[field].label:
+        return str(form.fields[field].label)
+    for owner in (getattr(getattr(form, "_meta", None), "model", None), model):
+        if owner is not None and (label := _model_label(owner, field)):
+            return label
+    return _unique_labels().get(field)
+
+
+def _label(field: str, form=None, labels=None, model=None) -> str | None:
+    return field_label(field, form=form, labels=labels, model=model)
 
 
 def _named(label: str | None, text: str) -> str:
     return _("%(field)s：%(message)s") % {"field": label, "message": text} if label else text
 
 
-def refusal_lines(error: ValidationError, labels: dict | None = None) -> list[str]:
-    """The refusal's messages; a message about a field starts with the field's name ("结束日期：…")."""
-    return [_named(_label(f, labels=labels) if f else None, t) for f, ts in by_field(error).items() for t in ts]
+def refusal_lines(error: ValidationError, labels: dict | None = None, *, model=None) -> list[str]:
+    """The refusal's messages; a message about a field starts with the field's name ("结束日期：…"), found in
+    ``labels``, on ``model`` (the record the page is about) or by the field's name (see ``field_label``)."""
+    return [
+        _named(_label(f, labels=labels, model=model) if f else None, t) for f, ts in by_field(error).items() for t in ts
+    ]
 
 
-def refusal_text(error: ValidationError, labels: dict | None = None) -> str:
+def refusal_text(error: ValidationError, labels: dict | None = None, *, model=None) -> str:
     """The refusal as one line for a flash message."""
-    return "；".join(refusal_lines(error, labels))
+    return "；".join(refusal_lines(error, labels, model=model))
 
 
 def add_to_form(form, error: ValidationError, *, labels: dict | None = None, fields: dict | None = None) -> None:
@@ -123,6 +159,16 @@ def add_to_form(form, error: ValidationError, *, labels: dict | None = None, fie
             form.add_error(None, [_named(label, t) for t in texts])
 
 
+def form_error_text(form) -> str:
+    """A bound form's errors as one line for a flash message, each field named by its label ("意见：…")."""
+    lines = []
+    for name, texts in form.errors.items():
+        field = form.fields.get(name)
+        label = str(field.label) if field is not None and field.label else None
+        lines += [_named(label, t) for t in texts]
+    return "；".join(lines)
+
+
 def _raise_page(error: ValidationError) -> None:
     kind = kind_of(error)
     if kind == FORBIDDEN:
@@ -131,10 +177,10 @@ def _raise_page(error: ValidationError) -> None:
         raise Http404 from error
 
 
-def refused_page(request, error: ValidationError, back: str, labels: dict | None = None):
+def refused_page(request, error: ValidationError, back: str, labels: dict | None = None, *, model=None):
     """A refusal with no form to show it on: a stale edit answers the 409 page (with a link to the record as it is
     now); any other refusal comes back as a flash message on the page ``back``."""
-    text = refusal_text(error, labels)
+    text = refusal_text(error, labels, model=model)
     if kind_of(error) == STALE:
         return render(request, "409.html", {"message": text, "back": back}, status=409)
     messages.error(request, text)
@@ -145,13 +191,15 @@ class RefusalMixin:
     """Leftmost base of a view that calls services while handling a POST (see the module's docstring).
 
     ``refusal_labels``: how the user knows the fields a service names that are not on the form;
-    ``refusal_fields``: a service's field name → the form's field name; ``refusal_status``: the answer to an
-    ``invalid`` refusal shown on the form; ``get_refusal_url()``: where a refusal with no form goes."""
+    ``refusal_fields``: a service's field name → the form's field name; ``refusal_model``: the model whose
+    verbose names label a refusal with no form (default: the view's model or record); ``refusal_status``: the
+    answer to an ``invalid`` refusal shown on the form; ``get_refusal_url()``: where a refusal with no form goes."""
 
     refusal_labels: dict = {}
     refusal_fields: dict = {}
     refusal_status = 200
     refusal_url = None
+    refusal_model = None
     refusal_form_key = "form"
     refusal_stale_status = 409
 
@@ -182,7 +230,23 @@ class RefusalMixin:
         if form is not None and form.is_bound:
             add_to_form(form, error, labels=self.refusal_labels, fields=self.refusal_fields)
             return self.refused_form(form, error)
-        return refused_page(self.request, error, self.get_refusal_url(), self.refusal_labels)
+        return refused_page(
+            self.request, error, self.get_refusal_url(), self.refusal_labels, model=self.get_refusal_model()
+        )
+
+    def refusal_message(self, error: ValidationError) -> str:
+        """The refusal as one line, each field named (for a view that shows it on its own page)."""
+        return refusal_text(error, self.refusal_labels, model=self.get_refusal_model())
+
+    def get_refusal_model(self):
+        """The model whose fields a refusal with no form names: ``refusal_model``, else the view's ``model``, else
+        the class of the record the view is about (``self.object``)."""
+        if self.refusal_model is not None:
+            return self.refusal_model
+        if getattr(self, "model", None) is not None:
+            return self.model
+        obj = getattr(self, "object", None)
+        return type(obj) if hasattr(obj, "_meta") else None
 
     def refused_form(self, form, error: ValidationError):
         """The form again, its errors added; the status says the kind (409 for a stale edit)."""
@@ -208,9 +272,10 @@ class RefusalMixin:
         return self.request.get_full_path()
 
 
-def refusals(redirect_to, labels: dict | None = None):
+def refusals(redirect_to, labels: dict | None = None, *, model=None):
     """For a function view: a refusal becomes a flash message naming the field and a redirect to
-    ``redirect_to(request, *args, **kwargs)`` (or the URL itself); stale/forbidden/not-found as their pages."""
+    ``redirect_to(request, *args, **kwargs)`` (or the URL itself); stale/forbidden/not-found as their pages.
+    ``model``: the record the view acts on, whose verbose names label the fields (see ``field_label``)."""
 
     def wrap(view):
         @functools.wraps(view)
@@ -220,7 +285,7 @@ def refusals(redirect_to, labels: dict | None = None):
             except ValidationError as error:
                 _raise_page(error)
                 back = redirect_to(request, *args, **kwargs) if callable(redirect_to) else redirect_to
-                return refused_page(request, error, back, labels)
+                return refused_page(request, error, back, labels, model=model)
 
         return wrapped
 
@@ -236,12 +301,13 @@ def refusal_of(check, *args, labels: dict | None = None, **kwargs) -> str:
     return ""
 
 
-def run_on_form(form, call, *, labels: dict | None = None):
-    """``call()``; a refusal lands on ``form`` (see ``add_to_form``) and None is returned — for a view that shows
-    several forms or steps and decides itself what to render (forbidden / not found still answer their pages)."""
+def run_on_form(form, call, *, labels: dict | None = None, fields: dict | None = None):
+    """``call()``; a refusal lands on ``form`` (see ``add_to_form``; ``fields``: a service's field name → the
+    form's) and None is returned — for a view that shows several forms or steps and decides itself what to render
+    (forbidden / not found still answer their pages)."""
     try:
         return call()
     except ValidationError as error:
         _raise_page(error)
-        add_to_form(form, error, labels=labels)
+        add_to_form(form, error, labels=labels, fields=fields)
         return None

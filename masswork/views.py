@@ -287,7 +287,8 @@ class VisitCloseView(RefusalMixin, VisitWriteMixin, View):
 
     def refused(self, error):
         if not hasattr(error, "error_dict"):  # already closed meanwhile: nothing left to fill in
-            return refused_page(self.request, error, reverse("masswork:visit_detail", args=[self.object.pk]))
+            back = reverse("masswork:visit_detail", args=[self.object.pk])
+            return refused_page(self.request, error, back, model=self.get_refusal_model())
         return super().refused(error)
 
     def render_refused(self, form):

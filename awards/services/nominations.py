@@ -253,7 +253,7 @@ def _locked(nomination: Nomination) -> Nomination:
 
 
 def quota_message(category: AwardCategory, quota: int, used: int) -> str:
-    return _("本级“%(category)s”名额 %(quota)s 个，已上报 %(used)s 个，剩余 %(left)s 个") % {
+    return _("本级“%(category)s”名额 %(quota)s 个，已上报 %(used)s 个，剩余 %(left)s 个，名额已用完，不能再上报") % {
         "category": category,
         "quota": quota,
         "used": used,
@@ -282,7 +282,7 @@ def forward(nomination: Nomination, *, by: User, note: str = "", today: datetime
         quota = quota_row.amount if quota_row else 0
         used = forwarded_counts(nomination.award_round, [level]).get((level.pk, nomination.category_id), 0)
         if used >= quota:
-            raise ValidationError(quota_message(nomination.category, quota, used))
+            raise ValidationError({"category": quota_message(nomination.category, quota, used)})
         _step(nomination, level, Action.FORWARD, by=by, note=note.strip())
         above = next_holder(nomination)
         if above is None:

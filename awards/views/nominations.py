@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from common.errors import RefusalMixin
+from common.errors import RefusalMixin, form_error_text
 from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.views.mixins import ScopedObjectMixin
@@ -279,6 +279,7 @@ class NominationActionView(RefusalMixin, NominationScopedMixin, View):
             messages.success(request, text)
         elif self.action == "reject":
             form = RejectForm(request.POST)
+            self.refusal_labels = {name: field.label for name, field in form.fields.items()}
             if not form.is_valid():
                 messages.error(request, _("请填写不予上报的理由"))
                 return self.back()
@@ -291,8 +292,10 @@ class NominationActionView(RefusalMixin, NominationScopedMixin, View):
             messages.success(request, _("已撤回对“%(name)s”的推荐") % {"name": n.nominee_name})
         elif self.action == "discipline":
             form = DisciplineForm(request.POST)
+            # A refusal of the service names the field by the label the user saw on this form.
+            self.refusal_labels = {name: field.label for name, field in form.fields.items()}
             if not form.is_valid():
-                messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+                messages.error(request, form_error_text(form))
                 return self.back()
             data = form.cleaned_data
             services.record_discipline(n, by=user, result=data["result"], note=data["note"], date=data["date"])

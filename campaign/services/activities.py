@@ -28,8 +28,11 @@ FIELDS = ("activity_type", "date", "title", "description", "participant_count")
 def _check_files(files) -> list:
     """Every file checked before anything is written: a refusal stores nothing."""
     files = list(files or [])
-    for upload in files:
-        check_upload(upload)
+    try:
+        for upload in files:
+            check_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"files": error.messages}) from None
     return files
 
 

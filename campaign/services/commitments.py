@@ -105,9 +105,9 @@ def record_fulfilment(
     if commitment.status != Commitment.Status.PUBLISHED:
         raise ValidationError(_("承诺向群众公开后才能记录兑现情况"), code="status")
     if fulfilment not in Fulfilment.values:
-        raise ValidationError(_("请选择兑现状态"), code="fulfilment")
+        raise ValidationError({"fulfilment": ValidationError(_("请选择兑现状态"), code="fulfilment")})
     if date > (today or timezone.localdate()):
-        raise ValidationError(_("兑现日期不能晚于今天"), code="date")
+        raise ValidationError({"date": ValidationError(_("兑现日期不能晚于今天"), code="date")})
     ensure_phase(commitment.campaign, ANY_PHASE, today=today)
     record = FulfilmentRecord(
         commitment=commitment,

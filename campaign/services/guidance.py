@@ -90,7 +90,7 @@ def update_guidance_group(group: GuidanceGroup, *, by: User, fields: dict) -> Gu
     _require_manager(by, group)
     unknown = set(fields) - set(GROUP_FIELDS)
     if unknown:
-        raise ValidationError(_("不能修改指导小组的领域"), code="fixed")
+        raise ValidationError({"sector": ValidationError(_("不能修改指导小组的领域"), code="fixed")})
     values = {k: (v or "").strip() for k, v in fields.items()}
     _required(**{k: values[k] for k in ("name", "department") if k in values})
     if "phone" in values:

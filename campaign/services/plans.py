@@ -182,7 +182,7 @@ def return_plan(plan: Plan, *, by: User, reason: str, expected_revision, today: 
     plan = _lock(plan)
     version = _decide(plan, by, expected_revision, today)
     if not reason:
-        raise ValidationError(_("退回方案时必须填写退回原因"), code="reason_required")
+        raise ValidationError({"reason": ValidationError(_("退回方案时必须填写退回原因"), code="reason_required")})
     now = timezone.now()
     version.decision, version.decided_by, version.decided_at = PlanVersion.Decision.RETURNED, by, now
     version.reason = reason

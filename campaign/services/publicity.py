@@ -67,7 +67,7 @@ def _check_cover(cover):
 
 def _store_cover(story: Story, cover, by: User) -> None:
     old = story.cover
-    (attachment,) = attach_files(story, [cover], org=story.org, by=by)
+    (attachment,) = attach_files(story, [cover], org=story.org, by=by, field="cover")
     story.cover = attachment
     story.save(update_fields=["cover"])
     if old is not None:

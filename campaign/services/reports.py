@@ -75,7 +75,7 @@ def submit_report(
             )
             mark_done(campaign, "report_upward", org, by=by)
             _tell_province(report)
-            attach_files(report, [file], org=org, by=by)
+            attach_files(report, [file], org=org, by=by, field="file")
     except IntegrityError:
         raise ValidationError(_("同时有其他人报送，请刷新后重试")) from None
     return report

@@ -98,7 +98,7 @@ def record_inspection(
     )
     inspection._history_user = by
     inspection.save()
-    attach_files(inspection, files, org=acting.org if inspection.is_covert else org, by=by)
+    attach_files(inspection, files, org=acting.org if inspection.is_covert else org, by=by, field="attachments")
     return inspection
 
 
@@ -131,9 +131,8 @@ def add_remark(
         # 党建工作指导员: its assignment sits on the very basic organization it guides and remarks on.
         acting = sq.acting_assignment(by, org, queries.GUIDE_ROLES)
     if acting is None:
-        raise ValidationError(
-            _("点评由上级党组织对下级组织作出，不能点评本级组织“%(name)s”") % {"name": org.name}, code="own_node"
-        )
+        message = _("点评由上级党组织对下级组织作出，不能点评本级组织“%(name)s”") % {"name": org.name}
+        raise ValidationError({"org_code": ValidationError(message, code="own_node")})
     remark = Remark(
         org=org,
         author_org=acting.org,
@@ -178,9 +177,8 @@ def issue_order(
         raise PermissionDenied(_("您无权对该组织下达整改通知"))
     acting = sq.acting_assignment(by, org, sq.ISSUE_ROLES, above=True)
     if acting is None:
-        raise ValidationError(
-            _("限期整改由上级下达给下级组织，不能对本级组织“%(name)s”下达") % {"name": org.name}, code="own_node"
-        )
+        message = _("限期整改由上级下达给下级组织，不能对本级组织“%(name)s”下达") % {"name": org.name}
+        raise ValidationError({"org_code": ValidationError(message, code="own_node")})
     if deadline < today:
         raise ValidationError({"deadline": _("整改期限不能早于今天")})
     order = RectificationOrder(
@@ -221,7 +219,7 @@ def respond_order(order: RectificationOrder, *, by: User, text: str, files=()) -
     if not text.strip():
         raise ValidationError({"text": _("请填写整改情况")})
     response = RectificationResponse.objects.create(order=order, text=text.strip(), responded_by=by)
-    attach_files(response, files, org=order.org, by=by)
+    attach_files(response, files, org=order.org, by=by, field="attachments")
     order.status = RectificationOrder.Status.RESPONDED
     order._history_user = by
     order.save(update_fields=["status", "updated_at"])

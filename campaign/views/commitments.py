@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from common.errors import RefusalMixin, refusal_text, status_of
+from common.errors import RefusalMixin, status_of
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator
@@ -188,7 +188,7 @@ class CommitmentPublishView(RefusalMixin, CommitmentWriterMixin, View):
         return HttpResponseNotAllowed(["POST"])
 
     def refused(self, error):
-        context = commitment_context(self.request, self.object, action_error=refusal_text(error))
+        context = commitment_context(self.request, self.object, action_error=self.refusal_message(error))
         return render(self.request, "campaign/commitment_detail.html", context, status=status_of(error, 400))
 
     def post(self, request, *args, **kwargs):

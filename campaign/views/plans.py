@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from common.errors import RefusalMixin, refusal_text, status_of
+from common.errors import RefusalMixin, add_to_form, status_of
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator
@@ -197,7 +198,8 @@ class PlanTransitionView(RefusalMixin, PlanScopedMixin, View):
     success_message = ""
 
     def refused(self, error):
-        return self.refuse(form=self.form, message=refusal_text(error), status=status_of(error, invalid=400))
+        add_to_form(self.form, error)  # a rule of a field the form has (退回原因) lands at it
+        return self.refuse(form=self.form, message=self.refusal_message(error), status=status_of(error, invalid=400))
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
@@ -244,6 +246,8 @@ class PlanApproveView(PlanTransitionView):
 
 
 class PlanReturnView(PlanApproveView):
+    refusal_labels = {"reason": gettext_lazy("退回原因")}
+
     def get_form_class(self):
         return ReturnForm
 

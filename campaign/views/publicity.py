@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from common.errors import RefusalMixin, refusal_text, refused_page, status_of
+from common.errors import RefusalMixin, refused_page, status_of
 from orgs import queries
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
@@ -168,7 +168,8 @@ class StoryEditView(RefusalMixin, StoryScopedMixin, FormView):
 
     def refused(self, error):
         if getattr(error, "code", None) == "state":  # the story moved on meanwhile: its page says where it is
-            return refused_page(self.request, error, reverse("campaign:story_detail", args=[self.object.pk]))
+            back = reverse("campaign:story_detail", args=[self.object.pk])
+            return refused_page(self.request, error, back, model=self.get_refusal_model())
         return super().refused(error)
 
     def form_valid(self, form):
@@ -190,12 +191,13 @@ class StoryActionView(RefusalMixin, StoryScopedMixin, View):
     """POST submit / approve / reject / publish; who may do which is decided by the service's rules."""
 
     reject_form = None
+    refusal_labels = REASON
 
     def refused(self, error):
         story = self.object
         story.refresh_from_db()
         context = story_context(
-            self.request.user, story, action_error=refusal_text(error, REASON), reject_form=self.reject_form
+            self.request.user, story, action_error=self.refusal_message(error), reject_form=self.reject_form
         )
         return render(self.request, "campaign/story_detail.html", context, status=status_of(error))
 

@@ -98,10 +98,11 @@ def copy_set(source: CriteriaSet, *, owner_org, period, by, name: str = "") -> C
     _require_manage(by, owner_org)
     clash = CriteriaSet.objects.filter(owner_org=owner_org, period=period, target=source.target, active=True)
     if clash.exists():
-        raise ValidationError(
-            _("“%(org)s”在该期间已有一套启用的%(target)s评价标准，请直接修改它")
-            % {"org": owner_org.name, "target": source.get_target_display()}
-        )
+        message = _("“%(org)s”在该期间已有一套启用的%(target)s评价标准，请直接修改它") % {
+            "org": owner_org.name,
+            "target": source.get_target_display(),
+        }
+        raise ValidationError({"period": message})
     copy = CriteriaSet(
         code=source.code,
         name=(name or "").strip() or _("%(name)s（%(org)s）") % {"name": source.name, "org": owner_org.name},
@@ -116,7 +117,7 @@ def copy_set(source: CriteriaSet, *, owner_org, period, by, name: str = "") -> C
         with transaction.atomic():
             copy.save()
     except IntegrityError:
-        raise ValidationError(_("该范围和期间已有同一代码的评价标准")) from None
+        raise ValidationError({"period": _("该范围和期间已有同一代码的评价标准")}) from None
     bulk_create_with_history(
         [
             Criterion(criteria_set=copy, order=c.order, name=c.name, description=c.description, weight=c.weight)

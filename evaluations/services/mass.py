@@ -336,9 +336,9 @@ def save_tallies(batch: MassBatch, *, by: User, member: Member | None, counts: d
     if not queries_mass.can_manage_batch(by, batch):
         raise PermissionDenied
     if (batch.target == Target.MEMBER) != (member is not None):
-        raise ValidationError(_("请选择要录入选票的党员"))
+        raise ValidationError({"member": _("请选择要录入选票的党员")})
     if member is not None and not MassToken.objects.filter(batch=batch, member=member).exists():
-        raise ValidationError(_("该党员不在本批次的评议对象中"))
+        raise ValidationError({"member": _("该党员不在本批次的评议对象中")})
     criteria = list(batch.criteria_set.criteria.all())
     keys = [level["key"] for level in batch.criteria_set.levels]
     totals = {}

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, refusal_lines, status_of
@@ -22,7 +23,7 @@ from ..forms.scoring import (
     LevelFormSet,
     WeightsForm,
 )
-from ..models import SourceWeights
+from ..models import CriteriaSet, SourceWeights
 from ..queries import scoring as qs
 from ..services import criteria as criteria_services
 from ..services import scoring as scoring_services
@@ -104,6 +105,7 @@ class CriteriaCopyView(RefusalMixin, CriteriaSetMixin, FormView):
 
 class CriteriaEditView(RefusalMixin, CriteriaSetMixin, TemplateView):
     template_name = "evaluations/scoring_criteria_edit.html"
+    refusal_labels = {"levels": gettext_lazy("评价等次"), "criteria": gettext_lazy("评价项目")}
 
     def check_role(self):
         owner = self.criteria_set.owner_org
@@ -135,7 +137,10 @@ class CriteriaEditView(RefusalMixin, CriteriaSetMixin, TemplateView):
     def refused(self, error):
         set_form, criteria_forms, level_forms = self.refusal_forms
         context = self.get_context_data(
-            set_form=set_form, criteria_forms=criteria_forms, level_forms=level_forms, errors=refusal_lines(error)
+            set_form=set_form,
+            criteria_forms=criteria_forms,
+            level_forms=level_forms,
+            errors=refusal_lines(error, self.refusal_labels, model=CriteriaSet),
         )
         return self.render_to_response(context, status=status_of(error))
 

@@ -251,8 +251,11 @@ def read_csv(kind: str, fileobj, *, progress=None) -> Table:
     try:
         header = next(reader, None)
         return _collect(kind, header, reader, estimate, progress)
-    except csv.Error as exc:
-        raise ImportFileError(_("CSV 文件格式错误：%(error)s") % {"error": exc}) from exc
+    except csv.Error as exc:  # its text is English and technical: the user reads where and what to do
+        raise ImportFileError(
+            _("CSV 文件第 %(line)s 行格式错误（引号不成对，或单元格内容过长），请在 Excel 中另存为 CSV 后再导入。")
+            % {"line": reader.line_num}
+        ) from exc
 
 
 def read_table(kind: str, fileobj, name: str, *, progress=None) -> Table:

@@ -72,7 +72,9 @@ def test_forwarding_beyond_the_quota_is_refused_with_the_numbers(setup):
     services.forward(first, by=staff.town)
     with pytest.raises(ValidationError) as error:
         services.forward(second, by=staff.town)
-    assert error.value.messages == ["本级“优秀共产党员”名额 1 个，已上报 1 个，剩余 0 个"]
+    assert error.value.message_dict == {
+        "category": ["本级“优秀共产党员”名额 1 个，已上报 1 个，剩余 0 个，名额已用完，不能再上报"]
+    }
     second.refresh_from_db()
     assert second.current_org == world.town_a
     assert not NominationStep.objects.filter(nomination=second, action="forward").exists()
@@ -81,7 +83,9 @@ def test_forwarding_beyond_the_quota_is_refused_with_the_numbers(setup):
     worker = nominate_member(r, world, party_worker, by=staff.secretary, code="excellent_worker")
     with pytest.raises(ValidationError) as error:
         services.forward(worker, by=staff.town)
-    assert error.value.messages == ["本级“优秀党务工作者”名额 0 个，已上报 0 个，剩余 0 个"]
+    assert error.value.message_dict == {
+        "category": ["本级“优秀党务工作者”名额 0 个，已上报 0 个，剩余 0 个，名额已用完，不能再上报"]
+    }
     # The county rejects the first: the township's place is free again.
     services.reject(first, by=staff.county, note="事迹不够突出")
     services.forward(second, by=staff.town)
@@ -98,8 +102,13 @@ def test_forward_beyond_quota_message_in_the_page(setup, login):
     assert "张建国" in page and "李秀英" in page and "“优秀共产党员”名额 1，已上报 0，剩余 1" in page
     client.post(reverse("awards:nomination_forward", args=[first.pk]), {"note": "", "next": review})
     response = client.post(reverse("awards:nomination_forward", args=[second.pk]), {"next": review}, follow=True)
-    assert "本级“优秀共产党员”名额 1 个，已上报 1 个，剩余 0 个" in response.content.decode()
+    # A button with no form: the flash message names the field (the nomination's 表彰类别) and the rule.
+    page = response.content.decode()
+    assert "表彰类别：本级“优秀共产党员”名额 1 个，已上报 1 个，剩余 0 个，名额已用完，不能再上报" in page
     assert response.redirect_chain[-1][0] == review
+    second.refresh_from_db()
+    assert second.current_org == world.town_a
+    assert not NominationStep.objects.filter(nomination=second, action="forward").exists()
 
 
 def test_a_nominee_cannot_be_nominated_twice_in_a_category(setup):

@@ -80,6 +80,22 @@ def test_discipline_opinion_before_publicity(setup, login):
     with pytest.raises(PermissionDenied):
         services.record_discipline(a, by=staff.city, result="clear", note="", date=timezone.localdate())
     client = login(staff.province)
+    # The button's refusals are flash messages that name the field by the label on the form, and write nothing.
+    response = client.post(
+        reverse("awards:nomination_discipline", args=[a.pk]),
+        {"result": "problem", "note": "", "date": timezone.localdate().isoformat()},
+        follow=True,
+    )
+    assert "意见内容：纪检机关意见为“有问题”时，请填写具体意见" in response.content.decode()
+    response = client.post(
+        reverse("awards:nomination_discipline", args=[a.pk]),
+        {"note": "", "date": "2011-02-30"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "纪检机关意见：请选择纪检机关意见（无异议或有问题）" in page and "征求意见日期：" in page
+    a.refresh_from_db()
+    assert a.discipline_result == ""
     response = client.post(
         reverse("awards:nomination_discipline", args=[a.pk]),
         {"result": "problem", "note": "正在接受调查", "date": timezone.localdate().isoformat()},

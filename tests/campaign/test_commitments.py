@@ -112,7 +112,12 @@ def test_refusals(world, people, campaign):
             description="x",
             fulfilment=Fulfilment.DONE,
         )
-    assert "不能晚于今天" in e.value.messages[0]
+    assert e.value.message_dict == {"date": ["兑现日期不能晚于今天"]}  # at the 兑现日期 field
+    with pytest.raises(ValidationError) as e:
+        services.record_fulfilment(
+            published, by=people.sec_a, date=datetime.date.today(), description="x", fulfilment="maybe"
+        )
+    assert e.value.message_dict == {"fulfilment": ["请选择兑现状态"]}
     after = campaign.end_date + datetime.timedelta(days=1)
     with pytest.raises(ValidationError):
         services.create_commitment(campaign, by=people.sec_a, org=world.branch_a, content="x", today=after)

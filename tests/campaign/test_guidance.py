@@ -158,8 +158,11 @@ def test_contact_points_belong_to_the_groups_sector(world, people, school_group)
 
 
 def test_the_sector_of_a_group_is_fixed(people, school_group):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.update_guidance_group(school_group, by=people.edu, fields={"sector": "rural"})
+    assert error.value.message_dict == {"sector": ["不能修改指导小组的领域"]}
+    school_group.refresh_from_db()
+    assert school_group.sector == "school"
     services.update_guidance_group(school_group, by=people.edu, fields={"name": "省教育厅指导小组", "phone": ""})
     school_group.refresh_from_db()
     assert (school_group.name, school_group.sector) == ("省教育厅指导小组", "school")

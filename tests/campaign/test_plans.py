@@ -183,7 +183,7 @@ def test_state_refusals(world, people, campaign):
     submitted = make_plan(campaign, world.branch_a2, status=Plan.Status.SUBMITTED)
     with pytest.raises(ValidationError) as e:
         services.return_plan(submitted, by=people.dept_a, reason="   ", expected_revision=submitted.revision)
-    assert "必须填写退回原因" in e.value.messages[0]
+    assert e.value.message_dict == {"reason": ["退回方案时必须填写退回原因"]}  # at the 退回原因 field
     assert reload(submitted).status == Plan.Status.SUBMITTED
     assert submitted.versions.get().decision == ""
     with pytest.raises(ValidationError):

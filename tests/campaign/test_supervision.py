@@ -203,12 +203,14 @@ def test_leading_group_remarks_and_the_secretary_reads_it(world, people, login):
 def test_remark_on_own_node_is_refused(world, people, login):
     with pytest.raises(ValidationError) as error:
         make_remark(world.county_a, people.county_od)
-    assert error.value.messages == ["点评由上级党组织对下级组织作出，不能点评本级组织“正定县”"]
+    assert error.value.message_dict == {"org_code": ["点评由上级党组织对下级组织作出，不能点评本级组织“正定县”"]}
     response = login(people.county_od).post(
         reverse("campaign:supervision_remark_create"),
         {"org_code": world.county_a.code, "achievements": "a", "problems": "b", "direction": "c"},
     )
     assert response.status_code == 200
+    # At the organization the user picked, not at the top of the form.
+    assert response.context["form"].errors == {"org_code": ["点评由上级党组织对下级组织作出，不能点评本级组织“正定县”"]}
     assert "不能点评本级组织“正定县”" in text(response)
     assert not Remark.objects.exists()
     # The city above it may.
@@ -237,6 +239,17 @@ def verify(client, order, verdict, reason=""):
     return client.post(
         reverse("campaign:supervision_order_verify", args=[order.pk]), {"verdict": verdict, "reason": reason}
     )
+
+
+def test_an_order_to_the_own_node_is_refused_at_the_organization_field(world, people, login):
+    deadline = timezone.localdate() + datetime.timedelta(days=10)
+    response = login(people.county_od).post(
+        reverse("campaign:supervision_order_create"),
+        {"org_code": world.county_a.code, "problem": "学习走过场", "requirement": "重新学习", "deadline": deadline},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"org_code": ["限期整改由上级下达给下级组织，不能对本级组织“正定县”下达"]}
+    assert not RectificationOrder.objects.exists()
 
 
 def test_order_workflow_open_responded_reopened_verified(world, people, login):
@@ -313,7 +326,7 @@ def test_order_refusals(world, people, login):
     # The city above the issuing county may verify too; the issue itself needs a node above the target.
     with pytest.raises(ValidationError) as error:
         make_order(world.county_a, people.county_od)
-    assert error.value.messages == ["限期整改由上级下达给下级组织，不能对本级组织“正定县”下达"]
+    assert error.value.message_dict == {"org_code": ["限期整改由上级下达给下级组织，不能对本级组织“正定县”下达"]}
     with pytest.raises(ValidationError) as error:
         make_order(world.branch_a, people.county_od, deadline=timezone.localdate() - datetime.timedelta(days=1))
     assert error.value.message_dict == {"deadline": ["整改期限不能早于今天"]}

@@ -90,6 +90,21 @@ def test_truncated_png_is_refused():
 # ----- storage -----
 
 
+def test_a_refused_file_is_named_at_the_form_field_and_nothing_is_stored(world, c2, media):
+    """The service checks again what the form checked: a bad file among good ones is reported at the form's
+    field (files, attachments, cover…) with its name and the rule, before any file reaches the disk."""
+    from django.core.exceptions import ValidationError
+
+    record = make_activity(world.branch_a, c2)
+    files = [upload("我的照片.png", png_bytes(), "image/png"), upload("photo.jpg", ELF_BYTES, "image/jpeg")]
+    with pytest.raises(ValidationError) as error:
+        attach_files(record, files, org=world.branch_a, by=None, field="attachments")
+    assert error.value.message_dict == {
+        "attachments": ["文件“photo.jpg”不是允许的类型：只能上传图片（JPG、PNG、GIF、WebP）或 PDF"]
+    }
+    assert stored_files(Path(media)) == [] and not Attachment.objects.exists()
+
+
 def test_files_are_stored_under_media_root_with_random_names(world, c2, media):
     record = make_activity(world.branch_a, c2)
     created = attach_files(

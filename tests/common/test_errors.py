@@ -143,3 +143,52 @@ def test_function_views_and_checks():
 
     assert refusal_of(check, 1) == ""
     assert refusal_of(check, 9, labels={"day": "天数"}) == "天数：超过期限"
+
+
+def test_a_button_refusal_names_the_field_by_the_records_model():
+    """No label passed: the flash message names the field by the verbose name of the record the view acts on
+    (``model`` / ``self.object``), else by the one verbose name the project gives a field of that name."""
+    from awards.models import Nomination
+    from campaign.models import Plan
+
+    class NominationButton(ButtonView):
+        model = Nomination
+
+    request, _response = _post(NominationButton, DomainError("名额已用完，不能再上报", field="category"))
+    assert [str(m) for m in get_messages(request)] == ["表彰类别：名额已用完，不能再上报"]
+
+    class PlanButton(ButtonView):
+        def post(self, request):
+            self.object = Plan()
+            raise self.refusal
+
+    request, _response = _post(PlanButton, DomainError("退回方案时必须填写退回原因", field="return_reason"))
+    assert [str(m) for m in get_messages(request)] == ["退回原因：退回方案时必须填写退回原因"]
+    # A field name that only one model of the project uses is named without a model ("推荐单位").
+    request, _response = _post(ButtonView, DomainError("不在表彰范围内", field="nominating_org"))
+    assert [str(m) for m in get_messages(request)] == ["推荐单位：不在表彰范围内"]
+    # A name several models use for different things stays unnamed rather than named wrongly.
+    request, _response = _post(ButtonView, DomainError("请填写", field="reason"))
+    assert [str(m) for m in get_messages(request)] == ["请填写"]
+
+
+def test_a_function_view_names_the_field_by_its_model():
+    from campaign.models import Plan
+
+    @refusals("/list/", model=Plan)
+    def return_plan(request):
+        raise DomainError("退回方案时必须填写退回原因", field="return_reason")
+
+    request = RequestFactory().post("/")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    return_plan(request)
+    assert [str(m) for m in get_messages(request)] == ["退回原因：退回方案时必须填写退回原因"]
+
+
+def test_form_error_text_names_each_field_by_its_label():
+    from common.errors import form_error_text
+
+    form = PeriodForm({"start": "2026-10-01", "end": "2026-02-30"})
+    form.is_valid()
+    assert form_error_text(form).startswith("结束日期：")

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -418,6 +419,20 @@ def test_member_batch_tallies_and_results_per_member(world, seed_criteria, clien
     assert '<span class="count">1</span>' in a_cell and "50.0%" in a_cell
     b_cell = html.split(f'id="cell-{second.pk}-1-basically">', 1)[1].split("</td>", 1)[0]
     assert "50.0%" in b_cell
+
+
+def test_a_member_tally_names_the_member_it_is_refused_for(world, seed_criteria):
+    five_models = seed_criteria["five-models"]
+    batch, _tokens = make_batch(world.branch_a, five_models, members=[world.member_a], tokens=1)
+    user = user_with_role(world.county_a, Role.ORG_DEPARTMENT)
+    counts = {(c.pk, "unsatisfied"): 1 for c in five_models.criteria.all()}
+    with pytest.raises(ValidationError) as error:
+        services.save_tallies(batch, by=user, member=None, counts=counts)
+    assert error.value.message_dict == {"member": ["请选择要录入选票的党员"]}
+    with pytest.raises(ValidationError) as error:
+        services.save_tallies(batch, by=user, member=world.member_b, counts=counts)
+    assert error.value.message_dict == {"member": ["该党员不在本批次的评议对象中"]}
+    assert not MassTally.objects.exists()
 
 
 # ---- scores for the combined score ---------------------------------------------------------------

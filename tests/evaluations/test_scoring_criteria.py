@@ -69,7 +69,20 @@ def test_copy_needs_manage_scope_and_refuses_a_second_active_set(world, seed_cri
     svc.copy_set(five_good, owner_org=world.county_a, period=None, by=dept_a)
     with pytest.raises(ValidationError) as exc:
         svc.copy_set(five_good, owner_org=world.county_a, period=None, by=dept_a)
-    assert "已有一套启用的" in exc.value.messages[0]
+    assert exc.value.message_dict == {"period": ["“正定县”在该期间已有一套启用的党组织评价标准，请直接修改它"]}
+
+
+def test_a_second_active_set_is_refused_at_the_period_field_of_the_copy_page(world, seed_criteria, dept_a, login):
+    five_good = seed_criteria["five-good"]
+    svc.copy_set(five_good, owner_org=world.county_a, period=None, by=dept_a)
+    count = CriteriaSet.objects.count()
+    response = login(dept_a).post(
+        reverse("evaluations:scoring_criteria_copy", args=[five_good.pk]),
+        {"owner_code": world.county_a.code, "period": "", "name": "再复制一套"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"period": ["“正定县”在该期间已有一套启用的党组织评价标准，请直接修改它"]}
+    assert CriteriaSet.objects.count() == count
 
 
 def _levels(*rows):

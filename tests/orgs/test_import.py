@@ -249,6 +249,22 @@ def test_csv_errors_use_spreadsheet_row_numbers(world, manager):
     ]
 
 
+def test_a_broken_csv_is_refused_with_the_line_and_no_python_text(world, manager):
+    """csv's own error ("field larger than field limit (131072)") is English: the user reads the line and what
+    to do; nothing is written."""
+    import io
+
+    from orgs.io.reader import ImportFileError, read_csv
+
+    data = ",".join(ORG_COLUMNS) + "\n" + '1,"' + "y" * 140000 + "\n"
+    with pytest.raises(ImportFileError) as error:
+        read_csv("orgs", io.BytesIO(data.encode()))
+    assert error.value.message == (
+        "CSV 文件第 2 行格式错误（引号不成对，或单元格内容过长），请在 Excel 中另存为 CSV 后再导入。"
+    )
+    assert "field" not in error.value.message
+
+
 # --- members: apply ----------------------------------------------------------------------------
 
 

@@ -82,7 +82,7 @@ class Command(BaseCommand):
         except ImportFileError as exc:
             raise CommandError(exc.message) from exc
         except OSError as exc:
-            raise CommandError(_("无法读取文件：%(error)s") % {"error": exc}) from exc
+            raise CommandError(_("无法读取文件“%(name)s”：文件不存在，或没有读取权限") % {"name": file}) from exc
         finally:
             progress.close()
         for error in outcome.errors:
