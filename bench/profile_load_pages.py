@@ -1,7 +1,7 @@
 """The load bench's pages one at a time: server CPU, SQL count and time, size — and, on request, a profile.
 
     .venv/bin/python bench/profile_load_pages.py [--database portal_bench_load] [--runs 20] [--warmups 3]
-                                                 [--only LABEL ...] [--profile N]
+                                                 [--only LABEL ...] [--profile N] [--sort KEY]
 
 Reads the load fixture (bench/out/load_fixture.json, written by bench/bench_load.py) and requests each page of
 the locust journeys (bench/locustfile.py) as its user with django.test.Client in this one process (DEBUG off,
@@ -72,6 +72,7 @@ def main():
     parser.add_argument("--warmups", type=int, default=3)
     parser.add_argument("--only", nargs="*", help="labels containing any of these words")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--sort", default="cumulative", help="--profile: pstats sort key (cumulative, tottime …)")
     args = parser.parse_args()
     if not benchdb.exists(args.database):
         raise SystemExit(f"{args.database} 不存在：先运行 bench/bench_load.py --keep-db")
@@ -129,7 +130,8 @@ def main():
                 client.get(path, secure=True)
             profile.disable()
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.profile)
+            stats = pstats.Stats(profile, stream=out).sort_stats(args.sort)
+            stats.print_stats(args.profile)
             print(out.getvalue())
 
 
