@@ -262,7 +262,11 @@ class Person(FastHttpUser):
             time.sleep(random.uniform(0, THINK[1]))  # gevent's sleep (locust patches time)
 
     def headers(self, referer: str | None = None) -> dict:
-        headers = {"X-Forwarded-For": self.address, "X-Forwarded-Proto": "https"}
+        # ``Connection: close``: nginx talks to gunicorn over a new connection per request (deploy/nginx has no
+        # upstream keepalive; HTTP/1.0). Kept-alive connections idle longer than gunicorn's keepalive (5 s, less
+        # than a think time) were closed by the server while a form was being sent: the POST, which the client
+        # does not resend, failed with "HTTP 0" on a busy machine — an error of the bench's wiring, not of a page.
+        headers = {"X-Forwarded-For": self.address, "X-Forwarded-Proto": "https", "Connection": "close"}
         if referer is not None:
             headers["Origin"] = self.origin
             headers["Referer"] = self.origin + referer
