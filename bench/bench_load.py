@@ -479,6 +479,7 @@ def run_phase(name, classes, *, users, run_time, args, host, processes, counts, 
         "LOAD_SURGE": str(min(60, max(5, seconds(args.duration) - 10))),
         "LOAD_SESSIONS": str(sessions),
         "LOAD_RESULTS": str(results),
+        "LOAD_CONNECTION": "close",  # as nginx forwards a request to gunicorn (bench/locustfile.py)
     }
     command = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", host,
