@@ -30,6 +30,7 @@ import contextlib
 import datetime
 import json
 import os
+import re
 import resource
 import signal
 import socket
@@ -478,6 +479,7 @@ def run_phase(name, classes, *, users, run_time, args, host, processes, counts, 
         "LOAD_SURGE": str(min(60, max(5, seconds(args.duration) - 10))),
         "LOAD_SESSIONS": str(sessions),
         "LOAD_RESULTS": str(results),
+        "LOAD_CONNECTION": "close",  # as nginx forwards a request to gunicorn (bench/locustfile.py)
     }
     command = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", host,
@@ -557,6 +559,44 @@ def journey_rows(data, *, detail: bool):
     return rows
 
 
+def server_times(log: Path, data: dict) -> dict:
+    """The server's own time for the requests of a phase, from the access log gunicorn wrote (common/logging.py:
+    from the first middleware to the response, inside the worker, and the serving thread's CPU time): beside
+    what locust measured it says how much of a person's wait was the page and how much the wait for a worker
+    and a CPU."""
+    start, end = data["start"], data.get("stopping") or data["stop"]
+    by_path: dict[str, list[float]] = {}
+    cpu: list[float] = []
+    if not log.exists():
+        return {}
+    with open(log, encoding="utf-8") as f:
+        for line in f:
+            if '"portal.access"' not in line:
+                continue
+            try:
+                entry = json.loads(line)
+                moment = datetime.datetime.fromisoformat(entry["time"]).timestamp()
+            except (ValueError, KeyError):
+                continue
+            if start <= moment <= end:
+                path = re.sub(r"/\d+(?=/)", "/N", entry["path"])
+                by_path.setdefault(f"{entry['method']} {path}", []).append(entry["duration_ms"])
+                if entry.get("cpu_ms") is not None:
+                    cpu.append(entry["cpu_ms"])
+    every = [t for times in by_path.values() for t in times]
+    if not every:
+        return {}
+    slowest = sorted(by_path.items(), key=lambda item: -percentile(item[1], 0.95) if len(item[1]) >= 10 else 0)
+    return {
+        "requests": len(every),
+        "p50": statistics.median(every),
+        "p95": percentile(every, 0.95),
+        "cpu_p50": statistics.median(cpu) if cpu else None,
+        "cpu_p95": percentile(cpu, 0.95) if cpu else None,
+        "slowest": [(path, len(t), statistics.median(t), percentile(t, 0.95)) for path, t in slowest[:6]],
+    }
+
+
 def print_table(floor, storm, mixed, args, workers_note):
     floor_row = row("基准 /healthz（bare view）", [t for v in floor["times"].values() for t in v],
                     sum(floor["errors"].values()), rate(floor, list(floor["times"])))  # fmt: skip
@@ -605,8 +645,22 @@ def print_table(floor, storm, mixed, args, workers_note):
         for name, messages in data["messages"].items():
             for message in messages[:2]:
                 print(f"  error ({label}) {name}: {message}")
+    server = server_times(OUT / "load_gunicorn.log", mixed)
+    if server:
+        print(
+            f"server time during mixed (gunicorn's access log, first middleware to response, {server['requests']:,} "
+            f"requests, redirects counted apart): p50 {server['p50']:.0f} ms, p95 {server['p95']:.0f} ms — against "
+            f"the people's p50 {total['p50']:.0f} / p95 {total['p95']:.0f} ms"
+        )
+        if server["cpu_p50"] is not None:
+            print(
+                f"  CPU time of those requests (the serving thread's): p50 {server['cpu_p50']:.0f} ms, p95 "
+                f"{server['cpu_p95']:.0f} ms — the rest of the server time is database waits and the wait for a CPU"
+            )
+        for path, n, p50, p95 in server["slowest"]:
+            print(f"  server p50 / p95 {p50:.0f} / {p95:.0f} ms: {path} × {n}")
     print(f"server: {workers_note}")
-    return {"floor": floor_row, "total": total, "ratio": ratio, "table": lines}
+    return {"floor": floor_row, "total": total, "ratio": ratio, "table": lines, "server": server}
 
 
 def machine() -> str:

@@ -19,6 +19,7 @@ Environment (set by bench_load.py):
   LOAD_SESSIONS  the login storm writes the logged-in cookies here; the mixed phase starts from them (a person
                  who logged in once stays logged in)
   LOAD_RESULTS   every request's time (ms) and outcome by name, written when locust stops
+  LOAD_CONNECTION  "close": every request on a new connection, as nginx forwards it (bench_load.py)
 
 User classes (chosen on the command line): ``FloorUser`` (the bare view), ``LoginStormUser``,
 ``SecretaryUser``, ``CountyUser``, ``ProvinceUser``, ``MassUser``, and ``SmokeUser`` (every journey once, then
@@ -57,6 +58,12 @@ THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "2-8").split("-"))
 SURGE = float(os.environ.get("LOAD_SURGE", "60"))
 SESSIONS_FILE = os.environ.get("LOAD_SESSIONS", "")
 RESULTS_FILE = os.environ.get("LOAD_RESULTS", "")
+# ``Connection: close`` on every request (bench_load.py sets it): nginx talks to gunicorn over a new connection per
+# request (deploy/nginx has no upstream keepalive). Kept-alive connections idle longer than gunicorn's keepalive
+# (5 s, less than a think time) were closed by the server while a form was being sent: the POST, which the client
+# does not resend, failed with "HTTP 0" on a busy machine — an error of the bench's wiring, not of a page. The
+# smoke test's live server (Django's threaded WSGI server) drops a POST sent that way, so it keeps connections.
+CLOSE = os.environ.get("LOAD_CONNECTION") == "close"
 
 # Shared by the greenlets of this process: each account and each token is handed out once.
 _secretaries = iter(FIXTURE.get("secretaries", []))
@@ -263,6 +270,8 @@ class Person(FastHttpUser):
 
     def headers(self, referer: str | None = None) -> dict:
         headers = {"X-Forwarded-For": self.address, "X-Forwarded-Proto": "https"}
+        if CLOSE:
+            headers["Connection"] = "close"
         if referer is not None:
             headers["Origin"] = self.origin
             headers["Referer"] = self.origin + referer

@@ -19,7 +19,12 @@ class CappedPaginator(Paginator):
     def count(self):
         if self.known_count is not None:
             return self.known_count
-        n = self.object_list[: self.cap + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            # The order does not change how many rows there are: without it the count stops after cap + 1 rows
+            # in whatever order they are found, instead of sorting the whole list first.
+            rows = rows.order_by()
+        n = rows[: self.cap + 1].count()
         if n > self.cap:
             self.capped = True
             return self.cap

@@ -34,6 +34,7 @@ from campaign.models import (
     Phase,
     Plan,
     RectificationOrder,
+    ReportingBody,
 )
 from campaign.models.badges import current_q
 from campaign.queries.plans import own_plan_orgs
@@ -49,7 +50,6 @@ from evaluations.models import (
     MemberResultsRelease,
     PartyAnalysisReport,
     Period,
-    ReportStatus,
 )
 from evaluations.services.assessments import find_assessment
 from evaluations.services.periods import open_period
@@ -132,16 +132,21 @@ def milestone_start(milestone: Milestone) -> datetime.date:
 
 
 def pending_milestones(org: Org, campaign: Campaign | None) -> list[Milestone]:
-    """The campaign's milestones that apply to ``org`` and that it has not done, by due date (one query)."""
+    """The campaign's milestones that apply to ``org`` and that it has not done, by due date (one query; two
+    when a milestone of the 省直 reporting bodies is among them)."""
     if campaign is None:
         return []
-    rows = (
+    rows = list(
         Milestone.objects.filter(campaign=campaign)
         .exclude(pk__in=MilestoneDone.objects.filter(org=org).values("milestone_id"))
         .select_related("phase")
         .order_by("due_date", "order", "pk")
     )
-    return [m for m in rows if m.applies_to(org)]
+    if not org.active:
+        return []
+    # Milestone.applies_to, with the reporting-body register read once for all the milestones that ask for it.
+    registered = any(m.provincial_units for m in rows) and ReportingBody.objects.filter(org_id=org.pk).exists()
+    return [m for m in rows if m.matches(org.level, org.kind, org.sector, registered)]
 
 
 @dataclass
@@ -311,16 +316,15 @@ class ReportBoard:
 
 def report_board(org: Org, campaign: Campaign | None) -> ReportBoard | None:
     """党性分析 of the organization's members: reports written of those required, accepted, awaiting review,
-    and participation (a written report or a recorded participation). Two queries."""
+    and participation (a written report or a recorded participation). One query."""
     if campaign is None:
         return None
     report_list = reverse("evaluations:report_list")
-    awaiting = PartyAnalysisReport.objects.filter(
-        campaign=campaign, member__org=org, status=ReportStatus.SUBMITTED
-    ).count()
+    figures = coverage(Member.objects.filter(org=org), campaign)
     return ReportBoard(
-        figures=coverage(Member.objects.filter(org=org), campaign),
-        awaiting_review=awaiting,
+        figures=figures,
+        # written = submitted + accepted (evaluations.services.reports.WRITTEN): the rest await the review
+        awaiting_review=figures["written"] - figures["accepted"],
         list_url=with_query(report_list, org=org.code, campaign=campaign.code),
         review_url=with_query(report_list, org=org.code, campaign=campaign.code, state="submitted"),
         participation_url=with_query(

@@ -24,7 +24,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -292,6 +292,19 @@ def participated_q(campaign, prefix: str = "") -> Q:
     return Q(Exists(written)) | Q(Exists(recorded))
 
 
+def with_campaign_rows(members: QuerySet[Member], campaign) -> QuerySet[Member]:
+    """``members`` with their report (``pa_report``) and recorded participation (``pa_recorded``) for
+    ``campaign`` as LEFT JOINs: each is unique per (campaign, member), so no member row is repeated, and a
+    filter or a count over 25,000 members is one hash join instead of a correlated sub-select per member
+    (the 党性分析 list took 2.6–3.2 s on the county-scale set that way: bench/README.md)."""
+    return members.annotate(
+        pa_report=FilteredRelation("party_analysis_reports", condition=Q(party_analysis_reports__campaign=campaign)),
+        pa_recorded=FilteredRelation(
+            "party_analysis_participations", condition=Q(party_analysis_participations__campaign=campaign)
+        ),
+    )
+
+
 def coverage(members: QuerySet[Member], campaign) -> dict:
     """Honest figures over ``members`` for ``campaign``, one aggregate query:
 
@@ -304,18 +317,21 @@ def coverage(members: QuerySet[Member], campaign) -> dict:
       ``required`` (None when the denominator is 0).
     """
 
-    reports = PartyAnalysisReport.objects.filter(campaign=campaign, member=OuterRef("pk"))
-    written = Exists(reports.filter(status__in=WRITTEN))
-    accepted = Exists(reports.filter(status=ReportStatus.ACCEPTED))
-    recorded = Exists(PartyAnalysisParticipation.objects.filter(campaign=campaign, member=OuterRef("pk")))
-    figures = members.order_by().aggregate(
-        members=Count("pk"),
-        participated=Count("pk", filter=Q(written) | Q(recorded)),
-        required=Count("pk", filter=REQUIRED_Q),
-        written_required=Count("pk", filter=REQUIRED_Q & Q(written)),
-        accepted_required=Count("pk", filter=REQUIRED_Q & Q(accepted)),
-        written=Count("pk", filter=Q(written)),
-        accepted=Count("pk", filter=Q(accepted)),
+    written = Q(pa_report__status__in=WRITTEN)
+    accepted = Q(pa_report__status=ReportStatus.ACCEPTED)
+    recorded = Q(pa_recorded__isnull=False)
+    figures = (
+        with_campaign_rows(members, campaign)
+        .order_by()
+        .aggregate(
+            members=Count("pk"),
+            participated=Count("pk", filter=written | recorded),
+            required=Count("pk", filter=REQUIRED_Q),
+            written_required=Count("pk", filter=REQUIRED_Q & written),
+            accepted_required=Count("pk", filter=REQUIRED_Q & accepted),
+            written=Count("pk", filter=written),
+            accepted=Count("pk", filter=accepted),
+        )
     )
     figures["written_optional"] = figures["written"] - figures["written_required"]
     figures["participated_percent"] = percent(figures["participated"], figures["members"])

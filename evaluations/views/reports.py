@@ -9,7 +9,7 @@ leading group.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -67,25 +67,29 @@ class ReportListView(RoleRequiredMixin, ListView):
             self.org = queries.get_org_or_404(self.request.user, code)
             members = members.filter(org_path__startswith=self.org.path)
         self.members = members
-        reports = PartyAnalysisReport.objects.filter(campaign=self.campaign, member=OuterRef("pk"))
-        recorded = PartyAnalysisParticipation.objects.filter(campaign=self.campaign, member=OuterRef("pk"))
-        qs = members.select_related("org").annotate(
-            report_status=Subquery(reports.values("status")[:1]),
-            report_id=Subquery(reports.values("pk")[:1]),
-            took_part_on=Subquery(recorded.values("took_part_on")[:1]),
+        # The report and the recorded participation of each member are LEFT JOINs (unique per campaign and
+        # member), not a sub-select per row: the page, its count and the figures stay a hash join each.
+        qs = (
+            services.with_campaign_rows(members, self.campaign)
+            .select_related("org")
+            .annotate(
+                report_status=F("pa_report__status"),
+                report_id=F("pa_report__id"),
+                took_part_on=F("pa_recorded__took_part_on"),
+            )
         )
+        no_report = Q(pa_report__isnull=True)
+        not_written = no_report | Q(pa_report__status__in=services.EDITABLE)
         state = self.request.GET.get("state", "")
         if state == "without":
-            qs = qs.filter(services.REQUIRED_Q).filter(
-                Q(report_status__isnull=True) | Q(report_status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
-            )
+            qs = qs.filter(services.REQUIRED_Q & not_written)
         elif state in ("submitted", "accepted", "returned"):
-            qs = qs.filter(report_status=state)
+            qs = qs.filter(pa_report__status=state)
         elif state == "participated":
-            qs = qs.filter(services.participated_q(self.campaign))
+            qs = qs.filter(Q(pa_report__status__in=services.WRITTEN) | Q(pa_recorded__isnull=False))
         elif state == "absent":
-            qs = qs.exclude(services.participated_q(self.campaign))
-        return qs.order_by("org_path", "name", "id")
+            qs = qs.filter(not_written, pa_recorded__isnull=True)
+        return queries.members_by_org_and_name(qs)
 
     def get_context_data(self, **kwargs):
         params = self.request.GET.copy()
