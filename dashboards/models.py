@@ -148,6 +148,14 @@ class Snapshot(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    # Live figures (issue 14): a finished snapshot is brought up to date in place every DASHBOARD_REFRESH_SECONDS
+    # (dashboards.services.update_snapshot): the organizations whose figures changed, rolled up to their ancestors.
+    refreshed_at = models.DateTimeField(
+        _("数据读取时间"), null=True, blank=True, help_text=_("最近一次增量更新开始的时间")
+    )
+    revision = models.PositiveIntegerField(_("更新次数"), default=0, help_text=_("有变化的增量更新次数"))
+    update_seconds = models.FloatField(_("最近一次增量更新用时（秒）"), null=True, blank=True)
+    changed_orgs = models.IntegerField(_("最近一次增量更新的组织数"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("看板数据快照")
@@ -157,6 +165,12 @@ class Snapshot(models.Model):
 
     def __str__(self):
         return f"{self.campaign} · {self.as_of}"
+
+    @property
+    def data_at(self):
+        """When the figures were read ("数据截至"): every write committed before the last full or incremental
+        refresh started is counted."""
+        return self.refreshed_at or self.started_at
 
 
 class OrgFigures(models.Model):

@@ -27,6 +27,7 @@ import datetime
 import logging
 import time
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case as CaseExpr
 from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value, When
@@ -442,15 +443,15 @@ def _levels_sql(max_depth: int) -> str:
     return "(" + " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, max_depth + 1)) + ")"
 
 
-def insert_own_rows(snapshot: Snapshot, milestones) -> None:
+def insert_own_rows(snapshot: Snapshot, milestones, kind: str = OrgFigures.Kind.OWN, table: str = "") -> None:
     sources = _sources(snapshot, milestones)
     aliases = {alias for alias, _, _ in sources}
     cols = _own_columns(snapshot, milestones, aliases)
-    table = _qn(OrgFigures._meta.db_table)
+    table = _qn(table or OrgFigures._meta.db_table)
     org = _qn(Org._meta.db_table)
     head = ["snapshot_id", "org_id", "path", "depth", "sector", "kind", *(name for name, _, _ in cols)]
     select = ", ".join(f"{expr} AS {_qn(name)}" for name, expr, _ in cols)
-    params = [snapshot.pk, OrgFigures.Kind.OWN]
+    params = [snapshot.pk, kind]
     for _, _, p in cols:
         params += p
     joins = []
@@ -546,11 +547,13 @@ def _series_sources(snapshot: Snapshot) -> list[tuple[str, object]]:
     return out
 
 
-def insert_series(snapshot: Snapshot, max_depth: int) -> None:
+def insert_series(snapshot: Snapshot, max_depth: int, families=None) -> None:
     table = _qn(OrgSeries._meta.db_table)
     org = _qn(Org._meta.db_table)
     head = ", ".join(_qn(c) for c in ("snapshot_id", "org_id", "sector", "family", "key1", "key2", "value"))
     for family, queryset in _series_sources(snapshot):
+        if families is not None and family not in families:
+            continue
         sql, params = _sql(queryset.order_by())
         statement = (
             f"INSERT INTO {table} ({head}) "  # noqa: S608
@@ -583,11 +586,16 @@ def is_running(campaign) -> bool:
     ).exists()
 
 
-def refresh(campaign=None, *, today: datetime.date | None = None, force: bool = False) -> Snapshot | None:
-    """Write a new snapshot for ``campaign`` (the current one by default) and drop old ones.
+def refresh(
+    campaign=None, *, today: datetime.date | None = None, force: bool = False, full: bool = False
+) -> Snapshot | None:
+    """Bring the figures of ``campaign`` (the current one by default) up to date.
 
-    Returns None when there is no campaign, or when another refresh of it is running (unless ``force``).
-    Safe to run twice: each run writes a complete snapshot of its own; readers use the latest finished one.
+    When the latest snapshot is younger than DASHBOARD_REFRESH_MINUTES and describes the same day, periods,
+    round and phases, it is updated in place (``update_snapshot``: only the organizations whose figures changed,
+    rolled up); otherwise — or with ``full`` — a new snapshot is written and old ones are dropped.
+    Returns None when there is no campaign, or when another full refresh of it is running (unless ``force``).
+    Safe to run twice: readers use the latest finished snapshot, which is never half-updated.
     """
     from campaign.models import Milestone
     from campaign.services.timeline import current_campaign
@@ -596,6 +604,27 @@ def refresh(campaign=None, *, today: datetime.date | None = None, force: bool = 
     campaign = campaign or current_campaign(today)
     if campaign is None or (not force and is_running(campaign)):
         return None
+    latest = None if full else latest_snapshot(campaign)
+    young = datetime.timedelta(minutes=settings.DASHBOARD_REFRESH_MINUTES)
+    if latest is not None and timezone.now() - latest.started_at < young and _same_setting(latest, campaign, today):
+        milestones = list(Milestone.objects.filter(campaign=campaign).select_related("phase").order_by("pk"))
+        try:
+            changed = update_snapshot(latest, milestones)
+        except NeedsFullRefresh as reason:
+            logger.info("dashboard snapshot %s: full refresh (%s)", latest.pk, reason)
+        else:
+            latest.refresh_from_db()
+            logger.info(
+                "dashboard snapshot %s: %s organizations updated in %.2f s", latest.pk, changed, latest.update_seconds
+            )
+            return latest
+    return full_refresh(campaign, today)
+
+
+def full_refresh(campaign, today: datetime.date) -> Snapshot:
+    """Write a new snapshot of ``campaign`` as of ``today`` and drop old ones."""
+    from campaign.models import Milestone
+
     period, previous = current_periods(today)
     phases = [{"order": p.order, "name": p.name} for p in campaign.phases.order_by("order")[:PHASE_SLOTS]]
     snapshot = Snapshot.objects.create(
@@ -632,6 +661,186 @@ def refresh(campaign=None, *, today: datetime.date | None = None, force: bool = 
     snapshot.refresh_from_db()
     logger.info("dashboard snapshot %s for %s written in %.1f s", snapshot.pk, campaign, snapshot.seconds or 0)
     return snapshot
+
+
+# --- the live update: per-node deltas rolled up ----------------------------------------------------------
+#
+# Every DASHBOARD_REFRESH_SECONDS beat runs ``refresh``; when the latest snapshot still describes the same day,
+# periods, award round and phases, it is brought up to date in place instead of being rewritten:
+#
+# 1. the own rows of every active organization are computed again (the same statement as a full refresh) into
+#    a temporary table (no WAL, dropped at the end) — this is what reads the sources, so nothing is missed: no
+#    trigger, signal or counter in the other apps is needed;
+# 2. one statement compares them with the stored own rows: the organizations whose figures changed;
+# 3. for those (usually a handful), the difference new − old is added to the tree rows of the organization and
+#    each of its ancestors (one UPDATE per tree row), and their series are recomputed for the changed families
+#    only when a changed organization's counts of that family moved (``SERIES_COLUMNS``);
+# 4. the own rows take the new values; all in one transaction, so a reader sees the snapshot before or after,
+#    never half.
+#
+# A change of structure (an organization added, moved, deactivated or of another sector) or more than
+# ``DELTA_MAX`` changed organizations make a full refresh instead (a new snapshot).
+
+STAGING = "dash_live_staging"
+DELTA_MAX = 3000
+# The series families and the own-row columns whose change means the family's series may have changed.
+SERIES_COLUMNS = {
+    OrgSeries.Family.ACTIVITY: ("activities",),
+    OrgSeries.Family.TIER: ("tier_rated", "tier_advanced", "tier_middle", "tier_backward", "prev_rated"),
+    OrgSeries.Family.NOMINATION: ("nominations", "nominations_approved"),
+    OrgSeries.Family.SERVICE: ("service_records",),
+}
+
+
+class NeedsFullRefresh(Exception):
+    """The structure changed, or too much did: a new snapshot is cheaper and simpler."""
+
+
+def _same_setting(snapshot: Snapshot, campaign, today: datetime.date) -> bool:
+    period, previous = current_periods(today)
+    phases = [{"order": p.order, "name": p.name} for p in campaign.phases.order_by("order")[:PHASE_SLOTS]]
+    round_ = current_round(campaign, today)
+    return (
+        snapshot.as_of == today
+        and snapshot.period_id == (period.pk if period else None)
+        and snapshot.previous_period_id == (previous.pk if previous else None)
+        and snapshot.award_round_id == (round_.pk if round_ else None)
+        and snapshot.phases == phases
+    )
+
+
+def _changed_orgs(snapshot: Snapshot) -> list[int]:
+    """The organizations whose staged own row differs from the stored one; NeedsFullRefresh on a structural change."""
+    table, staged = _qn(OrgFigures._meta.db_table), _qn(STAGING)
+    differs = " OR ".join(f"o.{_qn(c)} <> n.{_qn(c)}" for c in COUNT_FIELDS)
+    structural = "o.id IS NULL OR o.path <> n.path OR o.depth <> n.depth OR o.sector <> n.sector"
+    own = OrgFigures.Kind.OWN
+    with connection.cursor() as cursor:
+        # Identifiers are model column names and a constant; values are parameters.
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {table} o WHERE o.snapshot_id = %s AND o.kind = %s AND NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {staged} n WHERE n.org_id = o.org_id)",
+            [snapshot.pk, own],
+        )
+        if cursor.fetchone()[0]:
+            raise NeedsFullRefresh("an organization left")
+        cursor.execute(
+            f"SELECT n.org_id, CASE WHEN {structural} THEN 1 ELSE 0 END FROM {staged} n "  # noqa: S608
+            f"LEFT JOIN {table} o ON o.snapshot_id = %s AND o.kind = %s AND o.org_id = n.org_id "
+            f"WHERE {structural} OR {differs}",
+            [snapshot.pk, own],
+        )
+        rows = cursor.fetchall()
+    if any(structural for _, structural in rows):
+        raise NeedsFullRefresh("an organization was added or moved")
+    if len(rows) > DELTA_MAX:
+        raise NeedsFullRefresh(f"{len(rows)} organizations changed")
+    return [org_id for org_id, _ in rows]
+
+
+def _apply_deltas(snapshot: Snapshot, org_ids: list[int]) -> set[str]:
+    """Own rows of ``org_ids`` take the staged values; their differences go up to every ancestor's tree row.
+    Returns the series families that need recomputing."""
+    fields = ["org_id", "path", "depth", "sector", *COUNT_FIELDS]
+    rows = OrgFigures.objects.filter(snapshot=snapshot, org_id__in=org_ids, kind=OrgFigures.Kind.OWN)
+    old = {row["org_id"]: row for row in rows.values("id", *fields)}
+    new = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(org_ids), 500):
+            chunk = org_ids[start : start + 500]
+            cursor.execute(
+                f"SELECT {', '.join(_qn(f) for f in fields)} FROM {_qn(STAGING)} "  # noqa: S608
+                f"WHERE org_id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            for values in cursor.fetchall():
+                row = dict(zip(fields, values, strict=True))
+                new[row["org_id"]] = row
+    deltas: dict[tuple[str, str], list[int]] = {}
+    families = set()
+    for org_id in org_ids:
+        before, after = old[org_id], new[org_id]
+        delta = [after[c] - before[c] for c in COUNT_FIELDS]
+        moved = {c for c, d in zip(COUNT_FIELDS, delta, strict=True) if d}
+        families |= {family for family, columns in SERIES_COLUMNS.items() if moved & set(columns)}
+        path = after["path"]
+        for k in range(1, after["depth"] + 1):
+            key = (path[: STEP * k], after["sector"])
+            total = deltas.setdefault(key, [0] * len(COUNT_FIELDS))
+            for n, d in enumerate(delta):
+                total[n] += d
+    table = _qn(OrgFigures._meta.db_table)
+    tree = {
+        (r["path"], r["sector"]): r["id"]
+        for r in OrgFigures.objects.filter(
+            snapshot=snapshot, kind=OrgFigures.Kind.TREE, path__in={path for path, _ in deltas}
+        ).values("id", "path", "sector")
+    }
+    assignments = ", ".join(f"{_qn(c)} = {_qn(c)} + %s" for c in COUNT_FIELDS)
+    updates, missing = [], []
+    for key, delta in deltas.items():
+        if not any(delta):
+            continue
+        if key in tree:
+            updates.append([*delta, tree[key]])
+        else:
+            missing.append((key, delta))
+    if missing:  # a sector newly counted under an ancestor: its tree row is written now
+        ancestors = {o.path: o for o in Org.objects.filter(path__in={k[0] for k, _ in missing}, active=True)}
+        OrgFigures.objects.bulk_create(
+            [
+                OrgFigures(
+                    snapshot=snapshot,
+                    org_id=ancestors[path].pk,
+                    path=path,
+                    depth=ancestors[path].depth,
+                    sector=sector,
+                    kind=OrgFigures.Kind.TREE,
+                    **dict(zip(COUNT_FIELDS, delta, strict=True)),
+                )
+                for (path, sector), delta in missing
+                if path in ancestors
+            ]
+        )
+    own_values = ", ".join(f"{_qn(c)} = %s" for c in COUNT_FIELDS)
+    with connection.cursor() as cursor:
+        if updates:
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", updates)  # noqa: S608
+        cursor.executemany(
+            f"UPDATE {table} SET {own_values} WHERE id = %s",  # noqa: S608
+            [[new[org_id][c] for c in COUNT_FIELDS] + [old[org_id]["id"]] for org_id in org_ids],
+        )
+    return families
+
+
+def update_snapshot(snapshot: Snapshot, milestones) -> int:
+    """Bring ``snapshot`` up to date in place (see above); returns the number of organizations that changed.
+    Raises NeedsFullRefresh (nothing written) when a new snapshot is needed."""
+    started, read_at = time.monotonic(), timezone.now()
+    with transaction.atomic():
+        # One updater at a time (two beat runs, a button): the second waits and then finds nothing new.
+        Snapshot.objects.select_for_update().filter(pk=snapshot.pk).first()
+        table = _qn(OrgFigures._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {_qn(STAGING)}")
+            # The same columns as the roll-up table, no index, no constraint (portable: SQLite and PostgreSQL).
+            cursor.execute(f"CREATE TEMPORARY TABLE {_qn(STAGING)} AS SELECT * FROM {table} WHERE 1 = 0")  # noqa: S608
+        insert_own_rows(snapshot, milestones, table=STAGING)
+        org_ids = _changed_orgs(snapshot)  # raises NeedsFullRefresh: the atomic block rolls everything back
+        families = _apply_deltas(snapshot, org_ids) if org_ids else set()
+        if families:
+            max_depth = Org.objects.filter(active=True).aggregate(d=Max("depth"))["d"] or 1
+            OrgSeries.objects.filter(snapshot=snapshot, family__in=families)._raw_delete(OrgSeries.objects.db)
+            insert_series(snapshot, max_depth, families=families)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {_qn(STAGING)}")
+        Snapshot.objects.filter(pk=snapshot.pk).update(
+            refreshed_at=read_at,
+            revision=F("revision") + (1 if org_ids else 0),
+            update_seconds=time.monotonic() - started,
+            changed_orgs=len(org_ids),
+        )
+    return len(org_ids)
 
 
 def drop_old_snapshots(campaign, keep: int = KEEP_SNAPSHOTS) -> int:

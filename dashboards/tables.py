@@ -4,11 +4,17 @@ A ``Table`` has columns and rows of ``Cell`` (value for sorting and export, text
 link): what the page shows and what the xlsx holds can never differ.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
-from django.urls import reverse
+from django.core.cache import cache
+from django.urls import get_script_prefix, reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,6 +61,27 @@ class Table:
     footer: list[Cell] | None = None
     sort: str = ""
     note: str = ""
+    body_html: str | None = None  # the rendered rows, when the view took them from the cache
+
+
+def rows_html(table: Table) -> str:
+    """The ``<tbody>`` rows of ``table`` as dashboards/_table.html wrote them, built in Python: a children table
+    has thousands of cells, and the template engine spent most of the page's time on them (issue 14)."""
+    esc = conditional_escape
+    out = []
+    for row in table.rows:
+        cells = []
+        for n, cell in enumerate(row):
+            text = esc(cell.text)
+            inner = f'<a href="{esc(cell.url)}">{text}</a>' if cell.url else text
+            if n == 0:
+                cells.append(f'<th scope="row">{inner}</th>')
+            elif cell.numeric:
+                cells.append(f'<td class="text-end">{inner}</td>')
+            else:
+                cells.append(f"<td>{inner}</td>")
+        out.append(f"<tr>{''.join(cells)}</tr>")
+    return mark_safe("\n".join(out))  # noqa: S308  (every text and URL above is escaped)
 
 
 def _fmt(value) -> str:
@@ -74,8 +101,18 @@ def with_query(url: str, **params) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
+_CODE, _SLUG = "0CODE0", "0SLUG0"
+
+
+@lru_cache(maxsize=8)
+def _list_pattern(prefix: str) -> str:
+    """The list URL with placeholders, reversed once per script prefix (a table has hundreds of links)."""
+    return reverse("dashboards:list", args=[_CODE, _SLUG])
+
+
 def list_url(scope: Scope, slug: str, org_code: str | None = None) -> str:
-    url = reverse("dashboards:list", args=[org_code or scope.node.code, slug])
+    pattern = _list_pattern(get_script_prefix())
+    url = pattern.replace(_CODE, quote(org_code or scope.node.code, safe="")).replace(_SLUG, slug)
     return with_query(url, sector=scope.sector_param)
 
 
@@ -176,8 +213,38 @@ def _figure_header(first: str) -> list[Column]:
     ]
 
 
-def children_table(scope: Scope, node_figures, sort: str = "") -> Table:
+CHILDREN_CACHE_SECONDS = 300
+
+
+def cached_children_table(scope: Scope, node_figures, sort: str = "") -> Table:
+    """The children table of the page, its rendered rows cached per snapshot revision, node, sectors, sort and the
+    children the user may open: a figure changes only with a new snapshot or revision (issue 12's load bench)."""
+    snapshot = scope.snapshot
+    if snapshot is None:
+        return children_table(scope, node_figures, sort)
+    closed = ",".join(str(c.org.pk) for c in node_figures.children if not c.linkable)
+    sectors = "*" if scope.sectors is None else ",".join(sorted(scope.sectors))
+    signature = hashlib.sha1(  # noqa: S324  (a cache key, not a secret)
+        f"{scope.sector_param}|{sectors}|{sort}|{closed}".encode()
+    ).hexdigest()
+    # A live update that changed figures bumps the revision; one that found nothing new keeps the cached rows.
+    key = f"dash:children:{snapshot.pk}:{snapshot.revision}:{scope.node.pk}:{signature}"
+    body = cache.get(key)
+    if body is not None:
+        table = children_table(scope, node_figures, sort, with_rows=False)
+        table.body_html = mark_safe(body)  # noqa: S308  (rows_html escaped it before it was cached)
+        return table
+    table = children_table(scope, node_figures, sort)
+    table.body_html = rows_html(table)
+    cache.set(key, str(table.body_html), CHILDREN_CACHE_SECONDS)
+    return table
+
+
+def children_table(scope: Scope, node_figures, sort: str = "", *, with_rows: bool = True) -> Table:
     table = Table("children", _("下级组织"), _figure_header(_("组织")), sort=sort)
+    table.footer = [Cell(_("合计")), Cell(""), *_figure_cells(node_figures.total, scope, None)]
+    if not with_rows:
+        return table
     rows = []
     for child in node_figures.children:
         org = child.org
@@ -187,7 +254,6 @@ def children_table(scope: Scope, node_figures, sort: str = "") -> Table:
     own_cells = _figure_cells(node_figures.own, scope, None)
     if any(c.value for c in own_cells):  # the node's own work (e.g. an order on the committee itself)
         table.rows.append([Cell(_("本级")), Cell(scope.node.code), *own_cells])
-    table.footer = [Cell(_("合计")), Cell(""), *_figure_cells(node_figures.total, scope, None)]
     return table
 
 

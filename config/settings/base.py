@@ -255,6 +255,11 @@ SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 SMS_GATEWAY_INTRANET_HTTP = env.bool("SMS_GATEWAY_INTRANET_HTTP", default=False)
 DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=30)
+# Live dashboards (issue 14): beat brings the roll-ups up to date every DASHBOARD_REFRESH_SECONDS (in place: the
+# organizations that changed, rolled up) and writes a whole new snapshot every DASHBOARD_REFRESH_MINUTES; a page
+# whose figures are older than DASHBOARD_STALE_SECONDS says so (the refresh is failing).
+DASHBOARD_REFRESH_SECONDS = env.int("DASHBOARD_REFRESH_SECONDS", default=30)
+DASHBOARD_STALE_SECONDS = env.int("DASHBOARD_STALE_SECONDS", default=300)
 # /readyz (common.health): beat is late when no periodic task has run for READYZ_BEAT_MAX_AGE seconds (two
 # dashboard refreshes by default); an import job waiting longer than READYZ_JOB_MAX_AGE seconds is stuck.
 READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=2 * DASHBOARD_REFRESH_MINUTES * 60)
@@ -284,7 +289,7 @@ CELERY_BEAT_SCHEDULE = {
     # Dashboards: recompute the roll-ups of the current campaign; the pages show the time of the last refresh.
     "dashboards-refresh": {
         "task": "dashboards.refresh_dashboards",
-        "schedule": crontab(minute=f"*/{DASHBOARD_REFRESH_MINUTES}"),
+        "schedule": float(DASHBOARD_REFRESH_SECONDS),
     },
 }
 

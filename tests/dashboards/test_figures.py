@@ -277,8 +277,8 @@ def test_a_refresh_sees_new_data_and_drops_old_snapshots(dash, people):
 
     make_plan(dash.campaign, dash.branch_a3, status="approved")
     before = queries.node_figures(scope(dash, people.province_lg, dash.province)).total.plan_approved
-    second = refresh(dash.campaign, today=dash.as_of)
-    third = refresh(dash.campaign, today=dash.as_of)
+    second = refresh(dash.campaign, today=dash.as_of, full=True)
+    third = refresh(dash.campaign, today=dash.as_of, full=True)
     after = queries.node_figures(scope(dash, people.province_lg, dash.province)).total.plan_approved
     assert after == before + 1
     assert set(Snapshot.objects.values_list("pk", flat=True)) == {second.pk, third.pk}
