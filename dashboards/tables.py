@@ -4,14 +4,12 @@ A ``Table`` has columns and rows of ``Cell`` (value for sorting and export, text
 link): what the page shows and what the xlsx holds can never differ.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from django.core.cache import cache
 from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -61,7 +59,6 @@ class Table:
     footer: list[Cell] | None = None
     sort: str = ""
     note: str = ""
-    body_html: str | None = None  # the rendered rows, when the view took them from the cache
 
 
 def rows_html(table: Table) -> str:
@@ -213,38 +210,9 @@ def _figure_header(first: str) -> list[Column]:
     ]
 
 
-CHILDREN_CACHE_SECONDS = 300
-
-
-def cached_children_table(scope: Scope, node_figures, sort: str = "") -> Table:
-    """The children table of the page, its rendered rows cached per snapshot revision, node, sectors, sort and the
-    children the user may open: a figure changes only with a new snapshot or revision (issue 12's load bench)."""
-    snapshot = scope.snapshot
-    if snapshot is None:
-        return children_table(scope, node_figures, sort)
-    closed = ",".join(str(c.org.pk) for c in node_figures.children if not c.linkable)
-    sectors = "*" if scope.sectors is None else ",".join(sorted(scope.sectors))
-    signature = hashlib.sha1(  # noqa: S324  (a cache key, not a secret)
-        f"{scope.sector_param}|{sectors}|{sort}|{closed}".encode()
-    ).hexdigest()
-    # A live update that changed figures bumps the revision; one that found nothing new keeps the cached rows.
-    key = f"dash:children:{snapshot.pk}:{snapshot.revision}:{scope.node.pk}:{signature}"
-    body = cache.get(key)
-    if body is not None:
-        table = children_table(scope, node_figures, sort, with_rows=False)
-        table.body_html = mark_safe(body)  # noqa: S308  (rows_html escaped it before it was cached)
-        return table
-    table = children_table(scope, node_figures, sort)
-    table.body_html = rows_html(table)
-    cache.set(key, str(table.body_html), CHILDREN_CACHE_SECONDS)
-    return table
-
-
-def children_table(scope: Scope, node_figures, sort: str = "", *, with_rows: bool = True) -> Table:
+def children_table(scope: Scope, node_figures, sort: str = "") -> Table:
     table = Table("children", _("下级组织"), _figure_header(_("组织")), sort=sort)
     table.footer = [Cell(_("合计")), Cell(""), *_figure_cells(node_figures.total, scope, None)]
-    if not with_rows:
-        return table
     rows = []
     for child in node_figures.children:
         org = child.org

@@ -120,9 +120,8 @@ class IndexView(DashboardRoleMixin, View):
         return redirect("dashboards:node", code=node.code)
 
 
-def dashboard_data(scope, sort: str = "", *, page: bool = False) -> dict:
-    """Everything the dashboard, its xlsx and its PDF show: a fixed number of queries. ``page``: for the HTML
-    page, whose children table's rendered rows come from the cache when the snapshot has not changed."""
+def dashboard_data(scope, sort: str = "") -> dict:
+    """Everything the dashboard, its xlsx and its PDF show: a fixed number of queries."""
     from evaluations.models import Period
 
     nf = queries.node_figures(scope)
@@ -134,7 +133,7 @@ def dashboard_data(scope, sort: str = "", *, page: bool = False) -> dict:
         "figures": nf.total,
         "node_figures": nf,
         "summary": tables.summary_table(scope, nf.total),
-        "children": (tables.cached_children_table if page else tables.children_table)(scope, nf, sort),
+        "children": tables.children_table(scope, nf, sort),
         "phases": tables.phases_table(phases),
         "tiers": tables.tiers_table(series, periods),
         "activity": tables.activity_table(series),
@@ -188,7 +187,7 @@ class DashboardView(NodeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         scope = self.scope
         sort = self.request.GET.get("sort", "")
-        context = {**self.base_context(), **dashboard_data(scope, sort, page=True), "sort": sort}
+        context = {**self.base_context(), **dashboard_data(scope, sort), "sort": sort}
         context["lists"] = {slug: tables.list_url(scope, slug) for slug in queries.LISTS}
         context["can_refresh"] = queries.can_refresh(self.request.user)
         context["running"] = scope.snapshot is None or is_running(scope.snapshot.campaign)

@@ -1,5 +1,5 @@
-"""``{% dashboard_rows table %}``: a table's rows, rendered in Python (dashboards.tables.rows_html) or taken from
-the cache the view filled (``table.body_html``)."""
+"""``{% dashboard_rows table %}``: a table's rows, rendered in Python (dashboards.tables.rows_html): a children
+table has thousands of cells, and the template engine spent most of the page's time on them."""
 
 from django import template
 
@@ -10,5 +10,4 @@ register = template.Library()
 
 @register.simple_tag
 def dashboard_rows(table):
-    body = getattr(table, "body_html", None)
-    return body if body is not None else rows_html(table)
+    return rows_html(table)
