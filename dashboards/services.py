@@ -23,6 +23,7 @@ All statements are built from ORM querysets (``query.sql_with_params()``) glued 
 on SQLite (tests, the embedded default) and PostgreSQL alike. Readers only see finished snapshots.
 """
 
+import contextlib
 import datetime
 import logging
 import time
@@ -38,7 +39,7 @@ from django.utils import timezone
 from orgs.enums import MemberCategory, OrgLevel
 from orgs.models import Member, Org
 
-from .models import BADGE_FIELDS, COUNT_FIELDS, MODEL_SLOTS, PHASE_SLOTS, OrgFigures, OrgSeries, Snapshot
+from .models import BADGE_FIELDS, COUNT_FIELDS, MODEL_SLOTS, PHASE_SLOTS, OrgFigures, OrgSeries, OwnSeries, Snapshot
 from .sources_bodies import columns as bodies_columns
 from .sources_bodies import sources as bodies_sources
 
@@ -487,7 +488,7 @@ def insert_tree_rows(snapshot: Snapshot, max_depth: int) -> None:
 
 
 def _series_sources(snapshot: Snapshot) -> list[tuple[str, object]]:
-    """(family, queryset of rows path, sector, key1, key2, n) grouped per organization."""
+    """(family, queryset of rows oid, sector, key1, key2, n) grouped per organization (active ones only)."""
     from awards.models import Nomination
     from campaign.models import ActivityRecord, ServiceRecord
     from evaluations.models import Tier
@@ -497,7 +498,7 @@ def _series_sources(snapshot: Snapshot) -> list[tuple[str, object]]:
         (
             OrgSeries.Family.ACTIVITY,
             ActivityRecord.objects.filter(campaign=snapshot.campaign, org__active=True)
-            .values(path=F("org__path"), sector=F("org__sector"), key1=F("activity_type"), key2=month)
+            .values(oid=F("org_id"), sector=F("org__sector"), key1=F("activity_type"), key2=month)
             .annotate(n=Count("pk")),
         ),
         (
@@ -506,7 +507,7 @@ def _series_sources(snapshot: Snapshot) -> list[tuple[str, object]]:
             .annotate(eff=Coalesce("override", "computed", output_field=CharField()))
             .filter(eff__isnull=False)
             .values(
-                path=F("org__path"),
+                oid=F("org_id"),
                 sector=F("org__sector"),
                 key1=Cast("period_id", output_field=CharField()),
                 key2=F("eff"),
@@ -521,7 +522,7 @@ def _series_sources(snapshot: Snapshot) -> list[tuple[str, object]]:
                 date__range=(snapshot.campaign.start_date, snapshot.as_of), household__org__active=True
             )
             .values(
-                path=F("household__org__path"),
+                oid=F("household__org_id"),
                 sector=F("household__org__sector"),
                 key1=F("kind"),
                 key2=month,
@@ -536,7 +537,7 @@ def _series_sources(snapshot: Snapshot) -> list[tuple[str, object]]:
                 Nomination.objects.filter(award_round_id=snapshot.award_round_id, nominating_org__active=True)
                 .exclude(status=Nomination.Status.WITHDRAWN)
                 .values(
-                    path=F("nominating_org__path"),
+                    oid=F("nominating_org_id"),
                     sector=F("nominating_org__sector"),
                     key1=F("category__code"),
                     key2=F("status"),
@@ -547,23 +548,56 @@ def _series_sources(snapshot: Snapshot) -> list[tuple[str, object]]:
     return out
 
 
-def insert_series(snapshot: Snapshot, max_depth: int, families=None) -> None:
-    table = _qn(OrgSeries._meta.db_table)
-    org = _qn(Org._meta.db_table)
-    head = ", ".join(_qn(c) for c in ("snapshot_id", "org_id", "sector", "family", "key1", "key2", "value"))
+SERIES_HEAD = ("snapshot_id", "org_id", "sector", "family", "key1", "key2", "value")
+
+
+def insert_own_series(snapshot: Snapshot, table: str = "") -> None:
+    """Every active organization's own series counts (one ``INSERT … SELECT`` per family) into ``OwnSeries``
+    (or a staging table of the same columns)."""
+    table = _qn(table or OwnSeries._meta.db_table)
+    head = ", ".join(_qn(c) for c in SERIES_HEAD)
     for family, queryset in _series_sources(snapshot):
-        if families is not None and family not in families:
-            continue
         sql, params = _sql(queryset.order_by())
+        # Identifiers are model table/column names; every value is a parameter.
         statement = (
             f"INSERT INTO {table} ({head}) "  # noqa: S608
-            "SELECT %s, anc.id, b.sector, %s, b.key1, b.key2, SUM(b.n) "
-            f"FROM ({sql}) b JOIN {_levels_sql(max_depth)} lv ON LENGTH(b.path) >= {STEP} * lv.k "
-            f"JOIN {org} anc ON anc.path = SUBSTR(b.path, 1, {STEP} * lv.k) "
-            "WHERE anc.active = %s GROUP BY anc.id, b.sector, b.key1, b.key2"
+            f"SELECT %s, b.oid, b.sector, %s, b.key1, b.key2, b.n FROM ({sql}) b"
         )
         with connection.cursor() as cursor:
-            cursor.execute(statement, [snapshot.pk, family, *params, True])
+            cursor.execute(statement, [snapshot.pk, family, *params])
+
+
+def insert_series(snapshot: Snapshot, max_depth: int) -> None:
+    """The series of every subtree: the own series joined to each active ancestor by path prefix, summed."""
+    table = _qn(OrgSeries._meta.db_table)
+    own = _qn(OwnSeries._meta.db_table)
+    org = _qn(Org._meta.db_table)
+    head = ", ".join(_qn(c) for c in SERIES_HEAD)
+    statement = (
+        f"INSERT INTO {table} ({head}) "  # noqa: S608
+        "SELECT %s, anc.id, s.sector, s.family, s.key1, s.key2, SUM(s.value) "
+        f"FROM {own} s JOIN {org} o ON o.id = s.org_id JOIN {_levels_sql(max_depth)} lv ON o.depth >= lv.k "
+        f"JOIN {org} anc ON anc.path = SUBSTR(o.path, 1, {STEP} * lv.k) "
+        "WHERE s.snapshot_id = %s AND anc.active = %s GROUP BY anc.id, s.sector, s.family, s.key1, s.key2"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [snapshot.pk, snapshot.pk, True])
+
+
+@contextlib.contextmanager
+def _one_moment():
+    """A transaction that, on PostgreSQL, reads every source in one snapshot (REPEATABLE READ): the figures are
+    those of one moment, the one "数据截至" names, even while the statements run one after the other. Only an
+    outermost transaction can choose its level (inside a test's transaction, and on SQLite, the statements read
+    committed data one by one, which is the same when nothing else writes meanwhile)."""
+    outermost = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if outermost:
+        connection.ensure_connection()  # a health check's query must not be the transaction's first
+    with transaction.atomic():
+        if outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 # --- the refresh ----------------------------------------------------------------------------------
@@ -592,17 +626,19 @@ def refresh(
     """Bring the figures of ``campaign`` (the current one by default) up to date.
 
     When the latest snapshot is younger than DASHBOARD_REFRESH_MINUTES and describes the same day, periods,
-    round and phases, it is updated in place (``update_snapshot``: only the organizations whose figures changed,
-    rolled up); otherwise — or with ``full`` — a new snapshot is written and old ones are dropped.
-    Returns None when there is no campaign, or when another full refresh of it is running (unless ``force``).
-    Safe to run twice: readers use the latest finished snapshot, which is never half-updated.
+    round and phases, it is updated in place (``update_snapshot``: the organizations whose figures changed,
+    rolled up) — also while a full refresh is running; otherwise — or with ``full``, or when the update finds a
+    change of structure — a new snapshot is written and old ones are dropped.
+    Returns None when there is no campaign, when another live update of the snapshot is running, or when a full
+    refresh is needed and another one is running (unless ``force``). Safe to run twice: readers use the latest
+    finished snapshot, which is never half-updated.
     """
     from campaign.models import Milestone
     from campaign.services.timeline import current_campaign
 
     today = today or timezone.localdate()
     campaign = campaign or current_campaign(today)
-    if campaign is None or (not force and is_running(campaign)):
+    if campaign is None:
         return None
     latest = None if full else latest_snapshot(campaign)
     young = datetime.timedelta(minutes=settings.DASHBOARD_REFRESH_MINUTES)
@@ -613,11 +649,16 @@ def refresh(
         except NeedsFullRefresh as reason:
             logger.info("dashboard snapshot %s: full refresh (%s)", latest.pk, reason)
         else:
+            if changed is None:
+                logger.info("dashboard snapshot %s: another live update is running", latest.pk)
+                return None
             latest.refresh_from_db()
             logger.info(
                 "dashboard snapshot %s: %s organizations updated in %.2f s", latest.pk, changed, latest.update_seconds
             )
             return latest
+    if not force and is_running(campaign):
+        return None
     return full_refresh(campaign, today)
 
 
@@ -639,9 +680,10 @@ def full_refresh(campaign, today: datetime.date) -> Snapshot:
     try:
         milestones = list(Milestone.objects.filter(campaign=campaign).select_related("phase").order_by("pk"))
         max_depth = Org.objects.filter(active=True).aggregate(d=Max("depth"))["d"] or 1
-        with transaction.atomic():
+        with _one_moment():
             insert_own_rows(snapshot, milestones)
             insert_tree_rows(snapshot, max_depth)
+            insert_own_series(snapshot)
             insert_series(snapshot, max_depth)
             Snapshot.objects.filter(pk=snapshot.pk).update(
                 status=Snapshot.Status.DONE, finished_at=timezone.now(), seconds=time.monotonic() - started
@@ -656,7 +698,7 @@ def full_refresh(campaign, today: datetime.date) -> Snapshot:
     if connection.vendor == "postgresql":
         # Fresh statistics, so that the planner reads children and lists by their indexes.
         with connection.cursor() as cursor:
-            for model in (OrgFigures, OrgSeries):
+            for model in (OrgFigures, OrgSeries, OwnSeries):
                 cursor.execute(f"ANALYZE {_qn(model._meta.db_table)}")
     snapshot.refresh_from_db()
     logger.info("dashboard snapshot %s for %s written in %.1f s", snapshot.pk, campaign, snapshot.seconds or 0)
@@ -666,30 +708,29 @@ def full_refresh(campaign, today: datetime.date) -> Snapshot:
 # --- the live update: per-node deltas rolled up ----------------------------------------------------------
 #
 # Every DASHBOARD_REFRESH_SECONDS beat runs ``refresh``; when the latest snapshot still describes the same day,
-# periods, award round and phases, it is brought up to date in place instead of being rewritten:
+# periods, award round and phases, it is brought up to date in place instead of being rewritten. In one
+# transaction that reads every source in one snapshot (``_one_moment``):
 #
-# 1. the own rows of every active organization are computed again (the same statement as a full refresh) into
-#    a temporary table (no WAL, dropped at the end) — this is what reads the sources, so nothing is missed: no
-#    trigger, signal or counter in the other apps is needed;
-# 2. one statement compares them with the stored own rows: the organizations whose figures changed;
-# 3. for those (usually a handful), the difference new − old is added to the tree rows of the organization and
-#    each of its ancestors (one UPDATE per tree row), and their series are recomputed for the changed families
-#    only when a changed organization's counts of that family moved (``SERIES_COLUMNS``);
-# 4. the own rows take the new values; all in one transaction, so a reader sees the snapshot before or after,
-#    never half.
+# 1. the own rows and the own series of every active organization are computed again (the same statements as a
+#    full refresh) into temporary tables — this is what reads the sources, so nothing is missed: no trigger,
+#    signal or counter in the other apps is needed, and a record that only moved to another month, stage or
+#    tier is seen as well;
+# 2. two statements compare them with the stored own rows and own series: the organizations that changed;
+# 3. for those (usually a handful), the difference new − old is added to the tree rows and the series of the
+#    organization and each of its active ancestors (one UPDATE per row touched), and the own rows and own series
+#    take the new values;
+# 4. the snapshot's ``refreshed_at`` (shown as "数据截至") and ``revision`` move on. A reader sees the snapshot
+#    before or after, never half; a second updater finds the snapshot locked and skips (it would find nothing
+#    new), so a slow update never makes the beat's runs queue up behind it.
 #
 # A change of structure (an organization added, moved, deactivated or of another sector) or more than
-# ``DELTA_MAX`` changed organizations make a full refresh instead (a new snapshot).
+# ``DELTA_MAX`` changed organizations (e.g. tiers computed for the whole province) make a full refresh instead.
 
 STAGING = "dash_live_staging"
+STAGING_SERIES = "dash_live_series"
 DELTA_MAX = 3000
-# The series families and the own-row columns whose change means the family's series may have changed.
-SERIES_COLUMNS = {
-    OrgSeries.Family.ACTIVITY: ("activities",),
-    OrgSeries.Family.TIER: ("tier_rated", "tier_advanced", "tier_middle", "tier_backward", "prev_rated"),
-    OrgSeries.Family.NOMINATION: ("nominations", "nominations_approved"),
-    OrgSeries.Family.SERVICE: ("service_records",),
-}
+SERIES_DELTA_MAX = 30000
+CHUNK = 500
 
 
 class NeedsFullRefresh(Exception):
@@ -707,6 +748,15 @@ def _same_setting(snapshot: Snapshot, campaign, today: datetime.date) -> bool:
         and snapshot.award_round_id == (round_.pk if round_ else None)
         and snapshot.phases == phases
     )
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(items) -> str:
+    return ", ".join(["%s"] * len(items))
 
 
 def _changed_orgs(snapshot: Snapshot) -> list[int]:
@@ -738,31 +788,26 @@ def _changed_orgs(snapshot: Snapshot) -> list[int]:
     return [org_id for org_id, _ in rows]
 
 
-def _apply_deltas(snapshot: Snapshot, org_ids: list[int]) -> set[str]:
-    """Own rows of ``org_ids`` take the staged values; their differences go up to every ancestor's tree row.
-    Returns the series families that need recomputing."""
+def _apply_deltas(snapshot: Snapshot, org_ids: list[int]) -> None:
+    """Own rows of ``org_ids`` take the staged values; their differences go up to every ancestor's tree row."""
     fields = ["org_id", "path", "depth", "sector", *COUNT_FIELDS]
-    rows = OrgFigures.objects.filter(snapshot=snapshot, org_id__in=org_ids, kind=OrgFigures.Kind.OWN)
-    old = {row["org_id"]: row for row in rows.values("id", *fields)}
-    new = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(org_ids), 500):
-            chunk = org_ids[start : start + 500]
+    old, new = {}, {}
+    for chunk in _chunks(org_ids):
+        rows = OrgFigures.objects.filter(snapshot=snapshot, org_id__in=chunk, kind=OrgFigures.Kind.OWN)
+        old.update({row["org_id"]: row for row in rows.values("id", *fields)})
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {', '.join(_qn(f) for f in fields)} FROM {_qn(STAGING)} "  # noqa: S608
-                f"WHERE org_id IN ({', '.join(['%s'] * len(chunk))})",
+                f"WHERE org_id IN ({_marks(chunk)})",
                 chunk,
             )
             for values in cursor.fetchall():
                 row = dict(zip(fields, values, strict=True))
                 new[row["org_id"]] = row
     deltas: dict[tuple[str, str], list[int]] = {}
-    families = set()
     for org_id in org_ids:
         before, after = old[org_id], new[org_id]
         delta = [after[c] - before[c] for c in COUNT_FIELDS]
-        moved = {c for c, d in zip(COUNT_FIELDS, delta, strict=True) if d}
-        families |= {family for family, columns in SERIES_COLUMNS.items() if moved & set(columns)}
         path = after["path"]
         for k in range(1, after["depth"] + 1):
             key = (path[: STEP * k], after["sector"])
@@ -770,12 +815,10 @@ def _apply_deltas(snapshot: Snapshot, org_ids: list[int]) -> set[str]:
             for n, d in enumerate(delta):
                 total[n] += d
     table = _qn(OrgFigures._meta.db_table)
-    tree = {
-        (r["path"], r["sector"]): r["id"]
-        for r in OrgFigures.objects.filter(
-            snapshot=snapshot, kind=OrgFigures.Kind.TREE, path__in={path for path, _ in deltas}
-        ).values("id", "path", "sector")
-    }
+    tree = {}
+    for paths in _chunks(sorted({path for path, _ in deltas})):
+        rows = OrgFigures.objects.filter(snapshot=snapshot, kind=OrgFigures.Kind.TREE, path__in=paths)
+        tree.update({(r["path"], r["sector"]): r["id"] for r in rows.values("id", "path", "sector")})
     assignments = ", ".join(f"{_qn(c)} = {_qn(c)} + %s" for c in COUNT_FIELDS)
     updates, missing = [], []
     for key, delta in deltas.items():
@@ -810,37 +853,124 @@ def _apply_deltas(snapshot: Snapshot, org_ids: list[int]) -> set[str]:
             f"UPDATE {table} SET {own_values} WHERE id = %s",  # noqa: S608
             [[new[org_id][c] for c in COUNT_FIELDS] + [old[org_id]["id"]] for org_id in org_ids],
         )
-    return families
 
 
-def update_snapshot(snapshot: Snapshot, milestones) -> int:
-    """Bring ``snapshot`` up to date in place (see above); returns the number of organizations that changed.
-    Raises NeedsFullRefresh (nothing written) when a new snapshot is needed."""
-    started, read_at = time.monotonic(), timezone.now()
-    with transaction.atomic():
-        # One updater at a time (two beat runs, a button): the second waits and then finds nothing new.
-        Snapshot.objects.select_for_update().filter(pk=snapshot.pk).first()
-        table = _qn(OrgFigures._meta.db_table)
+def _changed_series(snapshot: Snapshot) -> list[tuple]:
+    """(org, sector, family, key1, key2, new − old) of every own series count that changed."""
+    own, staged = _qn(OwnSeries._meta.db_table), _qn(STAGING_SERIES)
+    keys = ("org_id", "sector", "family", "key1", "key2")
+    match = " AND ".join(f"o.{_qn(c)} = n.{_qn(c)}" for c in keys)
+    with connection.cursor() as cursor:
+        # Identifiers are model column names; values are parameters.
+        cursor.execute(
+            f"SELECT {', '.join(f'n.{_qn(c)}' for c in keys)}, n.value - COALESCE(o.value, 0) "  # noqa: S608
+            f"FROM {staged} n LEFT JOIN {own} o ON o.snapshot_id = %s AND {match} "
+            "WHERE o.value IS NULL OR o.value <> n.value "
+            f"UNION ALL SELECT {', '.join(f'o.{_qn(c)}' for c in keys)}, -o.value FROM {own} o "
+            f"WHERE o.snapshot_id = %s AND NOT EXISTS (SELECT 1 FROM {staged} n WHERE {match})",
+            [snapshot.pk, snapshot.pk],
+        )
+        cells = cursor.fetchall()
+    if len(cells) > SERIES_DELTA_MAX:
+        raise NeedsFullRefresh(f"{len(cells)} series counts changed")
+    return cells
+
+
+def _apply_series_deltas(snapshot: Snapshot, cells: list[tuple]) -> None:
+    """Each changed own count's difference goes up to the series of the organization and its active ancestors
+    (a row is added where the key is new, removed where it falls to 0); the own series take the staged values."""
+    org_ids = sorted({cell[0] for cell in cells})
+    paths = {}
+    for chunk in _chunks(org_ids):
+        paths.update(dict(Org.objects.filter(pk__in=chunk).values_list("pk", "path")))
+    prefixes = sorted({paths[o][: STEP * k] for o in org_ids for k in range(1, len(paths[o]) // STEP + 1)})
+    active = {}
+    for chunk in _chunks(prefixes):
+        active.update(dict(Org.objects.filter(path__in=chunk, active=True).values_list("path", "pk")))
+    deltas: dict[tuple, int] = {}
+    for org_id, sector, family, key1, key2, delta in cells:
+        path = paths[org_id]
+        for k in range(1, len(path) // STEP + 1):
+            ancestor = active.get(path[: STEP * k])
+            if ancestor is not None:
+                key = (ancestor, sector, family, key1, key2)
+                deltas[key] = deltas.get(key, 0) + delta
+    table = _qn(OrgSeries._meta.db_table)
+    own, staged = _qn(OwnSeries._meta.db_table), _qn(STAGING_SERIES)
+    head = ", ".join(_qn(c) for c in SERIES_HEAD)
+    missing = []
+    with connection.cursor() as cursor:
+        for (ancestor, sector, family, key1, key2), delta in deltas.items():
+            if not delta:
+                continue
+            cursor.execute(
+                f"UPDATE {table} SET value = value + %s WHERE snapshot_id = %s AND org_id = %s "  # noqa: S608
+                "AND family = %s AND sector = %s AND key1 = %s AND key2 = %s",
+                [delta, snapshot.pk, ancestor, family, sector, key1, key2],
+            )
+            if cursor.rowcount == 0:
+                missing.append((ancestor, sector, family, key1, key2, delta))
+        touched = sorted({key[0] for key in deltas})
+        for chunk in _chunks(touched):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE snapshot_id = %s AND value = 0 "  # noqa: S608
+                f"AND org_id IN ({_marks(chunk)})",
+                [snapshot.pk, *chunk],
+            )
+        for chunk in _chunks(org_ids):
+            cursor.execute(
+                f"DELETE FROM {own} WHERE snapshot_id = %s AND org_id IN ({_marks(chunk)})",  # noqa: S608
+                [snapshot.pk, *chunk],
+            )
+            cursor.execute(
+                f"INSERT INTO {own} ({head}) SELECT %s, org_id, sector, family, key1, key2, value "  # noqa: S608
+                f"FROM {staged} WHERE org_id IN ({_marks(chunk)})",
+                [snapshot.pk, *chunk],
+            )
+    OrgSeries.objects.bulk_create(
+        [
+            OrgSeries(snapshot=snapshot, org_id=a, sector=s, family=f, key1=k1, key2=k2, value=v)
+            for a, s, f, k1, k2, v in missing
+        ]
+    )
+
+
+def update_snapshot(snapshot: Snapshot, milestones) -> int | None:
+    """Bring ``snapshot`` up to date in place (see above); returns the number of organizations that changed, or
+    None when another update of it is running. Raises NeedsFullRefresh (nothing written) when a new snapshot is
+    needed."""
+    started = time.monotonic()
+    with _one_moment():
+        read_at = timezone.now()  # before the transaction's first read: every write committed by then is counted
+        # One updater at a time (two beat runs, a button): the second skips instead of waiting.
+        mine = Snapshot.objects.select_for_update(skip_locked=True).filter(pk=snapshot.pk).first()
+        if mine is None:
+            return None
+        table, own = _qn(OrgFigures._meta.db_table), _qn(OwnSeries._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {_qn(STAGING)}")
-            # The same columns as the roll-up table, no index, no constraint (portable: SQLite and PostgreSQL).
-            cursor.execute(f"CREATE TEMPORARY TABLE {_qn(STAGING)} AS SELECT * FROM {table} WHERE 1 = 0")  # noqa: S608
+            for name, like in ((STAGING, table), (STAGING_SERIES, own)):
+                cursor.execute(f"DROP TABLE IF EXISTS {_qn(name)}")
+                # The same columns as the stored table, no index, no constraint (SQLite and PostgreSQL alike).
+                cursor.execute(f"CREATE TEMPORARY TABLE {_qn(name)} AS SELECT * FROM {like} WHERE 1 = 0")  # noqa: S608
         insert_own_rows(snapshot, milestones, table=STAGING)
+        insert_own_series(snapshot, table=STAGING_SERIES)
         org_ids = _changed_orgs(snapshot)  # raises NeedsFullRefresh: the atomic block rolls everything back
-        families = _apply_deltas(snapshot, org_ids) if org_ids else set()
-        if families:
-            max_depth = Org.objects.filter(active=True).aggregate(d=Max("depth"))["d"] or 1
-            OrgSeries.objects.filter(snapshot=snapshot, family__in=families)._raw_delete(OrgSeries.objects.db)
-            insert_series(snapshot, max_depth, families=families)
+        cells = _changed_series(snapshot)
+        if org_ids:
+            _apply_deltas(snapshot, org_ids)
+        if cells:
+            _apply_series_deltas(snapshot, cells)
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE {_qn(STAGING)}")
+            for name in (STAGING, STAGING_SERIES):
+                cursor.execute(f"DROP TABLE {_qn(name)}")
+        changed = len(set(org_ids) | {cell[0] for cell in cells})
         Snapshot.objects.filter(pk=snapshot.pk).update(
             refreshed_at=read_at,
-            revision=F("revision") + (1 if org_ids else 0),
+            revision=F("revision") + (1 if changed else 0),
             update_seconds=time.monotonic() - started,
-            changed_orgs=len(org_ids),
+            changed_orgs=changed,
         )
-    return len(org_ids)
+    return changed
 
 
 def drop_old_snapshots(campaign, keep: int = KEEP_SNAPSHOTS) -> int:
@@ -856,5 +986,6 @@ def drop_old_snapshots(campaign, keep: int = KEEP_SNAPSHOTS) -> int:
         # Plain DELETEs (no per-row signals): hundreds of thousands of rows at province scale.
         OrgFigures.objects.filter(snapshot_id__in=ids)._raw_delete(OrgFigures.objects.db)
         OrgSeries.objects.filter(snapshot_id__in=ids)._raw_delete(OrgSeries.objects.db)
+        OwnSeries.objects.filter(snapshot_id__in=ids)._raw_delete(OwnSeries.objects.db)
         Snapshot.objects.filter(pk__in=ids).delete()
     return len(ids)
