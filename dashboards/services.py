@@ -49,6 +49,7 @@ STEP = Org.steplen
 KEEP_SNAPSHOTS = 2
 STALE_RUNNING = datetime.timedelta(minutes=30)
 TIER_RANK = {"advanced": 3, "middle": 2, "backward": 1}
+REFRESH_WORK_MEM = "256MB"  # per sort or hash of the refresh's statements, for its transaction only
 
 
 def _qn(name: str) -> str:
@@ -597,6 +598,11 @@ def _one_moment():
         if outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        if connection.vendor == "postgresql":
+            # The roll-ups group millions of rows (the series: 7.7 million joined rows into 2.1 million groups at
+            # province scale); with the default 4 MB they spilled 442 MB to disk in 65 batches (EXPLAIN ANALYZE).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = %s", [REFRESH_WORK_MEM])
         yield
 
 
@@ -862,14 +868,26 @@ def _changed_series(snapshot: Snapshot) -> list[tuple]:
     match = " AND ".join(f"o.{_qn(c)} = n.{_qn(c)}" for c in keys)
     with connection.cursor() as cursor:
         # Identifiers are model column names; values are parameters.
-        cursor.execute(
-            f"SELECT {', '.join(f'n.{_qn(c)}' for c in keys)}, n.value - COALESCE(o.value, 0) "  # noqa: S608
-            f"FROM {staged} n LEFT JOIN {own} o ON o.snapshot_id = %s AND {match} "
-            "WHERE o.value IS NULL OR o.value <> n.value "
-            f"UNION ALL SELECT {', '.join(f'o.{_qn(c)}' for c in keys)}, -o.value FROM {own} o "
-            f"WHERE o.snapshot_id = %s AND NOT EXISTS (SELECT 1 FROM {staged} n WHERE {match})",
-            [snapshot.pk, snapshot.pk],
-        )
+        if connection.vendor == "postgresql":
+            # One hash full join: 5.8 s against 14.3 s for the two halves below (1.5 million rows a side, province
+            # scale, same load; EXPLAIN ANALYZE). Without ANALYZE of the staging table: with statistics the planner
+            # chose a nested loop of 1.5 million index probes, 48.6 s.
+            either = ", ".join(f"COALESCE(n.{_qn(c)}, o.{_qn(c)})" for c in keys)
+            cursor.execute(
+                f"SELECT {either}, COALESCE(n.value, 0) - COALESCE(o.value, 0) FROM {staged} n "  # noqa: S608
+                f"FULL JOIN (SELECT * FROM {own} WHERE snapshot_id = %s) o ON {match} "
+                "WHERE COALESCE(n.value, 0) <> COALESCE(o.value, 0)",
+                [snapshot.pk],
+            )
+        else:
+            cursor.execute(
+                f"SELECT {', '.join(f'n.{_qn(c)}' for c in keys)}, n.value - COALESCE(o.value, 0) "  # noqa: S608
+                f"FROM {staged} n LEFT JOIN {own} o ON o.snapshot_id = %s AND {match} "
+                "WHERE o.value IS NULL OR o.value <> n.value "
+                f"UNION ALL SELECT {', '.join(f'o.{_qn(c)}' for c in keys)}, -o.value FROM {own} o "
+                f"WHERE o.snapshot_id = %s AND NOT EXISTS (SELECT 1 FROM {staged} n WHERE {match})",
+                [snapshot.pk, snapshot.pk],
+            )
         cells = cursor.fetchall()
     if len(cells) > SERIES_DELTA_MAX:
         raise NeedsFullRefresh(f"{len(cells)} series counts changed")
