@@ -25,6 +25,7 @@ Target (issue 6): province root p95 under 200 ms, at most 2× a county's.
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -40,7 +41,7 @@ import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
 PG = benchdb.PG
 TARGET_P95_MS = 200
 TARGET_RATIO = 2.0
-NODES = [("省（根）", "130000"), ("市 石家庄", "130100"), ("县 正定", "130123")]
+NODES = [("省（根）", "130000"), ("市 石家庄", "130100"), ("县 正定", "130123"), ("乡镇 正定镇", "130123100")]
 USER = "sheng_ldxz"
 APPS = ("orgs", "campaign", "evaluations", "awards", "dashboards")
 
@@ -309,12 +310,143 @@ def measure(client, path, runs, warmups, expect):
     with CaptureQueriesContext(connection) as ctx:
         client.get(path)
     queries = len(ctx.captured_queries)
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
-        client.get(path)
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(path)
         times.append((time.perf_counter() - started) * 1000)
-    return stats(times) | {"queries": queries}
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return stats(times) | {"queries": queries, "cpu": statistics.median(cpu), "kb": len(response.content) / 1024}
+
+
+class Statements:
+    """Every SQL statement of a block, with its time (``connection.execute_wrapper``)."""
+
+    def __init__(self):
+        self.rows = []
+
+    def __call__(self, execute_, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute_(sql, params, many, context)
+        finally:
+            self.rows.append((sql, time.perf_counter() - t))
+
+    def summary(self, top=6) -> str:
+        by_kind = {}
+        for sql, seconds in self.rows:
+            kind = sql.split(None, 1)[0].upper()
+            n, s = by_kind.get(kind, (0, 0.0))
+            by_kind[kind] = (n + 1, s + seconds)
+        kinds = ", ".join(f"{k} {n} / {s:.1f} s" for k, (n, s) in by_kind.items())
+        slow = sorted(self.rows, key=lambda row: -row[1])[:top]
+        lines = "\n".join(f"    {seconds:6.2f} s  {' '.join(sql.split())[:150]}" for sql, seconds in slow)
+        return f"{len(self.rows)} statements ({kinds}); slowest:\n{lines}"
+
+
+def timed_refresh(campaign, **kwargs):
+    from django.db import connection
+
+    from dashboards.services import refresh
+
+    statements = Statements()
+    started = time.perf_counter()
+    with connection.execute_wrapper(statements):
+        snapshot = refresh(campaign, **kwargs)
+    return snapshot, time.perf_counter() - started, statements
+
+
+def differences(a, b) -> dict:
+    """Rows of snapshot ``a`` not in ``b`` and of ``b`` not in ``a`` (figures, series, own series), compared in
+    SQL over every column but the ids."""
+    from django.db import connection
+
+    from dashboards.models import COUNT_FIELDS
+
+    tables = {
+        "figures": ("dashboards_orgfigures", ["org_id", "kind", "sector", "path", "depth", *COUNT_FIELDS], ""),
+        "series": ("dashboards_orgseries", ["org_id", "sector", "family", "key1", "key2", "value"], "AND value <> 0"),
+        "own series": ("dashboards_ownseries", ["org_id", "sector", "family", "key1", "key2", "value"], ""),
+    }
+    out = {}
+    with connection.cursor() as cursor:
+        for label, (table, columns, extra) in tables.items():
+            cols = ", ".join(f'"{c}"' for c in columns)
+            n = 0
+            for x, y in ((a, b), (b, a)):
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT {cols} FROM {table} WHERE snapshot_id = %s {extra} "  # noqa: S608
+                    f"EXCEPT ALL SELECT {cols} FROM {table} WHERE snapshot_id = %s {extra}) d",
+                    [x.pk, y.pk],
+                )
+                n += cursor.fetchone()[0]
+            out[label] = n
+    return out
+
+
+def live_updates(campaign, snapshot, runs) -> list[str]:
+    """The live update (issue 14): nothing changed (``runs`` times), then 50 plans approved, 200 activity records
+    added across the province, one activity moved to another month and one nomination to another stage; each time
+    the in-place update's seconds and changed organizations. Then a full refresh of the same data: the snapshot
+    updated in place must hold exactly its rows (compared in SQL), and the root's plan coverage the raw aggregate."""
+    from django.contrib.auth import get_user_model
+
+    from awards.models import Nomination
+    from campaign.models import ActivityRecord, Plan
+    from dashboards import queries
+    from orgs.enums import OrgLevel
+    from orgs.models import Org
+
+    out = [f"full refresh: {snapshot.seconds:.1f} s (snapshot {snapshot.pk})"]
+    for n in range(runs):
+        s, seconds, statements = timed_refresh(campaign)
+        assert s.pk == snapshot.pk, "a live update wrote a new snapshot"
+        out.append(f"live update {n + 1}, nothing changed: {seconds:.1f} s, {s.changed_orgs} organizations")
+    out.append("  last one: " + statements.summary())
+    drafts = Plan.objects.filter(campaign=campaign, status="draft").order_by("pk").values_list("pk", flat=True)[:50]
+    Plan.objects.filter(pk__in=list(drafts)).update(status="approved")
+    basic = Org.objects.filter(active=True, level=OrgLevel.BASIC).order_by("pk").values_list("pk", flat=True)
+    step = max(1, basic.count() // 200)
+    today = snapshot.as_of
+    ActivityRecord.objects.bulk_create(
+        [
+            ActivityRecord(
+                campaign=campaign,
+                org_id=org_id,
+                activity_type="party_education",
+                date=today,
+                title="学习",
+                participant_count=10,
+            )
+            for org_id in list(basic[::step])[:200]
+        ]
+    )
+    moved = ActivityRecord.objects.filter(campaign=campaign).order_by("pk").first()
+    ActivityRecord.objects.filter(pk=moved.pk).update(date=moved.date - datetime.timedelta(days=31))
+    nomination = Nomination.objects.filter(award_round=snapshot.award_round, status="pending").order_by("pk").first()
+    if nomination is not None:
+        Nomination.objects.filter(pk=nomination.pk).update(status="shortlisted")
+    s, seconds, statements = timed_refresh(campaign)
+    out.append(
+        f"live update after 50 plans approved + 200 activity records + 1 activity moved + 1 nomination forwarded: "
+        f"{seconds:.1f} s, {s.changed_orgs} organizations, snapshot {s.pk} (same: {s.pk == snapshot.pk}), "
+        f"revision {s.revision}"
+    )
+    out.append("  " + statements.summary())
+    full, seconds, statements = timed_refresh(campaign, full=True, force=True)
+    out.append(f"full refresh of the same data: {seconds:.1f} s, " + statements.summary(top=10))
+    diff = differences(s, full)
+    out.append(
+        "live-updated snapshot vs full refresh, rows differing: " + ", ".join(f"{k} {v}" for k, v in diff.items())
+    )
+    assert not any(diff.values()), "the live update differs from a full refresh"
+    root = Org.objects.get(code="130000")
+    limit = raw_plan_coverage(campaign, root, 1)
+    user = get_user_model().objects.get(username=USER)
+    shown = queries.node_figures(queries.scope_for(user, "130000", campaign=campaign)).total
+    assert (shown.plan_required, shown.plan_approved) == (limit["required"], limit["approved"]), "live update wrong"
+    out.append(f"root plan coverage = raw aggregate: {shown.plan_approved:,} / {shown.plan_required:,}")
+    return out
 
 
 def stats(times):
@@ -353,21 +485,23 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmups", type=int, default=3)
     parser.add_argument("--skip-refresh", action="store_true", help="measure the latest snapshot as it is")
+    parser.add_argument("--live-runs", type=int, default=5, help="live updates timed with nothing changed")
     args = parser.parse_args()
 
     started = time.monotonic()
     if copy_database(args.source, args.database, args.rebuild):
         print(f"copied {args.source} → {args.database} in {time.monotonic() - started:.0f} s", flush=True)
     setup_django(args.database)
-    from django.db import connection
+    from django.core.management import call_command
     from django.test import Client
     from django.utils import timezone
 
     from dashboards import queries
-    from dashboards.models import OrgFigures, OrgSeries
-    from dashboards.services import latest_snapshot, refresh
+    from dashboards.models import OrgFigures, OrgSeries, OwnSeries
+    from dashboards.services import latest_snapshot
     from orgs.models import Member, Org, User
 
+    call_command("migrate", verbosity=0)  # this branch's migrations the source may lack (on the copy only)
     created = ensure_schema()
     if created:
         print(f"created {len(created)} tables/columns from the current models", flush=True)
@@ -384,31 +518,22 @@ def main():
             + ", ".join(f"{k} {v:,}" for k, v in counts.items())
         )
 
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} / {os.getloadavg()[1]:.1f}", flush=True
+    )
     snapshot = latest_snapshot(campaign)
     if not args.skip_refresh or snapshot is None:
-        statements = []
-
-        def log(execute_, sql, params, many, context):
-            t = time.perf_counter()
-            try:
-                return execute_(sql, params, many, context)
-            finally:
-                statements.append((sql.split(None, 1)[0].upper(), time.perf_counter() - t))
-
-        with connection.execute_wrapper(log):
-            snapshot = refresh(campaign, force=True)
-        by_kind = {}
-        for kind, seconds in statements:
-            n, s = by_kind.get(kind, (0, 0.0))
-            by_kind[kind] = (n + 1, s + seconds)
+        snapshot, seconds, statements = timed_refresh(campaign, force=True, full=True)
         print(
-            f"refresh: {snapshot.seconds:.1f} s, {len(statements)} statements ("
-            + ", ".join(f"{k} {n} / {s:.1f} s" for k, (n, s) in by_kind.items())
-            + f"); rows: {OrgFigures.objects.filter(snapshot=snapshot).count():,} figures, "
-            f"{OrgSeries.objects.filter(snapshot=snapshot).count():,} series",
+            f"refresh: {seconds:.1f} s, "
+            + statements.summary(top=10)
+            + f"\nrows: {OrgFigures.objects.filter(snapshot=snapshot).count():,} figures, "
+            f"{OrgSeries.objects.filter(snapshot=snapshot).count():,} series, "
+            f"{OwnSeries.objects.filter(snapshot=snapshot).count():,} own series",
             flush=True,
         )
     print(f"data: {Org.objects.count():,} organizations, {Member.objects.count():,} members", flush=True)
+    live = live_updates(campaign, snapshot, args.live_runs)
 
     user = User.objects.get(username=USER)
     client = Client()
@@ -438,18 +563,25 @@ def main():
     print()
     print(
         "| 节点 | 下级数 | 方案覆盖（已审批/应制定） | 看板 中位 ms | 看板 p95 ms | SQL 条数 "
-        "| 原始 SQL 聚合 中位 ms | 原始 SQL p95 ms |"
+        "| 原始 SQL 聚合 中位 ms | 原始 SQL p95 ms | CPU 中位 ms | KB |"
     )
-    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for label, _code, _node, page, limit, shown in results:
         print(
             f"| {label} | {limit['rows']:,} | {shown.plan_approved:,} / {shown.plan_required:,} | "
             f"{page['median']:.1f} | {page['p95']:.1f} | {page['queries']} | "
-            f"{limit['median']:.1f} | {limit['p95']:.1f} |"
+            f"{limit['median']:.1f} | {limit['p95']:.1f} | {page['cpu']:.1f} | {page['kb']:.0f} |"
         )
     for label, path, page in extra:
-        print(f"| {label} (`{path}`) | | | {page['median']:.1f} | {page['p95']:.1f} | {page['queries']} | | |")
-    root, county = results[0][3], results[-1][3]
+        print(
+            f"| {label} (`{path}`) | | | {page['median']:.1f} | {page['p95']:.1f} | {page['queries']} | | | "
+            f"{page['cpu']:.1f} | {page['kb']:.0f} |"
+        )
+    print()
+    for line in live:
+        print(line)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} / {os.getloadavg()[1]:.1f}")
+    root, county = results[0][3], results[2][3]
     ratio = root["p95"] / county["p95"]
     ok = root["p95"] < TARGET_P95_MS and ratio <= TARGET_RATIO
     print()

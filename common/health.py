@@ -119,8 +119,9 @@ class Worker(HealthCheck):
 class Beat(_InRequestThread, HealthCheck):
     """Beat runs when some enabled periodic task ran within READYZ_BEAT_MAX_AGE seconds.
 
-    The dashboards' refresh runs every DASHBOARD_REFRESH_MINUTES, so two intervals without any run means beat is
-    gone. Before its first run a freshly started beat counts from when it wrote its schedule (date_changed). Only
+    The dashboards' refresh runs every DASHBOARD_REFRESH_SECONDS (30 s), and django-celery-beat writes a run's time
+    at most 3 minutes late, so 10 minutes (the default) without any run means beat is gone. Before its first run
+    a freshly started beat counts from when it wrote its schedule (date_changed). Only
     with REDIS_URL: the embedded default runs no beat.
     """
 

@@ -21,6 +21,9 @@ HISTORY_EXEMPT: dict[str, str] = {
     ),
     "dashboards.OrgFigures": "computed roll-up, recomputed wholesale by every dashboard refresh; nobody enters it",
     "dashboards.OrgSeries": "computed roll-up, recomputed wholesale by every dashboard refresh; nobody enters it",
+    "dashboards.OwnSeries": (
+        "computed per-organization counts behind the roll-ups, rewritten by every dashboard refresh; nobody enters it"
+    ),
     "evaluations.MassAnswer": (
         "anonymous by design (no token, no time, random UUID keys so not even the order is known); a history row"
         " would add history_date and a sequential history_id and link answers to the moment a token was used"

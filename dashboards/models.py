@@ -148,6 +148,14 @@ class Snapshot(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    # Live figures (issue 14): a finished snapshot is brought up to date in place every DASHBOARD_REFRESH_SECONDS
+    # (dashboards.services.update_snapshot): the organizations whose figures changed, rolled up to their ancestors.
+    refreshed_at = models.DateTimeField(
+        _("数据读取时间"), null=True, blank=True, help_text=_("最近一次增量更新开始的时间")
+    )
+    revision = models.PositiveIntegerField(_("更新次数"), default=0, help_text=_("有变化的增量更新次数"))
+    update_seconds = models.FloatField(_("最近一次增量更新用时（秒）"), null=True, blank=True)
+    changed_orgs = models.IntegerField(_("最近一次增量更新的组织数"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("看板数据快照")
@@ -157,6 +165,12 @@ class Snapshot(models.Model):
 
     def __str__(self):
         return f"{self.campaign} · {self.as_of}"
+
+    @property
+    def data_at(self):
+        """When the figures were read ("数据截至"): every write committed before this moment is counted (the full
+        refresh and each live update read the data in one transaction snapshot taken after it)."""
+        return self.refreshed_at or self.started_at
 
 
 class OrgFigures(models.Model):
@@ -323,6 +337,29 @@ class OrgSeries(models.Model):
         verbose_name = _("看板分项汇总")
         verbose_name_plural = _("看板分项汇总")
         indexes = [models.Index(fields=["snapshot", "org", "family"], name="dash_series_org")]
+
+    def __str__(self):
+        return f"{self.org_id} · {self.family} · {self.key1} · {self.key2}"
+
+
+class OwnSeries(models.Model):
+    """The series counts of one organization's own records (no subtree), per snapshot: what ``OrgSeries`` rolls
+    up, kept so that the live update (``dashboards.services.update_snapshot``) can tell which organizations' series
+    changed — also when a record only moved to another month, stage or tier — and add the difference to their
+    ancestors. Pages never read it."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    sector = models.CharField(max_length=16, blank=True)
+    family = models.CharField(max_length=12, choices=OrgSeries.Family.choices)
+    key1 = models.CharField(max_length=40)
+    key2 = models.CharField(max_length=40, blank=True)
+    value = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("看板分项（本组织）")
+        verbose_name_plural = _("看板分项（本组织）")
+        indexes = [models.Index(fields=["snapshot", "org"], name="dash_ownseries_org")]
 
     def __str__(self):
         return f"{self.org_id} · {self.family} · {self.key1} · {self.key2}"

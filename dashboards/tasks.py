@@ -1,7 +1,8 @@
-"""Dashboard tasks: a job (common.jobs) with keyword-only ids, safe to run twice (each run writes a whole snapshot).
+"""Dashboard tasks: a job (common.jobs) with keyword-only ids, safe to run twice (a live update in place or a whole
+new snapshot, each in one transaction).
 
 The refresh runs as the job "dashboards.refresh": from the page's button (its owner can retry it) and, every
-DASHBOARD_REFRESH_MINUTES, from beat through ``refresh_dashboards``, which runs it in place as a job without an
+DASHBOARD_REFRESH_SECONDS, from beat through ``refresh_dashboards``, which runs it in place as a job without an
 owner — so a scheduled refresh whose worker died is seen and resumed like any other.
 """
 
@@ -51,6 +52,8 @@ def refresh_job(*, campaign_id: int | None = None, day: str | None = None) -> di
     snapshot = refresh(campaign, today=datetime.date.fromisoformat(day) if day else None)
     if snapshot is None:
         return {"status": "skipped"}
+    if snapshot.refreshed_at and snapshot.update_seconds is not None and snapshot.refreshed_at > snapshot.started_at:
+        return {"status": snapshot.status, "snapshot": snapshot.pk, "seconds": snapshot.update_seconds, "live": True}
     return {"status": snapshot.status, "snapshot": snapshot.pk, "seconds": snapshot.seconds}
 
 

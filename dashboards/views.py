@@ -5,6 +5,7 @@ Permission order (orgs.views.mixins): anonymous → login; no dashboard role →
 visible scope → 404; node visible but not covered by a dashboard role → 403.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -58,11 +59,11 @@ class NodeMixin(DashboardRoleMixin):
         snapshot = self.scope.snapshot
         if snapshot is None:
             return _("尚未生成看板数据")
-        finished = timezone.localtime(snapshot.finished_at)
-        return _("数据截至 %(time)s（统计日期 %(day)s）") % {
-            "time": finished.strftime("%Y-%m-%d %H:%M"),
-            "day": snapshot.as_of.isoformat(),
-        }
+        return data_as_of_text(snapshot)
+
+    def stale_warning(self) -> str:
+        """The plain warning when the figures are older than DASHBOARD_STALE_SECONDS (the refresh is failing)."""
+        return stale_text(self.scope.snapshot)
 
     def base_context(self) -> dict:
         scope = self.scope
@@ -72,16 +73,43 @@ class NodeMixin(DashboardRoleMixin):
             "snapshot": scope.snapshot,
             "heading": self.heading(),
             "subheading": self.subheading(),
+            "stale_warning": self.stale_warning(),
             "breadcrumbs": queries.breadcrumbs(scope),
             "sector_query": tables.with_query("", sector=scope.sector_param).lstrip("?"),
         }
 
     def xlsx_response(self, table_list, name: str) -> HttpResponse:
-        data = tables_xlsx(table_list, heading=self.heading(), subheading=self.subheading())
+        subheading = " ".join(part for part in (self.subheading(), self.stale_warning()) if part)
+        data = tables_xlsx(table_list, heading=self.heading(), subheading=subheading)
         response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
         filename = f"dashboard-{self.scope.node.code}-{name}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+def data_as_of_text(snapshot) -> str:
+    """The "数据截至 HH:MM:SS" line: when the snapshot last read the data, with the day when not today."""
+    read = timezone.localtime(snapshot.data_at)
+    shown = read.strftime("%H:%M:%S") if read.date() == timezone.localdate() else read.strftime("%Y-%m-%d %H:%M:%S")
+    text = _("数据截至 %(time)s") % {"time": shown}
+    if snapshot.as_of != read.date():
+        text += _("（统计日期 %(day)s）") % {"day": snapshot.as_of.isoformat()}
+    return text
+
+
+def stale_text(snapshot) -> str:
+    """A warning in plain Chinese when the latest figures are older than DASHBOARD_STALE_SECONDS, else ""."""
+    if snapshot is None:
+        return ""
+    age = (timezone.now() - snapshot.data_at).total_seconds()
+    if age <= settings.DASHBOARD_STALE_SECONDS:
+        return ""
+    minutes = int(age // 60)
+    age_text = _("%(n)d 分钟") % {"n": minutes} if minutes < 120 else _("%(n)d 小时") % {"n": minutes // 60}
+    return _(
+        "注意：看板数据已有 %(age)s没有更新（正常情况下每分钟更新），后台计算可能出现故障，"
+        "页面上的数字可能与实际不符。请联系系统管理员检查后台任务。"
+    ) % {"age": age_text}
 
 
 class IndexView(DashboardRoleMixin, View):

@@ -255,9 +255,16 @@ SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 SMS_GATEWAY_INTRANET_HTTP = env.bool("SMS_GATEWAY_INTRANET_HTTP", default=False)
 DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=30)
-# /readyz (common.health): beat is late when no periodic task has run for READYZ_BEAT_MAX_AGE seconds (two
-# dashboard refreshes by default); an import job waiting longer than READYZ_JOB_MAX_AGE seconds is stuck.
-READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=2 * DASHBOARD_REFRESH_MINUTES * 60)
+# Live dashboards (issue 14): beat brings the roll-ups up to date every DASHBOARD_REFRESH_SECONDS (in place: the
+# organizations that changed, rolled up; dashboards.services.update_snapshot) and writes a whole new snapshot when
+# the latest is DASHBOARD_REFRESH_MINUTES old (or the day, period, round or tree changed); a page whose figures are
+# older than DASHBOARD_STALE_SECONDS says so (the refresh is failing).
+DASHBOARD_REFRESH_SECONDS = env.int("DASHBOARD_REFRESH_SECONDS", default=30)
+DASHBOARD_STALE_SECONDS = env.int("DASHBOARD_STALE_SECONDS", default=300)
+# /readyz (common.health): beat is late when no periodic task has run for READYZ_BEAT_MAX_AGE seconds (the
+# dashboards' refresh runs every DASHBOARD_REFRESH_SECONDS, and django-celery-beat records a run's time only every
+# 3 minutes: 10 minutes by default); an import job waiting longer than READYZ_JOB_MAX_AGE seconds is stuck.
+READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=600)
 READYZ_JOB_MAX_AGE = env.int("READYZ_JOB_MAX_AGE", default=1800)
 # Daily reminders (campaign.tasks.daily_reminders) at 07:30 Asia/Shanghai (CELERY_TIMEZONE);
 # django-celery-beat's DatabaseScheduler copies this entry into its PeriodicTask table at start.
@@ -284,7 +291,7 @@ CELERY_BEAT_SCHEDULE = {
     # Dashboards: recompute the roll-ups of the current campaign; the pages show the time of the last refresh.
     "dashboards-refresh": {
         "task": "dashboards.refresh_dashboards",
-        "schedule": crontab(minute=f"*/{DASHBOARD_REFRESH_MINUTES}"),
+        "schedule": float(DASHBOARD_REFRESH_SECONDS),
     },
 }
 

@@ -91,3 +91,27 @@ def test_dashboard_on_a_phone(live_server, phone, dash):
     assert width <= 375
     SHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SHOTS / "dashboard_phone.png"), full_page=True)
+
+
+def test_an_old_dashboard_says_so_on_a_phone(live_server, phone, dash, judges, client):
+    """The refresh has failed for 20 minutes: the phone shows when the figures were read and the plain warning,
+    above the figures, and the page stays clean for axe and the Nu checker."""
+    from django.utils import timezone
+
+    from dashboards.models import Snapshot
+
+    old = timezone.now() - datetime.timedelta(minutes=20)
+    Snapshot.objects.update(started_at=old, finished_at=old, refreshed_at=None)
+    _login(phone, live_server.url, "sheng_lg")
+    address = f"/dashboards/{dash.province.code}/"
+    phone.goto(f"{live_server.url}{address}")
+    assert phone.locator("#snapshot-time").inner_text().startswith(f"数据截至 {timezone.localtime(old):%H:%M:%S}")
+    warning = phone.get_by_role("alert").filter(has_text="看板数据已有")
+    assert warning.is_visible()
+    assert "已有 20 分钟没有更新" in warning.inner_text() and "请联系系统管理员" in warning.inner_text()
+    assert warning.bounding_box()["y"] < phone.locator("#fig-plan").bounding_box()["y"]
+    judges.assert_axe_clean(phone, name="dashboard-stale")
+    from orgs.models import User
+
+    client.force_login(User.objects.get(username="sheng_lg"))
+    judges.assert_valid_html({"dashboard-stale": client.get(address).content.decode()})

@@ -277,8 +277,8 @@ def test_a_refresh_sees_new_data_and_drops_old_snapshots(dash, people):
 
     make_plan(dash.campaign, dash.branch_a3, status="approved")
     before = queries.node_figures(scope(dash, people.province_lg, dash.province)).total.plan_approved
-    second = refresh(dash.campaign, today=dash.as_of)
-    third = refresh(dash.campaign, today=dash.as_of)
+    second = refresh(dash.campaign, today=dash.as_of, full=True)
+    third = refresh(dash.campaign, today=dash.as_of, full=True)
     after = queries.node_figures(scope(dash, people.province_lg, dash.province)).total.plan_approved
     assert after == before + 1
     assert set(Snapshot.objects.values_list("pk", flat=True)) == {second.pk, third.pk}
@@ -286,9 +286,13 @@ def test_a_refresh_sees_new_data_and_drops_old_snapshots(dash, people):
 
 
 def test_a_running_refresh_is_not_started_twice(dash):
-    Snapshot.objects.create(campaign=dash.campaign, as_of=dash.as_of)
-    assert refresh(dash.campaign, today=dash.as_of) is None
-    assert refresh(dash.campaign, today=dash.as_of, force=True).status == Snapshot.Status.DONE
+    running = Snapshot.objects.create(campaign=dash.campaign, as_of=dash.as_of)
+    # a full refresh is running: no second one …
+    assert refresh(dash.campaign, today=dash.as_of, full=True) is None
+    # … but the live update of the latest finished snapshot goes on meanwhile (the figures stay current)
+    live = refresh(dash.campaign, today=dash.as_of)
+    assert live.pk == dash.snapshot.pk and live.refreshed_at is not None
+    assert refresh(dash.campaign, today=dash.as_of, full=True, force=True).pk not in (running.pk, dash.snapshot.pk)
 
 
 # --- 党员队伍: 党性分析 of every member, ratings, the 五个模范 -------------------------------------------------
