@@ -14,7 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, refused_page
 from orgs import queries
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from . import forms, services
@@ -29,9 +29,7 @@ class PagedMixin:
     paginator_class = CappedPaginator
 
     def get_context_data(self, **kwargs):
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        return super().get_context_data(query=params.urlencode(), **kwargs)
+        return super().get_context_data(query=query_without_page(self.request), **kwargs)
 
 
 def _filtered(form, queryset, apply):

@@ -29,3 +29,11 @@ class CappedPaginator(Paginator):
             self.capped = True
             return self.cap
         return n
+
+
+def query_without_page(request, *names) -> str:
+    """The list's query string without its page number (and ``names``): the pager's links add their own."""
+    params = request.GET.copy()
+    for name in ("page", *names):
+        params.pop(name, None)
+    return params.urlencode()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from orgs import queries
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin
 
 from .. import queries as aq
@@ -17,9 +17,7 @@ class PagedMixin:
     paginator_class = CappedPaginator
 
     def get_context_data(self, **kwargs):
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        return super().get_context_data(query=params.urlencode(), **kwargs)
+        return super().get_context_data(query=query_without_page(self.request), **kwargs)
 
 
 def top_node(user):

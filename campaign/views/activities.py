@@ -17,7 +17,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, refusal_of
 from orgs import queries
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..enums import ActivityType
@@ -78,8 +78,6 @@ class ActivityListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        params = self.request.GET.copy()
-        params.pop("page", None)
         badge = None
         if self.filter_type == ActivityType.BADGE_DEMO:
             rows = list(q.badge_members(user, org=self.filter_org)[: BADGE_LIMIT + 1])
@@ -87,7 +85,7 @@ class ActivityListView(RoleRequiredMixin, ListView):
         return super().get_context_data(
             campaign=self.campaign,
             filter_form=self.filter_form,
-            query=params.urlencode(),
+            query=query_without_page(self.request),
             can_write=queries.has_role(user, q.WRITE_ROLES),
             badge=badge,
             activity_help=ACTIVITY_HELP.get(self.filter_type),

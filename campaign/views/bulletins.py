@@ -16,14 +16,13 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin
 from orgs import queries
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import bulletins as forms
 from ..models import ExhibitionItem
 from ..queries import bulletins as bq
 from ..services import bulletins as services
-from .masses import query_without_page
 
 PER_PAGE = 30
 PHOTOS_PER_PAGE = 24

@@ -15,7 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from common.errors import RefusalMixin, status_of
 from orgs import queries
 from orgs.enums import Role
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms.plans import CommitmentEditForm, CommitmentFilterForm, CommitmentForm, FulfilmentForm
@@ -54,8 +54,6 @@ class CommitmentListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        params = self.request.GET.copy()
-        params.pop("page", None)
         secretary_orgs = sorted(
             {a.org.pk: a.org for a in queries.assignments(user) if a.role == Role.SECRETARY}.values(),
             key=lambda o: o.path,
@@ -63,7 +61,7 @@ class CommitmentListView(RoleRequiredMixin, ListView):
         return super().get_context_data(
             campaign=self.campaign,
             filter_form=self.filter_form,
-            query=params.urlencode(),
+            query=query_without_page(self.request),
             secretary_orgs=secretary_orgs,
             own_member=queries.own_member(user),
             **kwargs,

@@ -22,7 +22,7 @@ from orgs import queries
 from orgs.enums import Role
 from orgs.forms.accounts import UserCreateForm
 from orgs.models import Org
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import masses as forms
@@ -32,12 +32,6 @@ from ..services import masses as services
 
 PER_PAGE = 30
 HOUSEHOLD_ROLES = mq.READ_ROLES | {Role.MEMBER}
-
-
-def query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def filter_org(user, form, roles) -> tuple:

@@ -20,7 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from common.errors import RefusalMixin, add_to_form, status_of
 from orgs import queries
 from orgs.enums import Role
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms.plans import PlanFilterForm, PlanForm, ReturnForm, RevisionForm
@@ -68,15 +68,13 @@ class PlanListView(RoleRequiredMixin, ListView):
         own_plans = {}
         if own_orgs and self.campaign:
             own_plans = {p.org_id: p for p in Plan.objects.filter(campaign=self.campaign, org__in=own_orgs)}
-        params = self.request.GET.copy()
-        params.pop("page", None)
         can_approve = queries.has_role(user, {Role.ORG_DEPARTMENT}) or any(
             a.role == Role.SECRETARY and not a.org.is_basic for a in queries.assignments(user)
         )
         return super().get_context_data(
             campaign=self.campaign,
             filter_form=self.filter_form,
-            query=params.urlencode(),
+            query=query_without_page(self.request),
             own=[(org, own_plans.get(org.pk)) for org in own_orgs],
             can_approve=can_approve,
             **kwargs,

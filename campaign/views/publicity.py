@@ -16,7 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, refused_page, status_of
 from orgs import queries
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms.activities import RejectForm, StoryForm
@@ -66,10 +66,8 @@ class StoryListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        params = self.request.GET.copy()
-        params.pop("page", None)
         return super().get_context_data(
-            query=params.urlencode(),
+            query=query_without_page(self.request),
             statuses=StoryStatus.choices,
             kinds=StoryKind.choices,
             status=self.status,

@@ -16,6 +16,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from common.errors import run_on_form
 from orgs import queries
 from orgs.enums import Role
+from orgs.pagination import query_without_page
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import supervision as forms
@@ -56,9 +57,7 @@ class PagedListMixin(SupervisionMixin):
     paginate_by = PER_PAGE
 
     def get_context_data(self, **kwargs):
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        return super().get_context_data(query=params.urlencode(), **kwargs)
+        return super().get_context_data(query=query_without_page(self.request), **kwargs)
 
 
 # --- overview -----------------------------------------------------------------------------------

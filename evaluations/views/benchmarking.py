@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin
+from orgs.pagination import query_without_page
 from orgs.views.mixins import RoleRequiredMixin
 
 from ..forms.mass import BenchmarkForm, ExemplarEditForm, ExemplarForm, MeasureForm, ProgressForm
@@ -39,12 +40,10 @@ class ExemplarListView(MemberOrRoleMixin, ListView):
         return qs.order_by("-designated_at", "-id")
 
     def get_context_data(self, **kwargs):
-        params = self.request.GET.copy()
-        params.pop("page", None)
         return super().get_context_data(
             kinds=ExemplarKind.choices,
             kind=self.request.GET.get("kind", ""),
-            query=params.urlencode(),
+            query=query_without_page(self.request),
             can_designate=bool(services.designating_orgs(self.request.user)),
             **kwargs,
         )

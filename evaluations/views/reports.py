@@ -19,7 +19,7 @@ from django.views.generic import FormView, ListView
 from common.errors import STALE, RefusalMixin, add_to_form, kind_of
 from orgs import queries
 from orgs.enums import MemberCategory
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin
 
 from ..forms.mass import ReportForm, ReviewForm
@@ -92,8 +92,6 @@ class ReportListView(RoleRequiredMixin, ListView):
         return queries.members_by_org_and_name(qs)
 
     def get_context_data(self, **kwargs):
-        params = self.request.GET.copy()
-        params.pop("page", None)
         user = self.request.user
         return super().get_context_data(
             campaign=self.campaign,
@@ -102,7 +100,7 @@ class ReportListView(RoleRequiredMixin, ListView):
             states=self.STATES,
             state=self.request.GET.get("state", ""),
             org=self.org,
-            query=params.urlencode(),
+            query=query_without_page(self.request),
             status_labels=dict(ReportStatus.choices),
             written_states=services.WRITTEN,
             required_category=MemberCategory.IN_SERVICE,

@@ -17,7 +17,7 @@ from django.views.generic import FormView, TemplateView
 from common.errors import RefusalMixin, refused_page
 from orgs import queries
 from orgs.enums import Role
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin
 
 from ..enums import AssessmentStatus, Source, Target
@@ -50,13 +50,6 @@ def pick_period(periods, code):
 def previous_period(periods, period):
     later_first = [p for p in periods if p.start_date < period.start_date]
     return later_first[0] if later_first else None
-
-
-def query_without_page(request, *names):
-    params = request.GET.copy()
-    for name in ("page", *names):
-        params.pop(name, None)
-    return params.urlencode()
 
 
 # --- home: what the user has to assess -----------------------------------------------------------

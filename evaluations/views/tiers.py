@@ -17,7 +17,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from common import jobs as background
 from common.errors import RefusalMixin
 from orgs import queries
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin
 
 from ..enums import Source, Target, TierLevel
@@ -32,7 +32,7 @@ from ..queries import scoring as qs
 from ..services import assessments as assessment_services
 from ..services import scoring as scoring_services
 from ..services import tiers as tier_services
-from .scoring import PER_PAGE, all_periods, pick_period, previous_period, query_without_page
+from .scoring import PER_PAGE, all_periods, pick_period, previous_period
 
 # --- tiers ------------------------------------------------------------------------------------------
 

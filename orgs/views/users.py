@@ -22,7 +22,7 @@ from common.errors import RefusalMixin, add_to_form, by_field
 
 from .. import queries, services
 from ..forms.accounts import SERVICE_FIELD, PasswordResetForm, RoleAssignmentForm, UserCreateForm, UserSearchForm
-from ..pagination import CappedPaginator
+from ..pagination import CappedPaginator, query_without_page
 from .mixins import RoleRequiredMixin
 
 PER_PAGE = 30
@@ -62,9 +62,7 @@ class UserListView(ManagerMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        return super().get_context_data(form=self.form, query=params.urlencode(), **kwargs)
+        return super().get_context_data(form=self.form, query=query_without_page(self.request), **kwargs)
 
 
 class UserCreateView(RefusalMixin, ManagerMixin, View):
