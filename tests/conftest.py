@@ -43,7 +43,8 @@ def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush (its fixtures are torn down by now), enter the data migrations' rows
     again (DATA_MIGRATIONS)."""
     result = yield
-    if _is_transactional(item):
+    # After the last test (nextitem None) the test database is gone already: nothing to restore.
+    if nextitem is not None and _is_transactional(item):
         import importlib
 
         from django.apps import apps
