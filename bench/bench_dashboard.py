@@ -32,8 +32,6 @@ import sys
 import time
 from pathlib import Path
 
-from common.actors import SYSTEM
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
@@ -112,6 +110,7 @@ def generate(today):
     from campaign.models import Campaign, Milestone, Phase
     from campaign.seed import load_seed_campaign
     from campaign.services.timeline import copy_campaign
+    from common.actors import SYSTEM
     from evaluations.models import Period
     from orgs.models import Org
 

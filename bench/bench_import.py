@@ -36,8 +36,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from common.actors import SYSTEM
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR / "bench"))
 import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
@@ -61,6 +59,7 @@ def setup_django(database):
 
 def build_small_county():
     """--empty: a county with 20 townships and 500 branches in an empty database."""
+    from common.actors import SYSTEM
     from orgs import services
     from orgs.enums import OrgKind, OrgLevel
     from orgs.models import Org

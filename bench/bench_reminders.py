@@ -35,8 +35,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from common.actors import SYSTEM
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
@@ -114,6 +112,7 @@ def add_secretaries(every_email: int = 10) -> int:
 def running_copy(today: datetime.date, milestones: str):
     from campaign.models import Campaign
     from campaign.services.timeline import copy_campaign
+    from common.actors import SYSTEM
 
     source = Campaign.objects.get(code="cxzy-2010")
     plan = source.milestones.get(code="plan")
