@@ -106,10 +106,12 @@ def stale_text(snapshot) -> str:
         return ""
     minutes = int(age // 60)
     age_text = _("%(n)d 分钟") % {"n": minutes} if minutes < 120 else _("%(n)d 小时") % {"n": minutes // 60}
+    every = settings.DASHBOARD_REFRESH_SECONDS
+    every_text = _("%(n)d 秒") % {"n": every} if every < 60 or every % 60 else _("%(n)d 分钟") % {"n": every // 60}
     return _(
-        "注意：看板数据已有 %(age)s没有更新（正常情况下每分钟更新），后台计算可能出现故障，"
+        "注意：看板数据已有 %(age)s没有更新（正常情况下每 %(every)s更新一次），后台计算可能出现故障，"
         "页面上的数字可能与实际不符。请联系系统管理员检查后台任务。"
-    ) % {"age": age_text}
+    ) % {"age": age_text, "every": every_text}
 
 
 class IndexView(DashboardRoleMixin, View):

@@ -44,15 +44,18 @@ def test_every_page_shows_when_the_data_was_read(client, login, dash, people):
 
 def test_an_old_snapshot_says_so(client, login, dash, people, settings):
     settings.DASHBOARD_STALE_SECONDS = 300
+    settings.DASHBOARD_REFRESH_SECONDS = 30
     old = timezone.now() - datetime.timedelta(minutes=12, seconds=5)
     Snapshot.objects.filter(pk=dash.snapshot.pk).update(started_at=old, finished_at=old)
     login(people.province_lg)
     for address in pages(dash):
         page = text(client.get(address))
-        minutes = re.search(r"注意：看板数据已有 (\d+) 分钟没有更新（正常情况下每分钟更新）", page)
+        minutes = re.search(r"注意：看板数据已有 (\d+) 分钟没有更新（正常情况下每 30 秒更新一次）", page)
         assert minutes and 12 <= int(minutes[1]) < 60, address  # 12 when quick; a loaded machine adds some
         assert "后台计算可能出现故障" in page and "页面上的数字可能与实际不符" in page
         assert f"数据截至 {timezone.localtime(old):%H:%M:%S}" in page
+    settings.DASHBOARD_REFRESH_SECONDS = 120  # the warning says the cadence the deployment set
+    assert "正常情况下每 2 分钟更新一次" in text(client.get(url("node", dash.province.code)))
     # a refresh that works again: the warning goes
     refresh(dash.snapshot.campaign, today=dash.as_of)
     assert STALE not in text(client.get(url("node", dash.province.code)))
