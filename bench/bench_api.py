@@ -20,7 +20,6 @@ Target (issue 16): every list ≤ 150 ms p95 at the province root.
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import benchdb  # noqa: E402  (bench/ is not a package: scripts run by path)
-from bench_member_list import TIER_PERIOD, add_tiers, env_for  # noqa: E402
+from bench_member_list import TIER_PERIOD, add_tiers, env_for, measure_in_child  # noqa: E402
 from figures import pad, percentile, width  # noqa: E402
 
 TARGET_P95_MS = 150
@@ -195,14 +194,7 @@ def main():
         command += ["--rounds", str(args.rounds)]
         if args.only:
             command += ["--only", *args.only]
-        started = time.monotonic()
-        done = subprocess.run(command, cwd=ROOT, env=env_for(database), capture_output=True, text=True)
-        if done.returncode:
-            sys.stderr.write(done.stderr[-5000:])
-            raise SystemExit("measuring failed")
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        load = os.getloadavg()
-        seconds = time.monotonic() - started
+        result, seconds, load = measure_in_child(command, database)
         print(f"\n{result['orgs']:,} 个组织，{result['members']:,} 名党员；测量 {seconds:.0f} 秒；负载 {load[0]:.1f}")
         report(result)
         if args.json:

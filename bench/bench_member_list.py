@@ -104,6 +104,18 @@ def env_for(dbname):
     return env
 
 
+def measure_in_child(command, dbname):
+    """Run ``command`` (this or another bench script with ``--measure``) against ``dbname`` in a child process and
+    return (its result: the JSON of its last output line, the seconds it took, the load average after it)."""
+    started = time.monotonic()
+    done = subprocess.run(command, cwd=ROOT, env=env_for(dbname), capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stderr[-5000:])
+        raise SystemExit("measuring failed")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result, time.monotonic() - started, os.getloadavg()
+
+
 def prepare(source, target, rebuild):
     """The bench's own migrated copy of the province set, with tiers; made once."""
     if not loaded(source):
@@ -321,14 +333,7 @@ def main():
     command += ["--rounds", str(args.rounds)]
     if args.only:
         command += ["--only", *args.only]
-    started = time.monotonic()
-    done = subprocess.run(command, cwd=ROOT, env=env_for(args.database), capture_output=True, text=True)
-    if done.returncode:
-        sys.stderr.write(done.stderr)
-        raise SystemExit("measuring failed")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    load = os.getloadavg()
-    seconds = time.monotonic() - started
+    result, seconds, load = measure_in_child(command, args.database)
     print(f"\n{args.database}: {result['members']:,} 名党员；测量 {seconds:.0f} 秒；负载 {load[0]:.1f}")
     report(result)
     if args.json:
