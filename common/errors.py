@@ -126,10 +126,6 @@ def field_label(field: str, *, form=None, labels=None, model=None) -> str | None
     return _unique_labels().get(field)
 
 
-def _label(field: str, form=None, labels=None, model=None) -> str | None:
-    return field_label(field, form=form, labels=labels, model=model)
-
-
 def _named(label: str | None, text: str) -> str:
     return _("%(field)s：%(message)s") % {"field": label, "message": text} if label else text
 
@@ -138,7 +134,9 @@ def refusal_lines(error: ValidationError, labels: dict | None = None, *, model=N
     """The refusal's messages; a message about a field starts with the field's name ("结束日期：…"), found in
     ``labels``, on ``model`` (the record the page is about) or by the field's name (see ``field_label``)."""
     return [
-        _named(_label(f, labels=labels, model=model) if f else None, t) for f, ts in by_field(error).items() for t in ts
+        _named(field_label(f, labels=labels, model=model) if f else None, t)
+        for f, ts in by_field(error).items()
+        for t in ts
     ]
 
 
@@ -155,7 +153,7 @@ def add_to_form(form, error: ValidationError, *, labels: dict | None = None, fie
         if name in form.fields:
             form.add_error(name, texts)
         else:
-            label = _label(field, form, labels) if field else None
+            label = field_label(field, form=form, labels=labels) if field else None
             form.add_error(None, [_named(label, t) for t in texts])
 
 
