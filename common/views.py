@@ -1,14 +1,77 @@
-"""重试 of a failed background job (common.jobs), by its owner only."""
+"""Views every app uses: a form page whose POST calls one service, a POST-only action calling one service, and
+重试 of a failed background job (common.jobs), by its owner only."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView
 
 from . import jobs
+from .errors import RefusalMixin
 from .models import Job
+
+
+class ServiceFormView(RefusalMixin, FormView):
+    """A form page whose valid POST calls one service: ``perform(data)`` returns what it saved; a refusal lands at
+    the form's field it names (``RefusalMixin``: 409 for a stale edit, 403/404 pages), nothing written; then the
+    flash ``get_success_message(result)`` and a redirect to ``get_success_url(result)``.
+
+    The page shows ``title`` and a cancel link to ``get_cancel_url()`` (context ``cancel_url``). Put the scope and
+    role mixins before this class: they load ``self.object`` and check the role before the form is read."""
+
+    title = ""
+    success_message = _("已保存")
+
+    def perform(self, data):
+        raise NotImplementedError
+
+    def get_cancel_url(self) -> str:
+        raise NotImplementedError
+
+    def get_success_message(self, result) -> str:
+        return self.success_message
+
+    def get_success_url(self, result=None) -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("title", self.title)
+        kwargs.setdefault("cancel_url", self.get_cancel_url())
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        result = self.perform(form.cleaned_data)
+        messages.success(self.request, self.get_success_message(result))
+        return redirect(self.get_success_url(result))
+
+
+class ServiceActionView(RefusalMixin, View):
+    """A button (POST only; GET answers 405) that calls one service: ``perform()``, then the flash
+    ``success_message`` and a redirect to ``get_success_url()``; a refusal is a flash naming the field and a
+    redirect to the same place (``RefusalMixin``). ``get_success_url`` is read before the service runs, so it may
+    name the record the service deletes."""
+
+    http_method_names = ["post"]
+    success_message = ""
+
+    def perform(self):
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        raise NotImplementedError
+
+    def get_refusal_url(self) -> str:
+        return self.get_success_url()
+
+    def post(self, request, *args, **kwargs):
+        target = self.get_success_url()
+        self.perform()
+        messages.success(request, self.success_message)
+        return redirect(target)
 
 
 @login_required

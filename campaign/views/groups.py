@@ -4,17 +4,14 @@
 Order of checks on every page: anonymous → login; outside the scope → 404; wrong role → 403.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView, TemplateView
 
-from common.errors import RefusalMixin
+from common.views import ServiceActionView, ServiceFormView
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator
@@ -24,7 +21,7 @@ from ..forms import supervision as forms
 from ..queries import guidance as gq
 from ..queries import supervision as sq
 from ..services import supervision as services
-from .supervision import PagedListMixin, SupervisionMixin, run_service
+from .supervision import PagedListMixin, SupervisionMixin
 
 # --- leading groups -----------------------------------------------------------------------------
 
@@ -38,11 +35,12 @@ class GroupListView(PagedListMixin, RoleRequiredMixin, ListView):
         return sq.with_group_counts(sq.groups_for(self.request.user)).select_related("org").order_by("org__path")
 
 
-class GroupCreateView(SupervisionMixin, RoleRequiredMixin, FormView):
+class GroupCreateView(SupervisionMixin, RoleRequiredMixin, ServiceFormView):
     allowed_roles = sq.GROUP_MANAGE_ROLES
     template_name = "campaign/supervision_form.html"
     form_class = forms.LeadingGroupCreateForm
     tab = "groups"
+    title = _("成立领导小组")
 
     def get_initial(self):
         code = self.request.GET.get("org", "").strip()
@@ -55,19 +53,25 @@ class GroupCreateView(SupervisionMixin, RoleRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("成立领导小组"), cancel_url=reverse("campaign:supervision_group_list"), **kwargs
-        )
+    def get_cancel_url(self):
+        return reverse("campaign:supervision_group_list")
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        org = data.pop("org_code")
-        group = run_service(form, lambda: services.create_leading_group(org, by=self.request.user, **data))
-        if group is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已成立%(name)s") % {"name": group.name})
-        return redirect("campaign:supervision_group_detail", pk=group.pk)
+    def perform(self, data):
+        data = dict(data)
+        return services.create_leading_group(data.pop("org_code"), by=self.request.user, **data)
+
+    def get_success_message(self, group):
+        return _("已成立%(name)s") % {"name": group.name}
+
+    def get_success_url(self, group):
+        return reverse("campaign:supervision_group_detail", args=[group.pk])
+
+
+def member_fields(data) -> dict:
+    """A group member's form (领导小组 or 指导小组) → the service's fields: the account chosen by its user name,
+    no order given is 0."""
+    fields = {name: data[name] for name in ("name", "post", "phone", "group_role") if name in data}
+    return {**fields, "order": data["order"] or 0, "user": data["username"]}
 
 
 class GroupScopedMixin(SupervisionMixin, ScopedObjectMixin):
@@ -83,9 +87,22 @@ class GroupScopedMixin(SupervisionMixin, ScopedObjectMixin):
 
 
 class GroupManageMixin(GroupScopedMixin):
+    """A page that changes the group (its members, its contact points): its managers only; back to the group."""
+
+    template_name = "campaign/supervision_form.html"
+
     def check_role(self, group):
         if not sq.can_manage_group(self.request.user, group.org):
             raise PermissionDenied
+
+    def group_id(self):
+        return self.object.pk
+
+    def get_cancel_url(self):
+        return reverse("campaign:supervision_group_detail", args=[self.group_id()])
+
+    def get_success_url(self, result=None):
+        return self.get_cancel_url()
 
 
 class GroupDetailView(GroupScopedMixin, TemplateView):
@@ -109,65 +126,34 @@ class GroupDetailView(GroupScopedMixin, TemplateView):
         )
 
 
-class GroupEditView(GroupManageMixin, FormView):
-    template_name = "campaign/supervision_form.html"
+class GroupEditView(GroupManageMixin, ServiceFormView):
     form_class = forms.LeadingGroupForm
+    title = _("编辑领导小组")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("编辑领导小组"),
-            cancel_url=reverse("campaign:supervision_group_detail", args=[self.object.pk]),
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        services.update_leading_group(
-            self.object, by=self.request.user, fields={name: form.cleaned_data[name] for name in form.Meta.fields}
-        )
-        messages.success(self.request, _("已保存"))
-        return redirect("campaign:supervision_group_detail", pk=self.object.pk)
+    def perform(self, data):
+        fields = {name: data[name] for name in self.form_class.Meta.fields}
+        return services.update_leading_group(self.object, by=self.request.user, fields=fields)
 
 
-class GroupMemberCreateView(GroupManageMixin, FormView):
-    template_name = "campaign/supervision_form.html"
+class GroupMemberCreateView(GroupManageMixin, ServiceFormView):
     form_class = forms.GroupMemberForm
+    title = _("添加领导小组成员")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("添加领导小组成员"),
-            cancel_url=reverse("campaign:supervision_group_detail", args=[self.object.pk]),
-            **kwargs,
-        )
+    def perform(self, data):
+        return services.add_group_member(self.object, by=self.request.user, **member_fields(data))
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        member = run_service(
-            form,
-            lambda: services.add_group_member(
-                self.object,
-                by=self.request.user,
-                name=data["name"],
-                post=data["post"],
-                group_role=data["group_role"],
-                user=data["username"],
-                order=data["order"] or 0,
-            ),
-        )
-        if member is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已添加%(name)s") % {"name": member.name})
-        return redirect("campaign:supervision_group_detail", pk=self.object.pk)
+    def get_success_message(self, member):
+        return _("已添加%(name)s") % {"name": member.name}
 
 
-class GroupMemberScopedMixin(SupervisionMixin, ScopedObjectMixin):
+class GroupMemberScopedMixin(GroupManageMixin):
     allowed_roles = sq.GROUP_MANAGE_ROLES
-    tab = "groups"
 
     def get_scoped_object(self):
         from ..models import LeadingGroupMember
@@ -183,63 +169,40 @@ class GroupMemberScopedMixin(SupervisionMixin, ScopedObjectMixin):
         return member
 
     def check_role(self, member):
-        if not sq.can_manage_group(self.request.user, member.group.org):
-            raise PermissionDenied
+        super().check_role(member.group)
+
+    def group_id(self):
+        return self.object.group_id
 
 
-class GroupMemberEditView(GroupMemberScopedMixin, FormView):
-    template_name = "campaign/supervision_form.html"
+class GroupMemberEditView(GroupMemberScopedMixin, ServiceFormView):
     form_class = forms.GroupMemberForm
+    title = _("编辑领导小组成员")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.object}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("编辑领导小组成员"),
-            cancel_url=reverse("campaign:supervision_group_detail", args=[self.object.group_id]),
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        fields = {
-            "name": data["name"],
-            "post": data["post"],
-            "group_role": data["group_role"],
-            "order": data["order"] or 0,
-            "user": data["username"],
-        }
+    def perform(self, data):
         # The instance was already changed by the form: reload it so history shows the real change.
         self.object.refresh_from_db()
-        done = run_service(form, lambda: services.update_group_member(self.object, by=self.request.user, fields=fields))
-        if done is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存"))
-        return redirect("campaign:supervision_group_detail", pk=self.object.group_id)
+        return services.update_group_member(self.object, by=self.request.user, fields=member_fields(data))
 
 
-class GroupMemberDeleteView(RefusalMixin, GroupMemberScopedMixin, View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+class GroupMemberDeleteView(GroupMemberScopedMixin, ServiceActionView):
+    success_message = _("已移除")
 
-    def get_refusal_url(self):
-        return reverse("campaign:supervision_group_detail", args=[self.object.group_id])
-
-    def post(self, request, *args, **kwargs):
-        group_id = self.object.group_id
-        services.remove_group_member(self.object, by=request.user)
-        messages.success(request, _("已移除"))
-        return redirect("campaign:supervision_group_detail", pk=group_id)
+    def perform(self):
+        services.remove_group_member(self.object, by=self.request.user)
 
 
 # --- contact points -----------------------------------------------------------------------------
 
 
-class PointCreateView(GroupManageMixin, FormView):
-    template_name = "campaign/supervision_form.html"
+class PointCreateView(GroupManageMixin, ServiceFormView):
     form_class = forms.ContactPointForm
     tab = "points"
+    title = _("建立联系点")
+    success_message = _("已建立联系点")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "group": self.object}
@@ -247,25 +210,13 @@ class PointCreateView(GroupManageMixin, FormView):
     def get_initial(self):
         return {"org_code": self.request.GET.get("org", "")}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("建立联系点"),
-            cancel_url=reverse("campaign:supervision_group_detail", args=[self.object.pk]),
-            **kwargs,
+    def perform(self, data):
+        return services.create_contact_point(
+            data["leader"], data["org_code"], by=self.request.user, notes=data["notes"]
         )
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        point = run_service(
-            form,
-            lambda: services.create_contact_point(
-                data["leader"], data["org_code"], by=self.request.user, notes=data["notes"]
-            ),
-        )
-        if point is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已建立联系点"))
-        return redirect("campaign:supervision_point_detail", pk=point.pk)
+    def get_success_url(self, point):
+        return reverse("campaign:supervision_point_detail", args=[point.pk])
 
 
 class PointListView(PagedListMixin, RoleRequiredMixin, ListView):
@@ -293,16 +244,20 @@ class PointScopedMixin(SupervisionMixin, ScopedObjectMixin):
             raise PermissionDenied
 
 
-class PointDetailView(PointScopedMixin, FormView):
+class PointDetailView(PointScopedMixin, ServiceFormView):
     """A contact point with its visit log; POST adds a visit (the leader or the managing 组织部)."""
 
     template_name = "campaign/supervision_point_detail.html"
     form_class = forms.VisitForm
+    success_message = _("已记录走访情况")
 
     def post(self, request, *args, **kwargs):
         if not sq.may_log_visit(request.user, self.object):
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
+
+    def get_cancel_url(self):
+        return None
 
     def get_context_data(self, **kwargs):
         point = self.object
@@ -314,30 +269,25 @@ class PointDetailView(PointScopedMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        visit = run_service(
-            form, lambda: services.log_visit(self.object, by=self.request.user, date=data["date"], note=data["note"])
-        )
-        if visit is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已记录走访情况"))
-        return redirect("campaign:supervision_point_detail", pk=self.object.pk)
+    def perform(self, data):
+        return services.log_visit(self.object, by=self.request.user, date=data["date"], note=data["note"])
+
+    def get_success_url(self, visit=None):
+        return reverse("campaign:supervision_point_detail", args=[self.object.pk])
 
 
-class PointDeleteView(PointScopedMixin, View):
+class PointDeleteView(PointScopedMixin, ServiceActionView):
+    success_message = _("已撤销联系点")
+
     def check_role(self, point):
         if not sq.can_manage_group(self.request.user, point.leader.group.org):
             raise PermissionDenied
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def perform(self):
+        services.remove_contact_point(self.object, by=self.request.user)
 
-    def post(self, request, *args, **kwargs):
-        group_id = self.object.leader.group_id
-        services.remove_contact_point(self.object, by=request.user)
-        messages.success(request, _("已撤销联系点"))
-        return redirect("campaign:supervision_group_detail", pk=group_id)
+    def get_success_url(self):
+        return reverse("campaign:supervision_group_detail", args=[self.object.leader.group_id])
 
 
 # --- sector guidance ----------------------------------------------------------------------------

@@ -7,15 +7,12 @@ Order of checks: anonymous → login; a group outside the user's scope (another 
 a user who may read but not manage it → 403 on the writing pages.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView, TemplateView
 
+from common.views import ServiceActionView, ServiceFormView
 from orgs.enums import Sector
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -23,7 +20,8 @@ from ..forms import guidance as forms
 from ..queries import guidance as gq
 from ..queries import supervision as sq
 from ..services import guidance as services
-from .supervision import PagedListMixin, SupervisionMixin, run_service
+from .groups import member_fields
+from .supervision import PagedListMixin, SupervisionMixin
 
 RECENT = 10
 
@@ -62,10 +60,11 @@ class GuidanceListView(PagedListMixin, GuidanceAccessMixin, ListView):
         )
 
 
-class GuidanceCreateView(SupervisionMixin, GuidanceAccessMixin, FormView):
+class GuidanceCreateView(SupervisionMixin, GuidanceAccessMixin, ServiceFormView):
     template_name = "campaign/supervision_form.html"
     form_class = forms.GuidanceGroupCreateForm
     tab = "guidance"
+    title = _("成立指导小组")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and gq.has_guidance_access(request.user) and not gq.creatable(request.user):
@@ -75,25 +74,18 @@ class GuidanceCreateView(SupervisionMixin, GuidanceAccessMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("成立指导小组"), cancel_url=reverse("campaign:guidance_list"), **kwargs)
+    def get_cancel_url(self):
+        return reverse("campaign:guidance_list")
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        group = run_service(
-            form,
-            lambda: services.create_guidance_group(
-                by=self.request.user,
-                sector=data["sector"],
-                department=data["department"],
-                name=data["name"],
-                phone=data["phone"],
-            ),
-        )
-        if group is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已成立%(name)s") % {"name": group.name})
-        return redirect("campaign:guidance_detail", pk=group.pk)
+    def perform(self, data):
+        fields = {name: data[name] for name in ("sector", "department", "name", "phone")}
+        return services.create_guidance_group(by=self.request.user, **fields)
+
+    def get_success_message(self, group):
+        return _("已成立%(name)s") % {"name": group.name}
+
+    def get_success_url(self, group):
+        return reverse("campaign:guidance_detail", args=[group.pk])
 
 
 class GroupScopedMixin(SupervisionMixin, ScopedObjectMixin):
@@ -107,9 +99,22 @@ class GroupScopedMixin(SupervisionMixin, ScopedObjectMixin):
 
 
 class GroupManageMixin(GroupScopedMixin):
+    """A page that changes the group (or its members or points): its manager only; back to the group's page."""
+
+    template_name = "campaign/supervision_form.html"
+
     def check_role(self, group):
         if not gq.can_manage(self.request.user, group):
             raise PermissionDenied
+
+    def group_id(self):
+        return self.object.pk
+
+    def get_cancel_url(self):
+        return reverse("campaign:guidance_detail", args=[self.group_id()])
+
+    def get_success_url(self, result=None):
+        return self.get_cancel_url()
 
 
 class GuidanceDetailView(GroupScopedMixin, TemplateView):
@@ -132,128 +137,66 @@ class GuidanceDetailView(GroupScopedMixin, TemplateView):
         )
 
 
-class GuidanceEditView(GroupManageMixin, FormView):
-    template_name = "campaign/supervision_form.html"
+class GuidanceEditView(GroupManageMixin, ServiceFormView):
     form_class = forms.GuidanceGroupForm
+    title = _("编辑指导小组")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("编辑指导小组"),
-            cancel_url=reverse("campaign:guidance_detail", args=[self.object.pk]),
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    def perform(self, data):
+        fields = {name: data[name] for name in self.form_class.Meta.fields}
         self.object.refresh_from_db()  # the form changed the instance: history must show the real change
-        done = run_service(
-            form, lambda: services.update_guidance_group(self.object, by=self.request.user, fields=fields)
-        )
-        if done is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存"))
-        return redirect("campaign:guidance_detail", pk=self.object.pk)
+        return services.update_guidance_group(self.object, by=self.request.user, fields=fields)
 
 
-class GuidanceMemberCreateView(GroupManageMixin, FormView):
-    template_name = "campaign/supervision_form.html"
+class GuidanceMemberCreateView(GroupManageMixin, ServiceFormView):
     form_class = forms.GuidanceMemberForm
+    title = _("添加指导小组成员")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "group": self.object}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("添加指导小组成员"),
-            cancel_url=reverse("campaign:guidance_detail", args=[self.object.pk]),
-            **kwargs,
-        )
+    def perform(self, data):
+        return services.add_guidance_member(self.object, by=self.request.user, **member_fields(data))
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        member = run_service(
-            form,
-            lambda: services.add_guidance_member(
-                self.object,
-                by=self.request.user,
-                name=data["name"],
-                post=data["post"],
-                phone=data["phone"],
-                group_role=data["group_role"],
-                user=data["username"],
-                order=data["order"] or 0,
-            ),
-        )
-        if member is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已添加%(name)s") % {"name": member.name})
-        return redirect("campaign:guidance_detail", pk=self.object.pk)
+    def get_success_message(self, member):
+        return _("已添加%(name)s") % {"name": member.name}
 
 
-class MemberManageMixin(SupervisionMixin, ScopedObjectMixin):
-    tab = "guidance"
-
+class MemberManageMixin(GroupManageMixin):
     def get_scoped_object(self):
         return gq.get_member_or_404(self.request.user, self.kwargs["pk"])
 
     def check_role(self, member):
-        if not gq.can_manage(self.request.user, member.group):
-            raise PermissionDenied
+        super().check_role(member.group)
+
+    def group_id(self):
+        return self.object.group_id
 
 
-class GuidanceMemberEditView(MemberManageMixin, FormView):
-    template_name = "campaign/supervision_form.html"
+class GuidanceMemberEditView(MemberManageMixin, ServiceFormView):
     form_class = forms.GuidanceMemberForm
+    title = _("编辑指导小组成员")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "group": self.object.group, "instance": self.object}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("编辑指导小组成员"),
-            cancel_url=reverse("campaign:guidance_detail", args=[self.object.group_id]),
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        fields = {
-            "name": data["name"],
-            "post": data["post"],
-            "phone": data["phone"],
-            "group_role": data["group_role"],
-            "order": data["order"] or 0,
-            "user": data["username"],
-        }
+    def perform(self, data):
         self.object.refresh_from_db()
-        done = run_service(
-            form, lambda: services.update_guidance_member(self.object, by=self.request.user, fields=fields)
-        )
-        if done is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已保存"))
-        return redirect("campaign:guidance_detail", pk=self.object.group_id)
+        return services.update_guidance_member(self.object, by=self.request.user, fields=member_fields(data))
 
 
-class PostOnlyMixin:
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+class GuidanceMemberDeleteView(MemberManageMixin, ServiceActionView):
+    success_message = _("已移除")
+
+    def perform(self):
+        services.remove_guidance_member(self.object, by=self.request.user)
 
 
-class GuidanceMemberDeleteView(MemberManageMixin, PostOnlyMixin, View):
-    def post(self, request, *args, **kwargs):
-        group_id = self.object.group_id
-        services.remove_guidance_member(self.object, by=request.user)
-        messages.success(request, _("已移除"))
-        return redirect("campaign:guidance_detail", pk=group_id)
-
-
-class GuidancePointCreateView(GroupManageMixin, FormView):
-    template_name = "campaign/supervision_form.html"
+class GuidancePointCreateView(GroupManageMixin, ServiceFormView):
     form_class = forms.GuidancePointForm
+    title = _("建立联系点")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "group": self.object}
@@ -261,37 +204,18 @@ class GuidancePointCreateView(GroupManageMixin, FormView):
     def get_initial(self):
         return {"org_code": self.request.GET.get("org", "")}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("建立联系点"),
-            cancel_url=reverse("campaign:guidance_detail", args=[self.object.pk]),
-            **kwargs,
-        )
+    def perform(self, data):
+        return services.add_guidance_point(self.object, data["org_code"], by=self.request.user, notes=data["notes"])
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        point = run_service(
-            form,
-            lambda: services.add_guidance_point(
-                self.object, data["org_code"], by=self.request.user, notes=data["notes"]
-            ),
-        )
-        if point is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已把%(org)s列为联系点") % {"org": point.org.name})
-        return redirect("campaign:guidance_detail", pk=self.object.pk)
+    def get_success_message(self, point):
+        return _("已把%(org)s列为联系点") % {"org": point.org.name}
 
 
-class GuidancePointDeleteView(SupervisionMixin, ScopedObjectMixin, PostOnlyMixin, View):
+class GuidancePointDeleteView(MemberManageMixin, ServiceActionView):
+    success_message = _("已撤销联系点")
+
     def get_scoped_object(self):
         return gq.get_point_or_404(self.request.user, self.kwargs["pk"])
 
-    def check_role(self, point):
-        if not gq.can_manage(self.request.user, point.group):
-            raise PermissionDenied
-
-    def post(self, request, *args, **kwargs):
-        group_id = self.object.group_id
-        services.remove_guidance_point(self.object, by=request.user)
-        messages.success(request, _("已撤销联系点"))
-        return redirect("campaign:guidance_detail", pk=group_id)
+    def perform(self):
+        services.remove_guidance_point(self.object, by=self.request.user)
