@@ -11,9 +11,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import ListView, TemplateView
 
 from common.errors import run_on_form
+from common.views import ServiceFormView
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import query_without_page
@@ -153,39 +155,48 @@ class GuidanceGroupInitialMixin:
         return initial
 
 
-class InspectionCreateView(SupervisionMixin, GuidanceGroupInitialMixin, TargetFormMixin, RoleRequiredMixin, FormView):
-    allowed_roles = sq.ISSUE_ROLES
+class TargetCreateView(SupervisionMixin, TargetFormMixin, RoleRequiredMixin, ServiceFormView):
+    """An inspection, a remark or an order addressed to one organization (``org_code``): the fields of the form's
+    ``Meta.fields`` (plus ``extra_fields`` when the form has them) go to ``service(org, by=…, **fields)``; back to
+    the ``{record}_list`` on cancel, to ``{record}_detail`` when saved, with ``done_message`` % {"org": name}."""
+
     template_name = "campaign/supervision_form.html"
+    record = ""
+    service = None  # staticmethod(services.…)
+    extra_fields = ("guidance_group",)
+    done_message = ""
+
+    def get_cancel_url(self):
+        return reverse(f"campaign:supervision_{self.record}_list")
+
+    def perform(self, data):
+        fields = {name: data[name] for name in self.form_class.Meta.fields}
+        fields.update({name: data.get(name) for name in self.extra_fields if name in data})
+        return self.service(data["org_code"], by=self.request.user, **fields)
+
+    def get_success_message(self, result):
+        return self.done_message % {"org": result.org.name}
+
+    def get_success_url(self, result):
+        return reverse(f"campaign:supervision_{self.record}_detail", args=[result.pk])
+
+
+class InspectionCreateView(GuidanceGroupInitialMixin, TargetCreateView):
+    allowed_roles = sq.ISSUE_ROLES
     form_class = forms.InspectionForm
     tab = "inspections"
+    record = "inspection"
+    title = gettext_lazy("登记督促检查")
+    done_message = gettext_lazy("已登记对%(org)s的督促检查")
+
+    service = staticmethod(services.record_inspection)
+    extra_fields = ("guidance_group", "files")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("登记督促检查"),
-            multipart=True,
-            cancel_url=reverse("campaign:supervision_inspection_list"),
-            **kwargs,
-        )
+        return super().get_context_data(multipart=True, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        inspection = run_service(
-            form,
-            lambda: services.record_inspection(
-                data["org_code"],
-                by=self.request.user,
-                date=data["date"],
-                method=data["method"],
-                inspectors=data["inspectors"],
-                findings=data["findings"],
-                files=data.get("attachments") or [],
-                guidance_group=data.get("guidance_group"),
-            ),
-        )
-        if inspection is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已登记对%(org)s的督促检查") % {"org": inspection.org.name})
-        return redirect("campaign:supervision_inspection_detail", pk=inspection.pk)
+    def perform(self, data):
+        return super().perform({**data, "files": data.get("attachments") or []})
 
 
 class InspectionDetailView(SupervisionMixin, ScopedObjectMixin, TemplateView):
@@ -218,35 +229,15 @@ class RemarkListView(PagedListMixin, RoleRequiredMixin, ListView):
         return sq.remarks_for(self.request.user).select_related("org", "author_org", "guidance_group")
 
 
-class RemarkCreateView(SupervisionMixin, GuidanceGroupInitialMixin, TargetFormMixin, RoleRequiredMixin, FormView):
+class RemarkCreateView(GuidanceGroupInitialMixin, TargetCreateView):
     allowed_roles = sq.REMARK_ROLES
     target_roles = sq.REMARK_ROLES
-    template_name = "campaign/supervision_form.html"
     form_class = forms.RemarkForm
     tab = "remarks"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("点评下级组织"), cancel_url=reverse("campaign:supervision_remark_list"), **kwargs
-        )
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        remark = run_service(
-            form,
-            lambda: services.add_remark(
-                data["org_code"],
-                by=self.request.user,
-                achievements=data["achievements"],
-                problems=data["problems"],
-                direction=data["direction"],
-                guidance_group=data.get("guidance_group"),
-            ),
-        )
-        if remark is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已点评%(org)s") % {"org": remark.org.name})
-        return redirect("campaign:supervision_remark_detail", pk=remark.pk)
+    record = "remark"
+    service = staticmethod(services.add_remark)
+    title = gettext_lazy("点评下级组织")
+    done_message = gettext_lazy("已点评%(org)s")
 
 
 class RemarkDetailView(SupervisionMixin, ScopedObjectMixin, TemplateView):
@@ -291,33 +282,14 @@ class OrderListView(PagedListMixin, RoleRequiredMixin, ListView):
         return super().get_context_data(states=ORDER_STATES, state=self.state, order_counts=self.counts, **kwargs)
 
 
-class OrderCreateView(SupervisionMixin, TargetFormMixin, RoleRequiredMixin, FormView):
+class OrderCreateView(TargetCreateView):
     allowed_roles = sq.ISSUE_ROLES
-    template_name = "campaign/supervision_form.html"
     form_class = forms.OrderForm
     tab = "orders"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("下达限期整改通知"), cancel_url=reverse("campaign:supervision_order_list"), **kwargs
-        )
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        order = run_service(
-            form,
-            lambda: services.issue_order(
-                data["org_code"],
-                by=self.request.user,
-                problem=data["problem"],
-                requirement=data["requirement"],
-                deadline=data["deadline"],
-            ),
-        )
-        if order is None:
-            return self.form_invalid(form)
-        messages.success(self.request, _("已向%(org)s下达限期整改通知") % {"org": order.org.name})
-        return redirect("campaign:supervision_order_detail", pk=order.pk)
+    record = "order"
+    service = staticmethod(services.issue_order)
+    title = gettext_lazy("下达限期整改通知")
+    done_message = gettext_lazy("已向%(org)s下达限期整改通知")
 
 
 class OrderDetailView(SupervisionMixin, ScopedObjectMixin, TemplateView):
