@@ -374,6 +374,29 @@ class ServiceAdminMixin:
             raise ServiceRefused(error) from error
 
 
+class ServiceChangeAdmin(ServiceAdminMixin, PortalHistoryAdmin):
+    """A record whose facts a data manager may correct: ``save_model`` hands the fields the form changed to
+    ``change(obj, fields)`` — the app's own update service, called with ``by=SYSTEM`` (its rules and messages,
+    history with the admin's user, the admin's change log). ``editable(obj)`` False shows the record read-only
+    (a record the portal no longer lets anybody change, e.g. once published). Never added or deleted here."""
+
+    writable = True
+
+    def editable(self, obj) -> bool:
+        return True
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or self.editable(obj))
+
+    def change(self, obj, fields: dict):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if fields:
+            self.call_service(request, obj, self.change, obj, fields)
+
+
 # --- generated options: the Chinese columns, filters and searches of a model ----------------------------------
 
 

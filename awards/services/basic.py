@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.actors import is_system
 from orgs import queries
 from orgs.models import Member, Org, User
 
@@ -186,7 +187,7 @@ def update_commendation(commendation: BasicCommendation, *, by: User, fields: di
         raise ValueError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():
         commendation = _locked(commendation)
-        if not can_write(by, commendation.org):
+        if not is_system(by) and not can_write(by, commendation.org):
             raise PermissionDenied
         _require_draft(commendation)
         merged = {name: getattr(commendation, name) for name in EDITABLE_FIELDS} | fields

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.actors import is_system, stamp_history
 from orgs.models import Member, Org, User
 
 from ..models import Campaign, Commitment, Fulfilment, FulfilmentRecord, Plan
@@ -57,12 +58,13 @@ def update_commitment(commitment: Commitment, *, by: User, content: str) -> Comm
     commitment = (
         Commitment.objects.select_for_update(of=("self",)).select_related("org", "member").get(pk=commitment.pk)
     )
-    _require_writer(by, commitment)
+    if not is_system(by):
+        _require_writer(by, commitment)
     if commitment.status != Commitment.Status.DRAFT:
         raise ValidationError(_("承诺已向群众公开，内容不能再修改"), code="status")
     commitment.content = (content or "").strip()
     commitment.full_clean(exclude=["campaign", "org", "member", "plan", "created_by"])
-    commitment._history_user = by
+    stamp_history(commitment, by)
     commitment.save(update_fields=["content", "updated_at"])
     return commitment
 

@@ -16,7 +16,15 @@ from orgs.enums import Role
 from tests.factories import user_with_role
 
 # Admins that write, and the service each calls (orgs/admin.py). Any other project admin is read-only.
-WRITERS = {"orgs.Org", "orgs.Member", "orgs.User", "orgs.RoleAssignment"}
+WRITERS = {
+    "orgs.Org",
+    "orgs.Member",
+    "orgs.User",
+    "orgs.RoleAssignment",
+    "campaign.ActivityRecord",
+    "campaign.Commitment",
+    "awards.BasicCommendation",
+}
 
 
 def registered(model) -> bool:
