@@ -229,3 +229,24 @@ def test_no_permission_check_is_skipped_by_a_missing_actor():
         if skip.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+MAX_LINES = 600
+# Split by the dashboards work (issue 15 item 5); remove a name once its file is under the limit.
+OVER_600_NOT_YET_SPLIT = {"dashboards/services.py", "dashboards/queries.py"}
+
+
+def test_no_file_of_the_apps_passes_600_lines():
+    """Code a reader can hold: no module or template of the apps over 600 lines (migrations, generated files such
+    as the committed OpenAPI schema, and vendored static files aside)."""
+    offenders = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*"):
+            if path.suffix not in (".py", ".html", ".txt", ".js", ".css") or not path.is_file():
+                continue
+            if "migrations" in path.parts or "static" in path.parts:
+                continue
+            if len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES:
+                offenders.add(path.relative_to(ROOT).as_posix())
+    assert offenders - OVER_600_NOT_YET_SPLIT == set()
+    assert OVER_600_NOT_YET_SPLIT <= offenders, "split: remove it from OVER_600_NOT_YET_SPLIT"
