@@ -240,7 +240,7 @@ def test_no_file_of_the_apps_passes_600_lines():
     """Code a reader can hold: no module or template of the apps over 600 lines (migrations, generated files such
     as the committed OpenAPI schema, and vendored static files aside)."""
     offenders = set()
-    for app in APPS:
+    for app in (*APPS, "templates"):
         for path in (ROOT / app).rglob("*"):
             if path.suffix not in (".py", ".html", ".txt", ".js", ".css") or not path.is_file():
                 continue
