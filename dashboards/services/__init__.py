@@ -29,9 +29,10 @@ the latest snapshot).
 """
 
 from .live import NeedsFullRefresh, update_snapshot
+from .rollup import insert_series, insert_tree_rows
 from .setting import current_periods, current_round
 from .snapshots import drop_old_snapshots, full_refresh, is_running, latest_snapshot, refresh
-from .statements import applies_sql, insert_own_rows, insert_own_series, insert_series, insert_tree_rows
+from .statements import applies_sql, insert_own_rows, insert_own_series
 
 __all__ = [
     "NeedsFullRefresh",

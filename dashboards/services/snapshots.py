@@ -15,8 +15,9 @@ from orgs.models import Org
 
 from ..models import OrgFigures, OrgSeries, OwnSeries, Snapshot
 from .live import NeedsFullRefresh, update_snapshot
+from .rollup import insert_series, insert_tree_rows
 from .setting import current_periods, current_round, phases_of, same_setting
-from .statements import insert_own_rows, insert_own_series, insert_series, insert_tree_rows, one_moment
+from .statements import insert_own_rows, insert_own_series, one_moment
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from common.sql import Fragment, compose, identifiers
 from orgs.enums import OrgLevel
 from orgs.models import Org
 
-from ..models import BADGE_FIELDS, COUNT_FIELDS, MODEL_SLOTS, PHASE_SLOTS, OrgFigures, OrgSeries, OwnSeries, Snapshot
+from ..models import BADGE_FIELDS, COUNT_FIELDS, MODEL_SLOTS, PHASE_SLOTS, OrgFigures, OwnSeries, Snapshot
 from ..sources_bodies import columns as bodies_columns
 from .sources import series_sources, sources, sql_of
 
@@ -169,11 +169,6 @@ def own_columns(snapshot: Snapshot, milestones, aliases: set[str]) -> list[tuple
     return cols
 
 
-def levels_sql(max_depth: int) -> Fragment:
-    """``(SELECT 1 AS k UNION ALL SELECT 2 …)``: the depths of the ancestors a row rolls up to (integers only)."""
-    return Fragment("(" + " UNION ALL ".join("SELECT " + str(int(k)) + " AS k" for k in range(1, max_depth + 1)) + ")")
-
-
 def insert_own_rows(snapshot: Snapshot, milestones, kind: str = OrgFigures.Kind.OWN, table: str = "") -> None:
     aggregates = sources(snapshot, milestones)
     aliases = {alias for alias, _, _ in aggregates}
@@ -201,23 +196,6 @@ def insert_own_rows(snapshot: Snapshot, milestones, kind: str = OrgFigures.Kind.
         cursor.execute(statement, params)
 
 
-def insert_tree_rows(snapshot: Snapshot, max_depth: int) -> None:
-    statement = compose(
-        "INSERT INTO {table} ({head}) SELECT %s, anc.id, anc.path, anc.depth, f.sector, %s, {sums} "
-        "FROM {table} f JOIN {levels} lv ON f.depth >= lv.k "
-        "JOIN {org} anc ON anc.path = SUBSTR(f.path, 1, %s * lv.k) "
-        "WHERE f.snapshot_id = %s AND f.kind = %s AND anc.active = %s "
-        "GROUP BY anc.id, anc.path, anc.depth, f.sector",
-        table=OrgFigures._meta.db_table,
-        head=identifiers(["snapshot_id", "org_id", "path", "depth", "sector", "kind", *COUNT_FIELDS]),
-        sums=joined(compose("SUM(f.{c})", c=c) for c in COUNT_FIELDS),
-        levels=levels_sql(max_depth),
-        org=Org._meta.db_table,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [snapshot.pk, OrgFigures.Kind.TREE, STEP, snapshot.pk, OrgFigures.Kind.OWN, True])
-
-
 def insert_own_series(snapshot: Snapshot, table: str = "") -> None:
     """Every active organization's own series counts (one ``INSERT … SELECT`` per family) into ``OwnSeries``
     (or a staging table of the same columns)."""
@@ -231,24 +209,6 @@ def insert_own_series(snapshot: Snapshot, table: str = "") -> None:
         )
         with connection.cursor() as cursor:
             cursor.execute(statement, [snapshot.pk, family, *params])
-
-
-def insert_series(snapshot: Snapshot, max_depth: int) -> None:
-    """The series of every subtree: the own series joined to each active ancestor by path prefix, summed."""
-    statement = compose(
-        "INSERT INTO {table} ({head}) "
-        "SELECT %s, anc.id, s.sector, s.family, s.key1, s.key2, SUM(s.value) "
-        "FROM {own} s JOIN {org} o ON o.id = s.org_id JOIN {levels} lv ON o.depth >= lv.k "
-        "JOIN {org} anc ON anc.path = SUBSTR(o.path, 1, %s * lv.k) "
-        "WHERE s.snapshot_id = %s AND anc.active = %s GROUP BY anc.id, s.sector, s.family, s.key1, s.key2",
-        table=OrgSeries._meta.db_table,
-        head=identifiers(SERIES_HEAD),
-        own=OwnSeries._meta.db_table,
-        org=Org._meta.db_table,
-        levels=levels_sql(max_depth),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [snapshot.pk, STEP, snapshot.pk, True])
 
 
 @contextlib.contextmanager
