@@ -7,6 +7,7 @@ proves the other half: every text the pages show goes through it.
 """
 
 import gettext
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -69,3 +70,27 @@ def test_the_catalog_is_loaded():
         # The project's own wording wins over DRF's catalog: only the project catalog holds this msgstr.
         assert translation.gettext("This field is required.") == "这个字段是必填项。"
         assert translation.gettext("Enter a valid email address.") == "输入一个有效的 Email 地址。"
+
+
+def _unmarked_literals():
+    spec = importlib.util.spec_from_file_location("i18n_mark", ROOT / "scripts" / "i18n_mark.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    found = []
+    for rel in module.python_files():
+        if module.is_data_file(rel) or rel.startswith(NOT_YET_MARKED):
+            continue
+        _source, finder = module.scan(rel)
+        found += [f"{rel}:{node.lineno}: {node.value[:60]}" for node, _lazy in finder.found]
+        found += [f"{rel}:{node.lineno}: f-string" for node in finder.skipped_fstrings]
+    return found
+
+
+# Being reorganized by other work at the time of writing; their literals are marked once it has landed.
+NOT_YET_MARKED = ("orgs/io/base.py",)
+
+
+def test_no_chinese_literal_in_the_code_escapes_gettext():
+    """scripts/i18n_mark.py finds no Chinese string literal outside gettext, except data (seed, demo, file formats,
+    lines marked ``# i18n: data``): what the pages do not show is covered too (API texts, PDFs, xlsx, errors)."""
+    assert _unmarked_literals() == []
