@@ -73,7 +73,7 @@ class DutyReport(models.Model):
         indexes = [models.Index(fields=["year", "status"], name="duty_year_status")]
 
     def __str__(self):
-        return f"{self.org} · {self.year}年度述职"
+        return _("%(org)s · %(year)s年度述职") % {"org": self.org, "year": self.year}
 
     @property
     def submitted(self) -> bool:

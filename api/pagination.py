@@ -84,9 +84,9 @@ class CursorPagination(BasePagination):
                     "type": "string",
                     "nullable": True,
                     "format": "uri",
-                    "description": "下一页的地址（含游标）；最后一页为 null",
+                    "description": _("下一页的地址（含游标）；最后一页为 null"),
                 },
-                "results": {**schema, "description": "本页的记录"},
+                "results": {**schema, "description": _("本页的记录")},
             },
         }
 
@@ -96,14 +96,15 @@ class CursorPagination(BasePagination):
                 "name": "cursor",
                 "required": False,
                 "in": "query",
-                "description": "游标：取自上一页 next 地址，不要自行构造",
+                "description": _("游标：取自上一页 next 地址，不要自行构造"),
                 "schema": {"type": "string", "maxLength": CURSOR_MAX_CHARS},
             },
             {
                 "name": "page_size",
                 "required": False,
                 "in": "query",
-                "description": f"每页条数，默认 {settings.API_PAGE_SIZE}，最多 {settings.API_MAX_PAGE_SIZE}",
+                "description": _("每页条数，默认 %(default)s，最多 %(max)s")
+                % {"default": settings.API_PAGE_SIZE, "max": settings.API_MAX_PAGE_SIZE},
                 "schema": {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
             },
         ]

@@ -4,13 +4,14 @@ Anonymous → 401; an account without any role (e.g. one whose roles were withdr
 → 403. Each view then follows the UI's order: outside the scope → 404, wrong role inside it → 403.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from orgs import queries
 
 
 class HasPortalRole(permissions.BasePermission):
-    message = "您的账号没有任何角色，不能使用接口"
+    message = _("您的账号没有任何角色，不能使用接口")
 
     def has_permission(self, request, view):
         user = request.user

@@ -64,7 +64,7 @@ FILTER_BY = {
 # Models of the installed apps the admin does not show, and why (tests/common/test_admin_registry.py fails for any
 # other model without an admin, and for a stale line here). The generated ``Historical…`` models of
 # django-simple-history are not listed: each is shown, read-only, on its record's 历史 page.
-ADMIN_EXEMPT: dict[str, str] = {
+ADMIN_EXEMPT: dict[str, str] = {  # i18n: data
     "auth.Permission": "Django's permission rows: the admin is opened by the 数据管理员 role, not by model permissions",
     "contenttypes.ContentType": "Django's table of model names, written by migrations only",
     "sessions.Session": "signed-in sessions: their data would let a reader act as another user",

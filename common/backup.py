@@ -42,6 +42,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 FORMAT = "cxzy-portal-backup"
 FORMAT_VERSION = 1
@@ -57,7 +58,8 @@ class BackupError(Exception):
 
 
 def backup_error(chinese: str, english: str, **values) -> BackupError:
-    return BackupError(f"{chinese.format(**values)}\n{english.format(**values)}")
+    """The operator's message in Chinese (from the catalog) and in English, placeholders ``%(name)s``."""
+    return BackupError(f"{chinese % values}\n{english % values}")
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
@@ -201,8 +203,12 @@ def pg_tool(name: str) -> str:
     path = shutil.which(name)
     if not path:
         raise backup_error(
-            "找不到 {name}：请安装与数据库服务器版本一致的 PostgreSQL 客户端（apt-get install postgresql-client）。",
-            "{name} not found: install the PostgreSQL client matching the server (apt-get install postgresql-client).",
+            _(
+                "找不到 %(name)s：请安装与数据库服务器版本一致的 PostgreSQL 客户端"
+                "（apt-get install postgresql-client）。"
+            ),
+            "%(name)s not found: install the PostgreSQL client matching the server "
+            "(apt-get install postgresql-client).",
             name=name,
         )
     return path
@@ -223,8 +229,8 @@ def _pg_dump(source, target: Path) -> dict:
     tool_major = pg_tool_major(pg_dump)
     if tool_major < server_major:
         raise backup_error(
-            "pg_dump {tool} 不能备份 PostgreSQL {server} 服务器：请安装 postgresql-client-{server}。",
-            "pg_dump {tool} cannot dump a PostgreSQL {server} server: install postgresql-client-{server}.",
+            _("pg_dump %(tool)s 不能备份 PostgreSQL %(server)s 服务器：请安装 postgresql-client-%(server)s。"),
+            "pg_dump %(tool)s cannot dump a PostgreSQL %(server)s server: install postgresql-client-%(server)s.",
             tool=tool_major,
             server=server_major,
         )
@@ -251,8 +257,8 @@ def _pg_dump(source, target: Path) -> dict:
             if returncode != 0:
                 errors.seek(0)
                 raise backup_error(
-                    "pg_dump 失败：{detail}",
-                    "pg_dump failed: {detail}",
+                    _("pg_dump 失败：%(detail)s"),
+                    "pg_dump failed: %(detail)s",
                     detail=errors.read().decode(errors="replace").strip(),
                 )
         raw.rollback()
@@ -322,8 +328,8 @@ def _tarinfo(name: str, size: int, mtime: float) -> tarfile.TarInfo:
 def vendor_of(connection) -> str:
     if connection.vendor not in DATABASE_MEMBER:
         raise backup_error(
-            "不支持的数据库类型：{vendor}（只支持 PostgreSQL 和 SQLite）。",
-            "Unsupported database vendor: {vendor} (PostgreSQL and SQLite only).",
+            _("不支持的数据库类型：%(vendor)s（只支持 PostgreSQL 和 SQLite）。"),
+            "Unsupported database vendor: %(vendor)s (PostgreSQL and SQLite only).",
             vendor=connection.vendor,
         )
     return connection.vendor
@@ -341,18 +347,18 @@ def create_backup(output: Path | str | None = None, *, force: bool = False, usin
     media_root = Path(settings.MEDIA_ROOT).resolve()
     if output.exists() and not force:
         raise backup_error(
-            "归档文件 {path} 已存在：未做任何改动。确需覆盖请加 --force。",
-            "The archive {path} exists already: nothing was changed. Add --force to overwrite it.",
+            _("归档文件 %(path)s 已存在：未做任何改动。确需覆盖请加 --force。"),
+            "The archive %(path)s exists already: nothing was changed. Add --force to overwrite it.",
             path=output,
         )
     if media_root == output.parent or media_root in output.parents:
         raise backup_error(
-            "不能把备份写进上传文件目录 {media}。",
-            "The archive must not be written into the media folder {media}.",
+            _("不能把备份写进上传文件目录 %(media)s。"),
+            "The archive must not be written into the media folder %(media)s.",
             media=media_root,
         )
     if not output.parent.is_dir():
-        raise backup_error("目录 {path} 不存在。", "The folder {path} does not exist.", path=output.parent)
+        raise backup_error(_("目录 %(path)s 不存在。"), "The folder %(path)s does not exist.", path=output.parent)
 
     with tempfile.TemporaryDirectory(prefix=".portal-backup-", dir=output.parent) as work:
         dump = Path(work) / Path(DATABASE_MEMBER[vendor]).name
@@ -395,8 +401,8 @@ def create_backup(output: Path | str | None = None, *, force: bool = False, usin
                             tar.addfile(_tarinfo(MEDIA_PREFIX + rel, meta["size"], path.stat().st_mtime), reader)
                         if reader.digest.hexdigest() != meta["sha256"]:
                             raise backup_error(
-                                "文件 {rel} 在备份过程中被修改，请重新备份。",
-                                "The file {rel} changed while it was being backed up: run the backup again.",
+                                _("文件 %(rel)s 在备份过程中被修改，请重新备份。"),
+                                "The file %(rel)s changed while it was being backed up: run the backup again.",
                                 rel=rel,
                             )
                 raw.flush()

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import connections
+from django.utils.translation import gettext as _
 
 from .backup import (
     CHUNK,
@@ -51,18 +52,18 @@ def _read_manifest(tar: tarfile.TarFile) -> dict:
     member = tar.next()
     if member is None or member.name != MANIFEST or not member.isreg():
         raise backup_error(
-            "这不是本平台的备份归档（缺少 manifest.json）。", "Not a portal backup archive (no manifest.json)."
+            _("这不是本平台的备份归档（缺少 manifest.json）。"), "Not a portal backup archive (no manifest.json)."
         )
     try:
         manifest = json.loads(tar.extractfile(member).read())
     except (ValueError, UnicodeDecodeError) as exc:
-        raise backup_error("备份清单已损坏。", "The manifest of the archive is damaged.") from exc
+        raise backup_error(_("备份清单已损坏。"), "The manifest of the archive is damaged.") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise backup_error("这不是本平台的备份归档。", "Not a portal backup archive.")
+        raise backup_error(_("这不是本平台的备份归档。"), "Not a portal backup archive.")
     if manifest.get("format_version") != FORMAT_VERSION:
         raise backup_error(
-            "备份格式版本 {version} 不受支持（本程序支持 {supported}）。",
-            "Backup format version {version} is not supported (this code reads {supported}).",
+            _("备份格式版本 %(version)s 不受支持（本程序支持 %(supported)s）。"),
+            "Backup format version %(version)s is not supported (this code reads %(supported)s).",
             version=manifest.get("format_version"),
             supported=FORMAT_VERSION,
         )
@@ -73,7 +74,7 @@ def _safe_relative(name: str) -> PurePosixPath:
     rel = PurePosixPath(name)
     if not name or rel.is_absolute() or any(part in ("", ".", "..") for part in rel.parts) or "\\" in name:
         raise backup_error(
-            "归档中的文件名 {name} 不安全，已拒绝。", "Unsafe file name {name} in the archive.", name=name
+            _("归档中的文件名 %(name)s 不安全，已拒绝。"), "Unsafe file name %(name)s in the archive.", name=name
         )
     return rel
 
@@ -90,8 +91,8 @@ def _extract_verified(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Pat
             out.write(chunk)
     if digest.hexdigest() != expected.get("sha256") or size != expected.get("size"):
         raise backup_error(
-            "校验失败：{name} 与备份清单不符，归档已损坏或被改动。未做任何改动。",
-            "Checksum mismatch: {name} does not match the manifest; the archive is damaged or altered. "
+            _("校验失败：%(name)s 与备份清单不符，归档已损坏或被改动。未做任何改动。"),
+            "Checksum mismatch: %(name)s does not match the manifest; the archive is damaged or altered. "
             "Nothing was changed.",
             name=member.name,
         )
@@ -108,20 +109,20 @@ def restore_backup(archive: Path | str, *, force: bool = False, using: str = "de
     vendor = vendor_of(connection)
     archive = Path(archive)
     if not archive.is_file():
-        raise backup_error("找不到归档文件 {path}。", "The archive {path} does not exist.", path=archive)
+        raise backup_error(_("找不到归档文件 %(path)s。"), "The archive %(path)s does not exist.", path=archive)
     media_root = Path(settings.MEDIA_ROOT).resolve()
     try:
         tar = tarfile.open(archive, mode="r:*")  # noqa: SIM115 (closed in the finally below)
     except (tarfile.TarError, OSError) as exc:
-        raise backup_error("无法读取归档 {path}。", "Cannot read the archive {path}.", path=archive) from exc
+        raise backup_error(_("无法读取归档 %(path)s。"), "Cannot read the archive %(path)s.", path=archive) from exc
     try:
         manifest = _read_manifest(tar)
         result = RestoreResult(manifest=manifest)
         database = manifest.get("database") or {}
         if database.get("vendor") != vendor:
             raise backup_error(
-                "数据库类型不符：备份来自 {archived}，当前配置的是 {current}。未做任何改动。",
-                "Database vendor mismatch: the archive holds {archived}, the configured database is {current}. "
+                _("数据库类型不符：备份来自 %(archived)s，当前配置的是 %(current)s。未做任何改动。"),
+                "Database vendor mismatch: the archive holds %(archived)s, the configured database is %(current)s. "
                 "Nothing was changed.",
                 archived=database.get("vendor"),
                 current=vendor,
@@ -131,25 +132,31 @@ def restore_backup(archive: Path | str, *, force: bool = False, using: str = "de
             for tool in ("pg_restore", "psql"):
                 if pg_tool_major(pg_tool(tool)) < needed:
                     raise backup_error(
-                        "{tool} 版本低于制作备份的 pg_dump {needed}：请安装 postgresql-client-{needed}。未做任何改动。",
-                        "{tool} is older than the pg_dump {needed} that made the archive: install "
-                        "postgresql-client-{needed}. Nothing was changed.",
+                        _(
+                            "%(tool)s 版本低于制作备份的 pg_dump %(needed)s："
+                            "请安装 postgresql-client-%(needed)s。未做任何改动。"
+                        ),
+                        "%(tool)s is older than the pg_dump %(needed)s that made the archive: install "
+                        "postgresql-client-%(needed)s. Nothing was changed.",
                         tool=tool,
                         needed=needed,
                     )
         existing = database_tables(connection)
         if existing and not force:
             raise backup_error(
-                "数据库不是空的（已有 {count} 张表）：恢复只写入空数据库。未做任何改动。确需覆盖现有数据请加 --force。",
-                "The database is not empty ({count} tables): restore writes into an empty database only. "
+                _(
+                    "数据库不是空的（已有 %(count)s 张表）：恢复只写入空数据库。"
+                    "未做任何改动。确需覆盖现有数据请加 --force。"
+                ),
+                "The database is not empty (%(count)s tables): restore writes into an empty database only. "
                 "Nothing was changed. Add --force to overwrite the existing data.",
                 count=len(existing),
             )
         present = count_media_files(media_root)
         if present and not force:
             raise backup_error(
-                "上传文件目录 {media} 不是空的（已有 {count} 个文件）。未做任何改动。确需覆盖请加 --force。",
-                "The media folder {media} is not empty ({count} files). Nothing was changed. "
+                _("上传文件目录 %(media)s 不是空的（已有 %(count)s 个文件）。未做任何改动。确需覆盖请加 --force。"),
+                "The media folder %(media)s is not empty (%(count)s files). Nothing was changed. "
                 "Add --force to replace them.",
                 media=media_root,
                 count=present,
@@ -189,13 +196,14 @@ def _migration_notices(manifest: dict, result: RestoreResult) -> None:
     if unknown:
         names = ", ".join(f"{app}.{name}" for app, name in unknown[:5])
         result.notices.append(
-            f"备份来自更新的代码版本（本代码没有迁移 {names}）：请部署与备份相同或更新的版本。\n"
-            f"The archive comes from newer code (unknown migrations {names}): deploy the same or a newer version."
+            _("备份来自更新的代码版本（本代码没有迁移 %(names)s）：请部署与备份相同或更新的版本。") % {"names": names}
+            + f"\nThe archive comes from newer code (unknown migrations {names}): deploy the same or a newer version."
         )
     if missing:
         result.notices.append(
-            f"备份早于当前代码（缺少 {len(missing)} 个迁移）：恢复后请运行 manage.py migrate。\n"
-            f"The archive predates this code ({len(missing)} migrations missing): run manage.py migrate after the "
+            _("备份早于当前代码（缺少 %(count)s 个迁移）：恢复后请运行 manage.py migrate。")
+            % {"count": len(missing)}
+            + f"\nThe archive predates this code ({len(missing)} migrations missing): run manage.py migrate after the "
             "restore."
         )
 
@@ -209,8 +217,8 @@ def _unpack(tar: tarfile.TarFile, manifest: dict, staging: Path) -> Path:
     while (member := tar.next()) is not None:
         if not member.isreg():
             raise backup_error(
-                "归档中有不应有的条目 {name}（只应有普通文件）。",
-                "Unexpected entry {name} in the archive (regular files only).",
+                _("归档中有不应有的条目 %(name)s（只应有普通文件）。"),
+                "Unexpected entry %(name)s in the archive (regular files only).",
                 name=member.name,
             )
         if member.name == database.get("member"):
@@ -218,13 +226,15 @@ def _unpack(tar: tarfile.TarFile, manifest: dict, staging: Path) -> Path:
             _extract_verified(tar, member, dump, database)
             continue
         if not member.name.startswith(MEDIA_PREFIX):
-            raise backup_error("归档中有未知条目 {name}。", "Unknown entry {name} in the archive.", name=member.name)
+            raise backup_error(
+                _("归档中有未知条目 %(name)s。"), "Unknown entry %(name)s in the archive.", name=member.name
+            )
         rel = _safe_relative(member.name[len(MEDIA_PREFIX) :])
         key = rel.as_posix()
         if key not in files or key in seen:
             raise backup_error(
-                "归档中的文件 {name} 不在备份清单中。",
-                "The file {name} in the archive is not in the manifest.",
+                _("归档中的文件 %(name)s 不在备份清单中。"),
+                "The file %(name)s in the archive is not in the manifest.",
                 name=member.name,
             )
         seen.add(key)
@@ -232,8 +242,8 @@ def _unpack(tar: tarfile.TarFile, manifest: dict, staging: Path) -> Path:
     missing = sorted(set(files) - seen)
     if dump is None or missing:
         raise backup_error(
-            "归档不完整（缺少 {missing}）。未做任何改动。",
-            "The archive is incomplete ({missing} missing). Nothing was changed.",
+            _("归档不完整（缺少 %(missing)s）。未做任何改动。"),
+            "The archive is incomplete (%(missing)s missing). Nothing was changed.",
             missing=", ".join(([] if dump else [database.get("member")]) + missing[:5]),
         )
     (staging / "media").mkdir(exist_ok=True)
@@ -288,8 +298,8 @@ def _restore_postgresql(connection, dump: Path, *, force: bool, existing: dict[s
             psql_errors.seek(0)
             detail = (restore_errors.read() + psql_errors.read()).decode(errors="replace").strip()
             raise backup_error(
-                "PostgreSQL 恢复失败，数据库未改动：{detail}",
-                "The PostgreSQL restore failed and was rolled back: {detail}",
+                _("PostgreSQL 恢复失败，数据库未改动：%(detail)s"),
+                "The PostgreSQL restore failed and was rolled back: %(detail)s",
                 detail=detail[-2000:],
             )
 
@@ -312,8 +322,8 @@ def _check_counts(connection, manifest: dict, result: RestoreResult) -> None:
     different = sorted(name for name in set(expected) | set(counts) if expected.get(name) != counts.get(name))
     if different:
         raise backup_error(
-            "恢复后的行数与备份清单不符：{tables}",
-            "Row counts after the restore differ from the manifest: {tables}",
+            _("恢复后的行数与备份清单不符：%(tables)s"),
+            "Row counts after the restore differ from the manifest: %(tables)s",
             tables=", ".join(different[:10]),
         )
     result.tables = len(counts)

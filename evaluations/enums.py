@@ -30,7 +30,7 @@ class TierLevel(models.TextChoices):
     BACKWARD = "backward", _("后进")
 
 
-DEFAULT_LEVELS = [
+DEFAULT_LEVELS = [  # i18n: data
     {"key": "satisfied", "label": "满意", "score": 100},
     {"key": "fairly", "label": "比较满意", "score": 80},
     {"key": "basically", "label": "基本满意", "score": 60},

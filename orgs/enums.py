@@ -45,7 +45,7 @@ class Sector(models.TextChoices):
 
 
 # 活动载体 the seed suggests per sector; offered as choices when a plan is written.
-SECTOR_CARRIERS = {
+SECTOR_CARRIERS = {  # i18n: data
     Sector.RURAL: ["三级联创", "治难转后", "领头雁工程", "设岗定责", "依岗承诺"],
     Sector.COMMUNITY: ["三有一化", "党建示范社区", "党员联系和服务群众", "文明和谐社区"],
     Sector.SOE: ["四好领导班子", "四强党组织", "四优共产党员", "党员责任区", "党员先锋岗"],

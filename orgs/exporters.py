@@ -20,7 +20,7 @@ from .io.columns import COLUMNS, DATE_COLUMNS, MEMBERS, NO, ORGS, TEXT_COLUMNS, 
 from .models import Org
 
 # Sheet names are part of the file format (like the headers): never translated.
-SHEET_TITLES = {ORGS: "组织", MEMBERS: "党员"}
+SHEET_TITLES = {ORGS: "组织", MEMBERS: "党员"}  # i18n: data
 TEMPLATE_ROWS = 5000  # rows that get drop-down lists and text format in the blank template
 
 
@@ -183,7 +183,7 @@ def template_xlsx(kind: str, fileobj) -> None:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
 
-    notes = workbook.create_sheet("填写说明")
+    notes = workbook.create_sheet("填写说明")  # i18n: data
     notes.append([_("列名"), _("是否必填"), _("填写要求")])
     for cell in notes[1]:
         cell.font = Font(bold=True)

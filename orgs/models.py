@@ -119,7 +119,7 @@ class Member(models.Model):
     org_kind = models.CharField(max_length=8, blank=True, default="", editable=False)
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
-    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")  # i18n: data
     birth_date = models.DateField(_("出生日期"))
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True, validators=[validate_id_number])
     mobile = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validate_mobile])

@@ -265,7 +265,7 @@ def _figure_fields():
 FiguresSerializer = type(
     "FiguresSerializer",
     (serializers.Serializer,),
-    {**_figure_fields(), "__doc__": "一个组织（或其下级合计）的各项数字，取自最近一次看板刷新。"},
+    {**_figure_fields(), "__doc__": _("一个组织（或其下级合计）的各项数字，取自最近一次看板刷新。")},
 )
 
 

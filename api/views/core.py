@@ -9,6 +9,7 @@ import re
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -121,17 +122,17 @@ ORG_FIELDS = (
 
 
 class RoleSerializer(serializers.Serializer):
-    role = serializers.CharField(help_text="角色代码")
-    role_label = serializers.CharField(help_text="角色（中文）")
-    org = s.OrgRefSerializer(help_text="角色所在组织（覆盖其全部下级）")
-    sector = serializers.CharField(help_text="行业主管部门的领域；其他角色为空")
+    role = serializers.CharField(help_text=gettext_lazy("角色代码"))
+    role_label = serializers.CharField(help_text=gettext_lazy("角色（中文）"))
+    org = s.OrgRefSerializer(help_text=gettext_lazy("角色所在组织（覆盖其全部下级）"))
+    sector = serializers.CharField(help_text=gettext_lazy("行业主管部门的领域；其他角色为空"))
 
 
 class MeSerializer(serializers.Serializer):
-    username = serializers.CharField(help_text="用户名")
-    full_name = serializers.CharField(help_text="姓名")
-    roles = RoleSerializer(many=True, help_text="角色授权")
-    token = s.ApiTokenSerializer(allow_null=True, help_text="本次请求所用的令牌；浏览器会话为 null")
+    username = serializers.CharField(help_text=gettext_lazy("用户名"))
+    full_name = serializers.CharField(help_text=gettext_lazy("姓名"))
+    roles = RoleSerializer(many=True, help_text=gettext_lazy("角色授权"))
+    token = s.ApiTokenSerializer(allow_null=True, help_text=gettext_lazy("本次请求所用的令牌；浏览器会话为 null"))
 
 
 class MeView(PortalAPIView):
@@ -139,10 +140,10 @@ class MeView(PortalAPIView):
     pagination_class = None
 
     @extend_schema(
-        summary="当前用户",
+        summary=gettext_lazy("当前用户"),
         operation_id="me_retrieve",
-        description="本次请求的账号、角色授权和所用令牌。",
-        tags=["账号"],
+        description=gettext_lazy("本次请求的账号、角色授权和所用令牌。"),
+        tags=[gettext_lazy("账号")],
     )
     def get(self, request):
         user = request.user
@@ -158,22 +159,25 @@ class MeView(PortalAPIView):
 # --- organizations ----------------------------------------------------------------------------------
 
 
-@extend_schema(tags=["组织"])
+@extend_schema(tags=[gettext_lazy("组织")])
 class OrgListView(OrgPages, PortalAPIView):
     serializer_class = s.OrgSerializer
 
     @extend_schema(
-        summary="组织列表与搜索",
+        summary=gettext_lazy("组织列表与搜索"),
         operation_id="organizations_list",
         responses=s.OrgSerializer(many=True),
         description=(
-            "您范围内的组织，按树的顺序；search 与组织树页面的搜索相同：编码前缀、拼音首字母或全拼前缀、中文名称包含。"
+            gettext_lazy(
+                "您范围内的组织，按树的顺序；search 与组织树页面的搜索相同："
+                "编码前缀、拼音首字母或全拼前缀、中文名称包含。"
+            )
         ),
         parameters=[
             OpenApiParameter(
                 "search",
                 {"type": "string", "maxLength": MAX_FILTER_CHARS},
-                description="搜索：编码、拼音或中文名称（最多 50 字）",
+                description=gettext_lazy("搜索：编码、拼音或中文名称（最多 50 字）"),
             ),
         ],
     )
@@ -186,42 +190,44 @@ class OrgListView(OrgPages, PortalAPIView):
         return self.paged(orgs.only(*ORG_FIELDS), s.OrgSerializer)
 
 
-@extend_schema(tags=["组织"])
+@extend_schema(tags=[gettext_lazy("组织")])
 class OrgRootsView(PortalAPIView):
     serializer_class = s.OrgSerializer
     pagination_class = None
 
     @extend_schema(
-        summary="组织树的起点",
+        summary=gettext_lazy("组织树的起点"),
         operation_id="organizations_roots",
         responses=s.OrgSerializer(many=True),
-        description="您各角色所在的最高组织（组织树从这里展开）。",
+        description=gettext_lazy("您各角色所在的最高组织（组织树从这里展开）。"),
     )
     def get(self, request):
         return Response(s.OrgSerializer(queries.top_orgs(request.user), many=True).data)
 
 
-@extend_schema(tags=["组织"])
+@extend_schema(tags=[gettext_lazy("组织")])
 class OrgDetailView(PortalAPIView):
     serializer_class = s.OrgSerializer
     pagination_class = None
 
     @extend_schema(
-        summary="按编码读取组织", operation_id="organizations_retrieve", description="不在您范围内的组织答 404。"
+        summary=gettext_lazy("按编码读取组织"),
+        operation_id="organizations_retrieve",
+        description=gettext_lazy("不在您范围内的组织答 404。"),
     )
     def get(self, request, code):
         return Response(s.OrgSerializer(queries.get_org_or_404(request.user, code)).data)
 
 
-@extend_schema(tags=["组织"])
+@extend_schema(tags=[gettext_lazy("组织")])
 class OrgChildrenView(OrgPages, PortalAPIView):
     serializer_class = s.OrgSerializer
 
     @extend_schema(
-        summary="下级组织",
+        summary=gettext_lazy("下级组织"),
         operation_id="organizations_children",
         responses=s.OrgSerializer(many=True),
-        description="该组织在您范围内的直接下级，按树的顺序。",
+        description=gettext_lazy("该组织在您范围内的直接下级，按树的顺序。"),
     )
     def get(self, request, code):
         org = queries.get_org_or_404(request.user, code)
@@ -231,7 +237,7 @@ class OrgChildrenView(OrgPages, PortalAPIView):
 # --- members ----------------------------------------------------------------------------------------
 
 
-@extend_schema(tags=["党员"])
+@extend_schema(tags=[gettext_lazy("党员")])
 class MemberListView(PortalAPIView):
     allowed_roles = queries.READ_MEMBER_ROLES
     serializer_class = s.MemberSerializer
@@ -254,18 +260,20 @@ class MemberListView(PortalAPIView):
         return [member.org_path, member.pk]
 
     @extend_schema(
-        summary="党员列表",
+        summary=gettext_lazy("党员列表"),
         operation_id="members_list",
         responses=s.MemberSerializer(many=True),
-        description="您范围内的党员，按组织树的顺序；身份证号遮蔽显示，与党员页面相同。",
+        description=gettext_lazy("您范围内的党员，按组织树的顺序；身份证号遮蔽显示，与党员页面相同。"),
         parameters=[
             OpenApiParameter(
                 "org",
                 {"type": "string", "maxLength": MAX_FILTER_CHARS},
-                description="只列该组织（含下级）的党员：组织编码",
+                description=gettext_lazy("只列该组织（含下级）的党员：组织编码"),
             ),
             OpenApiParameter(
-                "name", {"type": "string", "maxLength": MAX_FILTER_CHARS}, description="姓名包含（最多 50 字）"
+                "name",
+                {"type": "string", "maxLength": MAX_FILTER_CHARS},
+                description=gettext_lazy("姓名包含（最多 50 字）"),
             ),
         ],
     )
@@ -294,18 +302,20 @@ class MemberScoped(PortalAPIView):
         return member
 
 
-@extend_schema(tags=["党员"])
+@extend_schema(tags=[gettext_lazy("党员")])
 class MemberDetailView(MemberScoped):
     serializer_class = s.MemberSerializer
 
     @extend_schema(
-        summary="党员", operation_id="members_retrieve", description="身份证号遮蔽显示；完整号码见“查看完整身份证号”。"
+        summary=gettext_lazy("党员"),
+        operation_id="members_retrieve",
+        description=gettext_lazy("身份证号遮蔽显示；完整号码见“查看完整身份证号”。"),
     )
     def get(self, request, pk):
         return Response(s.MemberSerializer(self.get_member(pk)).data)
 
 
-@extend_schema(tags=["党员"])
+@extend_schema(tags=[gettext_lazy("党员")])
 class MemberIdNumberView(MemberScoped):
     """The full ID number, for 组织部 in scope only; every view is audited (IdNumberView), as on the page."""
 
@@ -318,9 +328,9 @@ class MemberIdNumberView(MemberScoped):
         return member
 
     @extend_schema(
-        summary="查看完整身份证号",
+        summary=gettext_lazy("查看完整身份证号"),
         operation_id="members_id_number",
-        description="只对范围内的组织部开放；每次查看都记入身份证号查看记录（与页面上的“显示”相同）。",
+        description=gettext_lazy("只对范围内的组织部开放；每次查看都记入身份证号查看记录（与页面上的“显示”相同）。"),
         request=None,
     )
     def post(self, request, pk):
@@ -332,13 +342,13 @@ class MemberIdNumberView(MemberScoped):
 # --- the campaign -----------------------------------------------------------------------------------
 
 
-@extend_schema(tags=["活动"])
+@extend_schema(tags=[gettext_lazy("活动")])
 class CampaignListView(IdPages, PortalAPIView):
     serializer_class = s.CampaignSerializer
 
     @extend_schema(
-        summary="活动列表",
-        description="全部活动（新建的活动由旧活动复制而来）。",
+        summary=gettext_lazy("活动列表"),
+        description=gettext_lazy("全部活动（新建的活动由旧活动复制而来）。"),
         operation_id="campaigns_list",
         responses=s.CampaignSerializer(many=True),
     )
@@ -346,15 +356,17 @@ class CampaignListView(IdPages, PortalAPIView):
         return self.paged(Campaign.objects.all(), s.CampaignSerializer)
 
 
-@extend_schema(tags=["活动"])
+@extend_schema(tags=[gettext_lazy("活动")])
 class CampaignDetailView(PortalAPIView):
     serializer_class = s.CampaignDetailSerializer
     pagination_class = None
 
     @extend_schema(
-        summary="活动的步骤和节点任务",
+        summary=gettext_lazy("活动的步骤和节点任务"),
         operation_id="campaigns_retrieve",
-        description="各步骤及其节点任务；每个节点任务的应完成和已完成组织数按您的范围统计（与活动页面相同）。",
+        description=gettext_lazy(
+            "各步骤及其节点任务；每个节点任务的应完成和已完成组织数按您的范围统计（与活动页面相同）。"
+        ),
     )
     def get(self, request, code):
         campaign = Campaign.objects.filter(code=code).first()
@@ -369,21 +381,23 @@ class CampaignDetailView(PortalAPIView):
 # --- plans ------------------------------------------------------------------------------------------
 
 
-@extend_schema(tags=["实施方案"])
+@extend_schema(tags=[gettext_lazy("实施方案")])
 class PlanListView(IdPages, PortalAPIView):
     allowed_roles = queries_plans.READ_ROLES
     serializer_class = s.PlanSerializer
 
     @extend_schema(
-        summary="实施方案列表",
+        summary=gettext_lazy("实施方案列表"),
         operation_id="plans_list",
         responses=s.PlanSerializer(many=True),
-        description="您范围内基层党组织的实施方案及其状态。",
+        description=gettext_lazy("您范围内基层党组织的实施方案及其状态。"),
         parameters=[
-            OpenApiParameter("campaign", {"type": "string", "maxLength": MAX_FILTER_CHARS}, description="活动代码"),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=Plan.Status.values, description="状态"),
             OpenApiParameter(
-                "org", {"type": "string", "maxLength": MAX_FILTER_CHARS}, description="组织编码（含下级）"
+                "campaign", {"type": "string", "maxLength": MAX_FILTER_CHARS}, description=gettext_lazy("活动代码")
+            ),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Plan.Status.values, description=gettext_lazy("状态")),
+            OpenApiParameter(
+                "org", {"type": "string", "maxLength": MAX_FILTER_CHARS}, description=gettext_lazy("组织编码（含下级）")
             ),
         ],
     )
@@ -421,11 +435,15 @@ class PlanScoped(PortalAPIView):
             raise PermissionDenied(_("您的角色不能查看实施方案"))
 
 
-@extend_schema(tags=["实施方案"])
+@extend_schema(tags=[gettext_lazy("实施方案")])
 class PlanDetailView(PlanScoped):
     serializer_class = s.PlanDetailSerializer
 
-    @extend_schema(summary="实施方案", operation_id="plans_retrieve", description="方案内容、状态和每次提交的版本。")
+    @extend_schema(
+        summary=gettext_lazy("实施方案"),
+        operation_id="plans_retrieve",
+        description=gettext_lazy("方案内容、状态和每次提交的版本。"),
+    )
     def get(self, request, pk):
         plan = self.get_plan(pk)
         plan.versions_list = list(plan.versions.select_related("submitted_by", "decided_by").order_by("-number"))
@@ -469,7 +487,7 @@ def _transition_schema(operation_id, summary, description, request=s.RevisionSer
         description=description,
         request=request,
         responses=s.PlanSerializer,
-        tags=["实施方案"],
+        tags=[_("实施方案")],
     )
 
 
@@ -482,7 +500,9 @@ class PlanSubmitView(PlanTransition):
         return plan_services.submit_plan(plan, by=self.request.user, expected_revision=data["revision"])
 
     @_transition_schema(
-        "plans_submit", "提交实施方案", "草稿或已退回的方案提交上级审批（与页面上的“提交审批”相同，保存为新的版本）。"
+        "plans_submit",
+        gettext_lazy("提交实施方案"),
+        gettext_lazy("草稿或已退回的方案提交上级审批（与页面上的“提交审批”相同，保存为新的版本）。"),
     )
     def post(self, request, pk):
         return super().post(request, pk)
@@ -496,7 +516,9 @@ class PlanApproveView(PlanTransition):
     def perform(self, plan, data):
         return plan_services.approve_plan(plan, by=self.request.user, expected_revision=data["revision"])
 
-    @_transition_schema("plans_approve", "审批通过", "审批已提交的方案（与页面上的“审批通过”相同）。")
+    @_transition_schema(
+        "plans_approve", gettext_lazy("审批通过"), gettext_lazy("审批已提交的方案（与页面上的“审批通过”相同）。")
+    )
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -511,8 +533,8 @@ class PlanReturnView(PlanApproveView):
 
     @_transition_schema(
         "plans_return",
-        "退回修改",
-        "把已提交的方案退回，须写明原因（与页面上的“退回”相同）。",
+        gettext_lazy("退回修改"),
+        gettext_lazy("把已提交的方案退回，须写明原因（与页面上的“退回”相同）。"),
         request=s.ReturnSerializer,
     )
     def post(self, request, pk):
@@ -522,17 +544,19 @@ class PlanReturnView(PlanApproveView):
 # --- dashboards -------------------------------------------------------------------------------------
 
 
-@extend_schema(tags=["数据看板"])
+@extend_schema(tags=[gettext_lazy("数据看板")])
 class DashboardView(PortalAPIView):
     allowed_roles = dashboard_queries.DASH_ROLES
     serializer_class = s.DashboardSerializer
     pagination_class = None
 
     @extend_schema(
-        summary="组织的看板数字",
+        summary=gettext_lazy("组织的看板数字"),
         operation_id="dashboards_retrieve",
-        description="取自最近一次看板刷新的汇总表（与数据看板页面相同）：本组织合计、本级、各下级。",
-        parameters=[OpenApiParameter("sector", OpenApiTypes.STR, enum=Sector.values, description="只看一个领域")],
+        description=gettext_lazy("取自最近一次看板刷新的汇总表（与数据看板页面相同）：本组织合计、本级、各下级。"),
+        parameters=[
+            OpenApiParameter("sector", OpenApiTypes.STR, enum=Sector.values, description=gettext_lazy("只看一个领域"))
+        ],
     )
     def get(self, request, code):
         sector = self.text_param("sector")

@@ -5,6 +5,7 @@ role: outside the scope → 404, wrong role inside it → 403."""
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -27,7 +28,7 @@ from .work import get_period
 # --- tiers ----------------------------------------------------------------------------------------
 
 
-@extend_schema(tags=["考核评议"])
+@extend_schema(tags=[gettext_lazy("考核评议")])
 class TierListView(PortalAPIView):
     """The tier of each organization in scope for a period, as the tier page (书记, 组织部, 领导小组, 行业主管)."""
 
@@ -46,14 +47,14 @@ class TierListView(PortalAPIView):
         return [tier.org.path]
 
     @extend_schema(
-        summary="考核期间的档次",
+        summary=gettext_lazy("考核期间的档次"),
         operation_id="tiers_list",
-        description="该期间您范围内各组织的档次（先进、中间、后进；调整后的为准），按组织树顺序。",
+        description=gettext_lazy("该期间您范围内各组织的档次（先进、中间、后进；调整后的为准），按组织树顺序。"),
         parameters=[
-            OpenApiParameter("tier", OpenApiTypes.STR, enum=TierLevel.values, description="只看一个档次"),
-            OpenApiParameter("sector", OpenApiTypes.STR, enum=Sector.values, description="只看一个领域"),
+            OpenApiParameter("tier", OpenApiTypes.STR, enum=TierLevel.values, description=gettext_lazy("只看一个档次")),
+            OpenApiParameter("sector", OpenApiTypes.STR, enum=Sector.values, description=gettext_lazy("只看一个领域")),
             OpenApiParameter(
-                "org", {"type": "string", "maxLength": MAX_FILTER_CHARS}, description="组织编码（含下级）"
+                "org", {"type": "string", "maxLength": MAX_FILTER_CHARS}, description=gettext_lazy("组织编码（含下级）")
             ),
         ],
         responses=w.TierSerializer(many=True),
@@ -99,14 +100,14 @@ class RoundScoped(PortalAPIView):
             raise PermissionDenied(_("您的角色不能查看该表彰轮次"))
 
 
-@extend_schema(tags=["评选表彰"])
+@extend_schema(tags=[gettext_lazy("评选表彰")])
 class RoundListView(IdPages, RoundScoped):
     serializer_class = w.AwardRoundSerializer
 
     @extend_schema(
-        summary="表彰轮次",
+        summary=gettext_lazy("表彰轮次"),
         operation_id="award_rounds_list",
-        description="您所在组织之上或之下的表彰轮次（与评选表彰页面相同）。",
+        description=gettext_lazy("您所在组织之上或之下的表彰轮次（与评选表彰页面相同）。"),
         responses=w.AwardRoundSerializer(many=True),
     )
     def get(self, request):
@@ -114,26 +115,32 @@ class RoundListView(IdPages, RoundScoped):
         return self.paged(rounds, w.AwardRoundSerializer)
 
 
-@extend_schema(tags=["评选表彰"])
+@extend_schema(tags=[gettext_lazy("评选表彰")])
 class RoundDetailView(RoundScoped):
     serializer_class = w.AwardRoundSerializer
     pagination_class = None
 
-    @extend_schema(summary="表彰轮次", operation_id="award_rounds_retrieve", description="一个表彰轮次的安排。")
+    @extend_schema(
+        summary=gettext_lazy("表彰轮次"),
+        operation_id="award_rounds_retrieve",
+        description=gettext_lazy("一个表彰轮次的安排。"),
+    )
     def get(self, request, code):
         return Response(w.AwardRoundSerializer(self.get_round(code)).data)
 
 
-@extend_schema(tags=["评选表彰"])
+@extend_schema(tags=[gettext_lazy("评选表彰")])
 class NominationListView(IdPages, RoundScoped):
     serializer_class = w.NominationSerializer
 
     @extend_schema(
-        summary="推荐列表",
+        summary=gettext_lazy("推荐列表"),
         operation_id="award_rounds_nominations",
-        description="该轮次中由您范围内的组织作出的推荐及其状态（与推荐列表页面相同）。",
+        description=gettext_lazy("该轮次中由您范围内的组织作出的推荐及其状态（与推荐列表页面相同）。"),
         parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=Nomination.Status.values, description="只看一种状态")
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, enum=Nomination.Status.values, description=gettext_lazy("只看一种状态")
+            )
         ],
         responses=w.NominationSerializer(many=True),
     )
@@ -150,13 +157,17 @@ class NominationListView(IdPages, RoundScoped):
         return self.paged(rows, w.NominationSerializer)
 
 
-@extend_schema(tags=["评选表彰"])
+@extend_schema(tags=[gettext_lazy("评选表彰")])
 class NominationDetailView(PortalAPIView):
     allowed_roles = queries_nominations.READ_ROLES
     serializer_class = w.NominationSerializer
     pagination_class = None
 
-    @extend_schema(summary="推荐", operation_id="nominations_retrieve", description="一条推荐及其状态。")
+    @extend_schema(
+        summary=gettext_lazy("推荐"),
+        operation_id="nominations_retrieve",
+        description=gettext_lazy("一条推荐及其状态。"),
+    )
     def get(self, request, pk):
         nomination = queries_nominations.get_nomination_or_404(request.user, pk)
         if not queries.covers(request.user, nomination.nominating_org, queries_nominations.READ_ROLES):
@@ -167,7 +178,7 @@ class NominationDetailView(PortalAPIView):
 LAST = "~"  # after every path character (0-9, A-Z): a nominee without a city comes last, as in the decision
 
 
-@extend_schema(tags=["评选表彰"])
+@extend_schema(tags=[gettext_lazy("评选表彰")])
 class CommendedListView(RoundScoped):
     """The commendation list of a round (approved nominations) in the decision's order: city, category, name."""
 
@@ -205,9 +216,11 @@ class CommendedListView(RoundScoped):
         return [row.city_key, row.category.order, row.nominee_name, row.pk]
 
     @extend_schema(
-        summary="表彰名单",
+        summary=gettext_lazy("表彰名单"),
         operation_id="award_rounds_commended",
-        description="该轮次已批准表彰的对象，与表彰决定所附名单相同的顺序（市、类别、姓名）；组织部门和领导小组可看。",
+        description=gettext_lazy(
+            "该轮次已批准表彰的对象，与表彰决定所附名单相同的顺序（市、类别、姓名）；组织部门和领导小组可看。"
+        ),
         responses=w.CommendedSerializer(many=True),
     )
     def get(self, request, code):

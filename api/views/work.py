@@ -9,7 +9,9 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -48,7 +50,7 @@ def get_milestone(pk) -> Milestone:
     return get_object_or_404(Milestone.objects.select_related("campaign", "phase"), pk=pk)
 
 
-@extend_schema(tags=["活动"])
+@extend_schema(tags=[gettext_lazy("活动")])
 class MilestoneOrgsView(PortalAPIView):
     """Organizations in scope that have not done a milestone, or (``status=done``) its completions."""
 
@@ -73,12 +75,17 @@ class MilestoneOrgsView(PortalAPIView):
         return pages.cursor_of(self, row)
 
     @extend_schema(
-        summary="节点任务的完成情况",
+        summary=gettext_lazy("节点任务的完成情况"),
         operation_id="milestones_orgs",
-        description="您范围内应完成该节点任务的组织：未完成的（status=todo，默认，按组织树顺序）或已完成的登记。",
+        description=gettext_lazy(
+            "您范围内应完成该节点任务的组织：未完成的（status=todo，默认，按组织树顺序）或已完成的登记。"
+        ),
         parameters=[
             OpenApiParameter(
-                "status", OpenApiTypes.STR, enum=["todo", "done"], description="todo：未完成的组织；done：完成登记"
+                "status",
+                OpenApiTypes.STR,
+                enum=["todo", "done"],
+                description=gettext_lazy("todo：未完成的组织；done：完成登记"),
             )
         ],
         responses=w.MilestoneOrgSerializer(many=True),
@@ -124,15 +131,17 @@ class MilestoneMarkView(PortalAPIView):
         return Response(w.MilestoneDoneSerializer(data).data)
 
     @extend_schema(
-        summary="登记节点任务完成",
+        summary=gettext_lazy("登记节点任务完成"),
         operation_id="milestones_mark_done",
         description=(
-            "本组织书记或上级组织部门登记手工确认的节点任务已完成（与活动页面上的“登记完成”相同）；"
-            "已登记的再次登记不改变任何内容（changed=false）。"
+            gettext_lazy(
+                "本组织书记或上级组织部门登记手工确认的节点任务已完成（与活动页面上的“登记完成”相同）；"
+                "已登记的再次登记不改变任何内容（changed=false）。"
+            )
         ),
         request=w.MarkDoneSerializer,
         responses=w.MilestoneDoneSerializer,
-        tags=["活动"],
+        tags=[gettext_lazy("活动")],
     )
     def post(self, request, pk, code):
         milestone, org = self.get_target(pk, code)
@@ -146,12 +155,12 @@ class MilestoneUnmarkView(MilestoneMarkView):
     serializer_class = w.EmptySerializer
 
     @extend_schema(
-        summary="撤销节点任务的完成登记",
+        summary=gettext_lazy("撤销节点任务的完成登记"),
         operation_id="milestones_mark_undone",
-        description="撤销手工登记的完成（与页面上的“撤销”相同；同样的人、同样的步骤规则）。",
+        description=gettext_lazy("撤销手工登记的完成（与页面上的“撤销”相同；同样的人、同样的步骤规则）。"),
         request=None,
         responses=w.MilestoneDoneSerializer,
-        tags=["活动"],
+        tags=[gettext_lazy("活动")],
     )
     def post(self, request, pk, code):
         milestone, org = self.get_target(pk, code)
@@ -163,14 +172,14 @@ class MilestoneUnmarkView(MilestoneMarkView):
 # --- periods and assessments ----------------------------------------------------------------------
 
 
-@extend_schema(tags=["考核评议"])
+@extend_schema(tags=[gettext_lazy("考核评议")])
 class PeriodListView(IdPages, PortalAPIView):
     serializer_class = w.PeriodSerializer
 
     @extend_schema(
-        summary="考核期间",
+        summary=gettext_lazy("考核期间"),
         operation_id="periods_list",
-        description="全部考核期间（按编号顺序）。",
+        description=gettext_lazy("全部考核期间（按编号顺序）。"),
         responses=w.PeriodSerializer(many=True),
     )
     def get(self, request):
@@ -181,18 +190,20 @@ def get_period(code) -> Period:
     return get_object_or_404(Period, code=code)
 
 
-@extend_schema(tags=["考核评议"])
+@extend_schema(tags=[gettext_lazy("考核评议")])
 class AssessmentListView(IdPages, PortalAPIView):
     serializer_class = w.AssessmentSerializer
 
     @extend_schema(
-        summary="考核评价列表",
+        summary=gettext_lazy("考核评价列表"),
         operation_id="assessments_list",
-        description="您范围内组织和党员的评价，以及您自己填写的评价（与评价页面相同）。",
+        description=gettext_lazy("您范围内组织和党员的评价，以及您自己填写的评价（与评价页面相同）。"),
         parameters=[
-            OpenApiParameter("period", {"type": "string", "maxLength": 50}, description="考核期间代码"),
-            OpenApiParameter("source", OpenApiTypes.STR, enum=list(ASSESS_SOURCES), description="来源"),
-            OpenApiParameter("org", {"type": "string", "maxLength": 50}, description="组织编码（含下级）"),
+            OpenApiParameter("period", {"type": "string", "maxLength": 50}, description=gettext_lazy("考核期间代码")),
+            OpenApiParameter("source", OpenApiTypes.STR, enum=list(ASSESS_SOURCES), description=gettext_lazy("来源")),
+            OpenApiParameter(
+                "org", {"type": "string", "maxLength": 50}, description=gettext_lazy("组织编码（含下级）")
+            ),
         ],
         responses=w.AssessmentSerializer(many=True),
     )
@@ -212,12 +223,16 @@ class AssessmentListView(IdPages, PortalAPIView):
         return self.paged(rows, w.AssessmentSerializer)
 
 
-@extend_schema(tags=["考核评议"])
+@extend_schema(tags=[gettext_lazy("考核评议")])
 class AssessmentDetailView(PortalAPIView):
     serializer_class = w.AssessmentDetailSerializer
     pagination_class = None
 
-    @extend_schema(summary="考核评价", operation_id="assessments_retrieve", description="评价及各项目的等次。")
+    @extend_schema(
+        summary=gettext_lazy("考核评价"),
+        operation_id="assessments_retrieve",
+        description=gettext_lazy("评价及各项目的等次。"),
+    )
     def get(self, request, pk):
         rows = assessments_for(request.user).select_related("period", "org", "member", "criteria_set")
         assessment = get_object_or_404(rows, pk=pk)
@@ -285,29 +300,33 @@ class AssessView(PortalAPIView):
         return levels, comments
 
 
+def _assess_description(target):
+    return _(
+        "填写或提交对%(target)s的评价（与评价页面的“保存草稿”“提交”相同）：submit=false 保存草稿，"
+        "submit=true 检查每一项都已评定、计算得分并锁定。首次填写时创建评价（201），之后修改同一评价（200）；"
+        "已提交的评价答 409。source：self 自评、superior 上级考核、peer 党员评议。"
+    ) % {"target": target}
+
+
 def _assess_schema(operation_id, summary, target):
     return extend_schema(
         operation_id=operation_id,
         summary=summary,
-        description=(
-            f"填写或提交对{target}的评价（与评价页面的“保存草稿”“提交”相同）：submit=false 保存草稿，"
-            "submit=true 检查每一项都已评定、计算得分并锁定。首次填写时创建评价（201），之后修改同一评价（200）；"
-            "已提交的评价答 409。source：self 自评、superior 上级考核、peer 党员评议。"
-        ),
+        description=lazy(_assess_description, str)(target),
         request=w.AssessInputSerializer,
         responses={200: w.AssessmentDetailSerializer, 201: w.AssessmentDetailSerializer},
         parameters=[
-            OpenApiParameter("period", OpenApiTypes.STR, OpenApiParameter.PATH, description="考核期间代码"),
+            OpenApiParameter("period", OpenApiTypes.STR, OpenApiParameter.PATH, description=_("考核期间代码")),
             OpenApiParameter(
-                "source", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(ASSESS_SOURCES), description="来源"
+                "source", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(ASSESS_SOURCES), description=_("来源")
             ),
         ],
-        tags=["考核评议"],
+        tags=[_("考核评议")],
     )
 
 
 class OrgAssessView(AssessView):
-    @_assess_schema("assessments_assess_org", "评价党组织", "党组织")
+    @_assess_schema("assessments_assess_org", gettext_lazy("评价党组织"), gettext_lazy("党组织"))
     def post(self, request, period, code, source):
         return super().post(request, period, source)
 
@@ -316,7 +335,7 @@ class MemberAssessView(AssessView):
     def get_target(self):
         return None, queries.get_member_or_404(self.request.user, self.kwargs["pk"])
 
-    @_assess_schema("assessments_assess_member", "评价党员", "党员")
+    @_assess_schema("assessments_assess_member", gettext_lazy("评价党员"), gettext_lazy("党员"))
     def post(self, request, period, pk, source):
         return super().post(request, period, source)
 
@@ -351,27 +370,27 @@ UPLOAD_REQUEST = {
             "kind": {
                 "type": "string",
                 "enum": ImportJob.Kind.values,
-                "description": "导入类型：orgs 组织，members 党员",
+                "description": gettext_lazy("导入类型：orgs 组织，members 党员"),
             },
             "file": {
                 "type": "string",
                 "format": "binary",
-                "description": "Excel（.xlsx）或 CSV（UTF-8 或 GB18030）文件，表头须与模板完全一致",
+                "description": gettext_lazy("Excel（.xlsx）或 CSV（UTF-8 或 GB18030）文件，表头须与模板完全一致"),
             },
         },
     }
 }
 
 
-@extend_schema(tags=["导入"])
+@extend_schema(tags=[gettext_lazy("导入")])
 class ImportListView(IdPages, ImportScoped):
     serializer_class = w.ImportJobSerializer
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        summary="我的导入任务",
+        summary=gettext_lazy("我的导入任务"),
         operation_id="imports_list",
-        description="您上传的导入任务（只有上传人能看到）。",
+        description=gettext_lazy("您上传的导入任务（只有上传人能看到）。"),
         responses=w.ImportJobSerializer(many=True),
     )
     def get(self, request):
@@ -379,12 +398,15 @@ class ImportListView(IdPages, ImportScoped):
         return self.get_paginated_response(w.ImportJobSerializer(rows, many=True, context={"request": request}).data)
 
     @extend_schema(
-        summary="上传导入文件",
+        summary=gettext_lazy("上传导入文件"),
         operation_id="imports_create",
         description=(
-            "上传组织或党员文件（multipart/form-data：kind、file），与导入页面相同。后台先试导入（校验全部行，"
-            "不写入任何数据），答 202 和任务地址（Location）；轮询该地址，status 为 valid 时用 confirm_url 确认导入，"
-            "为 invalid 时 errors 列出每一个错误行。"
+            gettext_lazy(
+                "上传组织或党员文件（multipart/form-data：kind、file），与导入页面相同。后台先试导入（校验全部行，"
+                "不写入任何数据），答 202 和任务地址（Location）；轮询该地址，"
+                "status 为 valid 时用 confirm_url 确认导入，"
+                "为 invalid 时 errors 列出每一个错误行。"
+            )
         ),
         request=UPLOAD_REQUEST,
         responses={202: w.ImportJobSerializer},
@@ -406,31 +428,33 @@ class ImportListView(IdPages, ImportScoped):
         return self.job_response(job, status=202, Location=request.build_absolute_uri(job_path(job)))
 
 
-@extend_schema(tags=["导入"])
+@extend_schema(tags=[gettext_lazy("导入")])
 class ImportDetailView(ImportScoped):
     serializer_class = w.ImportJobSerializer
     pagination_class = None
 
     @extend_schema(
-        summary="导入任务（轮询）",
+        summary=gettext_lazy("导入任务（轮询）"),
         operation_id="imports_retrieve",
-        description="任务的状态、进度、试导入的结果和逐行错误；running 为 true 时请稍后再读。",
+        description=gettext_lazy("任务的状态、进度、试导入的结果和逐行错误；running 为 true 时请稍后再读。"),
     )
     def get(self, request, pk):
         return self.job_response(self.get_job(pk))
 
 
-@extend_schema(tags=["导入"])
+@extend_schema(tags=[gettext_lazy("导入")])
 class ImportConfirmView(ImportScoped):
     serializer_class = w.ImportJobSerializer
     pagination_class = None
 
     @extend_schema(
-        summary="确认导入",
+        summary=gettext_lazy("确认导入"),
         operation_id="imports_confirm",
         description=(
-            "确认校验通过的任务（与页面上的“确认导入”相同）：后台在一个事务中写入全部行（全部写入或都不写入），"
-            "答 202；轮询任务地址直到 status 为 done。任务不在“校验通过，待确认”状态时答 409。"
+            gettext_lazy(
+                "确认校验通过的任务（与页面上的“确认导入”相同）：后台在一个事务中写入全部行（全部写入或都不写入），"
+                "答 202；轮询任务地址直到 status 为 done。任务不在“校验通过，待确认”状态时答 409。"
+            )
         ),
         request=None,
         responses={202: w.ImportJobSerializer},

@@ -25,7 +25,7 @@ class DecisionForm(forms.ModelForm):
             "addressee": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, doc_prefix: str = "冀", issuer: str = "", **kwargs):
+    def __init__(self, *args, doc_prefix: str = "冀", issuer: str = "", **kwargs):  # i18n: data
         super().__init__(*args, **kwargs)
         self.doc_prefix, self.issuer = doc_prefix, issuer
         prefix = doc_prefix

@@ -65,7 +65,9 @@ def parse_workdays(text: str) -> tuple[list[tuple[datetime.date, str]], list[str
 def schedule_text(schedule: YearSchedule) -> dict[str, str]:
     """The form's initial text for a year already loaded."""
     holidays = [
-        f"{first.isoformat()} {name}" if first == last else f"{first.isoformat()} 至 {last.isoformat()} {name}"
+        f"{first.isoformat()} {name}"
+        if first == last
+        else f"{first.isoformat()} 至 {last.isoformat()} {name}"  # i18n: data
         for first, last, name in schedule.holidays
     ]
     workdays = [f"{day.isoformat()} {name}" for day, name in schedule.workdays]

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from orgs.models import Member, Org
 
-DEFAULT_HONOUR = "优秀共产党员"
+DEFAULT_HONOUR = "优秀共产党员"  # i18n: data
 
 
 class BasicCommendation(models.Model):

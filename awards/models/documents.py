@@ -25,7 +25,9 @@ from .rounds import AwardCategory, AwardRound
 # 发文字号: 发文机关代字 + 年份（六角括号〔〕）+ 发文顺序号, e.g. 冀创组〔2011〕8号, 正组〔2011〕3号
 # (GB/T 9704-2012, 7.2.4). The 代字 must begin with the issuer's own 机关代字 (``IssuerPrefix``): the
 # service (awards.services.documents.parse_doc_number) checks that; the model only checks the shape.
-DOC_NUMBER_PATTERN = r"^(?P<prefix>[^\s\d〔〕\[\]()（）]{1,10})〔(?P<year>\d{4})〕(?P<serial>[1-9]\d{0,5})号$"
+DOC_NUMBER_PATTERN = (
+    r"^(?P<prefix>[^\s\d〔〕\[\]()（）]{1,10})〔(?P<year>\d{4})〕(?P<serial>[1-9]\d{0,5})号$"  # i18n: data
+)
 doc_number_validator = RegexValidator(
     DOC_NUMBER_PATTERN,
     _("发文字号格式应为“冀创组〔2011〕8号”：机关代字、六角括号〔〕内四位年份、序号（不编虚位）和“号”"),
@@ -78,7 +80,7 @@ class Decision(models.Model):
     masthead = models.CharField(
         _("发文机关标志"),
         max_length=40,
-        default="中共河北省委文件",
+        default="中共河北省委文件",  # i18n: data
         help_text=_("版头红色大字，如：中共河北省委文件"),
     )
     doc_number = models.CharField(
@@ -90,7 +92,10 @@ class Decision(models.Model):
         help_text=_("如：冀创组〔2011〕8号"),
     )
     issuing_body = models.CharField(
-        _("发文机关署名"), max_length=60, default="中共河北省委", help_text=_("如：中共河北省委")
+        _("发文机关署名"),
+        max_length=60,
+        default="中共河北省委",  # i18n: data
+        help_text=_("如：中共河北省委"),
     )
     title = models.CharField(
         _("标题"), max_length=200, help_text=_("如：中共河北省委关于表彰全省创先争优活动先进基层党组织……的决定")

@@ -57,23 +57,23 @@ STEP_CLAIMED, STEP_LIST, STEP_DECISION, STEP_CERTIFICATES, STEP_XLSX, STEP_DONE 
 
 # The one-character abbreviations of the provinces (the province's 机关代字 by default: 河北 → 冀).
 PROVINCE_ABBREVIATIONS = {
-    "北京": "京", "天津": "津", "河北": "冀", "山西": "晋", "内蒙古": "蒙", "辽宁": "辽", "吉林": "吉",
-    "黑龙江": "黑", "上海": "沪", "江苏": "苏", "浙江": "浙", "安徽": "皖", "福建": "闽", "江西": "赣",
-    "山东": "鲁", "河南": "豫", "湖北": "鄂", "湖南": "湘", "广东": "粤", "广西": "桂", "海南": "琼",
-    "重庆": "渝", "四川": "川", "贵州": "黔", "云南": "滇", "西藏": "藏", "陕西": "陕", "甘肃": "甘",
-    "青海": "青", "宁夏": "宁", "新疆": "新",
+    "北京": "京", "天津": "津", "河北": "冀", "山西": "晋", "内蒙古": "蒙", "辽宁": "辽", "吉林": "吉",  # i18n: data
+    "黑龙江": "黑", "上海": "沪", "江苏": "苏", "浙江": "浙", "安徽": "皖", "福建": "闽", "江西": "赣",  # i18n: data
+    "山东": "鲁", "河南": "豫", "湖北": "鄂", "湖南": "湘", "广东": "粤", "广西": "桂", "海南": "琼",  # i18n: data
+    "重庆": "渝", "四川": "川", "贵州": "黔", "云南": "滇", "西藏": "藏", "陕西": "陕", "甘肃": "甘",  # i18n: data
+    "青海": "青", "宁夏": "宁", "新疆": "新",  # i18n: data
 }  # fmt: skip
 # What follows the 机关代字 in a proposed number: 创组 (创先争优活动领导小组), as in 冀创组〔2011〕8号.
-PROPOSED_SUFFIX = "创组"
+PROPOSED_SUFFIX = "创组"  # i18n: data
 PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{1,4}$")
 
 
 def place_name(org: Org) -> str:
     """The committee's place name: 正定县委 and 正定县 → 正定县, 正定镇党委 → 正定镇, 长安街道党工委 → 长安街道."""
     name = org.name.strip()
-    if name.startswith("中共"):
+    if name.startswith("中共"):  # i18n: data
         name = name[2:]
-    for suffix in ("委员会", "党工委", "党委", "工委", "委"):
+    for suffix in ("委员会", "党工委", "党委", "工委", "委"):  # i18n: data
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
@@ -86,16 +86,16 @@ def issuing_body_for(owner: Org) -> str:
     A name that already begins with 中共 is the committee's name as it is; a committee of an institution
     (省国资委党委: its place name ends in 委 itself) keeps its own name after 中共."""
     name = owner.name.strip()
-    if name.startswith("中共"):
+    if name.startswith("中共"):  # i18n: data
         return name
-    if name.endswith("党工委"):
+    if name.endswith("党工委"):  # i18n: data
         return _("中共%(name)s工委") % {"name": name[: -len("党工委")]}
-    if name.endswith("党委"):
+    if name.endswith("党委"):  # i18n: data
         base = name[: -len("党委")]
-        if base.endswith("委"):
+        if base.endswith("委"):  # i18n: data
             return _("中共%(name)s") % {"name": name}
         return _("中共%(name)s委") % {"name": base}
-    if name.endswith("委"):
+    if name.endswith("委"):  # i18n: data
         return _("中共%(name)s") % {"name": name}
     return _("中共%(name)s委") % {"name": name}
 
@@ -142,7 +142,7 @@ def set_issuer_prefix(org: Org, *, by: User, prefix: str) -> IssuerPrefix:
 
 
 def example_number(prefix: str) -> str:
-    return f"{prefix}{PROPOSED_SUFFIX}〔2011〕8号"
+    return f"{prefix}{PROPOSED_SUFFIX}〔2011〕8号"  # i18n: data
 
 
 def parse_doc_number(value: str, *, prefix: str, issuer: str) -> tuple[str, int, int]:
@@ -195,7 +195,7 @@ def next_doc_number(award_round: AwardRound, year: int | None = None) -> str:
     )
     match = re.match(DOC_NUMBER_PATTERN, latest or "")
     code = match["prefix"] if match else prefix + PROPOSED_SUFFIX
-    return f"{code}〔{year}〕{last + 1}号"
+    return f"{code}〔{year}〕{last + 1}号"  # i18n: data
 
 
 def _number_taken_message(decision: Decision, issuer: str, year: int, serial: int, proposal: str) -> str:

@@ -27,7 +27,7 @@ from .workdays import ONE_DAY, period_end_or_none
 
 __all__ = ["LIBRARY_YEARS", "library_rows", "load_library_years"]
 
-DEFAULT_MAKEUP_NAME = "调休上班"
+DEFAULT_MAKEUP_NAME = "调休上班"  # i18n: data
 FIRST_YEAR = LIBRARY_YEARS.start
 # A basic organization's 公示 lasts at most 30 working days: 60 calendar days bound it from above.
 BASIC_PUBLICITY_SPAN = datetime.timedelta(days=60)
@@ -103,7 +103,11 @@ def _check_entries(year: int, holidays, workdays) -> dict[str, list[str]]:
     if not holidays:
         errors["holidays"].append(_("请填写放假安排：国务院每年的通知都有元旦、春节等放假日期"))
     for first, last, name in holidays:
-        label = first.isoformat() if first == last else f"{first.isoformat()} 至 {last.isoformat()}"
+        label = (
+            first.isoformat()
+            if first == last
+            else _("%(first)s 至 %(last)s") % {"first": first.isoformat(), "last": last.isoformat()}
+        )
         if last < first:
             errors["holidays"].append(_("放假日期“%(days)s”的结束日期早于开始日期") % {"days": label})
             continue

@@ -16,7 +16,7 @@ from orgs.models import Org, User
 from .attachments import Attachment
 from .publicity import Story
 
-DEFAULT_MASTHEAD = "创先争优活动简报"
+DEFAULT_MASTHEAD = "创先争优活动简报"  # i18n: data
 
 
 class BulletinStatus(models.TextChoices):
@@ -117,7 +117,7 @@ class Exhibition(models.Model):
     """成果展示: one photo exhibition per node, put together by its 组织部, public when it says so."""
 
     org = models.OneToOneField(Org, verbose_name=_("组织"), on_delete=models.CASCADE, related_name="exhibition")
-    title = models.CharField(_("展览名称"), max_length=100, default="创先争优活动成果展")
+    title = models.CharField(_("展览名称"), max_length=100, default="创先争优活动成果展")  # i18n: data
     intro = models.TextField(
         _("前言"),
         blank=True,

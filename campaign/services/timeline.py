@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from common.actors import System, is_system, recorded_user
@@ -33,7 +34,18 @@ def current_campaign(day: datetime.date | None = None) -> Campaign | None:
     return running or Campaign.objects.order_by("-start_date").first()
 
 
-CHINESE_ORDINALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
+CHINESE_ORDINALS = {
+    1: gettext_lazy("一"),
+    2: gettext_lazy("二"),
+    3: gettext_lazy("三"),
+    4: gettext_lazy("四"),
+    5: gettext_lazy("五"),
+    6: gettext_lazy("六"),
+    7: gettext_lazy("七"),
+    8: gettext_lazy("八"),
+    9: gettext_lazy("九"),
+    10: gettext_lazy("十"),
+}
 
 
 def phase_order_on(campaign: Campaign, day: datetime.date | None = None) -> int | None:

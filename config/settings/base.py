@@ -246,7 +246,7 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="创先争优活动领导小组办公室 <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="创先争优活动领导小组办公室 <noreply@localhost>")  # i18n: data
 
 # SMS adapter (campaign/sms.py): console by default; a deployment configures its HTTP gateway here.
 SMS_BACKEND = env("SMS_BACKEND", default="campaign.sms.ConsoleBackend")
@@ -374,13 +374,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.problem_details_handler",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "创先争优活动管理平台 API",
+    "TITLE": _("创先争优活动管理平台 API"),
     "DESCRIPTION": (
-        "按与页面相同的范围读取组织、党员、活动步骤、实施方案、考核评价和档次、表彰轮次、推荐和表彰名单、数据看板，"
-        "并通过与页面相同的服务提交和审批实施方案、登记节点任务完成、填写和提交考核评价、导入组织和党员"
-        "（上传 → 试导入报告 → 确认，后台执行，轮询任务地址）。"
-        "认证：个人 API 令牌（Authorization: Bearer <令牌>）或浏览器会话。"
-        "错误按 RFC 9457 以 application/problem+json 返回。"
+        _(
+            "按与页面相同的范围读取组织、党员、活动步骤、实施方案、考核评价和档次、表彰轮次、推荐和表彰名单、数据看板，"
+            "并通过与页面相同的服务提交和审批实施方案、登记节点任务完成、填写和提交考核评价、导入组织和党员"
+            "（上传 → 试导入报告 → 确认，后台执行，轮询任务地址）。"
+            "认证：个人 API 令牌（Authorization: Bearer <令牌>）或浏览器会话。"
+            "错误按 RFC 9457 以 application/problem+json 返回。"
+        )
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
