@@ -232,8 +232,6 @@ def test_no_permission_check_is_skipped_by_a_missing_actor():
 
 
 MAX_LINES = 600
-# Split by the dashboards work (issue 15 item 5); remove a name once its file is under the limit.
-OVER_600_NOT_YET_SPLIT = {"dashboards/services.py", "dashboards/queries.py"}
 
 
 def test_no_file_of_the_apps_passes_600_lines():
@@ -248,5 +246,4 @@ def test_no_file_of_the_apps_passes_600_lines():
                 continue
             if len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES:
                 offenders.add(path.relative_to(ROOT).as_posix())
-    assert offenders - OVER_600_NOT_YET_SPLIT == set()
-    assert OVER_600_NOT_YET_SPLIT <= offenders, "split: remove it from OVER_600_NOT_YET_SPLIT"
+    assert offenders == set()
