@@ -10,7 +10,7 @@ from orgs import queries
 from orgs.enums import Sector
 from orgs.models import Org
 
-from ..models import PHASE_SLOTS, OrgFigures, OrgSeries
+from ..models import PHASE_SLOTS, OrgFigures, OrgSeries, OwnSeries
 from .figures import SUMS, Figures
 from .scope import DASH_ROLES, Scope
 
@@ -96,13 +96,15 @@ def node_series(scope: Scope) -> Series:
     series = Series()
     if scope.snapshot is None:
         return series
-    rows = (
-        OrgSeries.objects.filter(snapshot=scope.snapshot, org_id=scope.node.pk)
-        .filter(scope.sector_q())
-        .order_by()
-        .values_list("family", "key1", "key2")
-        .annotate(n=Sum("value"))
-    )
+    subtree = OrgSeries.objects.filter(snapshot=scope.snapshot, org_id=scope.node.pk)
+    # A leaf's subtree series are its own series, kept only in OwnSeries (dashboards.services.rollup): they are
+    # read when the snapshot holds no subtree series for the node (then its own are empty too, or it is a leaf).
+    own = OwnSeries.objects.filter(snapshot=scope.snapshot, org_id=scope.node.pk).filter(~Exists(subtree))
+    parts = [
+        queryset.filter(scope.sector_q()).order_by().values_list("family", "key1", "key2").annotate(n=Sum("value"))
+        for queryset in (subtree, own)
+    ]
+    rows = parts[0].union(parts[1], all=True)
     target = {
         OrgSeries.Family.ACTIVITY: series.activity,
         OrgSeries.Family.TIER: series.tiers,

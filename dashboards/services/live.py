@@ -217,9 +217,10 @@ def _apply_series_deltas(snapshot: Snapshot, cells: list[tuple]) -> None:
     for chunk in _chunks(org_ids):
         paths.update(dict(Org.objects.filter(pk__in=chunk).values_list("pk", "path")))
     prefixes = sorted({paths[o][: STEP * k] for o in org_ids for k in range(1, len(paths[o]) // STEP + 1)})
-    active = {}
+    active = {}  # the active organizations with children: a leaf's subtree series are its own (rollup)
     for chunk in _chunks(prefixes):
-        active.update(dict(Org.objects.filter(path__in=chunk, active=True).values_list("path", "pk")))
+        rows = Org.objects.filter(path__in=chunk, active=True, numchild__gt=0).values_list("path", "pk")
+        active.update(dict(rows))
     deltas: dict[tuple, int] = {}
     for org_id, sector, family, key1, key2, delta in cells:
         path = paths[org_id]

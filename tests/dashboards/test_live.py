@@ -110,7 +110,7 @@ def test_children_rows_rendered_in_python_are_the_tables_rows(client, login, das
 
 
 def _rows(snapshot):
-    from dashboards.models import COUNT_FIELDS, OrgFigures, OrgSeries
+    from dashboards.models import COUNT_FIELDS, OrgFigures, OrgSeries, OwnSeries
 
     figures = set(
         OrgFigures.objects.filter(snapshot=snapshot).values_list("org_id", "kind", "sector", "path", *COUNT_FIELDS)
@@ -120,7 +120,9 @@ def _rows(snapshot):
         .exclude(value=0)
         .values_list("org_id", "sector", "family", "key1", "key2", "value")
     )
-    return figures, series
+    own = OwnSeries.objects.filter(snapshot=snapshot)
+    own = set(own.values_list("org_id", "sector", "family", "key1", "key2", "value"))
+    return figures, series, own
 
 
 def test_the_live_update_equals_a_full_refresh(dash, people):
