@@ -16,6 +16,7 @@ by ``compose`` or by the ORM (``queryset.query.sql_with_params()``), passed on a
 import datetime
 import decimal
 import io
+from operator import methodcaller
 
 from django.db import connection
 
@@ -83,21 +84,36 @@ def copy_value(value) -> str:
     raise TypeError(f"no text form in COPY for {type(value).__name__}")
 
 
+# Converters of whole columns whose values all have one type (C-level callables: no Python frame per value).
+_COLUMN_TEXT = {
+    str: methodcaller("translate", _COPY_ESCAPES),
+    bool: {True: "t", False: "f"}.__getitem__,
+    int: str,
+    float: str,
+    decimal.Decimal: str,
+    datetime.date: datetime.date.isoformat,
+    datetime.datetime: datetime.datetime.isoformat,
+    type(None): {None: "\\N"}.__getitem__,
+}
+
+
+def _column_text(values) -> list[str]:
+    kinds = set(map(type, values))
+    convert = _COLUMN_TEXT.get(kinds.pop()) if len(kinds) == 1 else None
+    return list(map(convert or copy_value, values))
+
+
 def copy_rows(table: str, columns, rows) -> int:
     """Write ``rows`` (sequences of Python values, in ``columns`` order) into ``table`` with one ``COPY … FROM
     STDIN`` (PostgreSQL only): the fastest way in, several times faster than multi-row INSERTs, with the same
-    constraints, indexes and triggers. Errors come as Django's (``IntegrityError``…). Returns the rows written."""
-    buffer = io.StringIO()
-    write = buffer.write
-    count = 0
-    for row in rows:
-        write("\t".join([copy_value(value) for value in row]))
-        write("\n")
-        count += 1
-    if not count:
+    constraints, indexes and triggers. Errors come as Django's (``IntegrityError``…). Returns the rows written.
+    The text is made column by column (``copy_value`` of each value, faster when a column has one type)."""
+    rows = list(rows)
+    if not rows:
         return 0
-    buffer.seek(0)
+    texts = [_column_text(values) for values in zip(*rows, strict=True)]
+    buffer = io.StringIO("\n".join(map("\t".join, zip(*texts, strict=True))) + "\n")
     statement = compose("COPY {table} ({columns}) FROM STDIN", table=table, columns=identifiers(columns))
     with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(statement, buffer)
-    return count
+    return len(rows)
