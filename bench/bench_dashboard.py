@@ -340,7 +340,29 @@ class Statements:
         kinds = ", ".join(f"{k} {n} / {s:.1f} s" for k, (n, s) in by_kind.items())
         slow = sorted(self.rows, key=lambda row: -row[1])[:top]
         lines = "\n".join(f"    {seconds:6.2f} s  {' '.join(sql.split())[:150]}" for sql, seconds in slow)
-        return f"{len(self.rows)} statements ({kinds}); slowest:\n{lines}"
+        cpu = ""
+        if getattr(self, "cpu", None):
+            backend, python, before, after = self.cpu
+            cpu = (
+                f"CPU: PostgreSQL backend {backend:.1f} s, Python {python:.1f} s; "
+                f"load average {before:.1f} → {after:.1f}; "
+            )
+        return f"{cpu}{len(self.rows)} statements ({kinds}); slowest:\n{lines}"
+
+
+def backend_cpu_seconds() -> float:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend process, read from /proc (the server
+    runs on this machine): the refresh's work is done there, not in Python."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed_refresh(campaign, **kwargs):
@@ -349,10 +371,14 @@ def timed_refresh(campaign, **kwargs):
     from dashboards.services import refresh
 
     statements = Statements()
+    load, cpu = os.getloadavg()[0], backend_cpu_seconds()
+    python = time.process_time()
     started = time.perf_counter()
     with connection.execute_wrapper(statements):
         snapshot = refresh(campaign, **kwargs)
-    return snapshot, time.perf_counter() - started, statements
+    seconds = time.perf_counter() - started
+    statements.cpu = (backend_cpu_seconds() - cpu, time.process_time() - python, load, os.getloadavg()[0])
+    return snapshot, seconds, statements
 
 
 def differences(a, b) -> dict:
@@ -401,7 +427,8 @@ def live_updates(campaign, snapshot, runs) -> list[str]:
         s, seconds, statements = timed_refresh(campaign)
         assert s.pk == snapshot.pk, "a live update wrote a new snapshot"
         out.append(f"live update {n + 1}, nothing changed: {seconds:.1f} s, {s.changed_orgs} organizations")
-    out.append("  last one: " + statements.summary())
+    if runs:
+        out.append("  last one: " + statements.summary())
     drafts = Plan.objects.filter(campaign=campaign, status="draft").order_by("pk").values_list("pk", flat=True)[:50]
     Plan.objects.filter(pk__in=list(drafts)).update(status="approved")
     basic = Org.objects.filter(active=True, level=OrgLevel.BASIC).order_by("pk").values_list("pk", flat=True)

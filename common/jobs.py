@@ -214,6 +214,50 @@ def enqueue(kind: str, *, owner=None, target=None, supersede: bool = False, **id
     return job
 
 
+def enqueue_many(kind: str, bodies: list[dict]) -> list[Job]:
+    """``enqueue`` for many jobs of one kind at once (no owner, no target): one INSERT for the rows, one
+    callback after the commit that publishes them and marks the published ones with one UPDATE. The daily
+    reminders queue thousands of send jobs this way (bench/README.md 提醒)."""
+    if not bodies:
+        return []
+    spec = kind_of(kind)
+    now = timezone.now()
+    created = Job.objects.bulk_create(
+        [Job(kind=kind, kwargs=ids, max_attempts=spec.max_attempts, pending_since=now) for ids in bodies],
+        batch_size=1000,
+    )
+    transaction.on_commit(partial(_publish_many, spec, created))
+    return created
+
+
+def _publish_many(spec: Kind, created: list[Job]) -> None:
+    """Publish in order; at the first broker error the rest are marked as waiting for the broker (one UPDATE, no
+    attempt per job: the sweeper publishes them once it is back)."""
+    published = []
+    for position, job in enumerate(created):
+        try:
+            _send(spec, job)
+        except PUBLISH_ERRORS as exc:
+            rest = created[position:]
+            logger.warning(
+                "%d %s jobs not published, broker unreachable (%r): the sweeper will", len(rest), spec.name, exc
+            )
+            now = timezone.now()
+            with contextlib.suppress(DatabaseError):
+                Job.objects.filter(pk__in=[j.pk for j in rest], attempt=1, state=State.PENDING).update(
+                    publish_failed_at=now
+                )
+            for waiting in rest:
+                waiting.publish_failed_at = now
+                for watcher in getattr(_local, "watchers", []):
+                    watcher.deferred.append(waiting)
+            break
+        published.append(job.pk)
+    if published:
+        # No state condition: with eager tasks the jobs have already run by now (as in ``publish``).
+        Job.objects.filter(pk__in=published, attempt=1).update(published_at=timezone.now(), publish_failed_at=None)
+
+
 def _send(spec: Kind, job: Job) -> None:
     spec.task.apply_async(kwargs={"job": job.pk, "attempt": job.attempt})
 

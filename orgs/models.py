@@ -195,6 +195,13 @@ class Member(models.Model):
                     ("member_resp_area_tree", "badge_responsibility_area", models.Q(badge_responsibility_area=True)),
                 )
             ),
+            # 大学生村官 in tree order (campaign's list of them): a few thousand of millions.
+            models.Index(
+                fields=["org_path", "id"],
+                name="member_college_official_tree",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+                condition=models.Q(college_official=True),
+            ),
             # An age band that few members fall in (a bitmap of the band, then the page sorted), alone or with
             # a category or 预备: combinations whose sizes the planner cannot foresee (离退休 of 36 to 45: none),
             # counted off these before the page is read (orgs.views.members).

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +18,9 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 def id_check_char(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits (mod 11 over the weights)."""
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK_CHARS[total % 11]
+    if len(first17) != len(ID_WEIGHTS):
+        raise ValueError(first17)
+    return ID_CHECK_CHARS[sum(map(mul, map(int, first17), ID_WEIGHTS)) % 11]
 
 
 def normalize_id_number(value: str) -> str:

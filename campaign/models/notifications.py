@@ -16,7 +16,10 @@ from .timeline import Milestone
 class Notification(models.Model):
     """One message in a user's in-app inbox."""
 
-    user = models.ForeignKey(User, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="notifications")
+    # No index of its own: notification_user_read leads with the user.
+    user = models.ForeignKey(
+        User, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
@@ -42,7 +45,8 @@ class ReminderDelivery(models.Model):
 
     OVERDUE = -1
 
-    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own: the unique key below leads with the milestone (one index less for every reminder).
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="reminder_deliveries")
     offset = models.SmallIntegerField(_("提前天数"), help_text=_("7、3、1 天前；-1 表示已逾期"))
     audience = models.CharField(_("对象"), max_length=10, choices=Audience.choices, default=Audience.ORG)

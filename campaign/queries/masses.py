@@ -237,4 +237,5 @@ def assigned_orgs(user) -> list[Org]:
 
 
 def college_officials(user) -> QuerySet[Member]:
-    return queries.members_for(user).filter(college_official=True).select_related("org").order_by("org_path", "id")
+    """大学生村官 in scope, in tree order off their partial index (a few thousand of the province's millions)."""
+    return queries.members_in_tree_order(queries.members_for(user).filter(college_official=True).select_related("org"))

@@ -76,6 +76,7 @@ def send_message(message_id: int) -> str:
 
 def queue_messages(message_ids: list[int], *, batch: int) -> None:
     """In the transaction that wrote the messages: one send job ("campaign.send_messages", by name) per ``batch``
-    ids, published after the commit. Services enqueue by name and never import the tasks module."""
-    for start in range(0, len(message_ids), batch):
-        jobs.enqueue("campaign.send_messages", message_ids=message_ids[start : start + batch])
+    ids, written with one INSERT and published after the commit (``jobs.enqueue_many``). Services enqueue by name
+    and never import the tasks module."""
+    bodies = [{"message_ids": message_ids[start : start + batch]} for start in range(0, len(message_ids), batch)]
+    jobs.enqueue_many("campaign.send_messages", bodies)

@@ -73,25 +73,34 @@ DELIVERY = {
 }
 
 
-def decide(milestone: Milestone, offset: int, audience: str) -> int:
-    """Insert one delivery row per applicable organization that has not done the milestone; returns how many
-    rows are new. One statement, set-based; the unique key makes it idempotent."""
+def _insert_undone(milestone: Milestone, offset: int, audience: str, *, sent: bool) -> tuple[Fragment, list]:
+    """``INSERT`` of one delivery row per applicable organization that has not done the milestone, skipping the
+    rows that exist (the unique key); ``sent``: the rows are born notified (``sent_at`` now), for the caller that
+    notifies them in the same statement."""
     done = MilestoneDone.objects.filter(milestone=milestone, org=OuterRef("pk"))
     orgs = Org.objects.filter(milestone.applies_q()).filter(~Exists(done)).order_by().values(org_ref=F("pk"))
     select_sql, select_params = orgs.query.sql_with_params()
     # "WHERE 1=1" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
     sql = compose(
-        "INSERT INTO {table} ({milestone}, {org}, {offset}, {audience}, {created}) "
-        "SELECT %s, sub.{org_ref}, %s, %s, %s FROM ({select}) sub WHERE 1=1 "
+        "INSERT INTO {table} ({milestone}, {org}, {offset}, {audience}, {created}, {sent}) "
+        "SELECT %s, sub.{org_ref}, %s, %s, %s, %s FROM ({select}) sub WHERE 1=1 "
         "ON CONFLICT ({milestone}, {org}, {offset}, {audience}) DO NOTHING",
         **DELIVERY,
         created="created_at",
+        sent="sent_at",
         org_ref="org_ref",
         select=Fragment(select_sql),
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return sql, [milestone.pk, offset, audience, now, now if sent else None, *select_params]
+
+
+def decide(milestone: Milestone, offset: int, audience: str) -> int:
+    """Insert one delivery row per applicable organization that has not done the milestone; returns how many
+    rows are new. One statement, set-based; the unique key makes it idempotent."""
+    sql, params = _insert_undone(milestone, offset, audience, sent=False)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [milestone.pk, offset, audience, now, *select_params])
+        cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
 
 
@@ -178,7 +187,8 @@ def _save(notes: list[Notification], messages: list[OutgoingMessage], stats: Cou
 def _notify_org(milestone: Milestone, offset: int, today: datetime.date, stats: Counter, *, tell: bool) -> None:
     """Claim the group's unsent deliveries; tell each organization's secretary and 组织部."""
     if tell and connection.vendor == "postgresql":
-        _enqueue_after_commit(_notify_org_in_one_statement(milestone, offset, today, stats))
+        claimed = _claim_all(milestone, offset)
+        _enqueue_after_commit(_notify_org_in_one_statement(milestone, today, stats, source=claimed))
         return
     url = reverse("campaign:timeline_campaign", args=[milestone.campaign.code])
     done = MilestoneDone.objects.filter(milestone=milestone, org=OuterRef("org_id"))
@@ -208,12 +218,40 @@ def _notify_org(milestone: Milestone, offset: int, today: datetime.date, stats: 
     _enqueue_after_commit(message_ids)
 
 
-def _notify_org_in_one_statement(milestone: Milestone, offset: int, today: datetime.date, stats: Counter) -> list:
-    """PostgreSQL: claim, look up recipients, write inbox and outgoing rows — one statement (data-modifying CTEs).
+def _claim_all(milestone: Milestone, offset: int) -> tuple[Fragment, list]:
+    """The group's unsent deliveries marked sent (``RETURNING id, org_id``)."""
+    sql = compose(
+        "UPDATE {table} SET {sent} = %s WHERE {milestone} = %s AND {offset} = %s AND {audience} = %s "
+        "AND {sent} IS NULL RETURNING {id}, {org}",
+        **DELIVERY,
+        sent="sent_at",
+        id="id",
+    )
+    return sql, [timezone.now(), milestone.pk, offset, Audience.ORG]
+
+
+def _decide_and_notify_org(milestone: Milestone, offset: int, today: datetime.date, stats: Counter) -> None:
+    """PostgreSQL: decide and notify in ONE statement — the new delivery rows are born sent and their inbox and
+    outgoing rows are written with them, so a crash leaves neither (the next run decides again) and no second pass
+    over the rows is needed to claim them. A row another run inserted first is skipped by the unique key."""
+    insert, params = _insert_undone(milestone, offset, Audience.ORG, sent=True)
+    source = (Fragment(insert + " RETURNING id, org_id"), params)
+    before = stats["deliveries_notified"]
+    _enqueue_after_commit(_notify_org_in_one_statement(milestone, today, stats, source=source))
+    stats["deliveries_created"] += stats["deliveries_notified"] - before
+
+
+def _notify_org_in_one_statement(
+    milestone: Milestone, today: datetime.date, stats: Counter, *, source: tuple[Fragment, list]
+) -> list:
+    """PostgreSQL: look up recipients and write inbox and outgoing rows for the deliveries ``source`` returns
+    (``_claim_all``: the unsent rows claimed; ``_decide_and_notify_org``: the rows decided now) — one statement
+    (data-modifying CTEs).
 
     The claim is an UPDATE … WHERE sent_at IS NULL: a concurrent run blocks on the same rows and, once this one
     commits, finds them claimed. Returns the ids of the outgoing messages to enqueue after the commit.
     """
+    source_sql, source_params = source
     marker = "\x00org\x00"
     title, body = _texts(milestone, marker, today)
     body_sql = " || o.name || ".join(["%s"] * len(body.split(marker)))
@@ -230,11 +268,7 @@ def _notify_org_in_one_statement(milestone: Milestone, offset: int, today: datet
     }
     sql = compose(
         """
-        WITH claimed AS (
-            UPDATE {delivery} SET sent_at = %s
-            WHERE milestone_id = %s AND "offset" = %s AND audience = %s AND sent_at IS NULL
-            RETURNING id, org_id
-        ), recipients AS (
+        WITH claimed AS ({source}), recipients AS (
             SELECT DISTINCT c.id AS delivery_id, ra.user_id, u.email, u.mobile, {body} AS body
             FROM claimed c
             JOIN {org} o ON o.id = c.org_id AND o.active
@@ -257,11 +291,12 @@ def _notify_org_in_one_statement(milestone: Milestone, offset: int, today: datet
         UNION ALL SELECT 'notified', count(*) FROM recipients
         """,
         body=Fragment(body_sql),
+        source=source_sql,
         **tables,
     )
     pending = OutgoingMessage.Status.PENDING
     params = [
-        now, milestone.pk, offset, Audience.ORG,
+        *source_params,
         *body.split(marker), *ORG_ROLES, milestone.pk,
         title, url, now,
         Channel.EMAIL, title, pending, now,
@@ -366,7 +401,11 @@ def run_daily_reminders(today: datetime.date | None = None) -> dict:
         stats["campaigns"] += 1
         for milestone, offset in milestones_to_remind(campaign, today):
             stats["milestones"] += 1
-            stats["deliveries_created"] += decide(milestone, offset, Audience.ORG)
+            if connection.vendor == "postgresql" and campaign.is_running(today):
+                with transaction.atomic():
+                    _decide_and_notify_org(milestone, offset, today, stats)
+            else:
+                stats["deliveries_created"] += decide(milestone, offset, Audience.ORG)
             if offset == OVERDUE:
                 stats["superior_deliveries_created"] += decide(milestone, OVERDUE, Audience.SUPERIOR)
     notify_pending(today, stats)

@@ -4,9 +4,11 @@ Both run as background jobs (``common.jobs``; the kinds are declared in ``orgs.t
 job's id, and both are safe to run twice: validation only ever writes the job row, and an apply takes the
 job row's lock inside its transaction and does nothing unless the job is still waiting to be applied; the
 job is marked done in the same transaction that writes the data, so a job already done is never applied
-again. An unexpected error, or a worker that died, ends the background job 失败; its hooks here
-(``validation_failed``, ``apply_failed``) mark the import job 导入失败 with the reason, and the owner's
-重试 puts it back (``validate_again``, ``apply_again``). A worker killed during an apply leaves nothing
+again. A clean check keeps the rows it parsed beside the upload (``reader.dump_rows``, deleted after the
+apply), so the sheet is parsed once per import; the apply still checks every row again. An unexpected
+error, or a worker that died, ends the background job 失败; its hooks here (``validation_failed``,
+``apply_failed``) mark the import job 导入失败 with the reason, and the owner's 重试 puts it back
+(``validate_again``, ``apply_again``). A worker killed during an apply leaves nothing
 written: the data transaction dies with it.
 
 Progress goes to the cache (Redis in production, shared by web and worker processes), because
@@ -17,8 +19,10 @@ the cache calls fail quietly and the page shows the job row's figures.
 
 import logging
 import time
+from functools import partial
 
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +34,7 @@ from ..models import ImportJob
 from .base import Outcome
 from .members_import import MemberImporter
 from .orgs_import import OrgImporter
-from .reader import ImportFileError, read_table
+from .reader import ImportFileError, dump_rows, load_rows, read_table
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +126,39 @@ def _read(job, progress):
         return read_table(job.kind, fileobj, job.file.name, progress=progress)
 
 
+def _parsed_name(job) -> str:
+    return f"{job.file.name}.rows.json"
+
+
+def _keep_parsed(job, table) -> None:
+    """After a clean check: the parsed rows beside the upload (``reader.dump_rows``), for the apply."""
+    storage, name = job.file.storage, _parsed_name(job)
+    try:
+        storage.delete(name)  # a re-check replaces it (save would pick another name)
+        storage.save(name, ContentFile(dump_rows(table)))
+    except OSError:  # the apply will parse the upload again
+        logger.warning("parsed rows of import job %s not kept", job.pk, exc_info=True)
+
+
+def _read_parsed(job, progress):
+    """The rows the check parsed, so the sheet is parsed once per import; the upload again if they are gone
+    or unreadable. Either way the apply checks every row again."""
+    try:
+        with job.file.storage.open(_parsed_name(job), "rb") as fileobj:
+            table = load_rows(job.kind, fileobj)
+    except (OSError, ValueError):
+        return _read(job, progress)
+    progress(1, 1, "read")
+    return table
+
+
+def _forget_parsed(job) -> None:
+    try:
+        job.file.storage.delete(_parsed_name(job))
+    except OSError:  # the copy stays; it is read only by this job's apply, which is over
+        logger.warning("parsed rows of import job %s not deleted", job.pk, exc_info=True)
+
+
 def validate_job(job_id: int) -> None:
     """The dry run: every bad row into ``job.errors``, the counts into ``job.summary``. Writes no data."""
     Status = ImportJob.Status
@@ -146,6 +183,8 @@ def validate_job(job_id: int) -> None:
         return
     # Any other error ends the background job 失败 (common.jobs), and validation_failed marks this job.
     status = Status.VALID if outcome.ok else Status.INVALID
+    if outcome.ok:
+        _keep_parsed(job, table)
     _finish(job_id, Status.VALIDATING, status=status, outcome=outcome, rows=len(table))
 
 
@@ -186,8 +225,9 @@ def apply_job(job_id: int) -> None:
             job = ImportJob.objects.select_for_update().select_related("created_by").filter(pk=job_id).first()
             if job is None or job.status != Status.APPLYING:
                 return  # gone, not confirmed, or already applied by an earlier run
-            table = _read(job, progress)
+            table = _read_parsed(job, progress)
             outcome = IMPORTERS[job.kind](job.created_by, table, progress=progress).apply()
+            transaction.on_commit(partial(_forget_parsed, job))
             job.status = Status.DONE if outcome.ok else Status.INVALID
             job.errors = outcome.errors[:MAX_STORED_ERRORS]
             job.summary = outcome.summary

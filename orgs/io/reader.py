@@ -5,7 +5,9 @@ Completely empty rows are skipped but still counted, so numbers keep matching th
 """
 
 import csv
+import datetime
 import io
+import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -118,33 +120,95 @@ def _collect(kind, header, rows, estimate, progress) -> Table:
 
 
 def read_xlsx(kind: str, fileobj, *, progress=None) -> Table:
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+        book = open_xlsx(fileobj)
     except Exception as exc:  # noqa: BLE001 - any parse failure of a damaged file is the user's file, not a bug
         raise ImportFileError(_("文件已损坏或不是有效的 Excel（.xlsx）文件，无法读取。")) from exc
     try:
-        if not workbook.worksheets:
+        if book.sheet_path is None:
             raise ImportFileError(_("Excel 文件中没有工作表。"))
-        sheet = workbook.worksheets[0]
-        estimate = max((sheet.max_row or 0) - 1, 0)
-        # Some writers store a wrong <dimension>: read every cell actually present instead.
-        sheet.reset_dimensions()
-        rows = _fast_rows(workbook, sheet)
+        rows = _fast_rows(book)
         try:
             header = next(rows, None)
-            return _collect(kind, header, rows, estimate, progress)
+            return _collect(kind, header, rows, book.estimate, progress)
         except ImportFileError:
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged sheet part
             raise ImportFileError(_("文件已损坏或不是有效的 Excel（.xlsx）文件，无法读取。")) from exc
     finally:
-        workbook.close()
+        book.archive.close()
+
+
+@dataclass
+class Book:
+    """What the sheet reader needs from a workbook: its zip archive, the first worksheet's part, the shared
+    strings, the styles that are dates, the date epoch and the data rows its <dimension> announces (0 when
+    it has none: only for the progress bar)."""
+
+    archive: object
+    sheet_path: str | None
+    shared_strings: list
+    date_styles: set
+    epoch: object
+    estimate: int = 0
+
+
+def open_xlsx(fileobj) -> Book:
+    """The workbook's parts, read by openpyxl's own readers, without opening the worksheets.
+
+    ``load_workbook(read_only=True)`` looks for each sheet's <dimension> by parsing the sheet, and a file
+    without one (openpyxl's write-only files, our own exports among them) is parsed to its end only to
+    find none: a third of the time of a 100,000-row import. Here the <dimension> is looked for in the
+    part's start only."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(fileobj, read_only=True, data_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheet_path = None
+        for _sheet, rel in reader.parser.find_sheets():  # the first worksheet, as workbook.worksheets[0]
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+                sheet_path = rel.target
+                break
+        book = Book(
+            archive=reader.archive,
+            sheet_path=sheet_path,
+            shared_strings=reader.shared_strings,
+            date_styles=reader.wb._date_formats,
+            epoch=reader.wb.epoch,
+        )
+        if sheet_path is not None:
+            book.estimate = _announced_rows(book)
+        return book
+    except BaseException:
+        reader.archive.close()
+        raise
+
+
+def _announced_rows(book) -> int:
+    """Data rows by the sheet's <dimension> (ref="A1:K100001" → 100,000), read from the part's start."""
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.xml.functions import iterparse
+
+    with book.archive.open(book.sheet_path) as source:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == _DIMENSION:
+                try:
+                    return max((range_boundaries(element.get("ref", ""))[3] or 0) - 1, 0)
+                except (TypeError, ValueError):
+                    return 0
+            if element.tag == _SHEET_DATA:
+                return 0
+    return 0
 
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL, _VALUE, _INLINE, _TEXT, _RUN = (_NS + tag for tag in ("row", "c", "v", "is", "t", "r"))
+_DIMENSION, _SHEET_DATA = _NS + "dimension", _NS + "sheetData"
 
 
 def _column_number(letters: str) -> int:
@@ -168,7 +232,7 @@ def _inline_text(cell) -> str:
     return "".join(parts)
 
 
-def _fast_rows(workbook, sheet):
+def _fast_rows(book):
     """Cell values row by row, like ``sheet.iter_rows(values_only=True)`` but several times faster:
     openpyxl builds a rich object per inline string and a dict per cell, which dominates the time
     of a 100,000-row import. Shared strings, date styles and the epoch come from openpyxl's own
@@ -179,12 +243,12 @@ def _fast_rows(workbook, sheet):
     # refuses entity-expansion bombs, and ElementTree never loads external entities).
     from openpyxl.xml.functions import iterparse
 
-    shared = sheet._shared_strings
-    date_styles = workbook._date_formats
-    epoch = workbook.epoch
+    shared = book.shared_strings
+    date_styles = book.date_styles
+    epoch = book.epoch
     columns = {}  # "AB" → 28
     expected = 1
-    with workbook._archive.open(sheet._worksheet_path) as source:
+    with book.archive.open(book.sheet_path) as source:
         for _event, element in iterparse(source):
             if element.tag != _ROW:
                 continue
@@ -266,3 +330,49 @@ def read_table(kind: str, fileobj, name: str, *, progress=None) -> Table:
     if fmt == "csv":
         return read_csv(kind, fileobj, progress=progress)
     raise ImportFileError(_("只能导入 .xlsx 或 .csv 文件。"))
+
+
+# --- the parsed rows, kept between the check and the apply ----------------------------------------------------------
+
+_TAGS = {
+    "datetime": datetime.datetime.fromisoformat,
+    "date": datetime.date.fromisoformat,
+    "time": datetime.time.fromisoformat,
+    "timedelta": lambda seconds: datetime.timedelta(seconds=seconds),
+}
+
+
+def _tagged(value):
+    if isinstance(value, datetime.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, datetime.time):
+        return {"time": value.isoformat()}
+    if isinstance(value, datetime.timedelta):
+        return {"timedelta": value.total_seconds()}
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+def _untagged(obj):
+    if len(obj) == 1:
+        ((tag, text),) = obj.items()
+        convert = _TAGS.get(tag)
+        if convert is not None:
+            return convert(text)
+    return obj
+
+
+def dump_rows(table: Table) -> bytes:
+    """The parsed rows as JSON (dates and times tagged): what ``load_rows`` gives back exactly, value for value.
+    The import keeps them beside the upload after a clean check, so the apply does not parse the sheet again."""
+    data = {"kind": table.kind, "rows": table.rows}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_tagged).encode()
+
+
+def load_rows(kind: str, fileobj) -> Table:
+    """The table ``dump_rows`` wrote; ``ValueError`` if the file is not one (or is of another kind)."""
+    data = json.loads(fileobj.read(), object_hook=_untagged)
+    if not isinstance(data, dict) or data.get("kind") != kind or not isinstance(data.get("rows"), list):
+        raise ValueError("not a parsed table of this kind")
+    return Table(kind=kind, rows=[(number, tuple(values)) for number, values in data["rows"]])

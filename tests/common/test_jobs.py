@@ -227,6 +227,31 @@ def test_broker_down_commits_the_job_pending_and_tells_the_watch(django_capture_
     assert other.deferred == []
 
 
+def test_many_jobs_are_written_at_once_and_each_runs_after_the_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with transaction.atomic():
+            created = jobs.enqueue_many("common.test_probe", [{"n": n} for n in (1, 2, 3)])
+            assert Job.objects.filter(pk__in=[j.pk for j in created], state="pending").count() == 3
+    assert RAN == [] and len(callbacks) == 1  # one callback publishes them all
+    callbacks[0]()
+    assert RAN == [1, 2, 3]
+    rows = Job.objects.filter(pk__in=[j.pk for j in created])
+    assert all(job.state == "done" and job.published_at and job.publish_failed_at is None for job in rows)
+
+
+def test_many_jobs_with_the_broker_down_wait_for_the_sweeper_after_one_try(
+    django_capture_on_commit_callbacks, broker_down
+):
+    with jobs.watch() as watch, django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            created = jobs.enqueue_many("common.test_probe", [{"n": n} for n in (1, 2, 3)])
+    assert broker_down == [created[0].pk]  # one refused try, not one per job
+    rows = list(Job.objects.filter(pk__in=[j.pk for j in created]))
+    assert all(job.state == "pending" and job.waiting_for_broker and job.published_at is None for job in rows)
+    assert sorted(j.pk for j in watch.deferred) == sorted(j.pk for j in created)
+    assert RAN == []
+
+
 def test_the_sweeper_publishes_once_the_broker_is_back(django_capture_on_commit_callbacks, monkeypatch):
     refuse = kombu.exceptions.OperationalError("Connection refused")
     monkeypatch.setattr(jobs, "_send", lambda spec, job: (_ for _ in ()).throw(refuse))

@@ -110,7 +110,7 @@ def test_children_rows_rendered_in_python_are_the_tables_rows(client, login, das
 
 
 def _rows(snapshot):
-    from dashboards.models import COUNT_FIELDS, OrgFigures, OrgSeries
+    from dashboards.models import COUNT_FIELDS, OrgFigures, OrgSeries, OwnSeries
 
     figures = set(
         OrgFigures.objects.filter(snapshot=snapshot).values_list("org_id", "kind", "sector", "path", *COUNT_FIELDS)
@@ -120,7 +120,9 @@ def _rows(snapshot):
         .exclude(value=0)
         .values_list("org_id", "sector", "family", "key1", "key2", "value")
     )
-    return figures, series
+    own = OwnSeries.objects.filter(snapshot=snapshot)
+    own = set(own.values_list("org_id", "sector", "family", "key1", "key2", "value"))
+    return figures, series, own
 
 
 def test_the_live_update_equals_a_full_refresh(dash, people):
@@ -226,22 +228,22 @@ def test_the_page_shows_the_live_figures_and_their_time(client, login, dash, peo
 def test_a_failed_live_update_changes_nothing_and_the_next_one_works(dash, monkeypatch):
     """A live update that fails half-way (here: the series statement) leaves the snapshot as it was — no
     half-applied figures, no lock or staging table left behind — and the next run brings it up to date."""
-    from dashboards import services
+    from dashboards.services import live
     from tests.factories.campaign_plans import make_plan
 
     make_plan(dash.campaign, dash.branch_a3, status="approved")
-    real = services.insert_own_series
+    real = live.insert_own_series
 
     def broken(snapshot, table=""):
         if table:
             raise RuntimeError("database went away")
         return real(snapshot, table)
 
-    monkeypatch.setattr(services, "insert_own_series", broken)
+    monkeypatch.setattr(live, "insert_own_series", broken)
     with pytest.raises(RuntimeError):
         refresh(dash.campaign, today=dash.as_of)
     failed = Snapshot.objects.get(pk=dash.snapshot.pk)
     assert failed.refreshed_at is None and failed.revision == 0 and _rows(failed) == _rows(dash.snapshot)
-    monkeypatch.setattr(services, "insert_own_series", real)
+    monkeypatch.setattr(live, "insert_own_series", real)
     again = refresh(dash.campaign, today=dash.as_of)
     assert again.pk == dash.snapshot.pk and again.revision == 1 and again.changed_orgs == 1
