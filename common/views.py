@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
@@ -24,7 +25,7 @@ class ServiceFormView(RefusalMixin, FormView):
     role mixins before this class: they load ``self.object`` and check the role before the form is read."""
 
     title = ""
-    success_message = _("已保存")
+    success_message = gettext_lazy("已保存")
 
     def perform(self, data):
         raise NotImplementedError

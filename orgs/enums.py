@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class OrgKind(models.TextChoices):
@@ -44,22 +45,65 @@ class Sector(models.TextChoices):
     SOCIAL = "social", _("社会组织")
 
 
-# 活动载体 the seed suggests per sector; offered as choices when a plan is written.
-SECTOR_CARRIERS = {  # i18n: data
-    Sector.RURAL: ["三级联创", "治难转后", "领头雁工程", "设岗定责", "依岗承诺"],
-    Sector.COMMUNITY: ["三有一化", "党建示范社区", "党员联系和服务群众", "文明和谐社区"],
-    Sector.SOE: ["四好领导班子", "四强党组织", "四优共产党员", "党员责任区", "党员先锋岗"],
-    Sector.FINANCE: ["四好领导班子", "四强党组织", "四优共产党员", "党员责任区", "党员先锋岗"],
-    Sector.ORGAN: ["讲党性、重品行、作表率", "蹲点调研", "公开承诺", "行风评议", "主题实践活动"],
-    Sector.UNIVERSITY: ["教书育人", "教师队伍建设", "党员示范服务", "志愿服务"],
-    Sector.RESEARCH: ["课题攻关党员先锋团队"],
-    Sector.CULTURE: ["争当人民满意艺术家"],
-    Sector.HEALTH: ["争当白衣天使"],
-    Sector.SPORTS: ["课题攻关党员先锋团队"],
-    Sector.VOCATIONAL: ["争当师德标兵"],
-    Sector.SCHOOL: ["争当师德标兵"],
-    Sector.PRIVATE: ["扩大党的组织和工作覆盖", "建立健全党建工作制度", "促进生产经营"],
-    Sector.SOCIAL: ["扩大党的组织和工作覆盖", "建立健全党建工作制度", "促进业务活动"],
+# 活动载体 the seed suggests per sector; offered as choices when a plan is written. A chosen carrier is stored as
+# its Chinese text (gettext_noop: marked, not translated here); the form shows it translated.
+SECTOR_CARRIERS = {
+    Sector.RURAL: [
+        gettext_noop("三级联创"),
+        gettext_noop("治难转后"),
+        gettext_noop("领头雁工程"),
+        gettext_noop("设岗定责"),
+        gettext_noop("依岗承诺"),
+    ],
+    Sector.COMMUNITY: [
+        gettext_noop("三有一化"),
+        gettext_noop("党建示范社区"),
+        gettext_noop("党员联系和服务群众"),
+        gettext_noop("文明和谐社区"),
+    ],
+    Sector.SOE: [
+        gettext_noop("四好领导班子"),
+        gettext_noop("四强党组织"),
+        gettext_noop("四优共产党员"),
+        gettext_noop("党员责任区"),
+        gettext_noop("党员先锋岗"),
+    ],
+    Sector.FINANCE: [
+        gettext_noop("四好领导班子"),
+        gettext_noop("四强党组织"),
+        gettext_noop("四优共产党员"),
+        gettext_noop("党员责任区"),
+        gettext_noop("党员先锋岗"),
+    ],
+    Sector.ORGAN: [
+        gettext_noop("讲党性、重品行、作表率"),
+        gettext_noop("蹲点调研"),
+        gettext_noop("公开承诺"),
+        gettext_noop("行风评议"),
+        gettext_noop("主题实践活动"),
+    ],
+    Sector.UNIVERSITY: [
+        gettext_noop("教书育人"),
+        gettext_noop("教师队伍建设"),
+        gettext_noop("党员示范服务"),
+        gettext_noop("志愿服务"),
+    ],
+    Sector.RESEARCH: [gettext_noop("课题攻关党员先锋团队")],
+    Sector.CULTURE: [gettext_noop("争当人民满意艺术家")],
+    Sector.HEALTH: [gettext_noop("争当白衣天使")],
+    Sector.SPORTS: [gettext_noop("课题攻关党员先锋团队")],
+    Sector.VOCATIONAL: [gettext_noop("争当师德标兵")],
+    Sector.SCHOOL: [gettext_noop("争当师德标兵")],
+    Sector.PRIVATE: [
+        gettext_noop("扩大党的组织和工作覆盖"),
+        gettext_noop("建立健全党建工作制度"),
+        gettext_noop("促进生产经营"),
+    ],
+    Sector.SOCIAL: [
+        gettext_noop("扩大党的组织和工作覆盖"),
+        gettext_noop("建立健全党建工作制度"),
+        gettext_noop("促进业务活动"),
+    ],
 }
 
 

@@ -8,8 +8,9 @@ passed through gettext.
 A literal is left alone when it is data or for developers: a docstring, an argument of a logging call, of
 ``re.compile``/``re.match``…, a dict key, a subscript, one side of a comparison or an ``in`` test, the value (first
 element) of a choices member, an f-string part (rewrite those by hand with named ``%(x)s`` placeholders), and
-every literal of the files in ``DATA`` (seed data, demo data, benchmarks). A literal on a line carrying the comment
-``# i18n: data``, or in a statement whose first line carries it, is data too.
+every literal of the files in ``DATA`` (seed data, demo data, benchmarks). It also lists ``gettext`` called at
+module or class level (translated once at import, whatever the request's language: use ``gettext_lazy``).
+A literal on a line carrying the comment ``# i18n: data``, or in a statement whose first line carries it, is data too.
 
 ``--fix`` wraps with ``gettext_lazy`` at module and class level (evaluated at import) and ``gettext`` inside
 functions, following the file's own binding of ``_`` (``gettext`` or ``gettext_lazy``) and adding the import when
@@ -92,6 +93,8 @@ class Finder(ast.NodeVisitor):
         self._stack = []  # "function" | "class"
         self._safe = 0
         self._statements = []
+        self.eager = []
+        self.underscore = None  # what ``_`` is bound to in the module
 
     def visit(self, node):
         if not isinstance(node, ast.stmt):
@@ -160,6 +163,9 @@ class Finder(ast.NodeVisitor):
     def visit_Call(self, node):
         name, receiver = _name(node.func), _receiver(node.func)
         if name in GETTEXT:
+            eager = name == "gettext" or (name == "_" and self.underscore == "gettext")
+            if eager and "function" not in self._stack:
+                self.eager.append(node)  # translated once, at import, in whatever language is active then
             return
         if (name in LOGGING and receiver in {"logger", "log", "logging", "LOGGER", "_logger"}) or (
             name in REGEX and receiver == "re"
@@ -218,8 +224,10 @@ class Finder(ast.NodeVisitor):
 
 def scan(rel):
     source = (ROOT / rel).read_text(encoding="utf-8")
+    tree = ast.parse(source)
     finder = Finder(source)
-    finder.visit(ast.parse(source))
+    finder.underscore = binding_of_underscore(tree)
+    finder.visit(tree)
     return source, finder
 
 
@@ -295,7 +303,9 @@ def main():
             print(f"{rel}:{node.lineno}: {node.value[:70]!r}")
         for node in finder.skipped_fstrings:
             print(f"{rel}:{node.lineno}: f-string (mark by hand with named placeholders)")
-        total += len(finder.found) + len(finder.skipped_fstrings)
+        for node in finder.eager:
+            print(f"{rel}:{node.lineno}: gettext at import (use gettext_lazy)")
+        total += len(finder.found) + len(finder.skipped_fstrings) + len(finder.eager)
     print(f"{total} {'wrapped' if args.fix else 'unmarked'}", file=sys.stderr)
     return 0
 

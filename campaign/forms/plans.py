@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orgs.enums import SECTOR_CARRIERS
@@ -16,7 +17,7 @@ def carrier_choices(org, current=()) -> list[tuple[str, str]]:
     """The seed's carriers for the organization's sector, plus any already chosen (kept if the sector changed)."""
     offered = list(SECTOR_CARRIERS.get(org.sector, []))
     offered += [c for c in current if c not in offered]
-    return [(c, c) for c in offered]
+    return [(c, gettext(c)) for c in offered]
 
 
 class PlanForm(forms.ModelForm):

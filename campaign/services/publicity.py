@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgs.enums import Role
 from orgs.models import Org, User
@@ -156,7 +157,12 @@ def _transition(story: Story, action: str, *, by: User, reason: str = "") -> Sto
     return story
 
 
-ACTION_LABELS = {"submit": _("提交审核"), "approve": _("审核通过"), "reject": _("退回"), "publish": _("发布")}
+ACTION_LABELS = {
+    "submit": gettext_lazy("提交审核"),
+    "approve": gettext_lazy("审核通过"),
+    "reject": gettext_lazy("退回"),
+    "publish": gettext_lazy("发布"),
+}
 
 
 def submit_story(story: Story, *, by: User) -> Story:

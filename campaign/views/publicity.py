@@ -33,10 +33,10 @@ ACTIONS = {
     "publish": services.publish_story,
 }
 DONE_MESSAGES = {
-    "submit": _("已提交审核"),
-    "approve": _("已审核通过"),
-    "reject": _("已退回"),
-    "publish": _("已发布，公众页面可以看到这篇稿件"),
+    "submit": gettext_lazy("已提交审核"),
+    "approve": gettext_lazy("已审核通过"),
+    "reject": gettext_lazy("已退回"),
+    "publish": gettext_lazy("已发布，公众页面可以看到这篇稿件"),
 }
 
 

@@ -259,11 +259,11 @@ class RemarkDetailView(SupervisionMixin, ScopedObjectMixin, TemplateView):
 # --- rectification orders -----------------------------------------------------------------------
 
 ORDER_STATES = [
-    ("", _("全部")),
-    ("open", _("未完成")),
-    ("overdue", _("已逾期")),
-    ("responded", _("待验收")),
-    ("verified", _("已验收")),
+    ("", gettext_lazy("全部")),
+    ("open", gettext_lazy("未完成")),
+    ("overdue", gettext_lazy("已逾期")),
+    ("responded", gettext_lazy("待验收")),
+    ("verified", gettext_lazy("已验收")),
 ]
 
 

@@ -224,9 +224,9 @@ class Outcome:
 class Importer:
     kind = ""
     columns = ()
-    change_reason = "批量导入"
 
     def __init__(self, user, table, *, progress=None):
+        self.change_reason = _("批量导入")  # a plain str in the language of the run (raw writes take it too)
         self.user = user
         self.table = table
         self.progress = progress
