@@ -32,6 +32,8 @@ NO_CONTACT_ROLES = FULL_DATA_ROLES
 SERVICE_ROLES = frozenset({Role.SECRETARY})
 INSTRUCTOR_MANAGE_ROLES = queries.MANAGE_ROLES
 DEFAULT_NO_CONTACT_DAYS = 30
+# Who opens 联系服务群众 and the household pages: the readers, and a member (his own contact households).
+HOUSEHOLD_ROLES = READ_ROLES | {Role.MEMBER}
 
 
 # --- the member acting for itself ---------------------------------------------------------------

@@ -19,7 +19,6 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin
 from orgs import queries
-from orgs.enums import Role
 from orgs.forms.accounts import UserCreateForm
 from orgs.models import Org
 from orgs.pagination import CappedPaginator, query_without_page
@@ -31,7 +30,7 @@ from ..queries import masses as mq
 from ..services import masses as services
 
 PER_PAGE = 30
-HOUSEHOLD_ROLES = mq.READ_ROLES | {Role.MEMBER}
+HOUSEHOLD_ROLES = mq.HOUSEHOLD_ROLES
 
 
 def filter_org(user, form, roles) -> tuple:
