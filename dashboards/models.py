@@ -180,7 +180,9 @@ class OrgFigures(models.Model):
         OWN = "own", _("本组织")
         TREE = "tree", _("含下级")
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    # No database constraint: a refresh inserts millions of rows, and the constraint's trigger looked the snapshot up
+    # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade).
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     # Copies of the node's path and depth: children and subtrees are index ranges.
     path = models.CharField(max_length=255)
@@ -325,7 +327,9 @@ class OrgSeries(models.Model):
         NOMINATION = "nomination", _("推荐")
         SERVICE = "service", _("联系服务记录")
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    # No database constraint: a refresh inserts millions of rows, and the constraint's trigger looked the snapshot up
+    # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade).
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     sector = models.CharField(max_length=16, blank=True)
     family = models.CharField(max_length=12, choices=Family.choices)
@@ -348,7 +352,9 @@ class OwnSeries(models.Model):
     changed — also when a record only moved to another month, stage or tier — and add the difference to their
     ancestors. Pages never read it."""
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    # No database constraint: a refresh inserts millions of rows, and the constraint's trigger looked the snapshot up
+    # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade).
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     sector = models.CharField(max_length=16, blank=True)
     family = models.CharField(max_length=12, choices=OrgSeries.Family.choices)

@@ -5,19 +5,18 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from common.sql import compose
 from orgs.models import Org
 
 from ..models import OrgFigures, OrgSeries, OwnSeries, Snapshot
 from .live import NeedsFullRefresh, update_snapshot
 from .rollup import insert_series, insert_tree_rows
 from .setting import current_periods, current_round, phases_of, same_setting
-from .statements import insert_own_rows, insert_own_series, one_moment
+from .statements import analyze, insert_own_rows, insert_own_series, one_moment
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +102,10 @@ def full_refresh(campaign, today: datetime.date) -> Snapshot:
         max_depth = Org.objects.filter(active=True).aggregate(d=Max("depth"))["d"] or 1
         with one_moment():
             insert_own_rows(snapshot, milestones)
+            analyze(OrgFigures)  # the roll-ups read the new snapshot's rows: the planner must know there are many
             insert_tree_rows(snapshot, max_depth)
             insert_own_series(snapshot)
+            analyze(OwnSeries)
             insert_series(snapshot, max_depth)
             Snapshot.objects.filter(pk=snapshot.pk).update(
                 status=Snapshot.Status.DONE, finished_at=timezone.now(), seconds=time.monotonic() - started
@@ -116,11 +117,8 @@ def full_refresh(campaign, today: datetime.date) -> Snapshot:
         )
         raise
     drop_old_snapshots(campaign)
-    if connection.vendor == "postgresql":
-        # Fresh statistics, so that the planner reads children and lists by their indexes.
-        with connection.cursor() as cursor:
-            for model in (OrgFigures, OrgSeries, OwnSeries):
-                cursor.execute(compose("ANALYZE {table}", table=model._meta.db_table))
+    # Fresh statistics, so that the planner reads children and lists by their indexes.
+    analyze(OrgFigures, OrgSeries, OwnSeries)
     snapshot.refresh_from_db()
     logger.info("dashboard snapshot %s for %s written in %.1f s", snapshot.pk, campaign, snapshot.seconds or 0)
     return snapshot
