@@ -15,10 +15,14 @@ How "exactly once" is kept, whatever happens:
    rolled back, still NULL, the next run notifies it. Two processes never claim the same row (the second waits on
    the row locks, then finds ``sent_at`` set). E-mail/SMS tasks are enqueued after the commit, 200 ids per task.
 
-Recipients are looked up set-based: the ``secretary`` and ``org_department`` users holding a role on the
-organization itself. On PostgreSQL claim, recipient join and inserts are ONE statement per (milestone, offset)
-(data-modifying CTEs; 170,000 organizations in about 10 s, see bench/README.md); elsewhere (SQLite) the rows are
-claimed in chunks of 5,000 with one recipient query and two bulk inserts per chunk. Overdue work also goes to
+On PostgreSQL the organizations' reminders take one pass: per (milestone, offset) ONE statement (data-modifying
+CTEs) inserts the new delivery rows already sent, joins their recipients and writes the inbox and outgoing rows,
+in one transaction — a crash leaves neither rows nor messages, and the next run decides them again; a second
+run meets the unique key and writes nothing. Step 2 then only finds rows left unsent by older runs (one statement
+per group as well). Elsewhere (SQLite) decide and notify are the two steps above, the rows claimed in chunks of
+5,000 with one recipient query and two bulk inserts per chunk. Recipients are the ``secretary`` and
+``org_department`` users holding a role on the organization itself. Send jobs: ``jobs.enqueue_many`` (one INSERT,
+one callback after the commit). Province-scale figures: bench/README.md, 提醒. Overdue work also goes to
 the superior's 组织部: the ``org_department`` users of the nearest proper ancestor that has any — one
 summary message per such user and milestone (not one per organization), while the delivery rows stay one per
 (milestone, org). A reminder is stale-safe: an organization that did the milestone between deciding and
