@@ -59,6 +59,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("gaoxiao_hy", "省委教育工委（高等学校）", Role.SECTOR_SUPERVISOR, ROOT_CODE, sector=Sector.UNIVERSITY),
     DemoAccount("shuji", "", Role.SECRETARY, DEMO_BRANCH, member_index=0),
     DemoAccount("dangyuan", "", Role.MEMBER, DEMO_BRANCH, member_index=2),
+    DemoAccount("zhengding_sjgl", "正定县委组织部数据管理员", Role.DATA_MANAGER, DEMO_COUNTY),
 )
 DEMO_USERNAMES = tuple(a.username for a in DEMO_ACCOUNTS)
 

@@ -94,3 +94,12 @@ def test_a_code_from_the_printed_sheet_answers_on_the_public_page(today_demo, cl
     response = client.post(url, {f"c{c.pk}": "satisfied" for c in batch.criteria_set.criteria.all()})
     assert response.status_code == 302 and response["Location"] == reverse("evaluations:mass_thanks")
     assert MassAnswer.objects.filter(batch=batch).count() == answers + batch.criteria_set.criteria.count()
+
+
+def test_the_county_data_manager_finds_the_admin_masked_numbers_and_the_county_activity_records(today_demo, client):
+    home = page(client, "zhengding_sjgl", reverse("home"))
+    assert "数据管理" in home
+    members = page(client, "zhengding_sjgl", reverse("admin:orgs_member_changelist"))
+    assert "**********" in members and "显示完整身份证号" in members
+    records = page(client, "zhengding_sjgl", reverse("admin:campaign_activityrecord_changelist"))
+    assert "塔元庄村党支部" in records and "滦县" not in records

@@ -143,6 +143,7 @@ def test_demo_accounts_one_per_role(demo):
         "gaoxiao_hy": (Role.SECTOR_SUPERVISOR, "130000", Sector.UNIVERSITY),
         "shuji": (Role.SECRETARY, "130123100001", ""),
         "dangyuan": (Role.MEMBER, "130123100001", ""),
+        "zhengding_sjgl": (Role.DATA_MANAGER, "130123", ""),
     }
     for username, (role, code, sector) in expected.items():
         user = User.objects.get(username=username)
