@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from awards.models import Nomination
@@ -62,15 +62,13 @@ class TierListView(PortalAPIView):
     def get(self, request, code):
         period = get_period(code)
         tiers = queries_scoring.tiers_for(request.user).filter(period=period).select_related("org", "period")
-        tier = self.text_param("tier")
+        tier = self.choice_param(
+            "tier", TierLevel.values, _("档次应为 %(v)s 之一") % {"v": "、".join(TierLevel.values)}
+        )
         if tier:
-            if tier not in TierLevel.values:
-                raise ValidationError({"tier": [_("档次应为 %(v)s 之一") % {"v": "、".join(TierLevel.values)}]})
             tiers = tiers.filter(eff=tier)
-        sector = self.text_param("sector")
+        sector = self.choice_param("sector", Sector.values, _("没有这个领域"))
         if sector:
-            if sector not in Sector.values:
-                raise ValidationError({"sector": [_("没有这个领域")]})
             tiers = tiers.filter(org__sector=sector)
         org = self.org_param("org")
         if org is not None:
@@ -147,12 +145,10 @@ class NominationListView(IdPages, RoundScoped):
     def get(self, request, code):
         award_round = self.get_round(code)
         rows = queries_nominations.nomination_list(request.user, award_round).select_related("award_round")
-        status = self.text_param("status")
+        status = self.choice_param(
+            "status", Nomination.Status.values, _("状态应为 %(v)s 之一") % {"v": "、".join(Nomination.Status.values)}
+        )
         if status:
-            if status not in Nomination.Status.values:
-                raise ValidationError(
-                    {"status": [_("状态应为 %(v)s 之一") % {"v": "、".join(Nomination.Status.values)}]}
-                )
             rows = rows.filter(status=status)
         return self.paged(rows, w.NominationSerializer)
 

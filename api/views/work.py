@@ -57,10 +57,9 @@ class MilestoneOrgsView(PortalAPIView):
     serializer_class = w.MilestoneOrgSerializer
 
     def get_status(self):
-        status = self.text_param("status") or "todo"
-        if status not in ("todo", "done"):
-            raise ValidationError({"status": [_("状态应为 todo（未完成）或 done（已完成）")]})
-        return status
+        return self.choice_param(
+            "status", ("todo", "done"), _("状态应为 todo（未完成）或 done（已完成）"), default="todo"
+        )
 
     def order_rows(self, queryset):
         pages = OrgPages if self.status == "todo" else IdPages
@@ -212,10 +211,8 @@ class AssessmentListView(IdPages, PortalAPIView):
         code = self.text_param("period")
         if code:
             rows = rows.filter(period=get_period(code))
-        source = self.text_param("source")
+        source = self.choice_param("source", Source.values, _("来源应为 %(v)s 之一") % {"v": "、".join(Source.values)})
         if source:
-            if source not in Source.values:
-                raise ValidationError({"source": [_("来源应为 %(v)s 之一") % {"v": "、".join(Source.values)}]})
             rows = rows.filter(source=source)
         org = self.org_param("org")
         if org is not None:
