@@ -177,6 +177,20 @@ def get_dispute_or_404(user, pk) -> Dispute:
     return found
 
 
+def outcome_counts() -> dict:
+    """Disputes counted by outcome (resolved, escalated, unresolved, pending): the annotations of the dispute
+    figures here and of the dashboards' per-organization source."""
+    return {
+        outcome: Count("pk", filter=Q(outcome=value))
+        for outcome, value in (
+            ("resolved", DisputeOutcome.RESOLVED),
+            ("escalated", DisputeOutcome.ESCALATED),
+            ("unresolved", DisputeOutcome.UNRESOLVED),
+            ("pending", DisputeOutcome.PENDING),
+        )
+    }
+
+
 def dispute_counts(user, node: Org, *, year: int | None = None) -> list[dict]:
     """Disputes under ``node`` per organization one level below it (its own disputes: the node itself) and month.
 
@@ -190,13 +204,7 @@ def dispute_counts(user, node: Org, *, year: int | None = None) -> list[dict]:
     grouped = list(
         rows.annotate(branch=Substr("org__path", 1, width), month=TruncMonth("found_on"))
         .values("branch", "month")
-        .annotate(
-            found=Count("pk"),
-            resolved=Count("pk", filter=Q(outcome=DisputeOutcome.RESOLVED)),
-            escalated=Count("pk", filter=Q(outcome=DisputeOutcome.ESCALATED)),
-            unresolved=Count("pk", filter=Q(outcome=DisputeOutcome.UNRESOLVED)),
-            pending=Count("pk", filter=Q(outcome=DisputeOutcome.PENDING)),
-        )
+        .annotate(found=Count("pk"), **outcome_counts())
         .order_by("branch", "month")
     )
     names = {o.path: o for o in Org.objects.filter(path__in={r["branch"] for r in grouped})}

@@ -141,8 +141,9 @@ def _masses_sources(snapshot: Snapshot) -> dict:
     A household has had no contact when no service to it is dated in the ``NO_CONTACT_DAYS`` days up to the
     snapshot date (``campaign.queries.masses.no_contact`` on that day).
     """
-    from campaign.models import Bulletin, BulletinStatus, Dispute, DisputeOutcome, Household, MassMeeting, ServiceRecord
+    from campaign.models import Bulletin, BulletinStatus, Dispute, Household, MassMeeting, ServiceRecord
     from campaign.queries.masses import DEFAULT_NO_CONTACT_DAYS as NO_CONTACT_DAYS
+    from campaign.queries.masses import outcome_counts
     from orgs.enums import Role
     from orgs.models import RoleAssignment
 
@@ -151,7 +152,6 @@ def _masses_sources(snapshot: Snapshot) -> dict:
     recent = ServiceRecord.objects.filter(
         household=OuterRef("pk"), date__gte=today - datetime.timedelta(days=NO_CONTACT_DAYS), date__lte=today
     )
-    D = DisputeOutcome
     return {
         "h": Household.objects.filter(active=True)
         .values(oid=F("org_id"))
@@ -162,13 +162,7 @@ def _masses_sources(snapshot: Snapshot) -> dict:
         "mm": MassMeeting.objects.filter(date__range=window).values(oid=F("org_id")).annotate(n=Count("pk")),
         "dp": Dispute.objects.filter(found_on__range=window)
         .values(oid=F("org_id"))
-        .annotate(
-            n=Count("pk"),
-            resolved=Count("pk", filter=Q(outcome=D.RESOLVED)),
-            escalated=Count("pk", filter=Q(outcome=D.ESCALATED)),
-            unresolved=Count("pk", filter=Q(outcome=D.UNRESOLVED)),
-            pending=Count("pk", filter=Q(outcome=D.PENDING)),
-        ),
+        .annotate(n=Count("pk"), **outcome_counts()),
         "bl": Bulletin.objects.filter(status=BulletinStatus.ISSUED, issue_date__range=window)
         .values(oid=F("issuer_org_id"))
         .annotate(n=Count("pk")),
