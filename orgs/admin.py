@@ -150,7 +150,7 @@ class MemberAdmin(ServiceAdminMixin, PortalHistoryAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["org_code", *MemberForm.Meta.fields]
-        return ["org", *MemberForm.Meta.fields, "version"]
+        return ["org", *MemberForm.Meta.fields]  # the form's hidden ``version``: admin/orgs/member/change_form.html
 
     def get_readonly_fields(self, request, obj=None):
         return ["org"] if obj is not None else []

@@ -114,7 +114,9 @@ class Member(models.Model):
     # Copy of org.path kept by orgs.services, so "members of a subtree" is one index range.
     org_path = models.CharField(max_length=255, editable=False)
     # Copy of org.sector kept by orgs.services, so a sector's members in tree order are one index range.
-    org_sector = models.CharField(max_length=16, blank=True, default="", editable=False)
+    org_sector = models.CharField(
+        _("所在组织领域"), max_length=16, choices=Sector.choices, blank=True, default="", editable=False
+    )
     # Copy of org.kind (党委/党工委/党总支/党支部), kept like org_sector: the member list's 组织类别 filter.
     org_kind = models.CharField(max_length=8, blank=True, default="", editable=False)
     name = models.CharField(_("姓名"), max_length=50)

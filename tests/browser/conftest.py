@@ -10,6 +10,12 @@ a test opens (``browser.new_context`` or ``browser.new_page``, from the fixtures
   in ``window.__cspViolations`` until it is collected, and
 - a console listener for Chromium's own reports ("Refused to …", "… Content Security Policy …").
 
+One exception, the judge's own act: axe's CSSOM preload copies a stylesheet pulled in by ``@import`` (Django
+admin's forms.css imports widgets.css) into a ``<style>`` element of a scratch document, which the policy refuses.
+A refused inline style while axe runs (``window.__axeRunning``, set by tests/judges.py), from code without a
+source file (the test runner's evaluate, never a file the page loaded), is not counted; axe then leaves out only
+its orientation-lock check on that page.
+
 When the test's body ends, the pages still open are read once more and the test fails on anything collected,
 naming the page, the directive and what was blocked.
 """
@@ -22,6 +28,10 @@ VIOLATION_LISTENER = """
   window.__cspWatch = true;
   window.__cspViolations = [];
   document.addEventListener('securitypolicyviolation', (event) => {
+    const directive = event.effectiveDirective || event.violatedDirective || '';
+    if (window.__axeRunning && !event.sourceFile && event.blockedURI === 'inline' && directive.startsWith('style-src')) {
+      return;  // axe's own <style> (see the module's docstring)
+    }
     const report = {
       id: Math.random().toString(36).slice(2) + Date.now().toString(36),
       page: document.location.href,
@@ -64,6 +74,8 @@ class CspWatch:
 
     def _console(self, message):
         text = message.text
+        if getattr(message.page, "judging", False) and not (message.location or {}).get("url"):
+            return  # axe's own <style> while it runs (see the module's docstring)
         if message.type in ("error", "warning") and any(marker in text for marker in CONSOLE_MARKERS):
             self.console.append(f"{message.page.url if message.page else '?'}: {text}")
 

@@ -54,6 +54,7 @@ ROLES = {
     "secretary": (Role.SECRETARY, "branch_a", ""),
     "member": (Role.MEMBER, "branch_a", ""),
     "instructor": (Role.INSTRUCTOR, "branch_a", ""),
+    "data_manager": (Role.DATA_MANAGER, "county_a", ""),
 }
 DESKTOP = {"locale": "zh-CN", "viewport": {"width": 1280, "height": 900}}
 WIDTHS = {"phone": PHONE_390, "desktop": DESKTOP}
@@ -150,6 +151,12 @@ class Scene:
         return exhibition
 
     @functools.cached_property
+    def activity(self):
+        from tests.factories.campaign_activities import make_activity
+
+        return make_activity(self.world.branch_a, self.campaign, title="塔元庄主题党日", by=self.user("org_department"))
+
+    @functools.cached_property
     def published_plan(self):
         from campaign.models import Plan
         from tests.factories.campaign_plans import make_plan
@@ -239,6 +246,22 @@ PAGES = [
         "api-swagger", None, lambda s: reverse("api:swagger"), "创先争优活动管理平台 API", wait_for=".swagger-ui .info"
     ),
     Judged("api-redoc", None, lambda s: reverse("api:redoc"), "创先争优活动管理平台 API", wait_for="#redoc h1"),
+    # the 数据管理员's pages: Django's admin, scoped to his county (an index, a changelist with its filters and
+    # search, a change form written through the service, a read-only record)
+    Judged("admin-index", "data_manager", lambda s: reverse("admin:index"), "数据管理"),
+    Judged("admin-members", "data_manager", lambda s: reverse("admin:orgs_member_changelist"), "张建国"),
+    Judged(
+        "admin-member",
+        "data_manager",
+        lambda s: reverse("admin:orgs_member_change", args=[s.world.member_a.pk]),
+        "张建国",
+    ),
+    Judged(
+        "admin-activity",
+        "data_manager",
+        lambda s: reverse("admin:campaign_activityrecord_change", args=[s.activity.pk]),
+        "塔元庄主题党日",
+    ),
 ]
 
 
