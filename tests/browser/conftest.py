@@ -29,7 +29,8 @@ VIOLATION_LISTENER = """
   window.__cspViolations = [];
   document.addEventListener('securitypolicyviolation', (event) => {
     const directive = event.effectiveDirective || event.violatedDirective || '';
-    if (window.__axeRunning && !event.sourceFile && event.blockedURI === 'inline' && directive.startsWith('style-src')) {
+    const inlineStyle = event.blockedURI === 'inline' && directive.startsWith('style-src');
+    if (window.__axeRunning && !event.sourceFile && inlineStyle) {
       return;  // axe's own <style> (see the module's docstring)
     }
     const report = {
