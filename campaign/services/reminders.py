@@ -64,6 +64,8 @@ OVERDUE = ReminderDelivery.OVERDUE
 OVERDUE_WINDOW_DAYS = 30
 CHUNK = 5000
 ENQUEUE_BATCH = 200
+# PostgreSQL: memory for the one statement's sorts and aggregates (SET LOCAL: this transaction only).
+WORK_MEM = "256MB"
 ORG_ROLES = (Role.SECRETARY, Role.ORG_DEPARTMENT)
 Audience = ReminderDelivery.Audience
 
@@ -250,8 +252,6 @@ def _decide_and_notify_org(due: list[tuple[Milestone, int]], today: datetime.dat
         new, new_params = compose("SELECT id, milestone_id, org_id FROM {table} WHERE false", **DELIVERY), []
     items = sorted(texts.values(), key=lambda t: t.rank)
     columns = (
-        "milestone_id",
-        "rank",
         "line_before",
         "line_after",
         "title",
@@ -278,39 +278,34 @@ def _decide_and_notify_org(due: list[tuple[Milestone, int]], today: datetime.dat
             RETURNING id, milestone_id, org_id
         ), claimed AS (
             SELECT * FROM new UNION ALL SELECT * FROM old
-        ), texts AS (
-            SELECT * FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
-                                 %s::text[], %s::text[])
-                AS t(milestone_id, rank, line_before, line_after, title, many_before, many_after, short, url)
+        ), ranks AS (
+            SELECT * FROM unnest(%s::bigint[], %s::int[]) AS r(milestone_id, rank)
+        ), txt AS (
+            SELECT %s::text[] AS line_before, %s::text[] AS line_after, %s::text[] AS title,
+                   %s::text[] AS many_before, %s::text[] AS many_after, %s::text[] AS short, %s::text[] AS url
         ), items AS (
-            SELECT DISTINCT ON (ra.user_id, c.milestone_id, c.org_id)
-                   ra.user_id, c.id AS delivery_id, c.org_id, t.rank, t.line_before || o.name || t.line_after AS line,
-                   t.title, t.many_before, t.many_after, t.short, t.url
+            SELECT ra.user_id, c.org_id, r.rank, o.name, min(c.id) AS delivery_id
             FROM claimed c
-            JOIN texts t ON t.milestone_id = c.milestone_id
+            JOIN ranks r ON r.milestone_id = c.milestone_id
             JOIN {org} o ON o.id = c.org_id AND o.active
             JOIN {role} ra ON ra.org_id = c.org_id AND ra.role IN (%s, %s)
             WHERE NOT EXISTS (SELECT 1 FROM {done} d WHERE d.milestone_id = c.milestone_id AND d.org_id = c.org_id)
-            ORDER BY ra.user_id, c.milestone_id, c.org_id, c.id
-        ), ranked AS (
-            SELECT i.*, row_number() OVER (PARTITION BY i.user_id ORDER BY i.rank, i.org_id) AS pos FROM items i
+            GROUP BY ra.user_id, c.org_id, r.rank, o.name
         ), digests AS (
-            SELECT r.user_id, u.email, u.mobile, count(*) AS n,
-                   min(r.delivery_id) FILTER (WHERE r.pos = 1) AS delivery_id,
-                   min(r.title) FILTER (WHERE r.pos = 1) AS one_title,
-                   min(r.many_before) FILTER (WHERE r.pos = 1) AS many_before,
-                   min(r.many_after) FILTER (WHERE r.pos = 1) AS many_after,
-                   min(r.url) FILTER (WHERE r.pos = 1) AS url,
-                   string_agg(r.line, %s ORDER BY r.pos) AS lines,
-                   array_agg(r.short ORDER BY r.pos) AS shorts
-            FROM ranked r JOIN {user} u ON u.id = r.user_id AND u.is_active
-            GROUP BY r.user_id, u.email, u.mobile
+            SELECT i.user_id, count(*) AS n, min(i.rank) AS first,
+                   string_agg(x.line_before[i.rank] || i.name || x.line_after[i.rank], %s ORDER BY i.rank, i.org_id)
+                       AS lines,
+                   array_agg(x.short[i.rank] ORDER BY i.rank, i.org_id) AS shorts,
+                   (array_agg(i.delivery_id ORDER BY i.rank, i.org_id))[1] AS delivery_id
+            FROM items i CROSS JOIN txt x
+            GROUP BY i.user_id
         ), sms AS (
-            SELECT d.*,
+            SELECT d.*, u.email, u.mobile, x.title[d.first] AS one_title, x.many_before[d.first] AS many_before,
+                   x.many_after[d.first] AS many_after, x.url[d.first] AS url,
                    %s || array_to_string(shorts, %s) || %s AS full_sms,
                    %s || array_to_string(shorts[1:2], %s) || %s || n || %s || %s AS two_sms,
                    %s || shorts[1] || %s || n || %s || %s AS one_sms
-            FROM digests d
+            FROM digests d JOIN {user} u ON u.id = d.user_id AND u.is_active CROSS JOIN txt x
         ), digest AS (
             SELECT user_id, email, mobile, delivery_id, url,
                    CASE WHEN n = 1 THEN one_title ELSE many_before || n || many_after END AS title,
@@ -342,6 +337,7 @@ def _decide_and_notify_org(due: list[tuple[Milestone, int]], today: datetime.dat
     params = [
         *new_params,
         now, Audience.ORG,
+        [t.milestone_id for t in items], [n for n, _t in enumerate(items, 1)],
         *([getattr(t, column) for t in items] for column in columns),
         *ORG_ROLES,
         "\n",
@@ -354,6 +350,8 @@ def _decide_and_notify_org(due: list[tuple[Milestone, int]], today: datetime.dat
         Channel.SMS, pending, now,
     ]  # fmt: skip
     with connection.cursor() as cursor:
+        # The day's sorts and aggregates (a row per reminder) in memory rather than in temporary files.
+        cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     message_ids = [value for kind, value in rows if kind == "message"]
