@@ -51,6 +51,21 @@ class Rollback(Exception):
     pass
 
 
+def backend_cpu() -> float | None:
+    """CPU seconds (user + system) the PostgreSQL backend of this connection has used so far (local server:
+    /proc/<pid>/stat), or None when it cannot be read."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def setup_django(database: str, broker: str):
     os.environ["DATABASE_URL"] = f"{PG}/{database}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
@@ -180,6 +195,7 @@ def run(database, args, *, migrate: bool) -> int:
             result["setup_s"] = time.perf_counter() - t
             result["campaign_milestones"] = campaign.milestones.filter(reminders=True).count()
             result["load_before"] = os.getloadavg()
+            cpu_before = backend_cpu()
 
             with counting() as queries:
                 start = time.perf_counter()
@@ -195,6 +211,8 @@ def run(database, args, *, migrate: bool) -> int:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             checks_s = time.perf_counter() - start
+            cpu_after = backend_cpu()
+            result["backend_cpu_s"] = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
             result["load_after"] = os.getloadavg()
             rows_before = (
                 ReminderDelivery.objects.count(),
@@ -262,9 +280,11 @@ def run(database, args, *, migrate: bool) -> int:
         f"(counted in the tables); broker {args.broker}; everything rolled back"
     )
     load = lambda loads: " / ".join(f"{x:.1f}" for x in loads)  # noqa: E731
+    cpu = result["backend_cpu_s"]
     print(
         f"machine: {os.cpu_count()} cores; load average before {load(result['load_before'])}, "
-        f"after {load(result['load_after'])}"
+        f"after {load(result['load_after'])}; PostgreSQL backend CPU for the job, enqueue and checks: "
+        + ("not readable" if cpu is None else f"{cpu:.1f} s")
     )
     return 0 if ok else 1
 
