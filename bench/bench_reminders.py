@@ -16,13 +16,14 @@
 3. Gives every basic organization a secretary account (mobile number; every 10th also an e-mail address) with
    two set-based INSERT … SELECT statements, so that each reminder really produces an inbox message and an
    SMS (``--secretaries none``: the demo accounts only).
-4. Times ``run_daily_reminders(today)`` — on PostgreSQL one statement per milestone and offset that decides
-   (INSERT … SELECT … ON CONFLICT DO NOTHING) and notifies (inbox rows, OutgoingMessage rows) — then the enqueueing
+4. Times ``run_daily_reminders(today)`` — on PostgreSQL one statement for the whole day that decides every
+   (milestone, offset) due (INSERT … SELECT … UNION ALL … ON CONFLICT DO NOTHING) and notifies: one digest per
+   recipient (an inbox row, an e-mail and/or an SMS row listing that recipient's reminders) — then the enqueueing
    of the send tasks (the on-commit callbacks, run by hand before the rollback) on the broker given by
    ``--broker`` (default ``memory://``: the cost of building and publishing the task messages without touching
    the shared Redis; ``redis://127.0.0.1:6379/9`` publishes to Redis — the bench's queue is purged afterwards),
    then the deferred foreign-key checks a commit would run (``SET CONSTRAINTS ALL IMMEDIATE``; the rollback at
-   the end would skip them), counting SQL statements;
+   the end would skip them), counting SQL statements and the PostgreSQL backend's CPU seconds;
 5. runs the job a second time the same day and counts what it added: reminders, inbox messages and e-mail/SMS
    rows (duplicates: must be 0), and checks that no (milestone, organization, offset) was decided twice.
 
