@@ -34,8 +34,9 @@ written with two bulk inserts at the end. Recipients are the ``secretary`` and `
 role on the organization itself. Province-scale figures: bench/README.md, 提醒.
 
 Overdue work also goes to the superior's 组织部: the ``org_department`` users of the nearest proper ancestor that
-has any — one summary message per such user and milestone (not one per organization), while the delivery rows
-stay one per (milestone, org). A reminder is stale-safe: an organization that did the milestone between deciding
+has any — one summary message per such user and day, a line per overdue milestone with how many of its
+organizations (not one message per organization or milestone), while the delivery rows stay one per
+(milestone, org). A reminder is stale-safe: an organization that did the milestone between deciding
 and notifying gets nothing. Rows of a campaign that is no longer running are closed without telling anyone.
 """
 
@@ -380,10 +381,9 @@ def _nearest_superior(path: str, by_path: dict) -> list:
     return []
 
 
-def _notify_superior(milestone: Milestone, today: datetime.date, stats: Counter, by_path, *, tell: bool) -> None:
-    """Overdue: one summary per superior 组织部 user and milestone, for all its organizations claimed here."""
+def _collect_superior(milestone: Milestone, stats: Counter, by_path, per_user: dict, *, tell: bool) -> None:
+    """Overdue: claim the milestone's superior deliveries; count, per superior 组织部 user, its organizations."""
     done = MilestoneDone.objects.filter(milestone=milestone, org=OuterRef("pk"))
-    per_user: dict[int, dict] = {}
     last_id = 0
     while claimed := _claim(last_id, Audience.SUPERIOR, milestone.pk):
         last_id = claimed[-1][0]
@@ -398,41 +398,54 @@ def _notify_superior(milestone: Milestone, today: datetime.date, stats: Counter,
         )
         for path, name in orgs:
             for user_id, email, mobile in _nearest_superior(path, by_path):
-                entry = per_user.setdefault(user_id, {"email": email, "mobile": mobile, "n": 0, "names": []})
-                entry["n"] += 1
-                if len(entry["names"]) < 3:
-                    entry["names"].append(name)
-    if not per_user:
-        return
-    url = reverse("campaign:milestone_orgs", args=[milestone.pk])
-    notes, messages = [], []
-    for user_id, entry in per_user.items():
+                entry = per_user.setdefault(user_id, {"email": email, "mobile": mobile, "items": {}})
+                item = entry["items"].setdefault(milestone, {"n": 0, "names": []})
+                item["n"] += 1
+                if len(item["names"]) < 3:
+                    item["names"].append(name)
+
+
+def _superior_texts(items: dict) -> tuple[str, str, str, str]:
+    """(title, body, SMS text, url) of one 组织部 user's summary: a line per overdue milestone."""
+    lines = []
+    for milestone, item in items.items():
         values = {
             "milestone": milestone.name,
             "due": milestone.due_date.isoformat(),
-            "n": entry["n"],
-            "names": "、".join(entry["names"]),
+            "n": item["n"],
+            "names": "、".join(item["names"]),
         }
-        title = _("下级组织逾期：“%(milestone)s”") % values
-        body = _("您所辖的%(n)d个组织未在%(due)s前完成“%(milestone)s”（如%(names)s），请督促办理。") % values
-        notes.append(Notification(user_id=user_id, title=title, body=body, url=url))
-        messages += _messages_for(user_id, entry["email"], entry["mobile"], title, body, None)
-    _enqueue_after_commit(_save(notes, messages, stats))
+        lines.append(_("您所辖的%(n)d个组织未在%(due)s前完成“%(milestone)s”（如%(names)s），请督促办理。") % values)
+    first = next(iter(items))
+    url = reverse("campaign:milestone_orgs", args=[first.pk])
+    if len(items) == 1:
+        title = _("下级组织逾期：“%(milestone)s”") % {"milestone": first.name}
+        return title, lines[0], lines[0], url
+    title = _("下级组织逾期：“%(milestone)s”等%(n)d项节点任务") % {"milestone": first.name, "n": len(items)}
+    return title, "\n".join(lines), _("%(title)s。详见站内信。") % {"title": title}, url
 
 
 def notify_superiors(today: datetime.date, stats: Counter) -> None:
-    """Notify every superior delivery not yet notified, milestone by milestone, each in one transaction."""
+    """Notify every superior delivery not yet notified, in one transaction: one summary per superior 组织部 user
+    and day, a line per overdue milestone (in due-date order)."""
     pending = ReminderDelivery.objects.filter(sent_at__isnull=True, audience=Audience.SUPERIOR)
     milestone_ids = set(pending.order_by().values_list("milestone_id", flat=True).distinct())
     if not milestone_ids:
         return
-    milestones = Milestone.objects.select_related("campaign").in_bulk(milestone_ids)
+    milestones = Milestone.objects.select_related("campaign").filter(pk__in=milestone_ids)
     by_path = _org_department_by_path()
-    for milestone_id in sorted(milestone_ids):
-        milestone = milestones[milestone_id]
-        # A campaign that ended meanwhile: the rows are closed, nobody is told about finished work.
-        with transaction.atomic():
-            _notify_superior(milestone, today, stats, by_path, tell=milestone.campaign.is_running(today))
+    per_user: dict[int, dict] = {}
+    with transaction.atomic():
+        for milestone in sorted(milestones, key=lambda m: (m.due_date, m.campaign_id, m.order, m.pk)):
+            # A campaign that ended meanwhile: the rows are closed, nobody is told about finished work.
+            _collect_superior(milestone, stats, by_path, per_user, tell=milestone.campaign.is_running(today))
+        notes, messages = [], []
+        for user_id, entry in per_user.items():
+            title, body, sms, url = _superior_texts(entry["items"])
+            notes.append(Notification(user_id=user_id, title=title, body=body, url=url))
+            messages += _messages_for(user_id, entry["email"], entry["mobile"], title, body, None, sms=sms)
+        if notes:
+            _enqueue_after_commit(_save(notes, messages, stats))
 
 
 def run_daily_reminders(today: datetime.date | None = None) -> dict:

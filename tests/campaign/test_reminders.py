@@ -295,14 +295,20 @@ def test_offsets_7_3_1_and_overdue(world, campaign, staff, django_capture_on_com
     overdue = Notification.objects.filter(user=staff["sec_a"], body__contains="已逾期1天").get()
     assert overdue.title == "提醒：“制定方案”等2项节点任务待办理"
     assert f"“制定方案”应于{due.isoformat()}前完成，已逾期1天" in overdue.body
-    superior = Notification.objects.get(user=staff["county_a"], title="下级组织逾期：“制定方案”")
-    assert superior.body == f"您所辖的1个组织未在{due.isoformat()}前完成“制定方案”（如塔元庄村党支部），请督促办理。"
+    # one summary a day per superior 组织部 user, a line per overdue milestone (制定方案, 组织学习)
+    superior = Notification.objects.get(user=staff["county_a"], title__startswith="下级组织逾期")
+    assert superior.title == "下级组织逾期：“制定方案”等2项节点任务"
+    plan_line, study_line = superior.body.splitlines()
+    assert plan_line == f"您所辖的1个组织未在{due.isoformat()}前完成“制定方案”（如塔元庄村党支部），请督促办理。"
+    assert study_line.startswith(f"您所辖的2个组织未在{due.isoformat()}前完成“组织学习”")
     assert superior.url == f"/campaign/timeline/milestones/{plan.pk}/"
-    assert Notification.objects.filter(user=staff["city_b"], title="下级组织逾期：“制定方案”").count() == 1
-    # the province has closer 组织部 below it for both branches
-    assert not Notification.objects.filter(user=staff["province"], title="下级组织逾期：“制定方案”").exists()
-    # the county itself is overdue for 动员部署: its superior is the province (city A has no 组织部 account)
-    assert Notification.objects.filter(user=staff["province"], title="下级组织逾期：“动员部署”").count() == 1
+    assert (
+        Notification.objects.get(user=staff["city_b"], title__startswith="下级组织逾期").body.count("滦州村党支部") == 2
+    )
+    # the province has closer 组织部 below it for both branches; the county itself is overdue for 动员部署: its
+    # superior is the province (city A has no 组织部 account)
+    province = Notification.objects.get(user=staff["province"], title__startswith="下级组织逾期")
+    assert province.title.startswith("下级组织逾期：“动员部署”") and "制定方案" not in province.body
 
     # overdue is once: the next days add nothing
     before = Notification.objects.count()
