@@ -1,15 +1,15 @@
 """Where the 党性分析 list takes its coverage figures from when its scope is too large to count on each request.
 
 Counted exactly, the figures of the province root read 4.2 million members and their reports on every request
-(1.2 s, bench/README.md 页面 root / county). The dashboards keep the same figures per node in their snapshot and
-register a source here (``common.rollups``); the list asks it only for a whole subtree (a node read without a
-sector restriction) of more than ``exact_limit()`` members, and says when the figures were read. Below the limit,
-or when no source answers (no snapshot of the campaign), the figures are counted exactly.
+(3.9 s with 800,000 reports: bench/README.md 页面 root / county). The dashboards keep the same figures per node in
+their snapshot and register a source here (``common.rollups``); the list asks it only for a whole subtree (a node
+read without a sector restriction) of more than ``exact_limit()`` members, and says when the figures were read.
+Below the limit, or when no source answers (no snapshot of the campaign), the figures are counted exactly.
 """
 
 from django.conf import settings
 
-from common.rollups import RolledUpCounts, RollupSlot
+from common.rollups import RollupSlot
 
 # Up to this many members in the scope the figures are counted on each request (each member's report looked up by
 # index: 20–40 ms); above it they are read from a source when one answers (a county of the province set has
@@ -19,8 +19,6 @@ EXACT_LIMIT = 10_000
 COUNTS = ("members", "participated", "required", "written_required", "accepted_required", "written", "accepted")
 
 coverage_sources = RollupSlot()
-
-__all__ = ["COUNTS", "EXACT_LIMIT", "RolledUpCounts", "coverage_sources", "exact_limit"]
 
 
 def exact_limit() -> int:
