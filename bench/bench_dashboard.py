@@ -460,7 +460,10 @@ def live_updates(campaign, snapshot, runs) -> list[str]:
     )
     out.append("  " + statements.summary())
     full, seconds, statements = timed_refresh(campaign, full=True, force=True)
-    out.append(f"full refresh of the same data: {seconds:.1f} s, " + statements.summary(top=10))
+    out.append(
+        f"full refresh of the same data: {seconds:.1f} s (visible after {full.seconds:.1f} s), "
+        + statements.summary(top=10)
+    )
     diff = differences(s, full)
     out.append(
         "live-updated snapshot vs full refresh, rows differing: " + ", ".join(f"{k} {v}" for k, v in diff.items())
@@ -551,7 +554,8 @@ def main():
     if not args.skip_refresh or snapshot is None:
         snapshot, seconds, statements = timed_refresh(campaign, force=True, full=True)
         print(
-            f"refresh: {seconds:.1f} s, "
+            f"refresh: {seconds:.1f} s (the new snapshot visible after {snapshot.seconds:.1f} s; then the oldest "
+            f"dropped and the statistics refreshed), "
             + statements.summary(top=10)
             + f"\nrows: {OrgFigures.objects.filter(snapshot=snapshot).count():,} figures, "
             f"{OrgSeries.objects.filter(snapshot=snapshot).count():,} series, "

@@ -183,9 +183,13 @@ class OrgFigures(models.Model):
         TREE = "tree", _("含下级")
 
     # No database constraint: a refresh inserts millions of rows, and the constraint's trigger looked the snapshot up
-    # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade).
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade). No
+    # index of their own either: every read starts with the snapshot (the indexes below), and each index costs every
+    # inserted row a descent (bench/README.md, 看板).
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
     # Copies of the node's path and depth: children and subtrees are index ranges.
     path = models.CharField(max_length=255)
     depth = models.PositiveIntegerField()
@@ -308,12 +312,17 @@ class OrgFigures(models.Model):
                 name="dash_fig_children",
                 opclasses=["int8_ops", "varchar_pattern_ops", "int4_ops", "varchar_pattern_ops"],
             ),
+            # The lists behind a figure and the lagging list read own rows only: the tree rows (half of a snapshot's)
+            # are not indexed here, and a refresh writes two index entries less for each of them.
             models.Index(
                 fields=["snapshot", "kind", "path"],
                 name="dash_fig_path",
                 opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+                condition=models.Q(kind="own"),
             ),
-            models.Index(fields=["snapshot", "kind", "-lag", "path"], name="dash_fig_lag"),
+            models.Index(
+                fields=["snapshot", "kind", "-lag", "path"], name="dash_fig_lag", condition=models.Q(kind="own")
+            ),
         ]
 
     def __str__(self):
@@ -332,9 +341,13 @@ class OrgSeries(models.Model):
         SERVICE = "service", _("联系服务记录")
 
     # No database constraint: a refresh inserts millions of rows, and the constraint's trigger looked the snapshot up
-    # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade).
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade). No
+    # index of their own either: every read starts with the snapshot (the indexes below), and each index costs every
+    # inserted row a descent (bench/README.md, 看板).
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
     sector = models.CharField(max_length=16, blank=True)
     family = models.CharField(max_length=12, choices=Family.choices)
     key1 = models.CharField(max_length=40)
@@ -357,9 +370,13 @@ class OwnSeries(models.Model):
     ancestors. Pages never read it."""
 
     # No database constraint: a refresh inserts millions of rows, and the constraint's trigger looked the snapshot up
-    # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade).
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade). No
+    # index of their own either: every read starts with the snapshot (the indexes below), and each index costs every
+    # inserted row a descent (bench/README.md, 看板).
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
     sector = models.CharField(max_length=16, blank=True)
     family = models.CharField(max_length=12, choices=OrgSeries.Family.choices)
     key1 = models.CharField(max_length=40)

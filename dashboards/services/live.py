@@ -128,7 +128,9 @@ def _apply_deltas(snapshot: Snapshot, org_ids: list[int]) -> None:
                 total[n] += d
     tree = {}
     for paths in _chunks(sorted({path for path, _ in deltas})):
-        rows = OrgFigures.objects.filter(snapshot=snapshot, kind=OrgFigures.Kind.TREE, path__in=paths)
+        # by the (snapshot, kind, depth, path) index: the path index holds own rows only
+        depths = sorted({len(path) // STEP for path in paths})
+        rows = OrgFigures.objects.filter(snapshot=snapshot, kind=OrgFigures.Kind.TREE, depth__in=depths, path__in=paths)
         tree.update({(r["path"], r["sector"]): r["id"] for r in rows.values("id", "path", "sector")})
     updates, missing = [], []
     for key, delta in deltas.items():

@@ -51,7 +51,7 @@ def insert_tree_rows(snapshot: Snapshot, max_depth: int) -> None:
                 "UNION ALL SELECT p.id AS oid, f.sector, {cols} FROM {table} f "
                 "JOIN {org} p ON p.path = SUBSTR(f.path, 1, %s) "
                 "WHERE f.snapshot_id = %s AND f.kind = %s AND f.depth = %s"
-                ") u JOIN {org} o ON o.id = u.oid GROUP BY o.id, o.path, o.depth, u.sector",
+                ") u JOIN {org} o ON o.id = u.oid GROUP BY o.id, o.path, o.depth, u.sector ORDER BY o.id",
                 [snapshot.pk, tree, snapshot.pk, own, depth, STEP * depth, snapshot.pk, tree, depth + 1],
                 **parts,
             )
@@ -66,7 +66,8 @@ def insert_tree_rows(snapshot: Snapshot, max_depth: int) -> None:
 
 def insert_series(snapshot: Snapshot, max_depth: int) -> None:
     """The series of every subtree: per depth from the deepest up, the own series of the organizations of that
-    depth and the subtree series of their children (a temporary table per level), summed; each level's rows of
+    depth and of their children that are leaves, and the subtree series of their other children (a temporary table
+    per level), summed; each level's rows of
     active organizations with children go to ``OrgSeries`` in organization order (the order of its index). A
     leaf's subtree series are its own series: they are not copied (two thirds of the rows at province scale, 1.4 of
     2.1 million), ``queries.node_series`` and the live update read or keep them in ``OwnSeries``."""
@@ -80,14 +81,19 @@ def insert_series(snapshot: Snapshot, max_depth: int) -> None:
     }
     with connection.cursor() as cursor:
         _run(cursor, "DROP TABLE IF EXISTS {map}", [], **parts)
-        columns = "id integer, depth integer, parent_id integer, written boolean"
+        columns = "id integer, depth integer, parent_id integer, written boolean, target integer, enters integer"
         _run(cursor, "CREATE TEMPORARY TABLE {map} ({columns})", [], map=MAP, columns=Fragment(columns))
-        # Every organization with its depth and parent (the row whose path is its own minus one step), and whether
-        # its subtree series are written: active and not a leaf (a leaf's are its own series, read from OwnSeries).
+        # Every organization with its depth and parent (the row whose path is its own minus one step), whether its
+        # subtree series are written (active and not a leaf: a leaf's are its own series, read from OwnSeries), and
+        # where its own series enter the roll-up: a leaf's straight into its parent's level (its subtree series are
+        # its own; two thirds of the own series at province scale are leaves', and going through a level of their
+        # own wrote and re-read 1.3 million rows), any other organization's into its own level.
         _run(
             cursor,
-            "INSERT INTO {map} (id, depth, parent_id, written) "
-            "SELECT o.id, o.depth, p.id, CASE WHEN o.active = %s AND o.numchild > 0 THEN 1 ELSE 0 END = 1 "
+            "INSERT INTO {map} (id, depth, parent_id, written, target, enters) "
+            "SELECT o.id, o.depth, p.id, CASE WHEN o.active = %s AND o.numchild > 0 THEN 1 ELSE 0 END = 1, "
+            "CASE WHEN o.numchild = 0 THEN p.id ELSE o.id END, "
+            "CASE WHEN o.numchild = 0 THEN o.depth - 1 ELSE o.depth END "
             "FROM {org} o LEFT JOIN {org} p ON p.path = SUBSTR(o.path, 1, LENGTH(o.path) - %s)",
             [True, STEP],
             **parts,
@@ -117,8 +123,8 @@ def insert_series(snapshot: Snapshot, max_depth: int) -> None:
             _run(
                 cursor,
                 "INSERT INTO {level} ({columns}) SELECT u.oid, u.sector, u.family, u.key1, u.key2, SUM(u.value) FROM ("
-                "SELECT s.org_id AS oid, s.sector, s.family, s.key1, s.key2, s.value FROM {map} m "
-                "JOIN {own} s ON s.snapshot_id = %s AND s.org_id = m.id WHERE m.depth = %s {children}"
+                "SELECT m.target AS oid, s.sector, s.family, s.key1, s.key2, s.value FROM {map} m "
+                "JOIN {own} s ON s.snapshot_id = %s AND s.org_id = m.id WHERE m.enters = %s {children}"
                 ") u GROUP BY u.oid, u.sector, u.family, u.key1, u.key2",
                 params,
                 level=level,

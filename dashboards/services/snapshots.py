@@ -102,10 +102,11 @@ def full_refresh(campaign, today: datetime.date) -> Snapshot:
         max_depth = Org.objects.filter(active=True).aggregate(d=Max("depth"))["d"] or 1
         with one_moment():
             insert_own_rows(snapshot, milestones)
-            analyze(OrgFigures)  # the roll-ups read the new snapshot's rows: the planner must know there are many
+            # the roll-ups read the new snapshot's rows: the planner must know there are many
+            analyze(OrgFigures, columns=("snapshot_id", "kind", "depth", "org_id", "path"))
             insert_tree_rows(snapshot, max_depth)
             insert_own_series(snapshot)
-            analyze(OwnSeries)
+            analyze(OwnSeries, columns=("snapshot_id", "org_id"))
             insert_series(snapshot, max_depth)
             Snapshot.objects.filter(pk=snapshot.pk).update(
                 status=Snapshot.Status.DONE, finished_at=timezone.now(), seconds=time.monotonic() - started
