@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboards', '0008_rows_without_single_column_indexes'),
+        ('dashboards', '0009_rows_without_single_column_indexes'),
         ('orgs', '0012_member_org_sector_label'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboards', '0007_snapshot_rows_without_constraint'),
+        ('dashboards', '0008_party_analysis_accepted'),
         ('orgs', '0012_member_org_sector_label'),
     ]
 
