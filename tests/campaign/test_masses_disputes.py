@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import Dispute, DisputeOutcome, DisputeStep, MassMeeting
-from campaign.models.masses import contains_id_number
-from campaign.queries import masses as mq
-from campaign.services import masses as services
+from masswork.models import Dispute, DisputeOutcome, DisputeStep, MassMeeting
+from masswork.queries import masses as mq
+from masswork.services import masses as services
+from orgs.validators import contains_id_number
 from tests.factories import make_org
 from tests.factories.campaign_masses import People, make_dispute
 
@@ -35,7 +35,7 @@ def text(response):
 def test_secretary_records_a_meeting(world, people, login):
     client = login(people.secretary_a)
     response = client.post(
-        reverse("campaign:meeting_create"),
+        reverse("masswork:meeting_create"),
         {
             "date": TODAY().isoformat(),
             "place": "村委会",
@@ -47,14 +47,14 @@ def test_secretary_records_a_meeting(world, people, login):
     )
     meeting = MassMeeting.objects.get()
     assert response.status_code == 302 and meeting.org == world.branch_a  # the secretary's only organization
-    page = text(client.get(reverse("campaign:meeting_detail", args=[meeting.pk])))
+    page = text(client.get(reverse("masswork:meeting_detail", args=[meeting.pk])))
     assert "村道坑洼，雨天难行" in page and "支部承诺年内硬化" in page and "28" in page
 
 
 def test_meeting_rules(world, people, login):
     client = login(people.secretary_a)
     response = client.post(
-        reverse("campaign:meeting_create"),
+        reverse("masswork:meeting_create"),
         {"date": TODAY().isoformat(), "place": "村委会", "attendance": "10", "masses_count": "12", "issues": "x"},
     )
     assert response.status_code == 200
@@ -86,13 +86,13 @@ def test_meeting_scope(world, people, login):
     )
     for who in ("city_lg", "county_od", "instructor", "secretary_a"):
         client = login(getattr(people, who))
-        page = text(client.get(reverse("campaign:meeting_list")))
+        page = text(client.get(reverse("masswork:meeting_list")))
         assert "塔元庄" in page and "滦州" not in page, who
-        assert client.get(reverse("campaign:meeting_detail", args=[other.pk])).status_code == 404, who
-        assert client.get(reverse("campaign:meeting_detail", args=[mine.pk])).status_code == 200, who
-    assert login(people.member_a).get(reverse("campaign:meeting_list")).status_code == 403
-    assert login(people.member_a).get(reverse("campaign:meeting_detail", args=[mine.pk])).status_code == 403
-    assert login(people.instructor).get(reverse("campaign:meeting_create")).status_code == 403
+        assert client.get(reverse("masswork:meeting_detail", args=[other.pk])).status_code == 404, who
+        assert client.get(reverse("masswork:meeting_detail", args=[mine.pk])).status_code == 200, who
+    assert login(people.member_a).get(reverse("masswork:meeting_list")).status_code == 403
+    assert login(people.member_a).get(reverse("masswork:meeting_detail", args=[mine.pk])).status_code == 403
+    assert login(people.instructor).get(reverse("masswork:meeting_create")).status_code == 403
 
 
 # --- 矛盾纠纷 -------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def test_id_number_detection(value, found):
 def test_dispute_register_refuses_id_numbers_with_a_chinese_message(world, people, login):
     client = login(people.secretary_a)
     response = client.post(
-        reverse("campaign:dispute_create"),
+        reverse("masswork:dispute_create"),
         {
             "found_on": TODAY().isoformat(),
             "category": "land",
@@ -137,11 +137,11 @@ def test_dispute_register_refuses_id_numbers_with_a_chinese_message(world, peopl
 def test_dispute_handling_and_outcomes(world, people, login):
     dispute = make_dispute(world.branch_a, people.secretary_a)
     client = login(people.secretary_a)
-    detail = reverse("campaign:dispute_detail", args=[dispute.pk])
+    detail = reverse("masswork:dispute_detail", args=[dispute.pk])
     assert "处理中" in text(client.get(detail))
     # 化解 needs at least one handling step
     response = client.post(
-        reverse("campaign:dispute_outcome", args=[dispute.pk]),
+        reverse("masswork:dispute_outcome", args=[dispute.pk]),
         {"outcome": "resolved", "outcome_on": TODAY().isoformat()},
     )
     assert response.status_code == 200
@@ -149,16 +149,16 @@ def test_dispute_handling_and_outcomes(world, people, login):
     # a step before the dispute was found is refused
     early = dispute.found_on - datetime.timedelta(days=1)
     response = client.post(
-        reverse("campaign:dispute_step", args=[dispute.pk]), {"date": early.isoformat(), "action": "调解"}
+        reverse("masswork:dispute_step", args=[dispute.pk]), {"date": early.isoformat(), "action": "调解"}
     )
     assert "处理日期不能早于发现日期" in text(response)
     response = client.post(
-        reverse("campaign:dispute_step", args=[dispute.pk]),
+        reverse("masswork:dispute_step", args=[dispute.pk]),
         {"date": TODAY().isoformat(), "action": "支部书记上门调解，双方达成协议"},
     )
     assert response.status_code == 302
     response = client.post(
-        reverse("campaign:dispute_outcome", args=[dispute.pk]),
+        reverse("masswork:dispute_outcome", args=[dispute.pk]),
         {"outcome": "resolved", "outcome_on": TODAY().isoformat(), "outcome_note": "签订调解协议"},
     )
     assert response.status_code == 302
@@ -193,12 +193,12 @@ def test_dispute_scope_and_roles(world, people, login):
     other = make_dispute(world.branch_b, people.secretary_b, parties="滦州村民丙丁")
     for who in ("city_lg", "county_od", "instructor", "sector"):
         client = login(getattr(people, who))
-        page = text(client.get(reverse("campaign:dispute_list")))
+        page = text(client.get(reverse("masswork:dispute_list")))
         assert "塔元庄村民甲乙" in page and "滦州村民丙丁" not in page, who
-        assert client.get(reverse("campaign:dispute_detail", args=[other.pk])).status_code == 404, who
+        assert client.get(reverse("masswork:dispute_detail", args=[other.pk])).status_code == 404, who
     reader = login(people.instructor)
-    assert "登记结果" not in text(reader.get(reverse("campaign:dispute_detail", args=[mine.pk])))
-    step = reverse("campaign:dispute_step", args=[mine.pk])
+    assert "登记结果" not in text(reader.get(reverse("masswork:dispute_detail", args=[mine.pk])))
+    step = reverse("masswork:dispute_step", args=[mine.pk])
     assert reader.post(step, {"date": TODAY().isoformat(), "action": "x"}).status_code == 403
     assert login(people.secretary_b).post(step, {"date": TODAY().isoformat(), "action": "x"}).status_code == 404
     assert not DisputeStep.objects.exists()
@@ -245,27 +245,27 @@ def test_counts_per_organization_and_month(world, people, login):
     rows = mq.dispute_counts(people.county_od, world.county_a, year=year)
     assert [(r["org"].name, r["found"]) for r in rows] == [("正定镇", 2), ("正定镇", 2)]
     # the page: the table and its totals, the year switch
-    page = login(people.county_od).get(reverse("campaign:dispute_stats") + f"?org={world.town_a.code}&year={year}")
+    page = login(people.county_od).get(reverse("masswork:dispute_stats") + f"?org={world.town_a.code}&year={year}")
     assert page.status_code == 200
     assert page.context["totals"] == {"found": 4, "resolved": 1, "escalated": 1, "unresolved": 0, "pending": 2}
     assert page.context["years"] == [year, year - 1]
     assert "正定镇中学党支部" in text(page) and "滦州" not in text(page)
     assert (
-        login(people.county_od).get(reverse("campaign:dispute_stats") + f"?org={world.town_b.code}").status_code == 404
+        login(people.county_od).get(reverse("masswork:dispute_stats") + f"?org={world.town_b.code}").status_code == 404
     )
 
 
 def test_dispute_list_query_count_is_constant(world, people, login):
     client = login(people.county_od)
     make_dispute(world.branch_a, people.secretary_a)
-    client.get(reverse("campaign:dispute_list"))
+    client.get(reverse("masswork:dispute_list"))
     with CaptureQueriesContext(connection) as one:
-        response = client.get(reverse("campaign:dispute_list"))
+        response = client.get(reverse("masswork:dispute_list"))
     assert response.context["paginator"].count == 1
     for i in range(29):
         make_dispute(make_org(world.town_a, sector="rural", name=f"第{i}村党支部"), people.county_od)
     with CaptureQueriesContext(connection) as thirty:
-        response = client.get(reverse("campaign:dispute_list"))
+        response = client.get(reverse("masswork:dispute_list"))
     assert len(response.context["object_list"]) == 30
     assert len(thirty) == len(one)
 
@@ -279,12 +279,12 @@ def test_meeting_list_query_count_is_constant(world, people, login):
         )
 
     meeting(world.branch_a)
-    client.get(reverse("campaign:meeting_list"))
+    client.get(reverse("masswork:meeting_list"))
     with CaptureQueriesContext(connection) as one:
-        client.get(reverse("campaign:meeting_list"))
+        client.get(reverse("masswork:meeting_list"))
     for i in range(29):
         meeting(make_org(world.town_a, sector="rural", name=f"第{i}村党支部"))
     with CaptureQueriesContext(connection) as thirty:
-        response = client.get(reverse("campaign:meeting_list"))
+        response = client.get(reverse("masswork:meeting_list"))
     assert len(response.context["object_list"]) == 30
     assert len(thirty) == len(one)

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from campaign.models import Household, HouseholdLink, ServiceKind, ServiceRecord
-from campaign.queries import masses as mq
-from campaign.services import masses as services
+from masswork.models import Household, HouseholdLink, ServiceKind, ServiceRecord
+from masswork.queries import masses as mq
+from masswork.services import masses as services
 from tests.factories import make_org
 from tests.factories.campaign_masses import People, make_household, make_service, second_member
 
@@ -38,7 +38,7 @@ def test_secretary_registers_household_with_members(world, people, login):
     client = login(people.secretary_a)
     other = second_member(world.branch_a)
     response = client.post(
-        reverse("campaign:household_create") + f"?org={world.branch_a.code}",
+        reverse("masswork:household_create") + f"?org={world.branch_a.code}",
         {
             "head_name": "王大娘",
             "village": "塔元庄村三组",
@@ -50,7 +50,7 @@ def test_secretary_registers_household_with_members(world, people, login):
         },
     )
     household = Household.objects.get()
-    assert response.status_code == 302 and response.url == reverse("campaign:household_detail", args=[household.pk])
+    assert response.status_code == 302 and response.url == reverse("masswork:household_detail", args=[household.pk])
     assert household.org == world.branch_a and household.created_by == people.secretary_a
     assert set(household.members.values_list("name", flat=True)) == {"张建国", "李长顺"}
     page = text(client.get(response.url))
@@ -60,7 +60,7 @@ def test_secretary_registers_household_with_members(world, people, login):
 def test_household_form_refuses_bad_phone_and_id_numbers(world, people, login):
     client = login(people.secretary_a)
     response = client.post(
-        reverse("campaign:household_create") + f"?org={world.branch_a.code}",
+        reverse("masswork:household_create") + f"?org={world.branch_a.code}",
         {"head_name": "王大娘", "village": "三组", "size": "2", "phone": "12345", "needs": "身份证 130102198005170012"},
     )
     assert response.status_code == 200
@@ -114,16 +114,16 @@ def test_a_member_may_have_several_households_and_a_household_several_members(wo
 def test_member_records_a_visit_to_its_own_household(world, people, login):
     household = make_household(world.branch_a, people.secretary_a, members=[world.member_a])
     client = login(people.member_a)
-    page = text(client.get(reverse("campaign:household_detail", args=[household.pk])))
+    page = text(client.get(reverse("masswork:household_detail", args=[household.pk])))
     assert "记录服务情况" in page and "服务党员" not in page  # the member is itself
     response = client.post(
-        reverse("campaign:household_service", args=[household.pk]),
+        reverse("masswork:household_service", args=[household.pk]),
         {"kind": ServiceKind.VISIT, "date": timezone.localdate().isoformat(), "content": "上门看望，打扫院子"},
     )
     assert response.status_code == 302
     record = ServiceRecord.objects.get()
     assert record.member == world.member_a and record.recorded_by == people.member_a
-    page = text(client.get(reverse("campaign:household_detail", args=[household.pk])))
+    page = text(client.get(reverse("masswork:household_detail", args=[household.pk])))
     assert "上门看望，打扫院子" in page and "走访慰问" in page
 
 
@@ -133,9 +133,9 @@ def test_member_cannot_record_for_a_household_it_is_not_responsible_for(world, p
     with pytest.raises(PermissionDenied):
         make_service(household, people.member_a)
     # not its household: outside the member's scope → 404
-    assert login(people.member_a).get(reverse("campaign:household_detail", args=[household.pk])).status_code == 404
+    assert login(people.member_a).get(reverse("masswork:household_detail", args=[household.pk])).status_code == 404
     response = login(people.member_a).post(
-        reverse("campaign:household_service", args=[household.pk]),
+        reverse("masswork:household_service", args=[household.pk]),
         {"kind": ServiceKind.VISIT, "date": timezone.localdate().isoformat(), "content": "x"},
     )
     assert response.status_code == 404
@@ -147,7 +147,7 @@ def test_secretary_records_for_any_household_naming_the_member(world, people, lo
     household = make_household(world.branch_a, people.secretary_a, members=[other])
     client = login(people.secretary_a)
     response = client.post(
-        reverse("campaign:household_service", args=[household.pk]),
+        reverse("masswork:household_service", args=[household.pk]),
         {
             "member": other.pk,
             "kind": ServiceKind.SOLVE,
@@ -174,7 +174,7 @@ def test_service_rules(world, people, login):
     with pytest.raises(PermissionDenied):
         make_service(household, people.instructor)
     response = login(people.member_a).post(
-        reverse("campaign:household_service", args=[household.pk]),
+        reverse("masswork:household_service", args=[household.pk]),
         {"kind": "visit", "date": timezone.localdate().isoformat(), "content": "身份证号130102198005170012"},
     )
     assert response.status_code == 200
@@ -200,8 +200,8 @@ def test_service_rules(world, people, login):
 def test_phone_is_masked_outside_secretary_and_org_department(world, people, login, who, full):
     household = make_household(world.branch_a, people.secretary_a, members=[world.member_a])
     client = login(getattr(people, who))
-    detail = text(client.get(reverse("campaign:household_detail", args=[household.pk])))
-    listing = text(client.get(reverse("campaign:household_list")))
+    detail = text(client.get(reverse("masswork:household_detail", args=[household.pk])))
+    listing = text(client.get(reverse("masswork:household_list")))
     for page in (detail, listing):
         assert "王大娘" in page
         assert (FULL_PHONE in page) is full
@@ -213,25 +213,25 @@ def test_household_scope(world, people, login):
     other = make_household(world.branch_b, people.secretary_b, head_name="滦州户", village="滦州村")
     for who in ("county_od", "city_lg", "secretary_a", "instructor"):
         client = login(getattr(people, who))
-        page = text(client.get(reverse("campaign:household_list")))
+        page = text(client.get(reverse("masswork:household_list")))
         assert "塔元庄户" in page and "滦州户" not in page, who
-        assert client.get(reverse("campaign:household_detail", args=[other.pk])).status_code == 404, who
-    assert login(people.secretary_a2).get(reverse("campaign:household_detail", args=[mine.pk])).status_code == 404
+        assert client.get(reverse("masswork:household_detail", args=[other.pk])).status_code == 404, who
+    assert login(people.secretary_a2).get(reverse("masswork:household_detail", args=[mine.pk])).status_code == 404
     # the member sees only the households it is responsible for
-    assert "塔元庄户" not in text(login(people.member_a).get(reverse("campaign:household_list")))
+    assert "塔元庄户" not in text(login(people.member_a).get(reverse("masswork:household_list")))
     # edit: only writers; readers in scope get 403
-    assert login(people.city_lg).get(reverse("campaign:household_edit", args=[mine.pk])).status_code == 403
-    assert login(people.instructor).get(reverse("campaign:household_edit", args=[mine.pk])).status_code == 403
-    assert login(people.county_od).get(reverse("campaign:household_edit", args=[mine.pk])).status_code == 200
+    assert login(people.city_lg).get(reverse("masswork:household_edit", args=[mine.pk])).status_code == 403
+    assert login(people.instructor).get(reverse("masswork:household_edit", args=[mine.pk])).status_code == 403
+    assert login(people.county_od).get(reverse("masswork:household_edit", args=[mine.pk])).status_code == 200
 
 
 def test_household_list_filters(world, people, login):
     make_household(world.branch_a, people.secretary_a, head_name="王大娘", village="一组")
     make_household(world.branch_a, people.secretary_a, head_name="李大爷", village="二组")
     client = login(people.county_od)
-    page = text(client.get(reverse("campaign:household_list") + "?q=二组"))
+    page = text(client.get(reverse("masswork:household_list") + "?q=二组"))
     assert "李大爷" in page and "王大娘" not in page
-    page = text(client.get(reverse("campaign:household_list") + f"?org={world.branch_b.code}"))
+    page = text(client.get(reverse("masswork:household_list") + f"?org={world.branch_b.code}"))
     assert "不在您的范围内" in page and "李大爷" not in page
 
 
@@ -247,28 +247,28 @@ def test_no_contact_list_and_drop_off(world, people, login):
     make_service(old, people.member_a, days_ago=45)
     make_service(fresh, people.member_a, days_ago=3)
     client = login(people.secretary_a)
-    response = client.get(reverse("campaign:household_no_contact"))
+    response = client.get(reverse("masswork:household_no_contact"))
     names = [h.head_name for h in response.context["object_list"]]
     assert names == ["从未联系户", "久未联系户"]  # never contacted first; fresh, stopped and city B absent
     assert "从未联系" in text(response)
     # ?days=60: the one seen 45 days ago is no longer overdue
     names = [
-        h.head_name for h in client.get(reverse("campaign:household_no_contact") + "?days=60").context["object_list"]
+        h.head_name for h in client.get(reverse("masswork:household_no_contact") + "?days=60").context["object_list"]
     ]
     assert names == ["从未联系户"]
     # a visit today drops the household off the list
     make_service(never, people.member_a, days_ago=0)
-    names = [h.head_name for h in client.get(reverse("campaign:household_no_contact")).context["object_list"]]
+    names = [h.head_name for h in client.get(reverse("masswork:household_no_contact")).context["object_list"]]
     assert names == ["久未联系户"]
     assert stopped.pk and fresh.pk
 
 
 def test_no_contact_roles(world, people, login):
     make_household(world.branch_a, people.secretary_a)
-    assert login(people.county_od).get(reverse("campaign:household_no_contact")).status_code == 200
+    assert login(people.county_od).get(reverse("masswork:household_no_contact")).status_code == 200
     for who in ("city_lg", "instructor", "member_a", "no_role"):
-        assert login(getattr(people, who)).get(reverse("campaign:household_no_contact")).status_code == 403, who
-    bad = login(people.secretary_a).get(reverse("campaign:household_no_contact") + "?days=abc")
+        assert login(getattr(people, who)).get(reverse("masswork:household_no_contact")).status_code == 403, who
+    bad = login(people.secretary_a).get(reverse("masswork:household_no_contact") + "?days=abc")
     assert bad.status_code == 200 and bad.context["days"] == mq.DEFAULT_NO_CONTACT_DAYS
 
 
@@ -280,7 +280,7 @@ def test_no_contact_is_one_aggregate_query(world, people):
     assert len(ctx) == 1 and len(rows) == 3
 
 
-@pytest.mark.parametrize("url_name", ["campaign:household_list", "campaign:household_no_contact"])
+@pytest.mark.parametrize("url_name", ["masswork:household_list", "masswork:household_no_contact"])
 def test_list_query_count_is_constant(world, people, login, url_name):
     client = login(people.county_od)
     org = make_org(world.town_a, sector="rural", name="第一村党支部")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import Notification, Remark
-from campaign.services import masses as services
+from campaign.services import instructors as services
 from campaign.services import supervision as supervision_services
 from orgs import services as org_services
 from orgs.enums import Role
@@ -153,7 +153,7 @@ def test_instructor_reads_the_assigned_organization_only(world, people, campaign
     assert "塔元庄主题党日" in activities and "中学主题党日" not in activities
     assert client.get(reverse("campaign:activity_detail", args=[other_activity.pk])).status_code == 404
     assert client.get(reverse("campaign:plan_list")).status_code == 200
-    households = text(client.get(reverse("campaign:household_list")))
+    households = text(client.get(reverse("masswork:household_list")))
     assert "塔元庄联系户" in households and "中学联系户" not in households
     home = text(client.get(reverse("campaign:instructor_home")))
     assert "塔元庄村党支部" in home and "正定镇中学党支部" not in home
@@ -163,9 +163,9 @@ def test_instructor_writes_nothing_but_remarks(world, people, campaign, login):
     client = login(people.instructor)
     forbidden = [
         reverse("campaign:activity_create"),
-        reverse("campaign:household_create"),
-        reverse("campaign:meeting_create"),
-        reverse("campaign:dispute_create"),
+        reverse("masswork:household_create"),
+        reverse("masswork:meeting_create"),
+        reverse("masswork:dispute_create"),
         reverse("campaign:supervision_inspection_create"),
         reverse("campaign:supervision_order_create"),
         reverse("orgs:member_edit", args=[world.member_a.pk]),

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dashboards import queries
 from dashboards.services import refresh
-from masswork import services
+from masswork.services import stations as services
 from masswork.models import VisitTopic
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from masswork import services
+from masswork.services import stations as services
 from masswork.models import Station, StationDuty, Visit, VisitStatus, VisitTopic
 from tests.factories import MemberFactory
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from masswork import services
+from masswork.services import stations as services
 from masswork.models import Station, Visit, VisitStatus, VisitTopic
 
 pytestmark = pytest.mark.django_db

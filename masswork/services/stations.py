@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from orgs.models import Member, Org, User
 
-from . import queries as mq
-from .models import Station, StationDuty, Visit, VisitStatus, VisitTopic
+from ..models import Station, StationDuty, Visit, VisitStatus, VisitTopic
+from ..queries import stations as mq
 
 STATION_FIELDS = ("name", "address", "opening_hours", "phone", "duty_others", "active")
 VISIT_FIELDS = (

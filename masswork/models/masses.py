@@ -9,40 +9,13 @@ Personal data: a household's telephone is masked like a member's mobile except f
 secretary and the 组织部 in scope; no ID number is ever stored, and free text that looks like one is refused.
 """
 
-import re
-import unicodedata
-
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from orgs.models import Member, Org, User
-from orgs.validators import mask_mobile
-
-# 17 digits and a digit or X, not part of a longer number (full-width digits are folded first).
-ID_NUMBER_LIKE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-
-
-def contains_id_number(value: str) -> bool:
-    text = unicodedata.normalize("NFKC", value or "")
-    text = re.sub(r"[\s\-]", "", text)
-    return bool(ID_NUMBER_LIKE.search(text))
-
-
-def validate_no_id_number(value: str) -> None:
-    """Refuse free text carrying something that looks like an 18-digit ID number (GB 11643)."""
-    if contains_id_number(value):
-        raise ValidationError(
-            _("请勿填写身份证号码：此处只描述情况（如“村民张某”），不得包含身份证号"), code="id_number"
-        )
-
-
-def validate_phone(value: str) -> None:
-    if value and not PHONE_RE.match(value):
-        raise ValidationError(_("请填写11位手机号码或带区号的固定电话（如0311-87654321）"), code="phone")
+from orgs.validators import mask_mobile, validate_no_id_number, validate_phone
 
 
 class ServiceKind(models.TextChoices):

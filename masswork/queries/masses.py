@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from orgs import queries
 from orgs.enums import Role
-from orgs.models import Member, Org, RoleAssignment
+from orgs.models import Member, Org
 
 from ..models import Dispute, DisputeOutcome, Household, HouseholdLink, MassMeeting, ServiceRecord
 
@@ -30,7 +30,6 @@ FULL_DATA_ROLES = frozenset({Role.SECRETARY, Role.ORG_DEPARTMENT})
 NO_CONTACT_ROLES = FULL_DATA_ROLES
 # Who records a service: the member for its own households, a secretary for any in its organization.
 SERVICE_ROLES = frozenset({Role.SECRETARY})
-INSTRUCTOR_MANAGE_ROLES = queries.MANAGE_ROLES
 DEFAULT_NO_CONTACT_DAYS = 30
 # Who opens 联系服务群众 and the household pages: the readers, and a member (his own contact households).
 HOUSEHOLD_ROLES = READ_ROLES | {Role.MEMBER}
@@ -223,29 +222,3 @@ def dispute_years(user, node: Org) -> list[int]:
         },
         reverse=True,
     )
-
-
-# --- 党建工作指导员 -------------------------------------------------------------------------------
-
-
-def instructor_assignments_for(user) -> QuerySet[RoleAssignment]:
-    """Instructor assignments on basic organizations inside the 组织部 user's subtree."""
-    return RoleAssignment.objects.filter(
-        queries.org_scope_q(user, roles=INSTRUCTOR_MANAGE_ROLES, prefix="org__"), role=Role.INSTRUCTOR
-    )
-
-
-def assigned_orgs(user) -> list[Org]:
-    """The basic organizations an instructor guides (no query: assignments are cached on the user)."""
-    return sorted(
-        {a.org.pk: a.org for a in queries.assignments(user) if a.role in queries.GUIDE_ROLES}.values(),
-        key=lambda o: o.path,
-    )
-
-
-# --- 大学生村官 ------------------------------------------------------------------------------------
-
-
-def college_officials(user) -> QuerySet[Member]:
-    """大学生村官 in scope, in tree order off their partial index (a few thousand of the province's millions)."""
-    return queries.members_in_tree_order(queries.members_for(user).filter(college_official=True).select_related("org"))

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from orgs.forms.fields import DATE_WIDGET, NameChoiceField, NamesChoiceField, OrgPickerField
 from orgs.models import Member
 
-from . import queries as mq
-from .models import Station, Visit, VisitStatus, VisitTopic
+from ..models import Station, Visit, VisitStatus, VisitTopic
+from ..queries import stations as mq
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 ACTIVE_CHOICES = [("", _("全部")), ("1", _("开放中")), ("0", _("已停用"))]

@@ -1,5 +1,5 @@
 """Serving the masses: 党员联系户 and service records, households with no recent contact, 干群恳谈会, the dispute
-register (矛盾纠纷排查化解) with counts per organization and month, 党建工作指导员 and 大学生村官.
+register (矛盾纠纷排查化解) with counts per organization and month.
 
 Order of checks on every page: anonymous → login; outside the scope → 404; wrong role → 403.
 """
@@ -10,24 +10,25 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse_lazy
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from common.errors import RefusalMixin
+from common.views import ServiceFormView
 from orgs import queries
-from orgs.forms.accounts import UserCreateForm
 from orgs.models import Org
-from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import masses as forms
 from ..models import DisputeCategory, DisputeOutcome
 from ..queries import masses as mq
 from ..services import masses as services
+from .stations import PagedMixin
 
 PER_PAGE = 30
 HOUSEHOLD_ROLES = mq.HOUSEHOLD_ROLES
@@ -51,14 +52,6 @@ def mask_phones(user, households) -> None:
         h.shown_phone = h.phone if queries.covers(user, h.org, mq.FULL_DATA_ROLES) else h.masked_phone
 
 
-class PagedMixin:
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(query=query_without_page(self.request), **kwargs)
-
-
 # --- the area's home page -------------------------------------------------------------------------
 
 
@@ -66,7 +59,7 @@ class MassesHomeView(RoleRequiredMixin, TemplateView):
     """联系服务群众: what the user can open here."""
 
     allowed_roles = HOUSEHOLD_ROLES
-    template_name = "campaign/masses_home.html"
+    template_name = "masswork/masses_home.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -87,7 +80,7 @@ class MassesHomeView(RoleRequiredMixin, TemplateView):
 
 class HouseholdListView(PagedMixin, RoleRequiredMixin, ListView):
     allowed_roles = HOUSEHOLD_ROLES
-    template_name = "campaign/masses_household_list.html"
+    template_name = "masswork/masses_household_list.html"
 
     def get_queryset(self):
         user = self.request.user
@@ -116,29 +109,40 @@ class HouseholdListView(PagedMixin, RoleRequiredMixin, ListView):
         return context
 
 
-class HouseholdCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
+class RecordFormView(ServiceFormView):
+    """A record's form on a page of its own whose valid POST calls one service (``perform(data)``, returning the
+    record): then the flash ``get_success_message(record)`` and the record's page (the URL named
+    ``detail_url_name``). The cancel link goes to the list named ``cancel_url_name``."""
+
+    template_name = "campaign/choose_org_form.html"
+    cancel_url_name = ""
+    detail_url_name = ""
+
+    def get_cancel_url(self) -> str:
+        return self.cancel_url_name  # a URL name: the template reverses it
+
+    def get_success_url(self, record) -> str:
+        return reverse(self.detail_url_name, args=[record.pk])
+
+
+class HouseholdCreateView(ChooseOrgMixin, RoleRequiredMixin, RecordFormView):
     allowed_roles = mq.WRITE_ROLES
-    template_name = "campaign/masses_form.html"
     basic_only = True
+    title = gettext_lazy("登记党员联系户")
+    cancel_url_name = "masswork:household_list"
+    detail_url_name = "masswork:household_detail"
 
     def get_form(self, form_class=None):
         if self.org is None:
             return None
         return forms.HouseholdForm(**self.get_form_kwargs(), org=self.org)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("登记党员联系户"), cancel_url="campaign:household_list", **kwargs)
+    def perform(self, data):
+        fields = {name: data[name] for name in services.HOUSEHOLD_FIELDS}
+        return services.create_household(self.org, by=self.request.user, members=data["members"], **fields)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        household = services.create_household(
-            self.org,
-            by=self.request.user,
-            members=data["members"],
-            **{name: data[name] for name in services.HOUSEHOLD_FIELDS},
-        )
-        messages.success(self.request, _("已登记联系户“%(name)s”") % {"name": household.head_name})
-        return redirect("campaign:household_detail", pk=household.pk)
+    def get_success_message(self, household):
+        return _("已登记联系户“%(name)s”") % {"name": household.head_name}
 
 
 class HouseholdScopedMixin(ScopedObjectMixin):
@@ -151,7 +155,7 @@ class HouseholdScopedMixin(ScopedObjectMixin):
 
 
 class HouseholdDetailView(HouseholdScopedMixin, TemplateView):
-    template_name = "campaign/masses_household_detail.html"
+    template_name = "masswork/masses_household_detail.html"
     SERVICES_SHOWN = 100
 
     def get_context_data(self, **kwargs):
@@ -174,8 +178,10 @@ class HouseholdDetailView(HouseholdScopedMixin, TemplateView):
         )
 
 
-class HouseholdEditView(RefusalMixin, HouseholdScopedMixin, FormView):
-    template_name = "campaign/masses_form.html"
+class HouseholdEditView(HouseholdScopedMixin, RecordFormView):
+    cancel_url_name = "masswork:household_list"
+    detail_url_name = "masswork:household_detail"
+    success_message = gettext_lazy("已保存修改")
 
     def check_role(self, household):
         if not mq.can_write_household(self.request.user, household.org):
@@ -185,23 +191,12 @@ class HouseholdEditView(RefusalMixin, HouseholdScopedMixin, FormView):
         return forms.HouseholdForm(**self.get_form_kwargs(), instance=self.object, org=self.object.org)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("修改联系户：%(name)s") % {"name": self.object.head_name},
-            org=self.object.org,
-            cancel_url="campaign:household_list",
-            **kwargs,
-        )
+        title = _("修改联系户：%(name)s") % {"name": self.object.head_name}
+        return super().get_context_data(title=title, org=self.object.org, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        services.update_household(
-            self.object,
-            by=self.request.user,
-            fields={name: data[name] for name in services.HOUSEHOLD_FIELDS},
-            members=data["members"],
-        )
-        messages.success(self.request, _("已保存修改"))
-        return redirect("campaign:household_detail", pk=self.object.pk)
+    def perform(self, data):
+        fields = {name: data[name] for name in services.HOUSEHOLD_FIELDS}
+        return services.update_household(self.object, by=self.request.user, fields=fields, members=data["members"])
 
 
 class ServiceCreateView(RefusalMixin, HouseholdScopedMixin, View):
@@ -212,7 +207,7 @@ class ServiceCreateView(RefusalMixin, HouseholdScopedMixin, View):
             raise PermissionDenied
 
     def get(self, request, *args, **kwargs):
-        return redirect("campaign:household_detail", pk=self.object.pk)
+        return redirect("masswork:household_detail", pk=self.object.pk)
 
     def post(self, request, *args, **kwargs):
         household = self.object
@@ -230,7 +225,7 @@ class ServiceCreateView(RefusalMixin, HouseholdScopedMixin, View):
                 member=data.get("member"),
             )
             messages.success(request, _("已记录对“%(name)s”的服务") % {"name": household.head_name})
-            return redirect("campaign:household_detail", pk=household.pk)
+            return redirect("masswork:household_detail", pk=household.pk)
         return self.render_refused(form)
 
     def render_refused(self, form):
@@ -243,7 +238,7 @@ class NoContactView(PagedMixin, RoleRequiredMixin, ListView):
     have had no contact for N days" — one aggregate query, paginated."""
 
     allowed_roles = mq.NO_CONTACT_ROLES
-    template_name = "campaign/masses_no_contact.html"
+    template_name = "masswork/masses_no_contact.html"
 
     def get_queryset(self):
         self.form = forms.NoContactForm(self.request.GET or None)
@@ -266,7 +261,7 @@ class NoContactView(PagedMixin, RoleRequiredMixin, ListView):
 
 class MeetingListView(PagedMixin, RoleRequiredMixin, ListView):
     allowed_roles = mq.READ_ROLES
-    template_name = "campaign/masses_meeting_list.html"
+    template_name = "masswork/masses_meeting_list.html"
 
     def get_queryset(self):
         return mq.meetings_for(self.request.user).select_related("org").order_by("-date", "-id")
@@ -275,22 +270,20 @@ class MeetingListView(PagedMixin, RoleRequiredMixin, ListView):
         return super().get_context_data(can_write=queries.has_role(self.request.user, mq.WRITE_ROLES), **kwargs)
 
 
-class MeetingCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
+class MeetingCreateView(ChooseOrgMixin, RoleRequiredMixin, RecordFormView):
     allowed_roles = mq.WRITE_ROLES
-    template_name = "campaign/masses_form.html"
     form_class = forms.MeetingForm
+    title = gettext_lazy("记录干群恳谈会")
+    cancel_url_name = "masswork:meeting_list"
+    detail_url_name = "masswork:meeting_detail"
+    success_message = gettext_lazy("已记录干群恳谈会")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("记录干群恳谈会"), cancel_url="campaign:meeting_list", **kwargs)
-
-    def form_valid(self, form):
-        meeting = services.record_meeting(self.org, by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, _("已记录干群恳谈会"))
-        return redirect("campaign:meeting_detail", pk=meeting.pk)
+    def perform(self, data):
+        return services.record_meeting(self.org, by=self.request.user, **data)
 
 
 class MeetingDetailView(ScopedObjectMixin, TemplateView):
-    template_name = "campaign/masses_meeting_detail.html"
+    template_name = "masswork/masses_meeting_detail.html"
 
     def get_scoped_object(self):
         return mq.get_meeting_or_404(self.request.user, self.kwargs["pk"])
@@ -308,7 +301,7 @@ class MeetingDetailView(ScopedObjectMixin, TemplateView):
 
 class DisputeListView(PagedMixin, RoleRequiredMixin, ListView):
     allowed_roles = mq.READ_ROLES
-    template_name = "campaign/masses_dispute_list.html"
+    template_name = "masswork/masses_dispute_list.html"
 
     def get_queryset(self):
         user = self.request.user
@@ -337,18 +330,16 @@ class DisputeListView(PagedMixin, RoleRequiredMixin, ListView):
         )
 
 
-class DisputeCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
+class DisputeCreateView(ChooseOrgMixin, RoleRequiredMixin, RecordFormView):
     allowed_roles = mq.WRITE_ROLES
-    template_name = "campaign/masses_form.html"
     form_class = forms.DisputeForm
+    title = gettext_lazy("登记矛盾纠纷")
+    cancel_url_name = "masswork:dispute_list"
+    detail_url_name = "masswork:dispute_detail"
+    success_message = gettext_lazy("已登记矛盾纠纷")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("登记矛盾纠纷"), cancel_url="campaign:dispute_list", **kwargs)
-
-    def form_valid(self, form):
-        dispute = services.record_dispute(self.org, by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, _("已登记矛盾纠纷"))
-        return redirect("campaign:dispute_detail", pk=dispute.pk)
+    def perform(self, data):
+        return services.record_dispute(self.org, by=self.request.user, **data)
 
 
 class DisputeScopedMixin(ScopedObjectMixin):
@@ -361,7 +352,7 @@ class DisputeScopedMixin(ScopedObjectMixin):
 
 
 class DisputeDetailView(DisputeScopedMixin, TemplateView):
-    template_name = "campaign/masses_dispute_detail.html"
+    template_name = "masswork/masses_dispute_detail.html"
 
     def get_context_data(self, **kwargs):
         dispute = self.object
@@ -399,7 +390,7 @@ class DisputeActionView(RefusalMixin, DisputeScopedMixin, View):
         if form.is_valid():
             done = self.act(dispute, form.cleaned_data)
             messages.success(request, done)
-            return redirect("campaign:dispute_detail", pk=dispute.pk)
+            return redirect("masswork:dispute_detail", pk=dispute.pk)
         return self.render_refused(form)
 
     def render_refused(self, form):
@@ -428,7 +419,7 @@ class DisputeStatsView(RoleRequiredMixin, TemplateView):
     """Counts per organization (one level below the chosen node) and month: one GROUP BY."""
 
     allowed_roles = mq.READ_ROLES
-    template_name = "campaign/masses_dispute_stats.html"
+    template_name = "masswork/masses_dispute_stats.html"
 
     def parent_in_scope(self, node):
         parent = Org.objects.filter(path=node.path[: -Org.steplen]).first() if node.depth > 1 else None
@@ -460,110 +451,3 @@ class DisputeStatsView(RoleRequiredMixin, TemplateView):
             categories=DisputeCategory.choices,
             **kwargs,
         )
-
-
-# --- 党建工作指导员 -------------------------------------------------------------------------------
-
-
-class InstructorListView(RefusalMixin, PagedMixin, RoleRequiredMixin, ListView):
-    """The 组织部's instructors: assignments in its subtree, and the forms to assign one."""
-
-    allowed_roles = mq.INSTRUCTOR_MANAGE_ROLES
-    template_name = "campaign/masses_instructor_list.html"
-
-    def get_queryset(self):
-        return (
-            mq.instructor_assignments_for(self.request.user)
-            .select_related("user", "org")
-            .order_by("user__username", "org__path", "id")
-        )
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("assign_form", forms.AssignInstructorForm(by=self.request.user))
-        kwargs.setdefault("account_form", UserCreateForm(prefix="new"))
-        kwargs.setdefault("orgs_form", forms.NewInstructorOrgsForm(by=self.request.user, prefix="new"))
-        return super().get_context_data(**kwargs)
-
-    def post(self, request, *args, **kwargs):
-        """``assign``: an existing account; ``create``: a new account. Errors re-render the page."""
-        self.object_list = self.get_queryset()
-        if request.POST.get("action") == "create":
-            account_form = self.refusal_form = UserCreateForm(request.POST, prefix="new")
-            orgs_form = forms.NewInstructorOrgsForm(request.POST, by=request.user, prefix="new")
-            self.refusal_form_key, self.refusal_context = "account_form", {"orgs_form": orgs_form}
-            if account_form.is_valid() and orgs_form.is_valid():
-                data = account_form.cleaned_data
-                user = services.create_instructor(
-                    by=request.user,
-                    username=data["username"],
-                    password=data["password1"],
-                    full_name=data["full_name"],
-                    mobile=data.get("mobile") or "",
-                    orgs=orgs_form.cleaned_data["org_codes"],
-                )
-                messages.success(request, _("已新建指导员账号“%(name)s”并完成派驻") % {"name": user.username})
-                return redirect("campaign:instructor_list")
-            return self.render_to_response(self.get_context_data(account_form=account_form, orgs_form=orgs_form))
-        form = self.refusal_form = forms.AssignInstructorForm(request.POST, by=request.user)
-        self.refusal_form_key = "assign_form"
-        if form.is_valid():
-            services.assign_instructor(form.cleaned_data["username"], form.cleaned_data["org_codes"], by=request.user)
-            messages.success(request, _("已派驻党建工作指导员"))
-            return redirect("campaign:instructor_list")
-        return self.render_to_response(self.get_context_data(assign_form=form))
-
-
-class InstructorRemoveView(RefusalMixin, RoleRequiredMixin, View):
-    allowed_roles = mq.INSTRUCTOR_MANAGE_ROLES
-
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
-
-    refusal_url = reverse_lazy("campaign:instructor_list")
-
-    def post(self, request, pk):
-        assignment = get_object_or_404(mq.instructor_assignments_for(request.user).select_related("org"), pk=pk)
-        services.remove_instructor(assignment, by=request.user)
-        messages.success(request, _("已撤销派驻"))
-        return redirect("campaign:instructor_list")
-
-
-class InstructorHomeView(RoleRequiredMixin, TemplateView):
-    """The instructor's own page: the basic organizations it guides, with their work and a remark link."""
-
-    allowed_roles = queries.GUIDE_ROLES
-    template_name = "campaign/masses_instructor_home.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(orgs=mq.assigned_orgs(self.request.user), **kwargs)
-
-
-# --- 大学生村官 ------------------------------------------------------------------------------------
-
-
-class CollegeOfficialListView(PagedMixin, RoleRequiredMixin, ListView):
-    """Members flagged 大学生村官 in scope: "注重发挥党建工作指导员和大学生“村官”在创先争优活动中的作用"."""
-
-    allowed_roles = queries.READ_MEMBER_ROLES
-    template_name = "campaign/masses_college_officials.html"
-
-    def get_queryset(self):
-        user = self.request.user
-        self.filter_form = forms.CollegeOfficialFilterForm(
-            self.request.GET or None, user=user, roles=queries.READ_MEMBER_ROLES
-        )
-        qs = mq.college_officials(user)
-        if not self.filter_form.is_bound:
-            return qs
-        org, ok = filter_org(user, self.filter_form, queries.READ_MEMBER_ROLES)
-        if not ok:
-            return qs.none()
-        if org is not None:
-            qs = qs.filter(org_path__startswith=org.path)
-        name = (self.filter_form.cleaned_data.get("q") or "").strip() if self.filter_form.is_valid() else ""
-        if name:
-            qs = qs.filter(name__startswith=name)
-        return qs
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(filter_form=self.filter_form, **kwargs)

@@ -17,8 +17,9 @@ from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
-from . import forms, services
-from . import queries as mq
+from ..forms import stations as forms
+from ..queries import stations as mq
+from ..services import stations as services
 
 PER_PAGE = 30
 VISITS_SHOWN = 50

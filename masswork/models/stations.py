@@ -5,16 +5,15 @@
 
 Personal data: a visitor may stay anonymous (name and telephone are optional); a telephone is masked like a
 member's mobile except for the station's secretary and the 组织部 in scope; free text that looks like an ID
-number is refused (``campaign.models.masses.validate_no_id_number``).
+number is refused (``orgs.validators.validate_no_id_number``).
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaign.models.masses import validate_no_id_number, validate_phone
 from orgs.models import Member, Org, User
-from orgs.validators import mask_mobile
+from orgs.validators import mask_mobile, validate_no_id_number, validate_phone
 
 
 class VisitTopic(models.TextChoices):

@@ -13,7 +13,7 @@ from orgs import queries
 from orgs.enums import Role
 from orgs.models import Member, Org
 
-from .models import Station, Visit, VisitStatus
+from ..models import Station, Visit, VisitStatus
 
 # Who reads the stations and visits of their subtree (党建工作指导员: the organizations assigned).
 READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUPERVISOR, Role.SECRETARY}) | (
