@@ -139,7 +139,7 @@ def _masses_sources(snapshot: Snapshot) -> dict:
     Households, instructors and 大学生村官 are counted as they are; dated records (services, meetings,
     disputes by the day found, bulletins by the issue date) from the campaign's start to the snapshot date.
     A household has had no contact when no service to it is dated in the ``NO_CONTACT_DAYS`` days up to the
-    snapshot date (``campaign.queries.masses.no_contact`` on that day).
+    snapshot date (``masswork.queries.masses.no_contact`` on that day).
     """
     from campaign.models import Bulletin, BulletinStatus
     from masswork.models import Dispute, Household, MassMeeting, ServiceRecord
