@@ -199,17 +199,31 @@ class InspectionCreateView(GuidanceGroupInitialMixin, TargetCreateView):
         return super().perform({**data, "files": data.get("attachments") or []})
 
 
-class InspectionDetailView(SupervisionMixin, ScopedObjectMixin, TemplateView):
+class RecordDetailView(SupervisionMixin, ScopedObjectMixin, TemplateView):
+    """One inspection, remark or rectification order: outside the user's scope 404 (``fetch``), not his to read
+    403 (``may_read``: by default, whoever may read what is addressed to the record's organization)."""
+
     allowed_roles = sq.READ_ROLES
-    template_name = "campaign/supervision_inspection_detail.html"
-    tab = "inspections"
+    fetch = None  # staticmethod(user, pk) → the record or 404
 
     def get_scoped_object(self):
-        return sq.get_inspection_or_404(self.request.user, self.kwargs["pk"])
+        return self.fetch(self.request.user, self.kwargs["pk"])
 
-    def check_role(self, inspection):
-        if not sq.can_read_inspection(self.request.user, inspection):
+    def may_read(self, user, record):
+        return sq.can_read_addressed(user, record.org)
+
+    def check_role(self, record):
+        if not self.may_read(self.request.user, record):
             raise PermissionDenied
+
+
+class InspectionDetailView(RecordDetailView):
+    template_name = "campaign/supervision_inspection_detail.html"
+    tab = "inspections"
+    fetch = staticmethod(sq.get_inspection_or_404)
+
+    def may_read(self, user, inspection):
+        return sq.can_read_inspection(user, inspection)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -240,17 +254,10 @@ class RemarkCreateView(GuidanceGroupInitialMixin, TargetCreateView):
     done_message = gettext_lazy("已点评%(org)s")
 
 
-class RemarkDetailView(SupervisionMixin, ScopedObjectMixin, TemplateView):
-    allowed_roles = sq.READ_ROLES
+class RemarkDetailView(RecordDetailView):
     template_name = "campaign/supervision_remark_detail.html"
     tab = "remarks"
-
-    def get_scoped_object(self):
-        return sq.get_remark_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, remark):
-        if not sq.can_read_addressed(self.request.user, remark.org):
-            raise PermissionDenied
+    fetch = staticmethod(sq.get_remark_or_404)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(remark=self.object, **kwargs)
@@ -292,17 +299,10 @@ class OrderCreateView(TargetCreateView):
     done_message = gettext_lazy("已向%(org)s下达限期整改通知")
 
 
-class OrderDetailView(SupervisionMixin, ScopedObjectMixin, TemplateView):
-    allowed_roles = sq.READ_ROLES
+class OrderDetailView(RecordDetailView):
     template_name = "campaign/supervision_order_detail.html"
     tab = "orders"
-
-    def get_scoped_object(self):
-        return sq.get_order_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, order):
-        if not sq.can_read_addressed(self.request.user, order.org):
-            raise PermissionDenied
+    fetch = staticmethod(sq.get_order_or_404)
 
     def get_context_data(self, **kwargs):
         user, order = self.request.user, self.object
@@ -325,55 +325,57 @@ class OrderDetailView(SupervisionMixin, ScopedObjectMixin, TemplateView):
         )
 
 
-class OrderRespondView(OrderDetailView):
-    """POST: the organization's secretary reports its rectification with evidence."""
+class OrderActionView(OrderDetailView):
+    """POST only: a step of the order's life by the user ``permitted`` to take it; the form's errors are shown
+    on the order's page."""
+
+    permitted = None  # staticmethod(user, order) → bool
+    form_class = None
+    form_name = ""  # the form's name in the order page's context
 
     def check_role(self, order):
-        if not sq.may_respond(self.request.user, order):
+        if not self.permitted(self.request.user, order):
             raise PermissionDenied
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
 
-    def post(self, request, *args, **kwargs):
-        form = forms.ResponseForm(request.POST, request.FILES)
-        if form.is_valid():
-            done = run_service(
-                form,
-                lambda: services.respond_order(
-                    self.object,
-                    by=request.user,
-                    text=form.cleaned_data["text"],
-                    files=form.cleaned_data.get("attachments") or [],
-                ),
-            )
-            if done is not None:
-                messages.success(request, _("整改情况已报送，等待验收"))
-                return redirect("campaign:supervision_order_detail", pk=self.object.pk)
-        return self.render_to_response(self.get_context_data(response_form=form))
-
-
-class OrderVerifyView(OrderDetailView):
-    """POST: the issuer verifies (通过 / 不通过 with a reason)."""
-
-    def check_role(self, order):
-        if not sq.may_verify(self.request.user, order):
-            raise PermissionDenied
-
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def act(self, data):
+        """Call the service; returns the message of success."""
+        raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
-        form = forms.VerifyForm(request.POST)
+        form = self.form_class(request.POST, request.FILES)
         if form.is_valid():
-            passed = form.cleaned_data["verdict"] == "passed"
-            done = run_service(
-                form,
-                lambda: services.verify_order(
-                    self.object, by=request.user, passed=passed, reason=form.cleaned_data["reason"]
-                ),
-            )
+            done = run_service(form, lambda: self.act(form.cleaned_data))
             if done is not None:
-                messages.success(request, _("已验收通过") if passed else _("已退回重新整改"))
+                messages.success(request, done)
                 return redirect("campaign:supervision_order_detail", pk=self.object.pk)
-        return self.render_to_response(self.get_context_data(verify_form=form))
+        return self.render_to_response(self.get_context_data(**{self.form_name: form}))
+
+
+class OrderRespondView(OrderActionView):
+    """The organization's secretary reports its rectification with evidence."""
+
+    permitted = staticmethod(sq.may_respond)
+    form_class = forms.ResponseForm
+    form_name = "response_form"
+
+    def act(self, data):
+        services.respond_order(
+            self.object, by=self.request.user, text=data["text"], files=data.get("attachments") or []
+        )
+        return _("整改情况已报送，等待验收")
+
+
+class OrderVerifyView(OrderActionView):
+    """The issuer verifies (通过 / 不通过 with a reason)."""
+
+    permitted = staticmethod(sq.may_verify)
+    form_class = forms.VerifyForm
+    form_name = "verify_form"
+
+    def act(self, data):
+        passed = data["verdict"] == "passed"
+        services.verify_order(self.object, by=self.request.user, passed=passed, reason=data["reason"])
+        return _("已验收通过") if passed else _("已退回重新整改")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
@@ -27,6 +28,7 @@ from ..models import CriteriaSet, SourceWeights
 from ..queries import scoring as qs
 from ..services import criteria as criteria_services
 from ..services import scoring as scoring_services
+from .scoring import SubtreeSettingView
 
 # --- criteria sets ----------------------------------------------------------------------------------
 
@@ -172,41 +174,32 @@ class CriteriaEditView(RefusalMixin, CriteriaSetMixin, TemplateView):
 # --- source weights ---------------------------------------------------------------------------------
 
 
-class WeightsView(RefusalMixin, RoleRequiredMixin, FormView):
+class WeightsView(SubtreeSettingView):
     """综合得分的来源权重与档次分数线, per subtree and period (org_department)."""
 
-    allowed_roles = queries.MANAGE_ROLES
     template_name = "evaluations/scoring_weights.html"
+    nav_active = "weights"
     form_class = WeightsForm
+    success_url = reverse_lazy("evaluations:scoring_weights")
+    saved_message = gettext_lazy("权重已保存；重新计算档次后生效")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_initial(self):
-        tops = queries.top_orgs(self.request.user, queries.MANAGE_ROLES)
-        return {"owner_code": tops[0].code if tops else ""}
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        rows = (
+    def setting_rows(self):
+        return (
             SourceWeights.objects.filter(
-                Q(owner_org=None) | queries.org_scope_q(user, roles=queries.MANAGE_ROLES, prefix="owner_org__")
+                Q(owner_org=None)
+                | queries.org_scope_q(self.request.user, roles=queries.MANAGE_ROLES, prefix="owner_org__")
             )
             .select_related("owner_org", "period", "set_by")
             .order_by("target", "owner_org__path", "period__start_date")
         )
+
+    def get_context_data(self, **kwargs):
         return super().get_context_data(
-            rows=rows,
-            defaults=scoring_services.DEFAULT_WEIGHTS,
-            thresholds=scoring_services.DEFAULT_THRESHOLDS,
-            **kwargs,
+            defaults=scoring_services.DEFAULT_WEIGHTS, thresholds=scoring_services.DEFAULT_THRESHOLDS, **kwargs
         )
 
-    def form_valid(self, form):
-        data = form.cleaned_data
+    def save(self, data):
         values = {k: v for k, v in data.items() if k not in ("owner_code", "period", "target")}
         scoring_services.set_weights(
             data["owner_code"], data["period"], target=data["target"], by=self.request.user, **values
         )
-        messages.success(self.request, _("权重已保存；重新计算档次后生效"))
-        return redirect("evaluations:scoring_weights")

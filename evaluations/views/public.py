@@ -37,21 +37,25 @@ def public_headers(response):
     return response
 
 
+def message_page(request, kind, message, *, status=200, batch=None):
+    """The page a visitor sees instead of the form: ``kind`` thanks, refusal or limited."""
+    context = {"kind": kind, "message": message, "batch": batch}
+    return public_headers(render(request, "evaluations/public_message.html", context, status=status))
+
+
 def refused(request, error: services.TokenRefused):
     status, message = REFUSALS[error.reason]
     if error.reason == "closed" and request.method == "POST":
         message = CLOSED_ON_SUBMIT
     batch = error.batch if error.reason in ("not_open", "closed") else None
-    return public_headers(
-        render(request, "evaluations/public_refused.html", {"message": message, "batch": batch}, status=status)
-    )
+    return message_page(request, "refusal", message, status=status, batch=batch)
 
 
 @method_decorator(never_cache, name="dispatch")
 class MassAnswerView(RefusalMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if services.hit_rate_limit(client_ip(request)):
-            return public_headers(render(request, "evaluations/public_limited.html", status=429))
+            return message_page(request, "limited", _("访问过于频繁，请稍后（约十分钟后）再试。"), status=429)
         return super().dispatch(request, *args, **kwargs)
 
     def form_for(self, row, data=None):
@@ -93,4 +97,4 @@ class MassAnswerView(RefusalMixin, View):
 @method_decorator(never_cache, name="dispatch")
 class MassThanksView(View):
     def get(self, request):
-        return public_headers(render(request, "evaluations/public_thanks.html"))
+        return message_page(request, "thanks", _("评议已提交，感谢您对党组织和党员的监督！"))

@@ -33,6 +33,37 @@ PER_PAGE = 30
 ASSESS_SOURCES = {Source.SELF, Source.SUPERIOR, Source.PEER}
 
 
+class SubtreeSettingView(RefusalMixin, RoleRequiredMixin, FormView):
+    """A setting the 组织部 keeps for its subtree (and a period): the settings in scope above, the form below
+    (evaluations/scoring_setting.html). A subclass names its rows (``setting_rows``), saves through its
+    service (``save``) and says so (``saved_message``, ``success_url``)."""
+
+    allowed_roles = queries.MANAGE_ROLES
+    saved_message = ""
+    nav_active = ""  # the tab of scoring_nav.html
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        tops = queries.top_orgs(self.request.user, queries.MANAGE_ROLES)
+        return {"owner_code": tops[0].code if tops else ""}
+
+    def setting_rows(self):
+        raise NotImplementedError
+
+    def save(self, data):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rows=self.setting_rows(), nav_active=self.nav_active, **kwargs)
+
+    def form_valid(self, form):
+        self.save(form.cleaned_data)
+        messages.success(self.request, self.saved_message)
+        return redirect(self.get_success_url())
+
+
 def all_periods():
     return list(Period.objects.order_by("-start_date"))
 

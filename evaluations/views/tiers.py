@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from common import jobs as background
 from common.errors import RefusalMixin
@@ -32,7 +33,7 @@ from ..queries import scoring as qs
 from ..services import assessments as assessment_services
 from ..services import scoring as scoring_services
 from ..services import tiers as tier_services
-from .scoring import PER_PAGE, all_periods, pick_period, previous_period
+from .scoring import PER_PAGE, SubtreeSettingView, all_periods, pick_period, previous_period
 
 # --- tiers ------------------------------------------------------------------------------------------
 
@@ -284,32 +285,25 @@ class TierMovementView(StatsMixin, ListView):
         )
 
 
-class TargetView(RefusalMixin, RoleRequiredMixin, FormView):
+class TargetView(SubtreeSettingView):
     """晋档升级 targets the org_department sets for its subtree."""
 
-    allowed_roles = queries.MANAGE_ROLES
     template_name = "evaluations/scoring_targets.html"
+    nav_active = "targets"
     form_class = TargetForm
+    success_url = reverse_lazy("evaluations:scoring_targets")
+    saved_message = gettext_lazy("目标已保存")
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def get_initial(self):
-        tops = queries.top_orgs(self.request.user, queries.MANAGE_ROLES)
-        return {"owner_code": tops[0].code if tops else ""}
-
-    def get_context_data(self, **kwargs):
-        rows = (
+    def setting_rows(self):
+        return (
             TierTarget.objects.filter(
                 queries.org_scope_q(self.request.user, roles=queries.MANAGE_ROLES, prefix="owner_org__")
             )
             .select_related("owner_org", "period", "from_period", "set_by")
             .order_by("-period__start_date", "owner_org__path", "kind")
         )
-        return super().get_context_data(rows=rows, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
+    def save(self, data):
         tier_services.set_target(
             data["owner_code"],
             data["period"],
@@ -318,5 +312,3 @@ class TargetView(RefusalMixin, RoleRequiredMixin, FormView):
             percent=data["percent"],
             by=self.request.user,
         )
-        messages.success(self.request, _("目标已保存"))
-        return redirect("evaluations:scoring_targets")
