@@ -14,6 +14,7 @@ from django.views.generic import ListView, TemplateView
 from common.errors import RefusalMixin
 from orgs import queries
 from orgs.forms.accounts import UserCreateForm
+from orgs.forms.fields import filter_org
 from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin
 
@@ -22,18 +23,6 @@ from ..queries import instructors as mq
 from ..services import instructors as services
 
 PER_PAGE = 30
-
-
-def filter_org(user, form, roles) -> tuple:
-    """(org or None, ok): the organization code filter of a list, within ``roles``' scope."""
-    code = (form.cleaned_data.get("org") or "").strip() if form.is_valid() else ""
-    if not code:
-        return None, True
-    org = queries.orgs_for(user, roles=roles).filter(code=code).first()
-    if org is None:
-        form.add_error("org", _("找不到编码为“%(code)s”的组织，或它不在您的范围内") % {"code": code})
-        return None, False
-    return org, True
 
 
 class PagedMixin:

@@ -21,6 +21,7 @@ from django.views.generic import ListView, TemplateView
 from common.errors import RefusalMixin
 from common.views import ServiceFormView
 from orgs import queries
+from orgs.forms.fields import filter_org
 from orgs.models import Org
 from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
@@ -32,18 +33,6 @@ from .stations import PagedMixin
 
 PER_PAGE = 30
 HOUSEHOLD_ROLES = mq.HOUSEHOLD_ROLES
-
-
-def filter_org(user, form, roles) -> tuple:
-    """(org or None, ok): the organization code filter of a list, within ``roles``' scope."""
-    code = (form.cleaned_data.get("org") or "").strip() if form.is_valid() else ""
-    if not code:
-        return None, True
-    org = queries.orgs_for(user, roles=roles).filter(code=code).first()
-    if org is None:
-        form.add_error("org", _("找不到编码为“%(code)s”的组织，或它不在您的范围内") % {"code": code})
-        return None, False
-    return org, True
 
 
 def mask_phones(user, households) -> None:
