@@ -15,10 +15,12 @@ the branches under a 村党总支 are not villages of their own).
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 
+from common.rollups import RollupSlot
 from orgs import queries
 from orgs.enums import OrgLevel, Role, Sector
 from orgs.models import Org
@@ -132,6 +134,17 @@ def duty_years(today: datetime.date) -> list[int]:
     return [today.year - n for n in range(5)]
 
 
+# A node's 述职 counts are counted on each request up to this many organizations in its subtree (a county of the
+# province set: 663); above it they are read from a source when one answers (the dashboards' snapshot, registered
+# in ``duty_count_sources``: common.rollups) and shown with the moment they were read. A setting for the tests.
+DUTY_EXACT_LIMIT = 10_000
+duty_count_sources = RollupSlot()
+
+
+def duty_exact_limit() -> int:
+    return getattr(settings, "DUTY_EXACT_LIMIT", DUTY_EXACT_LIMIT)
+
+
 def duty_counts(user, node: Org, year: int) -> dict:
     """Basic organizations under ``node`` in scope, and their reports of ``year`` by state and rating: two queries."""
     basic = queries.orgs_for(user, roles=READ_ROLES).filter(path__startswith=node.path, level=OrgLevel.BASIC)
@@ -146,6 +159,12 @@ def duty_counts(user, node: Org, year: int) -> dict:
         )
     )
     counts["orgs"] = basic.count()
+    return with_open_counts(counts)
+
+
+def with_open_counts(counts: dict) -> dict:
+    """``counts`` (orgs, submitted, rated …) with the reports waiting for their 评议 and the organizations missing."""
+    counts = dict(counts)
     counts["waiting"] = counts["submitted"] - counts["rated"]
     counts["missing"] = counts["orgs"] - counts["submitted"]
     return counts

@@ -16,13 +16,14 @@
 3. Gives every basic organization a secretary account (mobile number; every 10th also an e-mail address) with
    two set-based INSERT … SELECT statements, so that each reminder really produces an inbox message and an
    SMS (``--secretaries none``: the demo accounts only).
-4. Times ``run_daily_reminders(today)`` — on PostgreSQL one statement per milestone and offset that decides
-   (INSERT … SELECT … ON CONFLICT DO NOTHING) and notifies (inbox rows, OutgoingMessage rows) — then the enqueueing
+4. Times ``run_daily_reminders(today)`` — on PostgreSQL one statement for the whole day that decides every
+   (milestone, offset) due (INSERT … SELECT … UNION ALL … ON CONFLICT DO NOTHING) and notifies: one digest per
+   recipient (an inbox row, an e-mail and/or an SMS row listing that recipient's reminders) — then the enqueueing
    of the send tasks (the on-commit callbacks, run by hand before the rollback) on the broker given by
    ``--broker`` (default ``memory://``: the cost of building and publishing the task messages without touching
    the shared Redis; ``redis://127.0.0.1:6379/9`` publishes to Redis — the bench's queue is purged afterwards),
    then the deferred foreign-key checks a commit would run (``SET CONSTRAINTS ALL IMMEDIATE``; the rollback at
-   the end would skip them), counting SQL statements;
+   the end would skip them), counting SQL statements and the PostgreSQL backend's CPU seconds;
 5. runs the job a second time the same day and counts what it added: reminders, inbox messages and e-mail/SMS
    rows (duplicates: must be 0), and checks that no (milestone, organization, offset) was decided twice.
 
@@ -49,6 +50,21 @@ QUEUE = "bench-reminders"
 
 class Rollback(Exception):
     pass
+
+
+def backend_cpu() -> float | None:
+    """CPU seconds (user + system) the PostgreSQL backend of this connection has used so far (local server:
+    /proc/<pid>/stat), or None when it cannot be read."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def setup_django(database: str, broker: str):
@@ -180,6 +196,7 @@ def run(database, args, *, migrate: bool) -> int:
             result["setup_s"] = time.perf_counter() - t
             result["campaign_milestones"] = campaign.milestones.filter(reminders=True).count()
             result["load_before"] = os.getloadavg()
+            cpu_before = backend_cpu()
 
             with counting() as queries:
                 start = time.perf_counter()
@@ -195,6 +212,8 @@ def run(database, args, *, migrate: bool) -> int:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             checks_s = time.perf_counter() - start
+            cpu_after = backend_cpu()
+            result["backend_cpu_s"] = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
             result["load_after"] = os.getloadavg()
             rows_before = (
                 ReminderDelivery.objects.count(),
@@ -262,9 +281,11 @@ def run(database, args, *, migrate: bool) -> int:
         f"(counted in the tables); broker {args.broker}; everything rolled back"
     )
     load = lambda loads: " / ".join(f"{x:.1f}" for x in loads)  # noqa: E731
+    cpu = result["backend_cpu_s"]
     print(
         f"machine: {os.cpu_count()} cores; load average before {load(result['load_before'])}, "
-        f"after {load(result['load_after'])}"
+        f"after {load(result['load_after'])}; PostgreSQL backend CPU for the job, enqueue and checks: "
+        + ("not readable" if cpu is None else f"{cpu:.1f} s")
     )
     return 0 if ok else 1
 

@@ -86,6 +86,8 @@ COUNT_FIELDS = [
     "members_total",
     "pa_participated",
     "pa_written",
+    "pa_accepted",
+    "pa_accepted_required",
     "members_rated",
     "rated_excellent",
     "rated_qualified",
@@ -239,6 +241,8 @@ class OrgFigures(models.Model):
         _("参加党性分析"), default=0, help_text=_("已登记参加或已提交党性分析报告的党员")
     )
     pa_written = models.IntegerField(_("党性分析报告（含自愿撰写）"), default=0)
+    pa_accepted = models.IntegerField(_("党性分析报告审阅通过（含自愿撰写）"), default=0)
+    pa_accepted_required = models.IntegerField(_("在职党员党性分析报告审阅通过"), default=0)
     members_rated = models.IntegerField(_("本期已评定等次党员"), default=0)
     rated_excellent = models.IntegerField(_("评定优秀"), default=0)
     rated_qualified = models.IntegerField(_("评定合格"), default=0)

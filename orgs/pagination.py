@@ -1,24 +1,34 @@
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+# An estimate this many times a count's cap is taken as "more than the cap" without counting: the planner's estimate
+# of a combination of filters can be far off, but not by a factor of ten (orgs.views.members: the member list).
+SURELY_LARGE = 10
+
 
 class CappedPaginator(Paginator):
     """Counts at most ``cap`` rows, so page 1 of 4 million members costs no full count.
 
-    ``known_count`` (e.g. a maintained roll-up) is used as is when given.
+    ``known_count`` (e.g. a maintained roll-up) is used as is when given. ``estimate`` (the planner's, e.g.
+    ``orgs.queries.estimate_members``): when it is above ``cap × SURELY_LARGE`` the list is taken as capped without
+    counting (the pager says "+" as after a count past the cap).
     """
 
     cap = 10_000
 
-    def __init__(self, *args, known_count=None, **kwargs):
+    def __init__(self, *args, known_count=None, estimate=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.known_count = known_count
+        self.estimate = estimate
         self.capped = False
 
     @cached_property
     def count(self):
         if self.known_count is not None:
             return self.known_count
+        if self.estimate is not None and self.estimate > self.cap * SURELY_LARGE:
+            self.capped = True
+            return self.cap
         rows = self.object_list
         if hasattr(rows, "order_by"):
             # The order does not change how many rows there are: without it the count stops after cap + 1 rows

@@ -346,6 +346,21 @@ def top_orgs(user, roles=None) -> list[Org]:
     return tops
 
 
+def whole_subtree(user, roles=None, node: Org | None = None) -> Org | None:
+    """The node whose whole subtree a list of the user's (``roles``) covers, when it is one: ``node`` (a chosen
+    organization in scope) or else the user's only highest node, read through an assignment without a sector;
+    None otherwise (several highest nodes, or only a sector of the node). No query. A list whose figures a
+    roll-up per node holds (``subtree_members``, the dashboards' snapshot) may read them for this node."""
+    if node is None:
+        tops = top_orgs(user, roles)
+        if len(tops) != 1:
+            return None
+        node = tops[0]
+    if any(not a.sector and node.path.startswith(a.org.path) for a in _assignments_with(user, roles)):
+        return node
+    return None
+
+
 def get_org_or_404(user, code: str) -> Org:
     try:
         return orgs_for(user).get(code=code)

@@ -16,6 +16,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from campaign.services.attachments import attachments_of
 from common.errors import RefusalMixin
 from orgs import queries
+from orgs.pagination import CappedPaginator
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from .. import forms, services
@@ -25,7 +26,9 @@ from .common import PagedMixin, cleaned, top_node
 
 
 class DutyListView(PagedMixin, RoleRequiredMixin, ListView):
-    """The 述职 of the basic organizations under a node for one year, with the counts the 组织部 follows."""
+    """The 述职 of the basic organizations under a node for one year, with the counts the 组织部 follows: counted
+    exactly, or for a large subtree read from the dashboards' snapshot and labelled with the moment it was read. The
+    page is read in tree order off the organizations' path index (30 rows however many there are)."""
 
     allowed_roles = aq.READ_ROLES
     template_name = "accountability/duty_list.html"
@@ -46,14 +49,33 @@ class DutyListView(PagedMixin, RoleRequiredMixin, ListView):
             qs = qs.filter(rating=data["rating"])
         return qs
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """Under a node of more organizations than the count's cap (one 述职 per organization and year) the planner's
+        estimate is asked first: the province root's 150,000 述职 are not counted to say "334 pages +"."""
+        if self.node is not None and self.node.subtree_orgs > CappedPaginator.cap:
+            kwargs["estimate"] = queries.estimate_members(queryset)
+        return super().get_paginator(queryset, per_page, **kwargs)
+
+    def duty_counts(self):
+        """(counts, rolled_up): counted exactly, or — for a whole subtree of more than ``duty_exact_limit()``
+        organizations — read from a registered source (the dashboards' snapshot), which says when it read them."""
+        user = self.request.user
+        node = queries.whole_subtree(user, self.allowed_roles, self.node) if self.node else None
+        if node is not None and node.subtree_orgs > aq.duty_exact_limit():
+            rolled_up = aq.duty_count_sources.counts(node, self.year)
+            if rolled_up is not None:
+                return aq.with_open_counts(rolled_up.counts), rolled_up
+        return aq.duty_counts(user, self.node, self.year), None
+
     def get_context_data(self, **kwargs):
-        counts = aq.duty_counts(self.request.user, self.node, self.year)
+        counts, rolled_up = self.duty_counts()
         ratings = [(r.label, counts[r.value]) for r in DutyRating]
         return super().get_context_data(
             filter_form=self.filter_form,
             node=self.node,
             year=self.year,
             counts=counts,
+            rolled_up=rolled_up,
             ratings=ratings,
             can_write=aq.duty_orgs(self.request.user).exists(),
             **kwargs,

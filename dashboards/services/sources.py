@@ -106,10 +106,11 @@ def sources(snapshot: Snapshot, milestones) -> list[tuple[str, str, list]]:
 
 def _members(campaign):
     """Members per organization in one pass over the members table: all, in service, 大学生村官, and of them those
-    with a written 党性分析报告 (submitted or accepted) or a recorded participation in ``campaign``
+    with a written 党性分析报告 (submitted or accepted; accepted apart) or a recorded participation in ``campaign``
     (``evaluations.services.reports.participated_q``). Each is joined at most once per member (unique per campaign
     and member), so no member is counted twice; three passes over 4.2 million members took 23 of the own rows'
     48 s at province scale (EXPLAIN ANALYZE, bench/README.md 看板)."""
+    from evaluations.models import ReportStatus
     from evaluations.services.reports import WRITTEN
 
     members = Member.objects.annotate(
@@ -122,6 +123,7 @@ def _members(campaign):
         ),
     )
     written = Q(pa_report__isnull=False)
+    accepted = Q(pa_report__status=ReportStatus.ACCEPTED)
     in_service = Q(category=MemberCategory.IN_SERVICE)
     return members.values(oid=F("org_id")).annotate(
         total=Count("pk"),
@@ -130,6 +132,8 @@ def _members(campaign):
         participated=Count("pk", filter=written | Q(pa_recorded__isnull=False)),
         reports=Count("pk", filter=written & in_service),
         written=Count("pk", filter=written),
+        accepted=Count("pk", filter=accepted),
+        accepted_required=Count("pk", filter=accepted & in_service),
     )
 
 

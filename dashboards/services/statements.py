@@ -126,6 +126,8 @@ def own_columns(snapshot: Snapshot, milestones, aliases: set[str]) -> list[tuple
         ("members_total", src("m", "total"), []),
         ("pa_participated", src("m", "participated"), []),
         ("pa_written", src("m", "written"), []),
+        ("pa_accepted", src("m", "accepted"), []),
+        ("pa_accepted_required", src("m", "accepted_required"), []),
         ("members_rated", src("mr", "n"), []),
         ("rated_excellent", src("mr", "excellent"), []),
         ("rated_qualified", src("mr", "qualified"), []),

@@ -22,6 +22,7 @@ from orgs.enums import MemberCategory
 from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin
 
+from .. import coverage
 from ..forms.mass import ReportForm, ReviewForm
 from ..models import PartyAnalysisParticipation, PartyAnalysisReport, ReportStatus
 from ..queries import mass as queries_mass
@@ -43,7 +44,9 @@ def campaign_from(request):
 
 class ReportListView(RoleRequiredMixin, ListView):
     """Every member in scope: whether the report is required of him, whether he took part, his report;
-    and the coverage figures (participation of all members, written reports of the required)."""
+    and the coverage figures (participation of all members, written reports of the required): counted exactly, or
+    for a whole subtree of more than ``coverage.exact_limit()`` members read from the dashboards' snapshot and
+    labelled with the moment it was read (``evaluations.coverage``)."""
 
     allowed_roles = queries_mass.REPORT_READ_ROLES
     template_name = "evaluations/report_list.html"
@@ -91,12 +94,27 @@ class ReportListView(RoleRequiredMixin, ListView):
             qs = qs.filter(not_written, pa_recorded__isnull=True)
         return queries.members_by_org_and_name(qs)
 
+    def coverage_figures(self):
+        """(figures, rolled_up): counted exactly, or — for a whole subtree of more than ``exact_limit()`` members —
+        read from a registered source (the dashboards' snapshot), which then says when it read them."""
+        user, limit = self.request.user, coverage.exact_limit()
+        node = queries.whole_subtree(user, self.allowed_roles, self.org)
+        if node is not None and node.subtree_members > limit:
+            rolled_up = coverage.coverage_sources.counts(self.campaign, node)
+            if rolled_up is not None:
+                return services.with_shares(rolled_up.counts), rolled_up
+        tops = [self.org] if self.org else queries.top_orgs(user, self.allowed_roles)
+        by_member = sum(o.subtree_members for o in tops) <= limit
+        return services.coverage(self.members, self.campaign, by_member=by_member), None
+
     def get_context_data(self, **kwargs):
         user = self.request.user
+        figures, rolled_up = self.coverage_figures()
         return super().get_context_data(
             campaign=self.campaign,
             window=services.analysis_window(self.campaign),
-            figures=services.coverage(self.members, self.campaign),
+            figures=figures,
+            rolled_up=rolled_up,
             states=self.STATES,
             state=self.request.GET.get("state", ""),
             org=self.org,

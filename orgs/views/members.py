@@ -20,6 +20,7 @@ from .. import queries, services
 from ..filters import MemberFilter
 from ..forms.records import MemberForm, MemberTransferForm
 from ..models import Member
+from ..pagination import SURELY_LARGE
 from ..panels import member_panels
 from ..validators import mask_id_number
 from .mixins import RoleRequiredMixin, ScopedObjectMixin
@@ -33,10 +34,9 @@ EXACT_COUNT_LIMIT = 10_000
 # of the subtree before the 30th, so they are found (by the name's GIN index, pg_trgm or — for two characters —
 # the name's characters; or whichever index the planner likes for a counted combination) and sorted instead.
 SPARSE = 1_000
-# An estimate this many times the exact-count limit is taken as it is ("约 N 人") without counting; below it
-# the list is counted up to the limit first: the planner's estimate of a combination can be far off (it cannot
-# know that no 离退休 member is 36 to 45), and the count tells whether the matches are sparse.
-SURELY_LARGE = 10
+# An estimate SURELY_LARGE (orgs.pagination) times the exact-count limit is taken as it is ("约 N 人") without
+# counting; below it the list is counted up to the limit first: the planner's estimate of a combination can be far
+# off (it cannot know that no 离退休 member is 36 to 45), and the count tells whether the matches are sparse.
 # ``?page=N`` (links from before keyset pagination, bookmarks) is read with an offset, up to here.
 MAX_OFFSET_PAGE = 100
 CURSOR = re.compile(r"^([0-9A-Z]{1,255})\.([0-9]{1,18})$")

@@ -20,6 +20,7 @@ from campaign.services.reminders import decide, run_daily_reminders
 from campaign.services.timeline import mark_done
 from campaign.tasks import daily_reminders, send_outgoing
 from orgs.enums import Role
+from orgs.models import Org
 from tests.factories import make_org, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -263,14 +264,21 @@ def test_offsets_7_3_1_and_overdue(world, campaign, staff, django_capture_on_com
             stats = run_daily_reminders(due - datetime.timedelta(days=offset))
         assert [(name,) for name, _ in _rows(plan, offset)] == branches
         assert stats["milestones"] == 4  # mobilize, plan, study, report_upward share the due date
-    assert _titles(staff["sec_a"]).count("提醒：“制定方案”还有7天到期") == 1
-    assert _titles(staff["sec_a"]).count("提醒：“制定方案”还有1天到期") == 1
-    note = Notification.objects.filter(user=staff["sec_a"], title="提醒：“制定方案”还有3天到期").get()
+    # one digest a day naming both basic milestones due (制定方案, 组织学习), not one message per milestone
+    assert _titles(staff["sec_a"]) == ["提醒：“制定方案”等2项节点任务待办理"] * 3
+    note = Notification.objects.filter(user=staff["sec_a"], body__contains="还有3天到期").get()
+    link = f"/campaign/timeline/{campaign.code}/"
     assert note.body == (
-        f"塔元庄村党支部：测试活动的节点任务“制定方案”应于{due.isoformat()}前完成，目前尚未登记完成，请抓紧办理。"
+        f"塔元庄村党支部：测试活动的节点任务“制定方案”应于{due.isoformat()}前完成，还有3天到期，目前尚未登记完成。"
+        f"链接：{link}\n"
+        f"塔元庄村党支部：测试活动的节点任务“组织学习”应于{due.isoformat()}前完成，还有3天到期，目前尚未登记完成。"
+        f"链接：{link}\n"
+        "请抓紧办理，完成后及时登记。"
     )
-    assert note.url == f"/campaign/timeline/{campaign.code}/"
-    assert not Notification.objects.filter(user=staff["sec_a2"], title__contains="制定方案").exists()
+    assert note.url == link
+    # 制定方案 done: only 组织学习 is left, a digest of one item keeps the item's own title
+    assert _titles(staff["sec_a2"]) == sorted(f"提醒：“组织学习”还有{n}天到期" for n in (7, 3, 1))
+    assert not Notification.objects.filter(user=staff["sec_a2"], body__contains="制定方案").exists()
     assert not Notification.objects.filter(user=staff["member_a"]).exists()  # members are not told
     # the county's 组织部 is told about the county's own milestones (动员部署), not about the branches' plans
     assert _titles(staff["county_a"]) == sorted(f"提醒：“动员部署”还有{n}天到期" for n in (7, 3, 1))
@@ -284,15 +292,23 @@ def test_offsets_7_3_1_and_overdue(world, campaign, staff, django_capture_on_com
         run_daily_reminders(due + datetime.timedelta(days=1))
     assert _rows(plan, -1) == [("塔元庄村党支部", -1), ("滦州村党支部", -1)]
     assert _rows(plan, -1, SUPERIOR) == [("塔元庄村党支部", -1), ("滦州村党支部", -1)]
-    assert "逾期提醒：“制定方案”已超过完成时限" in _titles(staff["sec_a"])
-    superior = Notification.objects.get(user=staff["county_a"], title="下级组织逾期：“制定方案”")
-    assert superior.body == f"您所辖的1个组织未在{due.isoformat()}前完成“制定方案”（如塔元庄村党支部），请督促办理。"
+    overdue = Notification.objects.filter(user=staff["sec_a"], body__contains="已逾期1天").get()
+    assert overdue.title == "提醒：“制定方案”等2项节点任务待办理"
+    assert f"“制定方案”应于{due.isoformat()}前完成，已逾期1天" in overdue.body
+    # one summary a day per superior 组织部 user, a line per overdue milestone (制定方案, 组织学习)
+    superior = Notification.objects.get(user=staff["county_a"], title__startswith="下级组织逾期")
+    assert superior.title == "下级组织逾期：“制定方案”等2项节点任务"
+    plan_line, study_line = superior.body.splitlines()
+    assert plan_line == f"您所辖的1个组织未在{due.isoformat()}前完成“制定方案”（如塔元庄村党支部），请督促办理。"
+    assert study_line.startswith(f"您所辖的2个组织未在{due.isoformat()}前完成“组织学习”")
     assert superior.url == f"/campaign/timeline/milestones/{plan.pk}/"
-    assert Notification.objects.filter(user=staff["city_b"], title="下级组织逾期：“制定方案”").count() == 1
-    # the province has closer 组织部 below it for both branches
-    assert not Notification.objects.filter(user=staff["province"], title="下级组织逾期：“制定方案”").exists()
-    # the county itself is overdue for 动员部署: its superior is the province (city A has no 组织部 account)
-    assert Notification.objects.filter(user=staff["province"], title="下级组织逾期：“动员部署”").count() == 1
+    assert (
+        Notification.objects.get(user=staff["city_b"], title__startswith="下级组织逾期").body.count("滦州村党支部") == 2
+    )
+    # the province has closer 组织部 below it for both branches; the county itself is overdue for 动员部署: its
+    # superior is the province (city A has no 组织部 account)
+    province = Notification.objects.get(user=staff["province"], title__startswith="下级组织逾期")
+    assert province.title.startswith("下级组织逾期：“动员部署”") and "制定方案" not in province.body
 
     # overdue is once: the next days add nothing
     before = Notification.objects.count()
@@ -307,17 +323,22 @@ def test_email_and_sms_go_out_once(world, campaign, staff, django_capture_on_com
     day = plan.due_date - datetime.timedelta(days=7)
     with django_capture_on_commit_callbacks(execute=True):
         first = run_daily_reminders(day)
-    plan_mails = [m for m in mail.outbox if "制定方案" in m.subject]
+    plan_mails = [m for m in mail.outbox if "制定方案" in m.body]
     assert [m.to for m in plan_mails] == [["a@example.org"]]
+    assert plan_mails[0].subject == "提醒：“制定方案”等2项节点任务待办理"
     plan_sms = sorted(s.mobile for s in sms.outbox if "制定方案" in s.text)
     assert plan_sms == ["13900000001", "13900000003"]
+    assert [s.text for s in sms.outbox if s.mobile == "13900000001"] == [
+        "节点任务提醒：“制定方案”还有7天到期、“组织学习”还有7天到期。详见站内信。"
+    ]
     assert not OutgoingMessage.objects.exclude(status="sent").exists()
-    sent = OutgoingMessage.objects.get(channel="email", recipient="a@example.org", subject__contains="制定方案")
-    assert sent.delivery.org == world.branch_a and sent.delivery.offset == 7
+    # the e-mail points at the first reminder it lists
+    sent = OutgoingMessage.objects.get(channel="email", recipient="a@example.org")
+    assert (sent.delivery.milestone, sent.delivery.org, sent.delivery.offset) == (plan, world.branch_a, 7)
 
     with django_capture_on_commit_callbacks(execute=True):
         second = run_daily_reminders(day)
-    assert len([m for m in mail.outbox if "制定方案" in m.subject]) == 1
+    assert len([m for m in mail.outbox if "制定方案" in m.body]) == 1
     assert sorted(s.mobile for s in sms.outbox if "制定方案" in s.text) == plan_sms
     assert first["deliveries_created"] > 0 and first["notifications"] > 0
     assert (second["deliveries_created"], second.get("notifications", 0), second.get("messages", 0)) == (0, 0, 0)
@@ -341,36 +362,31 @@ def test_rows_decided_but_not_notified_are_notified_once_later(world, campaign, 
 
 def test_a_run_that_dies_mid_way_rolls_back_and_the_rerun_sends_once(world, campaign, staff, monkeypatch):
     day = campaign.milestones.get(code="plan").due_date - datetime.timedelta(days=7)
-    calls = {"n": 0}
     real_enqueue = reminders._enqueue_after_commit
 
     def dying_enqueue(message_ids):
-        """The process dies inside the second group's transaction, after its rows were written."""
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("worker killed")
-        return real_enqueue(message_ids)
+        """The process dies inside the digests' transaction, after their rows were written."""
+        raise RuntimeError("worker killed")
 
     monkeypatch.setattr(reminders, "_enqueue_after_commit", dying_enqueue)
     with pytest.raises(RuntimeError):
         run_daily_reminders(day)
-    notified_first = Notification.objects.count()
-    # The first group's rows and messages are committed; the dying group left nothing half-done: on SQLite its
-    # rows stay decided but unsent (the next run claims them), on PostgreSQL rows and messages are written in one
-    # statement and were rolled back together (the next run decides them again).
-    assert ReminderDelivery.objects.filter(sent_at__isnull=False).exists()
-    assert notified_first > 0
-    unsent = ReminderDelivery.objects.filter(sent_at__isnull=True).exists()
-    assert unsent == (connection.vendor != "postgresql")
+    # Nothing half-done: no digest and no e-mail/SMS row, no reminder marked sent. On SQLite the reminders stay
+    # decided but unsent (the next run claims them); on PostgreSQL rows and digests are written in one statement
+    # and were rolled back together (the next run decides them again).
+    assert not Notification.objects.exists() and not OutgoingMessage.objects.exists()
+    assert not ReminderDelivery.objects.filter(sent_at__isnull=False).exists()
+    assert ReminderDelivery.objects.exists() == (connection.vendor != "postgresql")
     monkeypatch.setattr(reminders, "_enqueue_after_commit", real_enqueue)
     run_daily_reminders(day)
     decided = ReminderDelivery.objects.count()
     run_daily_reminders(day)
     assert ReminderDelivery.objects.count() == decided
     assert not ReminderDelivery.objects.filter(sent_at__isnull=True).exists()
-    # each (user, title) exactly once
-    pairs = list(Notification.objects.values_list("user_id", "title"))
-    assert len(pairs) == len(set(pairs)) > notified_first
+    # one digest per recipient, exactly once
+    users = list(Notification.objects.values_list("user_id", flat=True))
+    assert len(users) == len(set(users)) > 0
+    assert staff["sec_a"].pk in users
 
 
 def test_no_reminders_for_done_orgs_disabled_milestones_or_finished_campaigns(world, seed_campaign, campaign, staff):
@@ -413,6 +429,78 @@ def test_reminder_queries_do_not_grow_with_orgs(world, campaign, staff):
     # plan and study (33 basic orgs each), mobilize (province, cities, counties), report_upward (cities)
     assert stats["deliveries_created"] == 33 + 33 + 5 + 2
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def _other_milestone_of(campaign, org, exclude):
+    """A milestone with reminders that applies to ``org``, other than those in ``exclude``."""
+    for milestone in campaign.milestones.filter(reminders=True).exclude(code__in=exclude).order_by("due_date", "pk"):
+        if Org.objects.filter(milestone.applies_q(), pk=org.pk).exists():
+            return milestone
+    raise AssertionError("no other milestone applies")
+
+
+def test_one_digest_per_recipient_and_day(world, campaign, staff, django_capture_on_commit_callbacks):
+    """Two milestones due the same day: ONE inbox message and ONE SMS naming both; a second run the same day adds
+    and sends nothing; the next day's newly due reminder comes in a new digest with only it."""
+    plan = campaign.milestones.get(code="plan")
+    day = plan.due_date - datetime.timedelta(days=7)
+    later = _other_milestone_of(campaign, world.branch_b, exclude=["plan", "study"])
+    later.due_date = day + datetime.timedelta(days=8)  # due in 7 days tomorrow
+    later.save(update_fields=["due_date"])
+    sec_b = staff["sec_b"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_daily_reminders(day)
+    note = Notification.objects.get(user=sec_b)
+    assert note.title == "提醒：“制定方案”等2项节点任务待办理"
+    assert note.body.count("\n") == 2 and "“制定方案”" in note.body and "“组织学习”" in note.body
+    assert [s.text for s in sms.outbox if s.mobile == "13900000003"] == [
+        "节点任务提醒：“制定方案”还有7天到期、“组织学习”还有7天到期。详见站内信。"
+    ]
+    # the reminders themselves stay one per (milestone, organization, offset)
+    assert sorted(ReminderDelivery.objects.filter(org=world.branch_b).values_list("milestone__code", "offset")) == [
+        ("plan", 7),
+        ("study", 7),
+    ]
+
+    counts = (ReminderDelivery.objects.count(), Notification.objects.count(), OutgoingMessage.objects.count())
+    with django_capture_on_commit_callbacks(execute=True):
+        again = run_daily_reminders(day)
+    assert (again["deliveries_created"], again.get("notifications", 0), again.get("messages", 0)) == (0, 0, 0)
+    assert (ReminderDelivery.objects.count(), Notification.objects.count(), OutgoingMessage.objects.count()) == counts
+    assert len([s for s in sms.outbox if s.mobile == "13900000003"]) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_daily_reminders(day + datetime.timedelta(days=1))
+    newest = Notification.objects.filter(user=sec_b).exclude(pk=note.pk).get()
+    assert newest.title == f"提醒：“{later.name}”还有7天到期"
+    assert "制定方案" not in newest.body and f"“{later.name}”" in newest.body
+    assert [s.text for s in sms.outbox if s.mobile == "13900000003"][1:] == [
+        f"节点任务提醒：“{later.name}”还有7天到期。详见站内信。"
+    ]
+
+
+def test_a_long_digest_sends_a_short_sms(world, campaign, staff, django_capture_on_commit_callbacks):
+    """Every milestone due the same day: the inbox message lists them all, the SMS the first two and the count."""
+    plan = campaign.milestones.get(code="plan")
+    campaign.milestones.update(due_date=plan.due_date, reminders=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_daily_reminders(plan.due_date - datetime.timedelta(days=7))
+    # in the digest's order: due date, then the milestones' order in the campaign
+    names = list(
+        campaign.milestones.filter(deliveries__org=world.branch_b)
+        .order_by("due_date", "order", "pk")
+        .values_list("name", flat=True)
+    )
+    n = len(names)
+    assert n > 3
+    note = Notification.objects.get(user=staff["sec_b"])
+    assert note.title == f"提醒：“{names[0]}”等{n}项节点任务待办理"
+    assert [line.split("“")[1].split("”")[0] for line in note.body.splitlines()[:-1]] == names
+    assert note.body.count("还有7天到期") == n
+    (text,) = [s.text for s in sms.outbox if s.mobile == "13900000003"]
+    assert text == f"节点任务提醒：“{names[0]}”还有7天到期、“{names[1]}”还有7天到期等{n}项。详见站内信。"
+    assert len(text) <= 70
 
 
 @pytest.mark.django_db(transaction=True)  # the scheduler closes stale connections, as in a real beat process

@@ -64,7 +64,8 @@ def test_worker_delivers_a_reminder(world, campaign, settings, worker):
     assert stats["deliveries_created"] > 0
 
     assert ReminderDelivery.objects.filter(milestone=plan, org=world.branch_a, offset=7, sent_at__isnull=False).exists()
-    note = Notification.objects.get(user=secretary, title="提醒：“制定方案”还有7天到期")
+    # one digest: 制定方案 and 组织学习
+    note = Notification.objects.get(user=secretary, title="提醒：“制定方案”等2项节点任务待办理")
     assert note.body.startswith("塔元庄村党支部：")
     messages = OutgoingMessage.objects.filter(user=secretary, subject=note.title)
     deadline = time.monotonic() + 60

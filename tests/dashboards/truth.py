@@ -173,6 +173,12 @@ def members_truth(campaign, orgs, *, period) -> dict:
         "pa_written": PartyAnalysisReport.objects.filter(
             campaign=campaign, member__org__in=orgs, status__in=["submitted", "accepted"]
         ).count(),
+        "pa_accepted": PartyAnalysisReport.objects.filter(
+            campaign=campaign, member__org__in=orgs, status="accepted"
+        ).count(),
+        "pa_accepted_required": PartyAnalysisReport.objects.filter(
+            campaign=campaign, member__org__in=orgs, member__category="in_service", status="accepted"
+        ).count(),
         "members_rated": len(ratings),
         "models_assessed": len(assessments),
     }
