@@ -38,12 +38,12 @@ def move_content_types_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     """党员联系户, 联系服务记录, 干群恳谈会 and 矛盾纠纷 (and their history) come from the campaign app: taken into the state
-    on the campaign app's tables (campaign.0010 let them go), then the tables are renamed masswork_* — no row is
+    on the campaign app's tables (campaign.0011 let them go), then the tables are renamed masswork_* — no row is
     copied, none lost; the content types follow."""
 
     dependencies = [
         ('masswork', '0001_initial'),
-        ('campaign', '0010_masses_to_masswork'),
+        ('campaign', '0011_masses_to_masswork'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('orgs', '0012_member_org_sector_label'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

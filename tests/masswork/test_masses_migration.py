@@ -1,4 +1,4 @@
-"""The move of 党员联系户, 联系服务记录, 干群恳谈会 and 矛盾纠纷 from the campaign app to masswork (campaign.0010,
+"""The move of 党员联系户, 联系服务记录, 干群恳谈会 and 矛盾纠纷 from the campaign app to masswork (campaign.0011,
 masswork.0002): a database with rows written before the move keeps every one of them, with its history, after it —
 and gives them back when the move is undone."""
 
@@ -12,8 +12,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import MemberFactory, UserFactory, make_org
 
-BEFORE = [("campaign", "0009_reminder_indexes_led_by_keys"), ("masswork", "0001_initial")]
-AFTER = [("campaign", "0010_masses_to_masswork"), ("masswork", "0002_masses_from_campaign")]
+BEFORE = [("campaign", "0010_reminder_rows_without_constraints"), ("masswork", "0001_initial")]
+AFTER = [("campaign", "0011_masses_to_masswork"), ("masswork", "0002_masses_from_campaign")]
 
 
 def _migrate(targets):

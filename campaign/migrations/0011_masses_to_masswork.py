@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
 
     dependencies = [
-        ('campaign', '0009_reminder_indexes_led_by_keys'),
+        ('campaign', '0010_reminder_rows_without_constraints'),
     ]
 
     operations = [
