@@ -1,6 +1,7 @@
 """The move of 党员联系户, 联系服务记录, 干群恳谈会 and 矛盾纠纷 from the campaign app to masswork (campaign.0011,
-masswork.0002): a database with rows written before the move keeps every one of them, with its history, after it —
-and gives them back when the move is undone."""
+masswork.0002): a database with rows written before the move keeps every one of them, with its history, after it.
+The test reaches the old state by undoing the move, so that way is run too (tables and content types back to
+campaign)."""
 
 import datetime
 
