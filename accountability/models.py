@@ -15,8 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaign.models.masses import validate_no_id_number
 from orgs.models import Org, User
+from orgs.validators import validate_no_id_number
 
 
 class DutyStatus(models.TextChoices):

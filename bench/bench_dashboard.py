@@ -234,7 +234,7 @@ def generate_masses(campaign, today):
     third basic organization and one member in 97 flagged 大学生村官. Returns the counts (empty when done)."""
     from django.db import transaction
 
-    from campaign.models import Household
+    from masswork.models import Household
     from orgs.enums import Role
     from orgs.models import User
 
@@ -246,28 +246,28 @@ def generate_masses(campaign, today):
     basic = "SELECT id, path, sector FROM orgs_org WHERE active AND level = 'basic'"
     with transaction.atomic():
         counts["households"] = execute(
-            f"""INSERT INTO campaign_household (org_id, head_name, village, size, needs, phone, active, created_at,
+            f"""INSERT INTO masswork_household (org_id, head_name, village, size, needs, phone, active, created_at,
                    updated_at)
                 SELECT o.id, '户主' || k, '村', 1 + (o.id + k) %% 5, '', '', (o.id + k) %% 10 <> 0, now(), now()
                 FROM ({basic}) o CROSS JOIN generate_series(1, 3) k
                 WHERE o.sector IN ('rural', 'community') OR o.id %% 3 = 0"""
         )
         counts["services"] = execute(
-            """INSERT INTO campaign_servicerecord (household_id, kind, date, content, outcome, created_at)
+            """INSERT INTO masswork_servicerecord (household_id, kind, date, content, outcome, created_at)
                SELECT h.id, (ARRAY['help','visit','solve'])[1 + (h.id + k) %% 3],
                    %s::date + ((h.id * 13 + k * 29) %% %s)::int, '走访慰问', '', now()
-               FROM campaign_household h CROSS JOIN generate_series(1, 3) k WHERE (h.id + k) %% 4 <> 0""",
+               FROM masswork_household h CROSS JOIN generate_series(1, 3) k WHERE (h.id + k) %% 4 <> 0""",
             [start, span],
         )
         counts["meetings"] = execute(
-            f"""INSERT INTO campaign_massmeeting (org_id, date, place, attendance, masses_count, issues, responses,
+            f"""INSERT INTO masswork_massmeeting (org_id, date, place, attendance, masses_count, issues, responses,
                    created_at)
                 SELECT o.id, %s::date + (o.id %% %s)::int, '村委会', 30, 20, '道路', '', now()
                 FROM ({basic}) o WHERE o.id %% 5 = 0""",
             [start, span],
         )
         counts["disputes"] = execute(
-            f"""INSERT INTO campaign_dispute (org_id, found_on, category, parties, summary, outcome, outcome_note,
+            f"""INSERT INTO masswork_dispute (org_id, found_on, category, parties, summary, outcome, outcome_note,
                    created_at, updated_at)
                 SELECT o.id, %s::date + ((o.id * 7) %% %s)::int, 'neighbor', '村民甲与邻居乙', '宅基地边界',
                    (ARRAY['resolved','resolved','escalated','unresolved',''])[1 + o.id %% 5], '', now(), now()
@@ -290,7 +290,7 @@ def generate_masses(campaign, today):
             [guide.pk, Role.INSTRUCTOR],
         )
         counts["大学生村官"] = execute("UPDATE orgs_member SET college_official = TRUE WHERE id %% 97 = 0")
-    for table in ("campaign_household", "campaign_servicerecord", "campaign_massmeeting", "campaign_dispute"):
+    for table in ("masswork_household", "masswork_servicerecord", "masswork_massmeeting", "masswork_dispute"):
         execute(f"ANALYZE {table}")
     execute("ANALYZE campaign_bulletin")
     execute("ANALYZE orgs_roleassignment")

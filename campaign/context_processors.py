@@ -9,7 +9,6 @@ def inbox(request):
         return {}
     from .models import Notification
     from .queries import activities as queries_activities
-    from .queries import masses as queries_masses
     from .queries import plans as queries_plans
     from .queries import supervision as queries_supervision
 
@@ -18,7 +17,6 @@ def inbox(request):
         "nav_plans": queries.has_role(user, queries_plans.READ_ROLES),
         "nav_activities": queries.has_role(user, queries_activities.READ_ROLES),
         "nav_supervision": queries.has_role(user, queries_supervision.READ_ROLES),
-        "nav_masses": queries.has_role(user, queries_masses.HOUSEHOLD_ROLES),
         "nav_reports": bool(
             queries_activities.province_overview_roots(user) or queries_activities.own_reporting_units(user)
         ),

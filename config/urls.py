@@ -28,7 +28,7 @@ urlpatterns = [
     path("campaign/", include("campaign.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("awards/", include("awards.urls")),
-    path("masswork/", include("masswork.urls")),
+    path("", include("masswork.urls")),
     path("accountability/", include("accountability.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("jobs/", include("common.urls")),

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from awards.enums import CategoryCode
 from campaign.enums import ActivityType
-from campaign.models import ServiceKind
 from common.numbers import percent
 from evaluations.enums import TierLevel
+from masswork.models import ServiceKind
 
 from .queries import COLUMN_LABELS, LISTS, Figures, Scope
 

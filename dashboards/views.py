@@ -18,10 +18,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from campaign.enums import ActivityType
-from campaign.models import ServiceKind
 from campaign.queries.guidance import guidance_for_dashboard
 from common import jobs as background
 from evaluations.enums import TierLevel
+from masswork.models import ServiceKind
 from orgs import queries as orgs_queries
 from orgs.enums import Sector
 from orgs.pagination import CappedPaginator

@@ -8,8 +8,8 @@ import datetime
 
 from orgs.models import Member, Org, User
 
-from . import services
 from .models import Station, VisitTopic
+from .services import stations as services
 
 STATION = {
     "name": "塔元庄村群众工作站",

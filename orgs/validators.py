@@ -1,7 +1,9 @@
-"""Validators for personal data: GB 11643 citizen ID numbers and mainland mobile numbers."""
+"""Validators for personal data: GB 11643 citizen ID numbers, mainland mobile numbers and telephones, and free text
+that must carry no ID number."""
 
 import datetime
 import re
+import unicodedata
 from operator import mul
 
 from django.core.exceptions import ValidationError
@@ -162,3 +164,27 @@ def mask_mobile(value: str) -> str:
     if not value or len(value) < 7:
         return value or ""
     return value[:3] + "****" + value[-4:]
+
+
+# 17 digits and a digit or X, not part of a longer number (full-width digits are folded first).
+ID_NUMBER_LIKE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def contains_id_number(value: str) -> bool:
+    text = unicodedata.normalize("NFKC", value or "")
+    text = re.sub(r"[\s\-]", "", text)
+    return bool(ID_NUMBER_LIKE.search(text))
+
+
+def validate_no_id_number(value: str) -> None:
+    """Refuse free text carrying something that looks like an 18-digit ID number (GB 11643)."""
+    if contains_id_number(value):
+        raise ValidationError(
+            _("请勿填写身份证号码：此处只描述情况（如“村民张某”），不得包含身份证号"), code="id_number"
+        )
+
+
+def validate_phone(value: str) -> None:
+    if value and not PHONE_RE.match(value):
+        raise ValidationError(_("请填写11位手机号码或带区号的固定电话（如0311-87654321）"), code="phone")

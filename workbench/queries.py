@@ -27,7 +27,6 @@ from campaign.models import (
     Campaign,
     Commitment,
     Fulfilment,
-    HouseholdLink,
     Milestone,
     MilestoneDone,
     Notification,
@@ -54,6 +53,7 @@ from evaluations.models import (
 from evaluations.services.assessments import find_assessment
 from evaluations.services.periods import open_period
 from evaluations.services.reports import coverage
+from masswork.models import HouseholdLink
 from orgs import queries
 from orgs.models import Member, Org
 

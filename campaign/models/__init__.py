@@ -6,17 +6,6 @@ from .badges import BadgeEntry, BadgeKind, BadgeWearing
 from .bulletins import Bulletin, BulletinItem, BulletinRecipient, BulletinStatus, Exhibition, ExhibitionItem
 from .commitments import Commitment, Fulfilment, FulfilmentRecord
 from .guidance import GuidanceContactPoint, GuidanceGroup, GuidanceGroupMember
-from .masses import (
-    Dispute,
-    DisputeCategory,
-    DisputeOutcome,
-    DisputeStep,
-    Household,
-    HouseholdLink,
-    MassMeeting,
-    ServiceKind,
-    ServiceRecord,
-)
 from .notifications import Notification, OutgoingMessage, ReminderDelivery
 from .plans import Plan, PlanVersion
 from .publicity import Story, StoryKind, StoryStatus
@@ -41,15 +30,6 @@ __all__ = [
     "BulletinStatus",
     "Exhibition",
     "ExhibitionItem",
-    "Dispute",
-    "DisputeCategory",
-    "DisputeOutcome",
-    "DisputeStep",
-    "Household",
-    "HouseholdLink",
-    "MassMeeting",
-    "ServiceKind",
-    "ServiceRecord",
     "ActivityRecord",
     "ImplementationReport",
     "ReportingBody",

@@ -24,8 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from common.numbers import percent
 from orgs.models import Member, Org, User
-
-from .masses import validate_no_id_number
+from orgs.validators import validate_no_id_number
 
 
 class BadgeKind(models.TextChoices):

@@ -15,8 +15,8 @@ from simple_history.models import HistoricalRecords
 
 from orgs.enums import Sector
 from orgs.models import Org, User
+from orgs.validators import validate_phone
 
-from .masses import validate_phone
 from .supervision import LeadingGroupMember
 
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from orgs.enums import Sector
 from orgs.models import Org, User
+from orgs.validators import validate_phone
 
 from ..models import GuidanceContactPoint, GuidanceGroup, GuidanceGroupMember
-from ..models.masses import validate_phone
 from ..queries import guidance as gq
 
 GROUP_FIELDS = ("name", "department", "phone")

@@ -32,7 +32,7 @@ from ..forms import badges as forms
 from ..models import BadgeWearing
 from ..queries import badges as qb
 from ..services import badges as services
-from .masses import PagedMixin
+from .instructors import PagedMixin
 
 XLSX_MAX_ROWS = 50_000
 

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "orgs.context_processors.navigation",
                 "campaign.context_processors.inbox",
                 "awards.context_processors.navigation",
+                "masswork.context_processors.navigation",
             ],
         },
     },

@@ -143,11 +143,12 @@ def _masses_sources(snapshot: Snapshot) -> dict:
     Households, instructors and 大学生村官 are counted as they are; dated records (services, meetings,
     disputes by the day found, bulletins by the issue date) from the campaign's start to the snapshot date.
     A household has had no contact when no service to it is dated in the ``NO_CONTACT_DAYS`` days up to the
-    snapshot date (``campaign.queries.masses.no_contact`` on that day).
+    snapshot date (``masswork.queries.masses.no_contact`` on that day).
     """
-    from campaign.models import Bulletin, BulletinStatus, Dispute, Household, MassMeeting, ServiceRecord
-    from campaign.queries.masses import DEFAULT_NO_CONTACT_DAYS as NO_CONTACT_DAYS
-    from campaign.queries.masses import outcome_counts
+    from campaign.models import Bulletin, BulletinStatus
+    from masswork.models import Dispute, Household, MassMeeting, ServiceRecord
+    from masswork.queries.masses import DEFAULT_NO_CONTACT_DAYS as NO_CONTACT_DAYS
+    from masswork.queries.masses import outcome_counts
     from orgs.enums import Role
     from orgs.models import RoleAssignment
 
@@ -257,8 +258,9 @@ def _badge_sources(snapshot: Snapshot) -> dict:
 def series_sources(snapshot: Snapshot) -> list[tuple[str, object]]:
     """(family, queryset of rows oid, sector, key1, key2, n) grouped per organization (active ones only)."""
     from awards.models import Nomination
-    from campaign.models import ActivityRecord, ServiceRecord
+    from campaign.models import ActivityRecord
     from evaluations.models import Tier
+    from masswork.models import ServiceRecord
 
     month = Substr(Cast("date", output_field=CharField()), 1, 7)
     out = [

@@ -195,6 +195,19 @@ class OrgFilterMixin:
                 field.widget.roles = frozenset(roles) if roles is not None else None
 
 
+def filter_org(user, form, roles) -> tuple:
+    """(org or None, ok): the organization code typed in a list's ``OrgFilterMixin`` form, within ``roles``' scope;
+    a code outside it puts its message at the form's ``org`` field (ok False: the list shows nothing)."""
+    code = (form.cleaned_data.get("org") or "").strip() if form.is_valid() else ""
+    if not code:
+        return None, True
+    org = queries.orgs_for(user, roles=roles).filter(code=code).first()
+    if org is None:
+        form.add_error("org", _("找不到编码为“%(code)s”的组织，或它不在您的范围内") % {"code": code})
+        return None, False
+    return org, True
+
+
 BASIC_ONLY = {"level": _("“%(name)s”不是基层党组织，党员只能编入基层党组织")}
 
 

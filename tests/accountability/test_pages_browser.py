@@ -24,7 +24,7 @@ def pages(world, people, campaign):
     (name, user, url, data posted, error shown) of the forms' error states."""
     from accountability import services as acc
     from dashboards.services import refresh
-    from masswork import services as mw
+    from masswork.services import stations as mw
 
     today = timezone.localdate()
     station = mw.create_station(

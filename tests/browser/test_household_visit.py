@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.services import masses as services
+from masswork.services import masses as services
 from orgs.enums import Role
 from tests.factories import World, user_with_role
 

@@ -214,7 +214,7 @@ PAGES = [
         "plan-form", "secretary", lambda s: reverse("campaign:plan_create", args=[s.world.branch_a.code]), "活动载体"
     ),
     Judged("supervision", "org_department", lambda s: reverse("campaign:supervision"), "限期整改"),
-    Judged("masses", "secretary", lambda s: reverse("campaign:masses"), "党员联系户"),
+    Judged("masses", "secretary", lambda s: reverse("masswork:masses"), "党员联系户"),
     # list filters with the organization picker (a code in the query string is shown as the picked organization)
     Judged("activity-list", "org_department", lambda s: f"{reverse('campaign:activity_list')}?org=130123", "活动记录"),
     Judged("badge-list", "org_department", lambda s: f"{reverse('campaign:badge_list')}?org=130123", "亮牌示范"),

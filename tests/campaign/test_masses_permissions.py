@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campaign.models import StoryStatus
 from campaign.services import bulletins as bulletin_services
-from campaign.services import masses as services
+from masswork.services import masses as services
 from tests.factories.campaign_activities import make_story
 from tests.factories.campaign_masses import People, make_dispute, make_household, make_leading_group
 
@@ -68,39 +68,39 @@ def matrix(world, campaign):
     county_readers = {"leading_group", "org_department", "sector_supervisor"}
     below_county = {"secretary", "member", "instructor"}
     rows = [
-        ("masses", reverse("campaign:masses"), None, expect(everyone)),
-        ("household_list", reverse("campaign:household_list"), None, expect(everyone)),
+        ("masses", reverse("masswork:masses"), None, expect(everyone)),
+        ("household_list", reverse("masswork:household_list"), None, expect(everyone)),
         (
             "household_detail",
-            reverse("campaign:household_detail", args=[h_a.pk]),
-            reverse("campaign:household_detail", args=[h_b.pk]),
+            reverse("masswork:household_detail", args=[h_a.pk]),
+            reverse("masswork:household_detail", args=[h_b.pk]),
             expect(everyone),
         ),
         (
             "household_edit",
-            reverse("campaign:household_edit", args=[h_a.pk]),
-            reverse("campaign:household_edit", args=[h_b.pk]),
+            reverse("masswork:household_edit", args=[h_a.pk]),
+            reverse("masswork:household_edit", args=[h_b.pk]),
             expect(WRITERS),
         ),
-        ("household_create", reverse("campaign:household_create"), None, expect(WRITERS)),
-        ("no_contact", reverse("campaign:household_no_contact"), None, expect(WRITERS)),
-        ("meeting_list", reverse("campaign:meeting_list"), None, expect(READERS)),
+        ("household_create", reverse("masswork:household_create"), None, expect(WRITERS)),
+        ("no_contact", reverse("masswork:household_no_contact"), None, expect(WRITERS)),
+        ("meeting_list", reverse("masswork:meeting_list"), None, expect(READERS)),
         (
             "meeting_detail",
-            reverse("campaign:meeting_detail", args=[meeting[world.branch_a].pk]),
-            reverse("campaign:meeting_detail", args=[meeting[world.branch_b].pk]),
+            reverse("masswork:meeting_detail", args=[meeting[world.branch_a].pk]),
+            reverse("masswork:meeting_detail", args=[meeting[world.branch_b].pk]),
             expect(READERS, hidden=set()),
         ),
-        ("meeting_create", reverse("campaign:meeting_create"), None, expect(WRITERS)),
-        ("dispute_list", reverse("campaign:dispute_list"), None, expect(READERS)),
-        ("dispute_stats", reverse("campaign:dispute_stats"), None, expect(READERS)),
+        ("meeting_create", reverse("masswork:meeting_create"), None, expect(WRITERS)),
+        ("dispute_list", reverse("masswork:dispute_list"), None, expect(READERS)),
+        ("dispute_stats", reverse("masswork:dispute_stats"), None, expect(READERS)),
         (
             "dispute_detail",
-            reverse("campaign:dispute_detail", args=[d_a.pk]),
-            reverse("campaign:dispute_detail", args=[d_b.pk]),
+            reverse("masswork:dispute_detail", args=[d_a.pk]),
+            reverse("masswork:dispute_detail", args=[d_b.pk]),
             expect(READERS),
         ),
-        ("dispute_create", reverse("campaign:dispute_create"), None, expect(WRITERS)),
+        ("dispute_create", reverse("masswork:dispute_create"), None, expect(WRITERS)),
         ("instructor_list", reverse("campaign:instructor_list"), None, expect({"org_department"})),
         ("instructor_home", reverse("campaign:instructor_home"), None, expect({"instructor"})),
         ("college_officials", reverse("campaign:college_official_list"), None, expect(READERS)),

@@ -130,9 +130,10 @@ def test_the_live_update_equals_a_full_refresh(dash, people):
     snapshot updated in place holds exactly the rows a new full snapshot computes (own, tree per sector, series)."""
     from awards.models import Nomination
     from campaign.enums import ActivityType
-    from campaign.models import ActivityRecord, Household, RectificationOrder, ServiceKind, ServiceRecord
+    from campaign.models import ActivityRecord, RectificationOrder
     from dashboards import queries
     from evaluations.models import Tier
+    from masswork.models import Household, ServiceKind, ServiceRecord
     from tests.dashboards.truth import truth
     from tests.factories.campaign_activities import make_activity
     from tests.factories.campaign_plans import make_plan

@@ -432,7 +432,8 @@ def test_query_count_is_constant_in_the_number_of_children(client, login, dash, 
 def _masses_for(branch, day):
     """A household served today, a 干群恳谈会, a dispute, an instructor, a 大学生村官, a 党员先锋岗 and a 佩戴党徽
     record on ``branch``."""
-    from campaign.models import BadgeEntry, BadgeWearing, Dispute, Household, MassMeeting, ServiceRecord
+    from campaign.models import BadgeEntry, BadgeWearing
+    from masswork.models import Dispute, Household, MassMeeting, ServiceRecord
     from orgs.models import RoleAssignment
     from tests.factories import MemberFactory
 

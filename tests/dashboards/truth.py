@@ -11,16 +11,13 @@ from campaign.models import (
     BadgeWearing,
     Bulletin,
     Commitment,
-    Dispute,
-    Household,
-    MassMeeting,
     MilestoneDone,
     Plan,
     RectificationOrder,
     ReminderDelivery,
-    ServiceRecord,
 )
 from evaluations.models import Assessment, MemberRating, PartyAnalysisParticipation, PartyAnalysisReport, Tier
+from masswork.models import Dispute, Household, MassMeeting, ServiceRecord
 from orgs.enums import MemberCategory
 from orgs.models import Member, Org, RoleAssignment
 from tests.accountability.dashboard_data import accountability_truth

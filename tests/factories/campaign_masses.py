@@ -4,8 +4,9 @@ import datetime
 
 from django.utils import timezone
 
-from campaign.models import LeadingGroup, ServiceKind
-from campaign.services import masses as services
+from campaign.models import LeadingGroup
+from masswork.models import ServiceKind
+from masswork.services import masses as services
 from orgs.enums import Role
 from tests.factories import MemberFactory, UserFactory, user_with_role
 

@@ -12,21 +12,16 @@ from campaign.models import (
     Bulletin,
     BulletinStatus,
     Commitment,
-    Dispute,
-    DisputeOutcome,
     Fulfilment,
-    Household,
-    MassMeeting,
     MilestoneDone,
     Plan,
     RectificationOrder,
     ReminderDelivery,
-    ServiceKind,
-    ServiceRecord,
 )
 from evaluations.enums import TierLevel
 from evaluations.models import PartyAnalysisReport, Period, Tier
 from evaluations.models.reports import ReportStatus
+from masswork.models import Dispute, DisputeOutcome, Household, MassMeeting, ServiceKind, ServiceRecord
 from orgs.enums import MemberCategory, OrgKind, OrgLevel, Role
 from orgs.models import Member, RoleAssignment
 from tests.factories import MemberFactory, UserFactory, World, make_org, user_with_role

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from dashboards import queries
 from dashboards.services import refresh
-from masswork import services
 from masswork.models import VisitTopic
+from masswork.services import stations as services
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from masswork import services
 from masswork.models import Station, StationDuty, Visit, VisitStatus, VisitTopic
+from masswork.services import stations as services
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db

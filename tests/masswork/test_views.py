@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from masswork import services
 from masswork.models import Station, Visit, VisitStatus, VisitTopic
+from masswork.services import stations as services
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)

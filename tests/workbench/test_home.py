@@ -102,9 +102,9 @@ def test_navigation_entries_by_role(world, people, login):
 def test_the_masses_link_only_for_those_the_page_lets_in(world, people, login):
     """联系服务群众 is in the menu of a secretary and of a member (his contact households), not of a 数据管理员,
     whom the page refuses (403): no link to a page that refuses its reader."""
-    masses = f'href="{reverse("campaign:masses")}"'
+    masses = f'href="{reverse("masswork:masses")}"'
     manager = user_with_role(world.county_a, Role.DATA_MANAGER, username="nav_data")
     for user, shown in ((people.secretary, True), (people.member, True), (manager, False)):
         client = login(user)
         assert (masses in NAV.search(client.get(reverse("orgs:tree")).content.decode()).group(0)) is shown
-        assert client.get(reverse("campaign:masses")).status_code == (200 if shown else 403)
+        assert client.get(reverse("masswork:masses")).status_code == (200 if shown else 403)

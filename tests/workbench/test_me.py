@@ -103,7 +103,7 @@ def test_every_link_opens_for_the_member(rich, people, period, seed_criteria, lo
     links = assert_links_open(client, me(client))
     household = rich.member_a.household_links.get().household
     commitment = Commitment.objects.get(member=rich.member_a)
-    assert reverse("campaign:household_detail", args=[household.pk]) in links
+    assert reverse("masswork:household_detail", args=[household.pk]) in links
     assert reverse("campaign:commitment_detail", args=[commitment.pk]) in links
     assert reverse("campaign:commitment_create") in links
 
@@ -113,7 +113,7 @@ def test_the_pages_linked_by_id_refuse_another_members_rows(rich, people, login)
     client = login(people.member)
     other_household = rich.member_b.household_links.get().household
     other_commitment = Commitment.objects.get(member=rich.member_b)
-    assert client.get(reverse("campaign:household_detail", args=[other_household.pk])).status_code == 404
+    assert client.get(reverse("masswork:household_detail", args=[other_household.pk])).status_code == 404
     assert client.get(reverse("campaign:commitment_detail", args=[other_commitment.pk])).status_code == 404
     for url in main_links(me(client)):
         assert str(other_household.pk) not in url.split("/") and str(other_commitment.pk) not in url.split("/")
@@ -126,7 +126,7 @@ def test_record_without_member_role_lists_without_links(world, campaign, login):
     client = login(user)
     html = me(client)
     assert household.head_name in html
-    assert reverse("campaign:household_detail", args=[household.pk]) not in html
+    assert reverse("masswork:household_detail", args=[household.pk]) not in html
     assert_links_open(client, html)
 
 

@@ -1,0 +1,306 @@
+"""群众工作站: the register of stations per organization, their visits, and closing a visit.
+
+Order of checks on every page: anonymous → login; outside the scope → 404; wrong role → 403.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from common.errors import RefusalMixin, refused_page
+from orgs import queries
+from orgs.pagination import CappedPaginator, query_without_page
+from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+
+from ..forms import stations as forms
+from ..queries import stations as mq
+from ..services import stations as services
+
+PER_PAGE = 30
+VISITS_SHOWN = 50
+
+
+class PagedMixin:
+    paginate_by = PER_PAGE
+    paginator_class = CappedPaginator
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=query_without_page(self.request), **kwargs)
+
+
+def _filtered(form, queryset, apply):
+    """``apply(queryset, data)`` when the filter form is valid; an invalid filter (a code outside the scope)
+    shows its error at the field and lists nothing."""
+    if not form.is_bound:
+        return queryset
+    if not form.is_valid():
+        return queryset.none()
+    return apply(queryset, form.cleaned_data)
+
+
+# --- stations -------------------------------------------------------------------------------------
+
+
+class StationListView(PagedMixin, RoleRequiredMixin, ListView):
+    allowed_roles = mq.READ_ROLES
+    template_name = "masswork/station_list.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        self.filter_form = forms.StationFilterForm(self.request.GET or None, user=user)
+
+        def apply(qs, data):
+            if data.get("org"):
+                qs = qs.filter(org__path__startswith=data["org"].path)
+            if data.get("q"):
+                qs = qs.filter(name__contains=data["q"].strip())
+            if data.get("active") in ("0", "1"):
+                qs = qs.filter(active=data["active"] == "1")
+            return qs
+
+        return _filtered(self.filter_form, mq.station_list(user), apply)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter_form=self.filter_form, can_write=queries.has_role(self.request.user, mq.WRITE_ROLES), **kwargs
+        )
+
+
+class StationCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+    """A new station: for the secretary's own organization when it has one, else picked (``?org=`` or the form)."""
+
+    allowed_roles = mq.WRITE_ROLES
+    template_name = "common/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.org = None
+        if request.user.is_authenticated:
+            code = (request.GET.get("org") or "").strip()
+            if code:
+                self.org = queries.get_org_or_404(request.user, code)
+                if not mq.can_write(request.user, self.org):
+                    raise PermissionDenied
+            else:
+                own = list(queries.orgs_for(request.user, roles=mq.WRITE_ROLES).order_by("path")[:2])
+                self.org = own[0] if len(own) == 1 else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return forms.StationForm(**self.get_form_kwargs(), user=self.request.user, org=self.org)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("登记群众工作站"), org=self.org, cancel_url="masswork:station_list", **kwargs
+        )
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        org = data.pop("org", None) or self.org
+        station = services.create_station(org, by=self.request.user, **data)
+        messages.success(self.request, _("已登记群众工作站“%(name)s”") % {"name": station.name})
+        return redirect("masswork:station_detail", pk=station.pk)
+
+
+class StationScopedMixin(ScopedObjectMixin):
+    def get_scoped_object(self):
+        return mq.get_station_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, station):
+        if not mq.can_read(self.request.user, station.org):
+            raise PermissionDenied
+
+
+class StationWriteMixin(StationScopedMixin):
+    def check_role(self, station):
+        if not mq.can_write(self.request.user, station.org):
+            raise PermissionDenied
+
+
+class StationDetailView(StationScopedMixin, TemplateView):
+    template_name = "masswork/station_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, station = self.request.user, self.object
+        visits = list(
+            station.visits.select_related("station__org", "handled_by").order_by("-visited_on", "-id")[:VISITS_SHOWN]
+        )
+        mq.show_phones(user, visits)
+        full = mq.can_see_full_phone(user, station.org)
+        return super().get_context_data(
+            station=station,
+            phone=station.phone if full else station.masked_phone,
+            duty_members=list(mq.duty_members(station)),
+            visits=visits,
+            counts=mq.visit_counts(station.visits.all()),
+            can_write=mq.can_write(user, station.org),
+            shown=VISITS_SHOWN,
+            **kwargs,
+        )
+
+
+class StationEditView(RefusalMixin, StationWriteMixin, FormView):
+    template_name = "common/form.html"
+
+    def get_form(self, form_class=None):
+        return forms.StationForm(**self.get_form_kwargs(), instance=self.object, user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("修改群众工作站：%(name)s") % {"name": self.object.name},
+            org=self.object.org,
+            cancel_url="masswork:station_list",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        members = data.pop("duty_members")
+        services.update_station(self.object, by=self.request.user, fields=data, duty_members=members)
+        messages.success(self.request, _("已保存修改"))
+        return redirect("masswork:station_detail", pk=self.object.pk)
+
+
+# --- visits ---------------------------------------------------------------------------------------
+
+
+class VisitCreateView(RefusalMixin, StationWriteMixin, FormView):
+    template_name = "common/form.html"
+
+    def get_form(self, form_class=None):
+        return forms.VisitForm(**self.get_form_kwargs(), station=self.object)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("登记来访：%(name)s") % {"name": self.object.name},
+            org=self.object.org,
+            cancel_url="masswork:station_list",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        settle = data.pop("settle", False)
+        visit = services.record_visit(self.object, by=self.request.user, settle=settle, **data)
+        messages.success(self.request, _("已登记来访") if not visit.closed else _("已登记来访并办结"))
+        return redirect("masswork:visit_detail", pk=visit.pk)
+
+
+class VisitListView(PagedMixin, RoleRequiredMixin, ListView):
+    allowed_roles = mq.READ_ROLES
+    template_name = "masswork/visit_list.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        params = self.request.GET.copy()
+        self.station = None
+        station_pk = params.pop("station", [""])[-1]
+        if station_pk:
+            self.station = mq.get_station_or_404(user, station_pk)
+            if not mq.can_read(user, self.station.org):
+                raise PermissionDenied
+        self.filter_form = forms.VisitFilterForm(params or None, user=user)
+
+        def apply(qs, data):
+            if data.get("org"):
+                qs = qs.filter(station__org__path__startswith=data["org"].path)
+            for field in ("status", "topic"):
+                if data.get(field):
+                    qs = qs.filter(**{field: data[field]})
+            if data.get("since"):
+                qs = qs.filter(visited_on__gte=data["since"])
+            if data.get("until"):
+                qs = qs.filter(visited_on__lte=data["until"])
+            return qs
+
+        qs = mq.visit_list(user)
+        if self.station is not None:
+            qs = qs.filter(station=self.station)
+        self.filtered = _filtered(self.filter_form, qs, apply)
+        return self.filtered
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            filter_form=self.filter_form,
+            station=self.station,
+            counts=mq.visit_counts(self.filtered),
+            **kwargs,
+        )
+        mq.show_phones(self.request.user, context["object_list"])
+        return context
+
+
+class VisitScopedMixin(ScopedObjectMixin):
+    def get_scoped_object(self):
+        return mq.get_visit_or_404(self.request.user, self.kwargs["pk"])
+
+    def check_role(self, visit):
+        if not mq.can_read(self.request.user, visit.station.org):
+            raise PermissionDenied
+
+
+class VisitWriteMixin(VisitScopedMixin):
+    def check_role(self, visit):
+        if not mq.can_write(self.request.user, visit.station.org):
+            raise PermissionDenied
+
+
+class VisitDetailView(VisitScopedMixin, TemplateView):
+    template_name = "masswork/visit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, visit = self.request.user, self.object
+        can_write = mq.can_write(user, visit.station.org) and not visit.closed
+        if can_write:
+            kwargs.setdefault("close_form", forms.CloseVisitForm(visit=visit))
+        mq.show_phones(user, [visit])
+        return super().get_context_data(visit=visit, can_write=can_write, **kwargs)
+
+
+class VisitEditView(RefusalMixin, VisitWriteMixin, FormView):
+    template_name = "common/form.html"
+
+    def get_form(self, form_class=None):
+        return forms.VisitForm(**self.get_form_kwargs(), instance=self.object, station=self.object.station)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=_("修改来访记录"), org=self.object.station.org, cancel_url="masswork:visit_list", **kwargs
+        )
+
+    def form_valid(self, form):
+        services.update_visit(self.object, by=self.request.user, fields=dict(form.cleaned_data))
+        messages.success(self.request, _("已保存修改"))
+        return redirect("masswork:visit_detail", pk=self.object.pk)
+
+
+class VisitCloseView(RefusalMixin, VisitWriteMixin, View):
+    """POST 办结; a refused one re-renders the visit's page with the error at the field."""
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def refused(self, error):
+        if not hasattr(error, "error_dict"):  # already closed meanwhile: nothing left to fill in
+            back = reverse("masswork:visit_detail", args=[self.object.pk])
+            return refused_page(self.request, error, back, model=self.get_refusal_model())
+        return super().refused(error)
+
+    def render_refused(self, form):
+        view = VisitDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
+        return view.render_to_response(view.get_context_data(close_form=form))
+
+    def post(self, request, *args, **kwargs):
+        visit = self.object
+        form = self.refusal_form = forms.CloseVisitForm(request.POST, visit=visit)
+        if form.is_valid():
+            services.close_visit(
+                visit, by=request.user, closed_on=form.cleaned_data["closed_on"], action=form.cleaned_data["action"]
+            )
+            messages.success(request, _("已办结"))
+            return redirect("masswork:visit_detail", pk=visit.pk)
+        return self.render_refused(form)
