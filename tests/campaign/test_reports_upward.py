@@ -164,22 +164,25 @@ def test_reminders_reach_the_department_and_the_system_committee(world, c1, bodi
         ReminderDelivery.objects.filter(milestone=milestone, audience="org").values_list("org__name", flat=True)
     )
     assert reminded == {"石家庄市", "唐山市", "省直机关工委", "省教育厅机关党委"}
-    title = f"提醒：{REPORT_TITLE}还有7天到期"
+    # one digest a day per recipient, the report's line among that day's items
+    due = milestone.due_date.isoformat()
+    line = f"的节点任务{REPORT_TITLE}应于{due}前完成，还有7天到期"
     for user in (bodies.system_od, bodies.department_od, bodies.city_od):
-        assert Notification.objects.filter(user=user, title=title).count() == 1
-    assert not Notification.objects.filter(user=bodies.archive_od, title__contains="实施意见").exists()
-    note = Notification.objects.get(user=bodies.department_od, title=title)
+        (digest,) = Notification.objects.filter(user=user)
+        assert line in digest.body
+    assert not Notification.objects.filter(user=bodies.archive_od, body__contains="实施意见").exists()
+    note = Notification.objects.get(user=bodies.department_od)
     assert note.body.startswith("省教育厅机关党委：")
 
     # a department that has reported is not reminded again; overdue work goes up to the province's 组织部
     report(bodies.department, bodies.department_od, c1)
     with django_capture_on_commit_callbacks(execute=True):
         run_daily_reminders(milestone.due_date + datetime.timedelta(days=1))
-    overdue = f"逾期提醒：{REPORT_TITLE}已超过完成时限"
-    assert Notification.objects.filter(user=bodies.system_od, title=overdue).count() == 1
-    assert not Notification.objects.filter(user=bodies.department_od, title=overdue).exists()
-    summary = Notification.objects.get(user=bodies.province_od, title=f"下级组织逾期：{REPORT_TITLE}")
-    assert "省直机关工委" in summary.body
+    overdue = f"的节点任务{REPORT_TITLE}应于{due}前完成，已逾期1天"
+    assert Notification.objects.filter(user=bodies.system_od, body__contains=overdue).count() == 1
+    assert not Notification.objects.filter(user=bodies.department_od, body__contains=overdue).exists()
+    (summary,) = Notification.objects.filter(user=bodies.province_od, title__startswith="下级组织逾期：")
+    assert f"未在{due}前完成{REPORT_TITLE}（如" in summary.body and "省直机关工委" in summary.body
 
 
 # --- the "who has / hasn't reported" list -----------------------------------------------------------------------
