@@ -45,6 +45,11 @@ class PortalAPIView(generics.GenericAPIView):
         # django-simple-history reads the acting user from the Django request: let it see the token's user,
         # so the history rows of an API write name the same user as those of the page.
         request._request.user = request.user
+        # Every query parameter of the schema is one value (an integer, a string, an enum): given twice it is an
+        # array the schema does not allow, refused at that parameter rather than read as its last value.
+        repeated = sorted(name for name, values in request.query_params.lists() if len(values) > 1)
+        if repeated:
+            raise ValidationError({name: [_("该参数只能给出一次")] for name in repeated})
 
     def text_param(self, name: str) -> str:
         value = self.request.query_params.get(name, "")

@@ -99,6 +99,8 @@ def test_a_plan_of_another_city_in_the_url_is_404_and_nothing_written(world, cam
         ("cursor=not-a-cursor", "cursor"),
         ("cursor=WzFd", "cursor"),  # base64 of [1]: the wrong shape for members
         ("name=" + "长" * 51, "name"),
+        ("page_size=1&page_size=2", "page_size"),  # an array where the schema says one integer
+        ("cursor=WzFd&cursor=WzJd", "cursor"),
     ],
 )
 def test_bad_query_parameters_are_400_at_the_parameter(world, api, query, field):
