@@ -156,6 +156,14 @@ def bare_chinese(page, data):
         if stripped == text:
             break
         text = stripped
+
+    # Data cut short by truncatechars (an inbox message's preview): an element's text ending in … that begins a
+    # data string, whatever it holds (digits break a run, so the run test below would see only its last piece).
+    def drop_truncated(match):
+        shown = match.group(1).strip()
+        return ">…" if shown and any(value.startswith(shown) for value in data) else match.group(0)
+
+    text = re.sub(r">([^<>]+)…", drop_truncated, text)
     for value in data:
         if value in text:
             text = text.replace(value, "")

@@ -215,7 +215,9 @@ def test_report_list_reads_reports_by_join_in_a_fixed_number_of_queries(
     def measure():
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
-        return [q["sql"] for q in captured.captured_queries]
+        # the reads only: on PostgreSQL the exact coverage count runs in a savepoint of its own with a planner
+        # setting (SET LOCAL enable_hashjoin = off: members looked up by index, not 420,000 participations hashed)
+        return [q["sql"] for q in captured.captured_queries if not re.match(r"(SAVEPOINT|RELEASE|SET LOCAL)", q["sql"])]
 
     few = measure()
     for i in range(30):
