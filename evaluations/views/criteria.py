@@ -181,7 +181,7 @@ class WeightsView(SubtreeSettingView):
     nav_active = "weights"
     form_class = WeightsForm
     success_url = reverse_lazy("evaluations:scoring_weights")
-    saved_message = gettext_lazy("权重已保存；重新计算档次后生效")
+    success_message = gettext_lazy("权重已保存；重新计算档次后生效")
 
     def setting_rows(self):
         return (
@@ -198,7 +198,7 @@ class WeightsView(SubtreeSettingView):
             defaults=scoring_services.DEFAULT_WEIGHTS, thresholds=scoring_services.DEFAULT_THRESHOLDS, **kwargs
         )
 
-    def save(self, data):
+    def perform(self, data):
         values = {k: v for k, v in data.items() if k not in ("owner_code", "period", "target")}
         scoring_services.set_weights(
             data["owner_code"], data["period"], target=data["target"], by=self.request.user, **values

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from common.errors import RefusalMixin, refused_page
+from common.views import ServiceFormView
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator, query_without_page
@@ -33,13 +34,12 @@ PER_PAGE = 30
 ASSESS_SOURCES = {Source.SELF, Source.SUPERIOR, Source.PEER}
 
 
-class SubtreeSettingView(RefusalMixin, RoleRequiredMixin, FormView):
+class SubtreeSettingView(RoleRequiredMixin, ServiceFormView):
     """A setting the 组织部 keeps for its subtree (and a period): the settings in scope above, the form below
-    (evaluations/scoring_setting.html). A subclass names its rows (``setting_rows``), saves through its
-    service (``save``) and says so (``saved_message``, ``success_url``)."""
+    (evaluations/scoring_setting.html). A subclass names its rows (``setting_rows``), saves through its service
+    (``perform``) and says so (``success_message``, ``success_url``)."""
 
     allowed_roles = queries.MANAGE_ROLES
-    saved_message = ""
     nav_active = ""  # the tab of scoring_nav.html
 
     def get_form_kwargs(self):
@@ -52,16 +52,14 @@ class SubtreeSettingView(RefusalMixin, RoleRequiredMixin, FormView):
     def setting_rows(self):
         raise NotImplementedError
 
-    def save(self, data):
-        raise NotImplementedError
+    def get_cancel_url(self) -> str:
+        return ""  # the form sits below the settings it adds to: nothing to cancel
+
+    def get_success_url(self, result=None) -> str:
+        return str(self.success_url)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(rows=self.setting_rows(), nav_active=self.nav_active, **kwargs)
-
-    def form_valid(self, form):
-        self.save(form.cleaned_data)
-        messages.success(self.request, self.saved_message)
-        return redirect(self.get_success_url())
 
 
 def all_periods():

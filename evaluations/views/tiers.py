@@ -292,7 +292,7 @@ class TargetView(SubtreeSettingView):
     nav_active = "targets"
     form_class = TargetForm
     success_url = reverse_lazy("evaluations:scoring_targets")
-    saved_message = gettext_lazy("目标已保存")
+    success_message = gettext_lazy("目标已保存")
 
     def setting_rows(self):
         return (
@@ -303,7 +303,7 @@ class TargetView(SubtreeSettingView):
             .order_by("-period__start_date", "owner_org__path", "kind")
         )
 
-    def save(self, data):
+    def perform(self, data):
         tier_services.set_target(
             data["owner_code"],
             data["period"],
