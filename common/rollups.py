@@ -35,9 +35,6 @@ class RollupSlot:
     def register(self, name: str, source: Callable) -> None:
         self._sources[name] = source
 
-    def unregister(self, name: str) -> None:
-        self._sources.pop(name, None)
-
     def counts(self, *args) -> RolledUpCounts | None:
         for source in self._sources.values():
             found = source(*args)
