@@ -52,8 +52,8 @@ class ImportListView(ImportViewMixin, FormView):
         own = ImportJob.objects.filter(created_by=self.request.user).order_by("-created_at", "-pk")
         page = Paginator(own, JOBS_PER_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            page=page,
-            jobs=page.object_list,
+            page_obj=page,
+            object_list=page.object_list,
             kinds=[(kind, KIND_LABELS[kind]) for kind in (ORGS, MEMBERS)],
             **kwargs,
         )
