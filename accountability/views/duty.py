@@ -149,8 +149,7 @@ class DutyStartView(RefusalMixin, RoleRequiredMixin, FormView):
 
 
 class DutyScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return aq.get_duty_report_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(aq.get_duty_report_or_404)
 
     def check_role(self, duty):
         if not aq.can_read(self.request.user, duty.org):

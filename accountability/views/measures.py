@@ -63,9 +63,7 @@ class ItemCreateView(RefusalMixin, RoleRequiredMixin, FormView):
 
 class ItemEditView(RefusalMixin, ScopedObjectMixin, FormView):
     template_name = "common/form.html"
-
-    def get_scoped_object(self):
-        return aq.get_item_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(aq.get_item_or_404)
 
     def check_role(self, item):
         if not aq.can_define_items(self.request.user, item.scope):

@@ -16,7 +16,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin
 from orgs import queries
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgRecordMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms.basic import AwardForm, CommendationForm, ReasonForm
 from ..models import BasicCommendation
@@ -83,17 +83,11 @@ class BasicCreateView(RefusalMixin, RoleRequiredMixin, FormView):
         return redirect("awards:basic_detail", pk=commendation.pk)
 
 
-class CommendationMixin(ScopedObjectMixin):
+class CommendationMixin(OrgRecordMixin):
     """One commendation: 404 outside the scope, 403 unless an allowed role covers its organization."""
 
     allowed_roles = q.READ_ROLES
-
-    def get_scoped_object(self):
-        return q.get_commendation_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, commendation):
-        if not queries.covers(self.request.user, commendation.org, self.allowed_roles):
-            raise PermissionDenied
+    fetch = staticmethod(q.get_commendation_or_404)
 
     def to_detail(self):
         return redirect("awards:basic_detail", pk=self.object.pk)
@@ -194,8 +188,7 @@ class AwardRemoveView(RefusalMixin, PostOnlyMixin, ScopedObjectMixin, View):
     def get_refusal_url(self):
         return reverse("awards:basic_detail", args=[self.object.commendation_id])
 
-    def get_scoped_object(self):
-        return q.get_award_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(q.get_award_or_404)
 
     def check_role(self, award):
         if not queries.covers(self.request.user, award.commendation.org, self.allowed_roles):
@@ -253,9 +246,7 @@ class AwardAnnulView(RefusalMixin, ScopedObjectMixin, FormView):
     allowed_roles = q.ANNUL_ROLES
     template_name = "awards/basic_annul.html"
     form_class = ReasonForm
-
-    def get_scoped_object(self):
-        return q.get_award_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(q.get_award_or_404)
 
     def check_role(self, award):
         if not queries.covers(self.request.user, award.commendation.org, self.allowed_roles):

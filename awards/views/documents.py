@@ -47,8 +47,8 @@ class DocumentRoundListView(RoleRequiredMixin, ListView):
 class RoundDecisionMixin(ScopedObjectMixin):
     """The round by its code (404 outside the user's reach); readers of decisions only (403)."""
 
-    def get_scoped_object(self):
-        return q.get_round_or_404(self.request.user, self.kwargs["code"])
+    fetch = staticmethod(q.get_round_or_404)
+    lookup_kwarg = "code"
 
     def check_role(self, award_round):
         if not q.can_read_decision(self.request.user, award_round):

@@ -20,7 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from common.errors import RefusalMixin, form_error_text
 from orgs import queries
 from orgs.enums import OrgLevel
-from orgs.views.mixins import ScopedObjectMixin
+from orgs.views.mixins import OrgRecordMixin, ScopedObjectMixin
 
 from ..enums import CategoryCode, NomineeKind
 from ..forms.nominations import (
@@ -176,15 +176,10 @@ class NominationCreateView(RefusalMixin, RoundScopedMixin, FormView):
         return redirect("awards:nomination_detail", pk=nomination.pk)
 
 
-class NominationScopedMixin(ScopedObjectMixin):
+class NominationScopedMixin(OrgRecordMixin):
     allowed_roles = q.READ_ROLES
-
-    def get_scoped_object(self):
-        return q.get_nomination_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, nomination):
-        if not queries.covers(self.request.user, nomination.nominating_org, self.allowed_roles):
-            raise PermissionDenied
+    fetch = staticmethod(q.get_nomination_or_404)
+    org_attr = "nominating_org"
 
 
 class NominationDetailView(NominationScopedMixin, TemplateView):
@@ -461,12 +456,10 @@ class ApproveListView(RefusalMixin, OwnerMixin, View):
 class ObjectionHandleView(RefusalMixin, ScopedObjectMixin, View):
     allowed_roles = q.MANAGE_ROLES
     refusal_labels = FIELD_LABELS
+    fetch = staticmethod(q.get_objection_or_404)
 
     def get_refusal_url(self):
         return reverse("awards:shortlist", args=[self.object.nomination.award_round.code]) + "#objections"
-
-    def get_scoped_object(self):
-        return q.get_objection_or_404(self.request.user, self.kwargs["pk"])
 
     def check_role(self, objection):
         if not services.can_manage_list(self.request.user, objection.nomination.award_round):

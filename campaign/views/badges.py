@@ -147,8 +147,7 @@ class BadgeCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView)
 
 
 class BadgeScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return qb.get_entry_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(qb.get_entry_or_404)
 
     def check_role(self, entry):
         if not qb.can_read(self.request.user, entry.org):

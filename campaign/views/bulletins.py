@@ -98,8 +98,7 @@ class BulletinCreateView(RefusalMixin, RoleRequiredMixin, FormView):
 
 
 class BulletinScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return bq.get_bulletin_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(bq.get_bulletin_or_404)
 
     def check_role(self, bulletin):
         """Everyone who finds it in scope may read it (bq.bulletins_for decides)."""

@@ -77,9 +77,7 @@ def member_fields(data) -> dict:
 class GroupScopedMixin(SupervisionMixin, ScopedObjectMixin):
     allowed_roles = sq.GROUP_READ_ROLES
     tab = "groups"
-
-    def get_scoped_object(self):
-        return sq.get_group_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(sq.get_group_or_404)
 
     def check_role(self, group):
         if not sq.can_read_group(self.request.user, group):
@@ -235,9 +233,7 @@ class PointListView(PagedListMixin, RoleRequiredMixin, ListView):
 
 class PointScopedMixin(SupervisionMixin, ScopedObjectMixin):
     tab = "points"
-
-    def get_scoped_object(self):
-        return sq.get_point_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(sq.get_point_or_404)
 
     def check_role(self, point):
         if not sq.can_read_point(self.request.user, point):

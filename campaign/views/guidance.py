@@ -90,9 +90,7 @@ class GuidanceCreateView(SupervisionMixin, GuidanceAccessMixin, ServiceFormView)
 
 class GroupScopedMixin(SupervisionMixin, ScopedObjectMixin):
     tab = "guidance"
-
-    def get_scoped_object(self):
-        return gq.get_group_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(gq.get_group_or_404)
 
     def check_role(self, group):
         pass  # every group in the user's scope may be read
@@ -165,8 +163,7 @@ class GuidanceMemberCreateView(GroupManageMixin, ServiceFormView):
 
 
 class MemberManageMixin(GroupManageMixin):
-    def get_scoped_object(self):
-        return gq.get_member_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(gq.get_member_or_404)
 
     def check_role(self, member):
         super().check_role(member.group)
@@ -213,9 +210,7 @@ class GuidancePointCreateView(GroupManageMixin, ServiceFormView):
 
 class GuidancePointDeleteView(MemberManageMixin, ServiceActionView):
     success_message = _("已撤销联系点")
-
-    def get_scoped_object(self):
-        return gq.get_point_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(gq.get_point_or_404)
 
     def perform(self):
         services.remove_guidance_point(self.object, by=self.request.user)

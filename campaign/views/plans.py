@@ -21,7 +21,7 @@ from common.errors import RefusalMixin, add_to_form, status_of
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgRecordMixin, RoleRequiredMixin
 
 from ..forms.plans import PlanFilterForm, PlanForm, ReturnForm, RevisionForm
 from ..models import Campaign, Plan
@@ -84,15 +84,11 @@ class PlanListView(RoleRequiredMixin, ListView):
 # --- one plan -------------------------------------------------------------------------------
 
 
-class PlanScopedMixin(ScopedObjectMixin):
+class PlanScopedMixin(OrgRecordMixin):
     """The plan in the user's whole visible scope (404), then the view's role check (403)."""
 
-    def get_scoped_object(self):
-        return q.get_plan_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, plan):
-        if not queries.covers(self.request.user, plan.org, q.READ_ROLES):
-            raise PermissionDenied
+    fetch = staticmethod(q.get_plan_or_404)
+    allowed_roles = q.READ_ROLES
 
 
 def detail_context(request, plan: Plan, **extra) -> dict:

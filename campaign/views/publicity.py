@@ -17,7 +17,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from common.errors import RefusalMixin, refused_page, status_of
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgRecordMixin, RoleRequiredMixin
 
 from ..forms.activities import RejectForm, StoryForm
 from ..models import Story, StoryKind, StoryStatus
@@ -107,15 +107,9 @@ class StoryCreateView(RefusalMixin, RoleRequiredMixin, FormView):
         return redirect("campaign:story_detail", pk=story.pk)
 
 
-class StoryScopedMixin(ScopedObjectMixin):
+class StoryScopedMixin(OrgRecordMixin):
     allowed_roles = q.READ_ROLES
-
-    def get_scoped_object(self):
-        return q.get_story_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, story):
-        if not queries.covers(self.request.user, story.org, self.allowed_roles):
-            raise PermissionDenied
+    fetch = staticmethod(q.get_story_or_404)
 
 
 def story_context(user, story: Story, **extra) -> dict:

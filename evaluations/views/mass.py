@@ -152,9 +152,7 @@ class BatchScopedMixin(ScopedObjectMixin):
     (else 403: e.g. a secretary on the masses' evaluation of its organization itself)."""
 
     manage = False
-
-    def get_scoped_object(self):
-        return queries_mass.get_batch_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(queries_mass.get_batch_or_404)
 
     def check_role(self, batch):
         user = self.request.user

@@ -107,8 +107,7 @@ class StationCreateView(RefusalMixin, RoleRequiredMixin, FormView):
 
 
 class StationScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return mq.get_station_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(mq.get_station_or_404)
 
     def check_role(self, station):
         if not mq.can_read(self.request.user, station.org):
@@ -235,8 +234,7 @@ class VisitListView(PagedMixin, RoleRequiredMixin, ListView):
 
 
 class VisitScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return mq.get_visit_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(mq.get_visit_or_404)
 
     def check_role(self, visit):
         if not mq.can_read(self.request.user, visit.station.org):

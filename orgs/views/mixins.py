@@ -36,9 +36,12 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
 class ScopedObjectMixin(LoginRequiredMixin):
     """For views on one object: look it up in the whole visible scope first (404), then
-    check the role (403). Subclasses implement ``get_scoped_object``."""
+    check the role (403). ``fetch(user, key)`` finds the object named by the URL's ``lookup_kwarg`` in the user's
+    scope, else 404 (or override ``get_scoped_object``); subclasses implement ``check_role``."""
 
     allowed_roles = queries.ALL_ROLES
+    fetch = None  # staticmethod(user, key) → the object in the user's scope, or Http404
+    lookup_kwarg = "pk"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -47,11 +50,25 @@ class ScopedObjectMixin(LoginRequiredMixin):
         self.check_role(self.object)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_scoped_object(self):
+        return self.fetch(self.request.user, self.kwargs[self.lookup_kwarg])
+
     def get_object(self, queryset=None):
         return self.object
 
     def check_role(self, obj):
         raise NotImplementedError
+
+
+class OrgRecordMixin(ScopedObjectMixin):
+    """A record that belongs to one organization (the attribute ``org_attr``): 403 unless one of the view's
+    ``allowed_roles`` covers that organization."""
+
+    org_attr = "org"
+
+    def check_role(self, record):
+        if not queries.covers(self.request.user, getattr(record, self.org_attr), self.allowed_roles):
+            raise PermissionDenied
 
 
 class ChooseOrgMixin:
