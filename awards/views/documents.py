@@ -7,7 +7,7 @@ a wrong role → 403. The web request never renders a PDF: "生成文件" queues
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common import jobs as background
 from common.errors import RefusalMixin
+from common.views import stored_file_response
 from orgs.queries import get_org_or_404, has_role
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -159,18 +160,13 @@ class DecisionFileView(RoundDecisionMixin, View):
         stored = getattr(decision, self.field_name)
         if not stored:
             raise Http404("no generated file")
-        try:
-            handle = stored.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            handle,
+        return stored_file_response(
+            stored,
+            headers={"Cache-Control": "no-store, private"},
             content_type=self.content_type,
             as_attachment=True,
             filename=str(self.filename) % {"number": decision.doc_number},
         )
-        response["Cache-Control"] = "no-store, private"
-        return response
 
 
 class DecisionPdfView(DecisionFileView):

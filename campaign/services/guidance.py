@@ -8,7 +8,7 @@ the group's sector …). Inspections and remarks recorded as the group go throug
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from orgs.enums import Sector
@@ -17,6 +17,7 @@ from orgs.validators import validate_phone
 
 from ..models import GuidanceContactPoint, GuidanceGroup, GuidanceGroupMember
 from ..queries import guidance as gq
+from .records import insert_once
 
 GROUP_FIELDS = ("name", "department", "phone")
 MEMBER_FIELDS = ("name", "post", "phone", "group_role", "order", "user")
@@ -72,16 +73,11 @@ def create_guidance_group(*, by: User, sector: str, department: str, name: str, 
     name, department = name.strip(), department.strip()
     _required(name=name, department=department)
     phone = _check_phone(phone)
+    taken = ValidationError({"name": _("已有名为“%(name)s”的指导小组") % {"name": name}})
     if _name_taken(province, name):
-        raise ValidationError({"name": _("已有名为“%(name)s”的指导小组") % {"name": name}})
+        raise taken
     group = GuidanceGroup(org=province, sector=sector, department=department, name=name, phone=phone, created_by=by)
-    group._history_user = by
-    try:
-        with transaction.atomic():
-            group.save()
-    except IntegrityError:
-        raise ValidationError({"name": _("已有名为“%(name)s”的指导小组") % {"name": name}}) from None
-    return group
+    return insert_once(group, by=by, taken=taken)
 
 
 @transaction.atomic
@@ -181,16 +177,11 @@ def add_guidance_point(group: GuidanceGroup, org: Org, *, by: User, notes: str =
             },
             code="outside",
         )
+    taken = ValidationError({"org_code": _("“%(name)s”已是本指导小组的联系点") % {"name": org.name}})
     if GuidanceContactPoint.objects.filter(group=group, org=org).exists():
-        raise ValidationError({"org_code": _("“%(name)s”已是本指导小组的联系点") % {"name": org.name}})
+        raise taken
     point = GuidanceContactPoint(group=group, org=org, notes=(notes or "").strip(), created_by=by)
-    point._history_user = by
-    try:
-        with transaction.atomic():
-            point.save()
-    except IntegrityError:
-        raise ValidationError({"org_code": _("“%(name)s”已是本指导小组的联系点") % {"name": org.name}}) from None
-    return point
+    return insert_once(point, by=by, taken=taken)
 
 
 @transaction.atomic

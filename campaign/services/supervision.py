@@ -10,7 +10,7 @@ rule of the seed refuses the action (remark on one's own node, verifying an orde
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from ..queries import supervision as sq
 from .attachments import attach_files
 from .guidance import check_acting_as
 from .notifications import notify
+from .records import insert_once
 
 # "各级党委也要成立活动领导小组" (seed, part 五): every committee level — province, the 省直 system committees,
 # cities, counties and the township committees (乡镇党委、街道党工委).
@@ -334,16 +335,10 @@ def create_leading_group(org: Org, *, by: User, name: str, **office) -> LeadingG
                 % {"name": org.name}
             }
         )
+    taken = ValidationError({"org_code": _("“%(name)s”已成立领导小组") % {"name": org.name}})
     if LeadingGroup.objects.filter(org=org).exists():
-        raise ValidationError({"org_code": _("“%(name)s”已成立领导小组") % {"name": org.name}})
-    group = LeadingGroup(org=org, name=name.strip(), **office)
-    group._history_user = by
-    try:
-        with transaction.atomic():
-            group.save()
-    except IntegrityError:
-        raise ValidationError({"org_code": _("“%(name)s”已成立领导小组") % {"name": org.name}}) from None
-    return group
+        raise taken
+    return insert_once(LeadingGroup(org=org, name=name.strip(), **office), by=by, taken=taken)
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ Order of checks on every page: anonymous → login; outside the scope → 404; w
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -23,6 +23,7 @@ from ..forms import bulletins as forms
 from ..models import ExhibitionItem
 from ..queries import bulletins as bq
 from ..services import bulletins as services
+from .attachments import public_image_response
 
 PER_PAGE = 30
 PHOTOS_PER_PAGE = 24
@@ -341,13 +342,4 @@ class PublicExhibitionPhotoView(View):
 
     def get(self, request, code, pk):
         item = bq.public_item_or_404(code, pk)
-        attachment = item.attachment
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type=attachment.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "public, max-age=3600"
-        return response
+        return public_image_response(item.attachment)

@@ -20,7 +20,7 @@ from ..forms import guidance as forms
 from ..queries import guidance as gq
 from ..queries import supervision as sq
 from ..services import guidance as services
-from .groups import member_fields
+from .groups import GroupPageMixin, MemberCreateView, MemberDeleteView, MemberEditView, MemberPageMixin
 from .supervision import PagedListMixin, SupervisionMixin
 
 RECENT = 10
@@ -96,23 +96,12 @@ class GroupScopedMixin(SupervisionMixin, ScopedObjectMixin):
         pass  # every group in the user's scope may be read
 
 
-class GroupManageMixin(GroupScopedMixin):
-    """A page that changes the group (or its members or points): its manager only; back to the group's page."""
-
-    template_name = "campaign/supervision_form.html"
+class GroupManageMixin(GroupPageMixin, GroupScopedMixin):
+    group_url = "campaign:guidance_detail"
 
     def check_role(self, group):
         if not gq.can_manage(self.request.user, group):
             raise PermissionDenied
-
-    def group_id(self):
-        return self.object.pk
-
-    def get_cancel_url(self):
-        return reverse("campaign:guidance_detail", args=[self.group_id()])
-
-    def get_success_url(self, result=None):
-        return self.get_cancel_url()
 
 
 class GuidanceDetailView(GroupScopedMixin, TemplateView):
@@ -148,47 +137,30 @@ class GuidanceEditView(GroupManageMixin, ServiceFormView):
         return services.update_guidance_group(self.object, by=self.request.user, fields=fields)
 
 
-class GuidanceMemberCreateView(GroupManageMixin, ServiceFormView):
+class GuidanceMemberCreateView(GroupManageMixin, MemberCreateView):
     form_class = forms.GuidanceMemberForm
     title = _("添加指导小组成员")
+    add = staticmethod(services.add_guidance_member)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "group": self.object}
 
-    def perform(self, data):
-        return services.add_guidance_member(self.object, by=self.request.user, **member_fields(data))
 
-    def get_success_message(self, member):
-        return _("已添加%(name)s") % {"name": member.name}
-
-
-class MemberManageMixin(GroupManageMixin):
+class MemberManageMixin(MemberPageMixin, GroupManageMixin):
     fetch = staticmethod(gq.get_member_or_404)
 
-    def check_role(self, member):
-        super().check_role(member.group)
 
-    def group_id(self):
-        return self.object.group_id
-
-
-class GuidanceMemberEditView(MemberManageMixin, ServiceFormView):
+class GuidanceMemberEditView(MemberManageMixin, MemberEditView):
     form_class = forms.GuidanceMemberForm
     title = _("编辑指导小组成员")
+    update = staticmethod(services.update_guidance_member)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "group": self.object.group, "instance": self.object}
 
-    def perform(self, data):
-        self.object.refresh_from_db()
-        return services.update_guidance_member(self.object, by=self.request.user, fields=member_fields(data))
 
-
-class GuidanceMemberDeleteView(MemberManageMixin, ServiceActionView):
-    success_message = _("已移除")
-
-    def perform(self):
-        services.remove_guidance_member(self.object, by=self.request.user)
+class GuidanceMemberDeleteView(MemberManageMixin, MemberDeleteView):
+    remove = staticmethod(services.remove_guidance_member)
 
 
 class GuidancePointCreateView(GroupManageMixin, ServiceFormView):

@@ -6,7 +6,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from ..forms.activities import RejectForm, StoryForm
 from ..models import Story, StoryKind, StoryStatus
 from ..queries import activities as q
 from ..services import publicity as services
+from .attachments import public_image_response
 
 PER_PAGE = 30
 PUBLIC_PER_PAGE = 20
@@ -260,12 +261,4 @@ class PublicStoryCoverView(View):
         cover = story.cover
         if cover is None or not cover.is_image:
             raise Http404
-        try:
-            handle = cover.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type=cover.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "public, max-age=3600"
-        return response
+        return public_image_response(cover)

@@ -7,11 +7,12 @@ and the 组织部 in scope ("masked like members' data").
 
 import datetime
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from common.subqueries import count_per_row
 from orgs import queries
 from orgs.enums import Role
 from orgs.models import Member, Org
@@ -62,14 +63,7 @@ def _last_contact() -> Subquery:
 
 
 def _member_count():
-    rows = (
-        HouseholdLink.objects.filter(household=OuterRef("pk"))
-        .order_by()
-        .values("household")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    return count_per_row(HouseholdLink.objects.filter(household=OuterRef("pk")), "household")
 
 
 def household_list(user) -> QuerySet[Household]:

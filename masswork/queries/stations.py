@@ -5,10 +5,10 @@ organization's secretary manages its stations and records their visits; the leve
 A visitor's telephone is shown in full only to the station's secretary and the 组织部 in scope.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from common.subqueries import count_per_row
 from orgs import queries
 from orgs.enums import Role
 from orgs.models import Member, Org
@@ -37,14 +37,7 @@ def stations_for(user, *, roles=READ_ROLES) -> QuerySet[Station]:
 
 
 def _visit_count(**filters):
-    rows = (
-        Visit.objects.filter(station=OuterRef("pk"), **filters)
-        .order_by()
-        .values("station")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    return count_per_row(Visit.objects.filter(station=OuterRef("pk"), **filters), "station")
 
 
 def station_list(user) -> QuerySet[Station]:

@@ -15,7 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from common.errors import RefusalMixin, refused_page
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import PresetOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import stations as forms
 from ..queries import stations as mq
@@ -71,24 +71,17 @@ class StationListView(PagedMixin, RoleRequiredMixin, ListView):
         )
 
 
-class StationCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+class StationCreateView(RefusalMixin, PresetOrgMixin, RoleRequiredMixin, FormView):
     """A new station: for the secretary's own organization when it has one, else picked (``?org=`` or the form)."""
 
     allowed_roles = mq.WRITE_ROLES
     template_name = "common/form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.org = None
-        if request.user.is_authenticated:
-            code = (request.GET.get("org") or "").strip()
-            if code:
-                self.org = queries.get_org_or_404(request.user, code)
-                if not mq.can_write(request.user, self.org):
-                    raise PermissionDenied
-            else:
-                own = list(queries.orgs_for(request.user, roles=mq.WRITE_ROLES).order_by("path")[:2])
-                self.org = own[0] if len(own) == 1 else None
-        return super().dispatch(request, *args, **kwargs)
+    def may_write(self, org):
+        return mq.can_write(self.request.user, org)
+
+    def writable_orgs(self):
+        return queries.orgs_for(self.request.user, roles=mq.WRITE_ROLES)
 
     def get_form(self, form_class=None):
         return forms.StationForm(**self.get_form_kwargs(), user=self.request.user, org=self.org)

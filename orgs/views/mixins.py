@@ -6,6 +6,7 @@ inside the scope with the wrong role → 403; else the page.
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 from .. import queries
 from ..enums import OrgLevel
@@ -122,3 +123,38 @@ class ChooseOrgMixin:
         kwargs.setdefault("org", getattr(self, "org", None))
         kwargs.setdefault("choose_form", getattr(self, "choose_form", None))
         return super().get_context_data(**kwargs)
+
+
+class PresetOrgMixin:
+    """Create views whose form may pick the organization itself: ``self.org`` is the organization of
+    ``?org=<code>`` (404 outside the user's scope, 403 unless ``may_write(org)``), else the user's only one of
+    ``writable_orgs()``, else None (the form's own field picks). Set before the view's other checks run; a GET
+    for an organization whose record exists already goes to ``existing_url(org)`` when that answers one."""
+
+    def may_write(self, org) -> bool:
+        raise NotImplementedError
+
+    def writable_orgs(self):
+        raise NotImplementedError
+
+    def existing_url(self, org) -> str | None:
+        return None
+
+    def preset_org(self):
+        code = (self.request.GET.get("org") or "").strip()
+        if code:
+            org = queries.get_org_or_404(self.request.user, code)
+            if not self.may_write(org):
+                raise PermissionDenied
+            return org
+        own = list(self.writable_orgs().order_by("path")[:2])
+        return own[0] if len(own) == 1 else None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.org = None
+        if request.user.is_authenticated:
+            self.org = self.preset_org()
+            target = self.existing_url(self.org) if self.org is not None and request.method == "GET" else None
+            if target:
+                return redirect(target)
+        return super().dispatch(request, *args, **kwargs)

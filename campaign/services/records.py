@@ -1,0 +1,17 @@
+"""Steps several campaign services end with."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+
+def insert_once(record, *, by, taken: ValidationError):
+    """Insert ``record`` with ``by`` as its history's author. When a unique constraint refuses it (somebody
+    inserted the same one since the service looked), raise ``taken`` — the refusal the service gives when it
+    sees the duplicate itself — instead; the savepoint keeps the caller's transaction usable."""
+    record._history_user = by
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise taken from None
+    return record
