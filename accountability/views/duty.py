@@ -18,12 +18,12 @@ from campaign.services.attachments import attachments_of
 from common.errors import RefusalMixin
 from orgs import queries
 from orgs.pagination import CappedPaginator
-from orgs.views.mixins import PresetOrgMixin, RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import PagedMixin, PresetOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from .. import forms, services
 from .. import queries as aq
 from ..models import DutyRating, DutyStatus
-from .common import PagedMixin, cleaned, top_node
+from .common import cleaned, top_node
 
 
 class DutyListView(PagedMixin, RoleRequiredMixin, ListView):

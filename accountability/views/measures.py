@@ -13,12 +13,12 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from campaign.services.attachments import attachments_of
 from common.errors import RefusalMixin
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import PagedMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from .. import forms, services
 from .. import queries as aq
 from ..models import MeasureStatus
-from .common import PagedMixin, cleaned, top_node
+from .common import cleaned, top_node
 
 
 class ItemListView(RoleRequiredMixin, ListView):

@@ -26,13 +26,12 @@ from common.xlsx import bold_row, safe_row, xlsx_response
 from orgs import queries
 from orgs.enums import Sector
 from orgs.pagination import query_without_page
-from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import ChooseOrgMixin, PagedMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import badges as forms
 from ..models import BadgeWearing
 from ..queries import badges as qb
 from ..services import badges as services
-from .instructors import PagedMixin
 
 XLSX_MAX_ROWS = 50_000
 

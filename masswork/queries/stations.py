@@ -6,7 +6,6 @@ A visitor's telephone is shown in full only to the station's secretary and the ç
 """
 
 from django.db.models import Count, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from common.subqueries import count_per_row
 from orgs import queries
@@ -23,10 +22,6 @@ READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT, Role.SECTOR_SUP
 WRITE_ROLES = frozenset({Role.SECRETARY})
 # Who sees a visitor's (or a station's) telephone in full.
 FULL_DATA_ROLES = frozenset({Role.SECRETARY, Role.ORG_DEPARTMENT})
-
-
-def _is_digits(pk) -> bool:
-    return str(pk).isdigit() and len(str(pk)) < 19
 
 
 # --- stations -------------------------------------------------------------------------------------
@@ -52,14 +47,7 @@ def station_list(user) -> QuerySet[Station]:
 
 def get_station_or_404(user, pk) -> Station:
     """A station anywhere the user can see its organization; the view then checks the role (403)."""
-    found = (
-        stations_for(user, roles=queries.ALL_ROLES).select_related("org").filter(pk=pk).first()
-        if _is_digits(pk)
-        else None
-    )
-    if found is None:
-        raise Http404("no such station in scope")
-    return found
+    return queries.row_or_404(stations_for(user, roles=queries.ALL_ROLES).select_related("org"), pk, "station")
 
 
 def can_read(user, org: Org) -> bool:
@@ -96,17 +84,8 @@ def visit_list(user) -> QuerySet[Visit]:
 
 
 def get_visit_or_404(user, pk) -> Visit:
-    found = (
-        visits_for(user, roles=queries.ALL_ROLES)
-        .select_related("station__org", "handled_by", "recorded_by")
-        .filter(pk=pk)
-        .first()
-        if _is_digits(pk)
-        else None
-    )
-    if found is None:
-        raise Http404("no such visit in scope")
-    return found
+    visits = visits_for(user, roles=queries.ALL_ROLES).select_related("station__org", "handled_by", "recorded_by")
+    return queries.row_or_404(visits, pk, "visit")
 
 
 def visit_counts(visits: QuerySet[Visit]) -> dict:

@@ -23,15 +23,13 @@ from common.views import ServiceFormView
 from orgs import queries
 from orgs.forms.fields import filter_org
 from orgs.models import Org
-from orgs.views.mixins import ChooseOrgMixin, OrgRecordMixin, RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import ChooseOrgMixin, OrgRecordMixin, PagedMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import masses as forms
 from ..models import DisputeCategory, DisputeOutcome
 from ..queries import masses as mq
 from ..services import masses as services
-from .stations import PagedMixin
 
-PER_PAGE = 30
 HOUSEHOLD_ROLES = mq.HOUSEHOLD_ROLES
 
 

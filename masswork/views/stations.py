@@ -14,23 +14,13 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, refused_page
 from orgs import queries
-from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import PresetOrgMixin, RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import PagedMixin, PresetOrgMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import stations as forms
 from ..queries import stations as mq
 from ..services import stations as services
 
-PER_PAGE = 30
 VISITS_SHOWN = 50
-
-
-class PagedMixin:
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(query=query_without_page(self.request), **kwargs)
 
 
 def _filtered(form, queryset, apply):

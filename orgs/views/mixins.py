@@ -11,6 +11,18 @@ from django.shortcuts import redirect
 from .. import queries
 from ..enums import OrgLevel
 from ..forms.fields import ChooseOrgForm
+from ..pagination import CappedPaginator, query_without_page
+
+
+class PagedMixin:
+    """A list of 30 rows a page, counted no further than the capped paginator does; the context's ``query`` is the
+    request's query string without the page, for the pager's links to keep the filters."""
+
+    paginate_by = 30
+    paginator_class = CappedPaginator
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=query_without_page(self.request), **kwargs)
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
