@@ -18,7 +18,7 @@ from campaign.services.attachments import attachments_of
 from common.errors import RefusalMixin
 from orgs import queries
 from orgs.pagination import CappedPaginator
-from orgs.views.mixins import PagedMixin, PresetOrgMixin, RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgRecordMixin, PagedMixin, PresetOrgMixin, RoleRequiredMixin
 
 from .. import forms, services
 from .. import queries as aq
@@ -142,12 +142,9 @@ class DutyStartView(RefusalMixin, PresetOrgMixin, RoleRequiredMixin, FormView):
         return redirect("accountability:duty_detail", pk=duty.pk)
 
 
-class DutyScopedMixin(ScopedObjectMixin):
+class DutyScopedMixin(OrgRecordMixin):
+    allowed_roles = aq.READ_ROLES
     fetch = staticmethod(aq.get_duty_report_or_404)
-
-    def check_role(self, duty):
-        if not aq.can_read(self.request.user, duty.org):
-            raise PermissionDenied
 
 
 class DutyDetailView(DutyScopedMixin, TemplateView):

@@ -80,10 +80,6 @@ def get_entry_or_404(user, pk) -> BadgeEntry:
     return queries.row_or_404(entries, pk, "badge entry")
 
 
-def can_read(user, org: Org) -> bool:
-    return queries.covers(user, org, READ_ROLES)
-
-
 def can_write(user, org: Org) -> bool:
     return queries.covers(user, org, WRITE_ROLES)
 

@@ -26,7 +26,7 @@ from common.xlsx import bold_row, safe_row, xlsx_response
 from orgs import queries
 from orgs.enums import Sector
 from orgs.pagination import query_without_page
-from orgs.views.mixins import ChooseOrgMixin, PagedMixin, RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import ChooseOrgMixin, OrgRecordMixin, PagedMixin, RoleRequiredMixin
 
 from ..forms import badges as forms
 from ..models import BadgeWearing
@@ -145,12 +145,9 @@ class BadgeCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView)
         return redirect("campaign:badge_detail", pk=entry.pk)
 
 
-class BadgeScopedMixin(ScopedObjectMixin):
+class BadgeScopedMixin(OrgRecordMixin):
+    allowed_roles = qb.READ_ROLES
     fetch = staticmethod(qb.get_entry_or_404)
-
-    def check_role(self, entry):
-        if not qb.can_read(self.request.user, entry.org):
-            raise PermissionDenied
 
 
 class BadgeWriteMixin(BadgeScopedMixin):

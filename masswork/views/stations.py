@@ -14,7 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, refused_page
 from orgs import queries
-from orgs.views.mixins import PagedMixin, PresetOrgMixin, RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgRecordMixin, PagedMixin, PresetOrgMixin, RoleRequiredMixin
 
 from ..forms import stations as forms
 from ..queries import stations as mq
@@ -89,12 +89,9 @@ class StationCreateView(RefusalMixin, PresetOrgMixin, RoleRequiredMixin, FormVie
         return redirect("masswork:station_detail", pk=station.pk)
 
 
-class StationScopedMixin(ScopedObjectMixin):
+class StationScopedMixin(OrgRecordMixin):
+    allowed_roles = mq.READ_ROLES
     fetch = staticmethod(mq.get_station_or_404)
-
-    def check_role(self, station):
-        if not mq.can_read(self.request.user, station.org):
-            raise PermissionDenied
 
 
 class StationWriteMixin(StationScopedMixin):
@@ -216,12 +213,10 @@ class VisitListView(PagedMixin, RoleRequiredMixin, ListView):
         return context
 
 
-class VisitScopedMixin(ScopedObjectMixin):
+class VisitScopedMixin(OrgRecordMixin):
+    allowed_roles = mq.READ_ROLES
     fetch = staticmethod(mq.get_visit_or_404)
-
-    def check_role(self, visit):
-        if not mq.can_read(self.request.user, visit.station.org):
-            raise PermissionDenied
+    org_attr = "station.org"
 
 
 class VisitWriteMixin(VisitScopedMixin):

@@ -4,6 +4,8 @@ anonymous → login; outside the user's scope → 404 (no leak that the object e
 inside the scope with the wrong role → 403; else the page.
 """
 
+from operator import attrgetter
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -74,13 +76,13 @@ class ScopedObjectMixin(LoginRequiredMixin):
 
 
 class OrgRecordMixin(ScopedObjectMixin):
-    """A record that belongs to one organization (the attribute ``org_attr``): 403 unless one of the view's
-    ``allowed_roles`` covers that organization."""
+    """A record that belongs to one organization (the attribute ``org_attr``, dotted through a relation if need
+    be): 403 unless one of the view's ``allowed_roles`` covers that organization."""
 
     org_attr = "org"
 
     def check_role(self, record):
-        if not queries.covers(self.request.user, getattr(record, self.org_attr), self.allowed_roles):
+        if not queries.covers(self.request.user, attrgetter(self.org_attr)(record), self.allowed_roles):
             raise PermissionDenied
 
 
