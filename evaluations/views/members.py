@@ -177,15 +177,22 @@ class BranchMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.org = queries.get_org_or_404(request.user, kwargs["org_code"])
+        self.load_branch()
+        return super().dispatch(request, *args, **kwargs)
+
+    def load_branch(self):
+        """The organization (404 unless visible and basic), ``check_branch_role`` (403), the period (404)."""
+        self.org = queries.get_org_or_404(self.request.user, self.kwargs["org_code"])
         if not self.org.is_basic:
             raise Http404("not a basic organization")
-        if not queries.covers(request.user, self.org, self.allowed_roles):
-            raise PermissionDenied
-        self.period = period_from(request)
+        self.check_branch_role()
+        self.period = period_from(self.request)
         if self.period is None:
             raise Http404("no period")
-        return super().dispatch(request, *args, **kwargs)
+
+    def check_branch_role(self):
+        if not queries.covers(self.request.user, self.org, self.allowed_roles):
+            raise PermissionDenied
 
     def board_url(self) -> str:
         url = reverse("evaluations:branch_members", args=[self.org.code])
@@ -264,23 +271,22 @@ class MemberRatingView(RefusalMixin, BranchMixin, FormView):
     allowed_roles = rating_services.RATE_ROLES
 
     def dispatch(self, request, *args, **kwargs):
-        """Like BranchMixin's, with the member (of this organization, else 404) and the rating role."""
+        """BranchMixin's checks, then the form view with refusals handled."""
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.org = queries.get_org_or_404(request.user, kwargs["org_code"])
-        if not self.org.is_basic:
-            raise Http404("not a basic organization")
-        member = queries.members_for(request.user, roles=queries.ALL_ROLES).filter(pk=kwargs["member_id"], org=self.org)
+        self.load_branch()
+        self.rating = self.current_rating()
+        return self.with_refusals(partial(FormView.dispatch, self), request, *args, **kwargs)
+
+    def check_branch_role(self):
+        """The member (of this organization, else 404) and the rating role on him (else 403)."""
+        user = self.request.user
+        member = queries.members_for(user, roles=queries.ALL_ROLES).filter(pk=self.kwargs["member_id"], org=self.org)
         self.member = member.select_related("org").first()
         if self.member is None:
             raise Http404("no such member in this organization")
-        if not rating_services.can_rate(request.user, self.member):
+        if not rating_services.can_rate(user, self.member):
             raise PermissionDenied
-        self.period = period_from(request)
-        if self.period is None:
-            raise Http404("no period")
-        self.rating = self.current_rating()
-        return self.with_refusals(partial(FormView.dispatch, self), request, *args, **kwargs)
 
     def current_rating(self):
         return MemberRating.objects.filter(period=self.period, member=self.member).select_related("rated_by").first()
