@@ -106,6 +106,15 @@ def record_inspection(
 # --- remarks ----------------------------------------------------------------------------------
 
 
+def _save_and_tell(record, *, by: User, title: str, body: str, url: str):
+    """Save a new remark or order (``by``: its history's author) and tell who answers for its organization, with
+    the start of ``body`` and a link to the record's page (the URL named ``url``)."""
+    record._history_user = by
+    record.save()
+    notify(sq.responders_of(record.org), title=title, body=body[:200], url=reverse(url, args=[record.pk]))
+    return record
+
+
 @transaction.atomic
 def add_remark(
     org: Org,
@@ -144,15 +153,9 @@ def add_remark(
         direction=direction.strip(),
         guidance_group=guidance_group,
     )
-    remark._history_user = by
-    remark.save()
-    notify(
-        sq.responders_of(org),
-        title=_("%(issuer)s对本组织作了点评") % {"issuer": guidance_group.name if guidance_group else acting.org.name},
-        body=remark.direction[:200],
-        url=reverse("campaign:supervision_remark_detail", args=[remark.pk]),
-    )
-    return remark
+    issuer = guidance_group.name if guidance_group else acting.org.name
+    title = _("%(issuer)s对本组织作了点评") % {"issuer": issuer}
+    return _save_and_tell(remark, by=by, title=title, body=remark.direction, url="campaign:supervision_remark_detail")
 
 
 # --- rectification orders ---------------------------------------------------------------------
@@ -191,16 +194,11 @@ def issue_order(
         requirement=requirement.strip(),
         deadline=deadline,
     )
-    order._history_user = by
-    order.save()
-    notify(
-        sq.responders_of(org),
-        title=_("%(issuer)s下达限期整改通知，整改期限%(deadline)s")
-        % {"issuer": acting.org.name, "deadline": deadline.strftime("%Y-%m-%d")},
-        body=order.requirement[:200],
-        url=_order_url(order),
-    )
-    return order
+    title = _("%(issuer)s下达限期整改通知，整改期限%(deadline)s") % {
+        "issuer": acting.org.name,
+        "deadline": deadline.strftime("%Y-%m-%d"),
+    }
+    return _save_and_tell(order, by=by, title=title, body=order.requirement, url="campaign:supervision_order_detail")
 
 
 def _lock(order: RectificationOrder) -> RectificationOrder:
