@@ -12,7 +12,6 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -151,9 +150,7 @@ class BadgeScopedMixin(OrgRecordMixin):
 
 
 class BadgeWriteMixin(BadgeScopedMixin):
-    def check_role(self, entry):
-        if not qb.can_write(self.request.user, entry.org):
-            raise PermissionDenied
+    allowed_roles = qb.WRITE_ROLES
 
 
 def history_rows(entry, limit: int = 30) -> list[dict]:

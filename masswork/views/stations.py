@@ -95,9 +95,7 @@ class StationScopedMixin(OrgRecordMixin):
 
 
 class StationWriteMixin(StationScopedMixin):
-    def check_role(self, station):
-        if not mq.can_write(self.request.user, station.org):
-            raise PermissionDenied
+    allowed_roles = mq.WRITE_ROLES
 
 
 class StationDetailView(StationScopedMixin, TemplateView):
@@ -220,9 +218,7 @@ class VisitScopedMixin(OrgRecordMixin):
 
 
 class VisitWriteMixin(VisitScopedMixin):
-    def check_role(self, visit):
-        if not mq.can_write(self.request.user, visit.station.org):
-            raise PermissionDenied
+    allowed_roles = mq.WRITE_ROLES
 
 
 class VisitDetailView(VisitScopedMixin, TemplateView):
