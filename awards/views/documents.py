@@ -18,8 +18,8 @@ from django.views.generic import FormView, ListView, TemplateView
 from common import jobs as background
 from common.errors import RefusalMixin
 from common.views import stored_file_response
-from orgs.queries import get_org_or_404, has_role
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.queries import has_role
+from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms.documents import DecisionForm, IssuerPrefixForm
 from ..models import Decision
@@ -187,20 +187,16 @@ class ListXlsxView(DecisionFileView):
     filename = gettext_lazy("%(number)s 表彰名单.xlsx")
 
 
-class IssuerPrefixView(RefusalMixin, RoleRequiredMixin, FormView):
+class IssuerPrefixView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, FormView):
     """机关代字 of one issuing committee: the 组织部 covering it changes it (outside the scope 404, other roles 403)."""
 
     allowed_roles = q.DECISION_MANAGE_ROLES
     template_name = "awards/issuer_prefix_form.html"
     form_class = IssuerPrefixForm
+    org_kwarg = "org"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.org = get_org_or_404(request.user, kwargs["org"])
-        if not services.can_set_prefix(request.user, self.org):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def may_use_org(self, org):
+        return services.can_set_prefix(self.request.user, org)
 
     def get_initial(self):
         return {"prefix": services.issuer_prefix(self.org)}

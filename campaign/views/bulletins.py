@@ -17,7 +17,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from common.errors import RefusalMixin
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import bulletins as forms
 from ..models import ExhibitionItem
@@ -218,20 +218,17 @@ class ExhibitionHomeView(RoleRequiredMixin, View):
         return redirect("campaign:exhibition", code=tops[0].code)
 
 
-class ExhibitionMixin(RoleRequiredMixin):
+class ExhibitionMixin(OrgPageMixin, RoleRequiredMixin):
     """The node by code: outside the scope 404; ``manage``: only the 组织部 covering it (else 403)."""
 
     manage = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.org = queries.get_org_or_404(request.user, kwargs["code"])
-        self.can_manage = bq.can_manage_exhibition(request.user, self.org)
-        if self.manage and not self.can_manage:
-            raise PermissionDenied
+    def may_use_org(self, org):
+        self.can_manage = bq.can_manage_exhibition(self.request.user, org)
+        return self.can_manage or not self.manage
+
+    def org_loaded(self):
         self.exhibition = bq.exhibition_of(self.org)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(org=self.org, exhibition=self.exhibition, can_manage=self.can_manage, **kwargs)

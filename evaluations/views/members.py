@@ -31,7 +31,7 @@ from django.views.generic import FormView, TemplateView
 from common.errors import STALE, RefusalMixin, add_to_form, kind_of, refused_page
 from orgs import queries
 from orgs.models import Member
-from orgs.views.mixins import RoleRequiredMixin
+from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin
 
 from ..enums import AssessmentStatus, MemberRatingLevel, Source, Target
 from ..forms.members import ParticipationForm, RatingForm
@@ -350,22 +350,17 @@ class MemberRatingView(RefusalMixin, BranchMixin, FormView):
 # --- 党性分析: participation recorded by the secretary --------------------------------------------------
 
 
-class ParticipationView(RefusalMixin, RoleRequiredMixin, FormView):
+class ParticipationView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, FormView):
     """The members of one organization, whether they wrote a report or took part otherwise; the
     secretary ticks those who took part without writing (several at once) and records them."""
 
     allowed_roles = report_services.RECORD_ROLES
     template_name = "evaluations/report_participation.html"
     form_class = ParticipationForm
+    org_kwarg = "org_code"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.org = queries.get_org_or_404(request.user, kwargs["org_code"])
-        if not queries.covers(request.user, self.org, self.allowed_roles):
-            raise PermissionDenied
-        self.campaign = campaign_from(request)
-        return super().dispatch(request, *args, **kwargs)
+    def org_loaded(self):
+        self.campaign = campaign_from(self.request)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "org": self.org}

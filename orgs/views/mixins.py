@@ -49,6 +49,29 @@ class RoleRequiredMixin(LoginRequiredMixin):
             raise PermissionDenied
 
 
+class OrgPageMixin(LoginRequiredMixin):
+    """A page on the organization named in the URL (``org_kwarg``), checked before anything else: anonymous →
+    login; ``self.org`` outside the user's scope → 404; ``may_use_org(org)`` false → 403 (by default: unless one of
+    ``allowed_roles`` covers it). ``org_loaded()`` then reads what else the page needs; a response it returns
+    (a redirect) is the answer. Put it leftmost: the view's other bases run after these checks."""
+
+    org_kwarg = "code"
+
+    def may_use_org(self, org) -> bool:
+        return queries.covers(self.request.user, org, self.allowed_roles)
+
+    def org_loaded(self):
+        return None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.org = queries.get_org_or_404(request.user, kwargs[self.org_kwarg])
+        if not self.may_use_org(self.org):
+            raise PermissionDenied
+        return self.org_loaded() or super().dispatch(request, *args, **kwargs)
+
+
 class ScopedObjectMixin(LoginRequiredMixin):
     """For views on one object: look it up in the whole visible scope first (404), then
     check the role (403). ``fetch(user, key)`` finds the object named by the URL's ``lookup_kwarg`` in the user's
