@@ -22,7 +22,7 @@ from ..queries.activities import can_manage_reporting_bodies, can_submit_report
 from ..uploads import check_upload
 from .attachments import attach_files
 from .notifications import notify
-from .records import insert_once
+from .records import delete_as, insert_once
 from .timeline import current_campaign, ensure_phase, mark_done
 
 
@@ -135,8 +135,7 @@ def register_reporting_body(org: Org, *, by: User, category: str, note: str = ""
 def remove_reporting_body(body: ReportingBody, *, by: User) -> None:
     """Take a unit off the register (its reports stay; the milestone no longer applies to it)."""
     _province_of(by, body.org)
-    body._history_user = by
-    body.delete()
+    delete_as(body, by=by)
 
 
 @transaction.atomic

@@ -35,7 +35,7 @@ from ..queries import supervision as sq
 from .attachments import attach_files
 from .guidance import check_acting_as
 from .notifications import notify
-from .records import insert_once
+from .records import delete_as, insert_once, save_changes
 
 # "各级党委也要成立活动领导小组" (seed, part 五): every committee level — province, the 省直 system committees,
 # cities, counties and the township committees (乡镇党委、街道党工委).
@@ -342,11 +342,7 @@ def create_leading_group(org: Org, *, by: User, name: str, **office) -> LeadingG
 @transaction.atomic
 def update_leading_group(group: LeadingGroup, *, by: User, fields: dict) -> LeadingGroup:
     _require_group_manager(by, group.org)
-    for name, value in fields.items():
-        setattr(group, name, value)
-    group._history_user = by
-    group.save(update_fields=[*fields, "updated_at"])
-    return group
+    return save_changes(group, fields, by=by, also=["updated_at"])
 
 
 def _check_member_user(by: User, user: User | None):
@@ -371,11 +367,7 @@ def update_group_member(member: LeadingGroupMember, *, by: User, fields: dict) -
     _require_group_manager(by, member.group.org)
     if "user" in fields:
         _check_member_user(by, fields["user"])
-    for name, value in fields.items():
-        setattr(member, name, value)
-    member._history_user = by
-    member.save(update_fields=list(fields))
-    return member
+    return save_changes(member, fields, by=by)
 
 
 @transaction.atomic
@@ -383,8 +375,7 @@ def remove_group_member(member: LeadingGroupMember, *, by: User) -> None:
     _require_group_manager(by, member.group.org)
     if member.contact_points.exists():
         raise ValidationError(_("%(name)s还有联系点，请先撤销其联系点") % {"name": member.name}, code="has_points")
-    member._history_user = by
-    member.delete()
+    delete_as(member, by=by)
 
 
 @transaction.atomic
@@ -407,8 +398,7 @@ def create_contact_point(leader: LeadingGroupMember, org: Org, *, by: User, note
 @transaction.atomic
 def remove_contact_point(point: ContactPoint, *, by: User) -> None:
     _require_group_manager(by, point.leader.group.org)
-    point._history_user = by
-    point.delete()
+    delete_as(point, by=by)
 
 
 @transaction.atomic
