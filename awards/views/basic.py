@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin
+from common.views import ChoiceFilterMixin
 from orgs import queries
 from orgs.views.mixins import OrgRecordMixin, RoleRequiredMixin, ScopedObjectMixin
 
@@ -28,28 +29,21 @@ PER_PAGE = 30
 Status = BasicCommendation.Status
 
 
-class BasicListView(RoleRequiredMixin, ListView):
-    """The commendations of basic organizations in the user's scope."""
+class BasicListView(ChoiceFilterMixin, RoleRequiredMixin, ListView):
+    """The commendations of basic organizations in the user's scope, by status."""
 
     allowed_roles = q.READ_ROLES
     template_name = "awards/basic_list.html"
     context_object_name = "commendations"
     paginate_by = PER_PAGE
+    choice_options = Status.choices
+    choice_in_query = True
 
     def get_queryset(self):
-        self.status = self.request.GET.get("status", "")
-        if self.status not in Status.values:
-            self.status = ""
-        return q.commendation_list(self.request.user, status=self.status)
+        return q.commendation_list(self.request.user, status=self.get_choice())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            statuses=Status.choices,
-            status=self.status,
-            query=f"status={self.status}" if self.status else "",
-            can_create=queries.has_role(self.request.user, q.WRITE_ROLES),
-            **kwargs,
-        )
+        return super().get_context_data(can_create=queries.has_role(self.request.user, q.WRITE_ROLES), **kwargs)
 
 
 class BasicCreateView(RefusalMixin, RoleRequiredMixin, FormView):

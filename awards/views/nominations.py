@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, form_error_text
+from common.views import ChoiceFilterMixin
 from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.views.mixins import OrgRecordMixin, ScopedObjectMixin
@@ -55,28 +56,21 @@ FIELD_LABELS = {
 }
 
 
-class NominationListView(RoundScopedMixin, ListView):
+class NominationListView(ChoiceFilterMixin, RoundScopedMixin, ListView):
     """Nominations of the round made in the user's subtree, by status."""
 
     template_name = "awards/nomination_list.html"
     context_object_name = "nominations"
     paginate_by = PER_PAGE
+    choice_options = Nomination.Status.choices
+    choice_in_query = True
 
     def get_queryset(self):
-        qs = q.nomination_list(self.request.user, self.object)
-        self.status = self.request.GET.get("status", "")
-        if self.status in Nomination.Status.values:
-            qs = qs.filter(status=self.status)
-        else:
-            self.status = ""
-        return qs
+        return self.filter_by_choice(q.nomination_list(self.request.user, self.object))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             award_round=self.object,
-            statuses=Nomination.Status.choices,
-            status=self.status,
-            query=f"status={self.status}" if self.status else "",
             can_nominate=queries.has_role(self.request.user, q.NOMINATE_ROLES),
             **kwargs,
         )

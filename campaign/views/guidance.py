@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
-from common.views import ServiceActionView, ServiceFormView
+from common.views import ChoiceFilterMixin, ServiceActionView, ServiceFormView
 from orgs.enums import Sector
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -38,26 +38,19 @@ class GuidanceAccessMixin(RoleRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class GuidanceListView(PagedListMixin, GuidanceAccessMixin, ListView):
+class GuidanceListView(PagedListMixin, GuidanceAccessMixin, ChoiceFilterMixin, ListView):
     template_name = "campaign/guidance_list.html"
     tab = "guidance"
+    choice_param = "sector"
+    choice_options = Sector.choices
+    options_name = "sectors"
 
     def get_queryset(self):
         groups = gq.with_counts(gq.groups_for(self.request.user)).select_related("org")
-        self.sector = self.request.GET.get("sector", "")
-        if self.sector in Sector.values:
-            groups = groups.filter(sector=self.sector)
-        else:
-            self.sector = ""
-        return groups.order_by("sector", "name", "pk")
+        return self.filter_by_choice(groups).order_by("sector", "name", "pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            sectors=Sector.choices,
-            sector=self.sector,
-            can_create=bool(gq.creatable(self.request.user)),
-            **kwargs,
-        )
+        return super().get_context_data(can_create=bool(gq.creatable(self.request.user)), **kwargs)
 
 
 class GuidanceCreateView(SupervisionMixin, GuidanceAccessMixin, ServiceFormView):

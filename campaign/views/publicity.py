@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, refused_page, status_of
+from common.views import ChoiceFilterMixin
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import OrgRecordMixin, RoleRequiredMixin
@@ -226,23 +227,17 @@ class StoryActionView(RefusalMixin, StoryScopedMixin, View):
 # ----- public pages (no login) -----
 
 
-class PublicStoryListView(ListView):
+class PublicStoryListView(ChoiceFilterMixin, ListView):
     template_name = "campaign/public_story_list.html"
     paginate_by = PUBLIC_PER_PAGE
     paginator_class = CappedPaginator
+    choice_param = "kind"
+    choice_options = StoryKind.choices
+    options_name = "kinds"
+    choice_in_query = True
 
     def get_queryset(self):
-        qs = q.published_stories()
-        self.kind = self.request.GET.get("kind", "")
-        if self.kind in StoryKind.values:
-            qs = qs.filter(kind=self.kind)
-        else:
-            self.kind = ""
-        return qs
-
-    def get_context_data(self, **kwargs):
-        query = f"kind={self.kind}" if self.kind else ""
-        return super().get_context_data(kinds=StoryKind.choices, kind=self.kind, query=query, **kwargs)
+        return self.filter_by_choice(q.published_stories())
 
 
 class PublicStoryDetailView(DetailView):
