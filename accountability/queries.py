@@ -37,10 +37,6 @@ ITEM_LEVELS = frozenset({OrgLevel.PROVINCE, OrgLevel.COUNTY})
 MEASURE_WRITE_ROLES = frozenset({Role.SECRETARY, Role.ORG_DEPARTMENT})
 
 
-def _is_digits(pk) -> bool:
-    return str(pk).isdigit() and len(str(pk)) < 19
-
-
 # --- villages -------------------------------------------------------------------------------------
 
 
@@ -80,17 +76,10 @@ def duty_reports_for(user, *, roles=READ_ROLES) -> QuerySet[DutyReport]:
 
 
 def get_duty_report_or_404(user, pk) -> DutyReport:
-    found = (
-        duty_reports_for(user, roles=queries.ALL_ROLES)
-        .select_related("org", "submitted_by", "rated_by", "rated_org")
-        .filter(pk=pk)
-        .first()
-        if _is_digits(pk)
-        else None
+    reports = duty_reports_for(user, roles=queries.ALL_ROLES).select_related(
+        "org", "submitted_by", "rated_by", "rated_org"
     )
-    if found is None:
-        raise Http404("no such report in scope")
-    return found
+    return queries.row_or_404(reports, pk, "report")
 
 
 def can_read(user, org: Org) -> bool:
@@ -210,10 +199,7 @@ def items_for(user) -> QuerySet[MeasureItem]:
 
 
 def get_item_or_404(user, pk) -> MeasureItem:
-    found = items_for(user).select_related("scope").filter(pk=pk).first() if _is_digits(pk) else None
-    if found is None:
-        raise Http404("no such item in scope")
-    return found
+    return queries.row_or_404(items_for(user).select_related("scope"), pk, "item")
 
 
 def items_covering(node: Org) -> QuerySet[MeasureItem]:
@@ -242,8 +228,8 @@ def can_record_measure(user, village: Org) -> bool:
 
 def may_read_village_measure(user, pk) -> bool:
     """Attachment owner check: the village's state is read like the village (404 outside the scope)."""
-    row = VillageMeasure.objects.filter(pk=pk).select_related("village").first() if _is_digits(pk) else None
-    if row is None or not queries.covers(user, row.village):
+    row = queries.row_or_404(VillageMeasure.objects.select_related("village"), pk, "state")
+    if not queries.covers(user, row.village):
         raise Http404("no such state in scope")
     return can_read(user, row.village)
 

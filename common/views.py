@@ -1,8 +1,10 @@
-"""Views every app uses: a form page whose POST calls one service, a POST-only action calling one service, and
-重试 of a failed background job (common.jobs), by its owner only."""
+"""Views every app uses: a form page whose POST calls one service, a POST-only action calling one service,
+重试 of a failed background job (common.jobs), by its owner only, a stored file as the answer, and a list narrowed
+by one choice from the query string."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,6 +16,51 @@ from django.views.generic import FormView
 from . import jobs
 from .errors import RefusalMixin
 from .models import Job
+
+# An uploaded file served back: never sniffed as another type, and no script in it runs as a page of the portal.
+SANDBOXED = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
+
+
+def stored_file_response(stored, *, headers=None, **options) -> FileResponse:
+    """The stored file ``stored`` as the answer (404 when the storage no longer has it): ``options`` go to
+    ``FileResponse`` (content_type, as_attachment, filename), ``headers`` are set on the answer."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, **options)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+class ChoiceFilterMixin:
+    """A list narrowed by one choice read from the query string (``?<choice_param>=``): one of the values of
+    ``choice_options`` ((value, label) pairs), anything else is no choice (""). ``get_choice()`` answers it;
+    ``filter_by_choice(queryset)`` keeps the rows whose field ``choice_param`` has it. The context keeps the choice
+    under ``choice_param`` and the options under ``options_name``; with ``choice_in_query``, also ``query``: the
+    choice for the pager's links."""
+
+    choice_param = "status"
+    choice_options = ()
+    options_name = "statuses"
+    choice_in_query = False
+
+    def get_choice(self) -> str:
+        value = self.request.GET.get(self.choice_param, "")
+        return value if value in dict(self.choice_options) else ""
+
+    def filter_by_choice(self, queryset):
+        choice = self.get_choice()
+        return queryset.filter(**{self.choice_param: choice}) if choice else queryset
+
+    def get_context_data(self, **kwargs):
+        choice = self.get_choice()
+        kwargs.setdefault(self.choice_param, choice)
+        kwargs.setdefault(self.options_name, self.choice_options)
+        if self.choice_in_query:
+            kwargs.setdefault("query", f"{self.choice_param}={choice}" if choice else "")
+        return super().get_context_data(**kwargs)
 
 
 class ServiceFormView(RefusalMixin, FormView):

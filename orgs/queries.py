@@ -361,6 +361,15 @@ def whole_subtree(user, roles=None, node: Org | None = None) -> Org | None:
     return None
 
 
+def row_or_404(rows: QuerySet, pk, what: str):
+    """Row ``pk`` of ``rows`` (a queryset already limited to the user's scope), else Http404 — also for a key that
+    is not a number the database can hold."""
+    found = rows.filter(pk=pk).first() if str(pk).isdigit() and len(str(pk)) < 19 else None
+    if found is None:
+        raise Http404(f"no such {what} in scope")
+    return found
+
+
 def get_org_or_404(user, code: str) -> Org:
     try:
         return orgs_for(user).get(code=code)

@@ -1,23 +1,12 @@
-"""What the pages of both halves share: paging with the filters kept, the node a page looks at, filtering."""
+"""What the pages of both halves share: the node a page looks at, filtering."""
 
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from orgs import queries
-from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import RoleRequiredMixin
 
 from .. import queries as aq
-
-PER_PAGE = 30
-
-
-class PagedMixin:
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(query=query_without_page(self.request), **kwargs)
 
 
 def top_node(user):

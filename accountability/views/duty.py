@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,12 +18,12 @@ from campaign.services.attachments import attachments_of
 from common.errors import RefusalMixin
 from orgs import queries
 from orgs.pagination import CappedPaginator
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgRecordMixin, PagedMixin, PresetOrgMixin, RoleRequiredMixin
 
 from .. import forms, services
 from .. import queries as aq
 from ..models import DutyRating, DutyStatus
-from .common import PagedMixin, cleaned, top_node
+from .common import cleaned, top_node
 
 
 class DutyListView(PagedMixin, RoleRequiredMixin, ListView):
@@ -101,29 +102,22 @@ class DutyMissingView(PagedMixin, RoleRequiredMixin, ListView):
         return super().get_context_data(filter_form=self.filter_form, node=self.node, year=self.year, **kwargs)
 
 
-class DutyStartView(RefusalMixin, RoleRequiredMixin, FormView):
+class DutyStartView(RefusalMixin, PresetOrgMixin, RoleRequiredMixin, FormView):
     """A new 述职: for the secretary's own basic organization when it has one (straight to this year's 述职 when
     it exists already), else the organization is picked."""
 
     allowed_roles = aq.DUTY_WRITE_ROLES
     template_name = "common/form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.org = None
-        if request.user.is_authenticated:
-            code = (request.GET.get("org") or "").strip()
-            if code:
-                self.org = queries.get_org_or_404(request.user, code)
-                if not aq.can_write_duty(request.user, self.org):
-                    raise PermissionDenied
-            else:
-                own = list(aq.duty_orgs(request.user).order_by("path")[:2])
-                self.org = own[0] if len(own) == 1 else None
-            if self.org is not None and request.method == "GET":
-                existing = self.org.duty_reports.filter(year=timezone.localdate().year).first()
-                if existing is not None:
-                    return redirect("accountability:duty_detail", pk=existing.pk)
-        return super().dispatch(request, *args, **kwargs)
+    def may_write(self, org):
+        return aq.can_write_duty(self.request.user, org)
+
+    def writable_orgs(self):
+        return aq.duty_orgs(self.request.user)
+
+    def existing_url(self, org):
+        existing = org.duty_reports.filter(year=timezone.localdate().year).first()
+        return reverse("accountability:duty_detail", args=[existing.pk]) if existing is not None else None
 
     def get_form(self, form_class=None):
         return forms.DutyStartForm(
@@ -148,13 +142,9 @@ class DutyStartView(RefusalMixin, RoleRequiredMixin, FormView):
         return redirect("accountability:duty_detail", pk=duty.pk)
 
 
-class DutyScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return aq.get_duty_report_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, duty):
-        if not aq.can_read(self.request.user, duty.org):
-            raise PermissionDenied
+class DutyScopedMixin(OrgRecordMixin):
+    allowed_roles = aq.READ_ROLES
+    fetch = staticmethod(aq.get_duty_report_or_404)
 
 
 class DutyDetailView(DutyScopedMixin, TemplateView):

@@ -13,12 +13,12 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from campaign.services.attachments import attachments_of
 from common.errors import RefusalMixin
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import PagedMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from .. import forms, services
 from .. import queries as aq
 from ..models import MeasureStatus
-from .common import PagedMixin, cleaned, top_node
+from .common import cleaned, top_node
 
 
 class ItemListView(RoleRequiredMixin, ListView):
@@ -63,9 +63,7 @@ class ItemCreateView(RefusalMixin, RoleRequiredMixin, FormView):
 
 class ItemEditView(RefusalMixin, ScopedObjectMixin, FormView):
     template_name = "common/form.html"
-
-    def get_scoped_object(self):
-        return aq.get_item_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(aq.get_item_or_404)
 
     def check_role(self, item):
         if not aq.can_define_items(self.request.user, item.scope):

@@ -95,10 +95,8 @@ def _quota_field(label) -> forms.IntegerField:
     )
 
 
-class QuotaRowForm(forms.Form):
-    """One child's quotas: one number per category (blank = 0)."""
-
-    org = forms.IntegerField(widget=forms.HiddenInput)
+class OwnQuotaForm(forms.Form):
+    """The owner's own quotas: how many it will commend in each category."""
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,6 +106,12 @@ class QuotaRowForm(forms.Form):
 
     def amounts(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data.get(f"c{c.pk}") or 0 for c in self.categories}
+
+
+class QuotaRowForm(OwnQuotaForm):
+    """One child's quotas: one number per category (blank = 0)."""
+
+    org = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class BaseQuotaFormSet(forms.BaseFormSet):
@@ -124,19 +128,6 @@ class BaseQuotaFormSet(forms.BaseFormSet):
 
 
 QuotaFormSet = forms.formset_factory(QuotaRowForm, formset=BaseQuotaFormSet, extra=0, max_num=2000)
-
-
-class OwnQuotaForm(forms.Form):
-    """The owner's own quotas: how many it will commend in each category."""
-
-    def __init__(self, *args, categories, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.categories = categories
-        for c in categories:
-            self.fields[f"c{c.pk}"] = _quota_field(c.get_code_display())
-
-    def amounts(self) -> dict[int, int]:
-        return {c.pk: self.cleaned_data.get(f"c{c.pk}") or 0 for c in self.categories}
 
 
 class OrgChoiceField(forms.ModelChoiceField):

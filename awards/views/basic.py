@@ -15,8 +15,9 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin
+from common.views import ChoiceFilterMixin
 from orgs import queries
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgRecordMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms.basic import AwardForm, CommendationForm, ReasonForm
 from ..models import BasicCommendation
@@ -28,28 +29,21 @@ PER_PAGE = 30
 Status = BasicCommendation.Status
 
 
-class BasicListView(RoleRequiredMixin, ListView):
-    """The commendations of basic organizations in the user's scope."""
+class BasicListView(ChoiceFilterMixin, RoleRequiredMixin, ListView):
+    """The commendations of basic organizations in the user's scope, by status."""
 
     allowed_roles = q.READ_ROLES
     template_name = "awards/basic_list.html"
     context_object_name = "commendations"
     paginate_by = PER_PAGE
+    choice_options = Status.choices
+    choice_in_query = True
 
     def get_queryset(self):
-        self.status = self.request.GET.get("status", "")
-        if self.status not in Status.values:
-            self.status = ""
-        return q.commendation_list(self.request.user, status=self.status)
+        return q.commendation_list(self.request.user, status=self.get_choice())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            statuses=Status.choices,
-            status=self.status,
-            query=f"status={self.status}" if self.status else "",
-            can_create=queries.has_role(self.request.user, q.WRITE_ROLES),
-            **kwargs,
-        )
+        return super().get_context_data(can_create=queries.has_role(self.request.user, q.WRITE_ROLES), **kwargs)
 
 
 class BasicCreateView(RefusalMixin, RoleRequiredMixin, FormView):
@@ -83,17 +77,11 @@ class BasicCreateView(RefusalMixin, RoleRequiredMixin, FormView):
         return redirect("awards:basic_detail", pk=commendation.pk)
 
 
-class CommendationMixin(ScopedObjectMixin):
+class CommendationMixin(OrgRecordMixin):
     """One commendation: 404 outside the scope, 403 unless an allowed role covers its organization."""
 
     allowed_roles = q.READ_ROLES
-
-    def get_scoped_object(self):
-        return q.get_commendation_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, commendation):
-        if not queries.covers(self.request.user, commendation.org, self.allowed_roles):
-            raise PermissionDenied
+    fetch = staticmethod(q.get_commendation_or_404)
 
     def to_detail(self):
         return redirect("awards:basic_detail", pk=self.object.pk)
@@ -194,8 +182,7 @@ class AwardRemoveView(RefusalMixin, PostOnlyMixin, ScopedObjectMixin, View):
     def get_refusal_url(self):
         return reverse("awards:basic_detail", args=[self.object.commendation_id])
 
-    def get_scoped_object(self):
-        return q.get_award_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(q.get_award_or_404)
 
     def check_role(self, award):
         if not queries.covers(self.request.user, award.commendation.org, self.allowed_roles):
@@ -253,9 +240,7 @@ class AwardAnnulView(RefusalMixin, ScopedObjectMixin, FormView):
     allowed_roles = q.ANNUL_ROLES
     template_name = "awards/basic_annul.html"
     form_class = ReasonForm
-
-    def get_scoped_object(self):
-        return q.get_award_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(q.get_award_or_404)
 
     def check_role(self, award):
         if not queries.covers(self.request.user, award.commendation.org, self.allowed_roles):

@@ -7,7 +7,7 @@ a wrong role → 403. The web request never renders a PDF: "生成文件" queues
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,8 +17,9 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common import jobs as background
 from common.errors import RefusalMixin
-from orgs.queries import get_org_or_404, has_role
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from common.views import stored_file_response
+from orgs.queries import has_role
+from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms.documents import DecisionForm, IssuerPrefixForm
 from ..models import Decision
@@ -47,8 +48,8 @@ class DocumentRoundListView(RoleRequiredMixin, ListView):
 class RoundDecisionMixin(ScopedObjectMixin):
     """The round by its code (404 outside the user's reach); readers of decisions only (403)."""
 
-    def get_scoped_object(self):
-        return q.get_round_or_404(self.request.user, self.kwargs["code"])
+    fetch = staticmethod(q.get_round_or_404)
+    lookup_kwarg = "code"
 
     def check_role(self, award_round):
         if not q.can_read_decision(self.request.user, award_round):
@@ -159,18 +160,13 @@ class DecisionFileView(RoundDecisionMixin, View):
         stored = getattr(decision, self.field_name)
         if not stored:
             raise Http404("no generated file")
-        try:
-            handle = stored.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            handle,
+        return stored_file_response(
+            stored,
+            headers={"Cache-Control": "no-store, private"},
             content_type=self.content_type,
             as_attachment=True,
             filename=str(self.filename) % {"number": decision.doc_number},
         )
-        response["Cache-Control"] = "no-store, private"
-        return response
 
 
 class DecisionPdfView(DecisionFileView):
@@ -191,20 +187,16 @@ class ListXlsxView(DecisionFileView):
     filename = gettext_lazy("%(number)s 表彰名单.xlsx")
 
 
-class IssuerPrefixView(RefusalMixin, RoleRequiredMixin, FormView):
+class IssuerPrefixView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, FormView):
     """机关代字 of one issuing committee: the 组织部 covering it changes it (outside the scope 404, other roles 403)."""
 
     allowed_roles = q.DECISION_MANAGE_ROLES
     template_name = "awards/issuer_prefix_form.html"
     form_class = IssuerPrefixForm
+    org_kwarg = "org"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.org = get_org_or_404(request.user, kwargs["org"])
-        if not services.can_set_prefix(request.user, self.org):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def may_use_org(self, org):
+        return services.can_set_prefix(self.request.user, org)
 
     def get_initial(self):
         return {"prefix": services.issuer_prefix(self.org)}

@@ -27,8 +27,8 @@ PUBLIC_PER_PAGE = 20
 class RoundExemplarMixin(ScopedObjectMixin):
     """The round (404 outside the user's reach); 组织部 only (403)."""
 
-    def get_scoped_object(self):
-        return q.get_round_or_404(self.request.user, self.kwargs["code"])
+    fetch = staticmethod(q.get_round_or_404)
+    lookup_kwarg = "code"
 
     def check_role(self, award_round):
         if not q.rounds_for(self.request.user, roles=q.EXEMPLAR_ROLES).filter(pk=award_round.pk).exists():

@@ -18,9 +18,10 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, form_error_text
+from common.views import ChoiceFilterMixin
 from orgs import queries
 from orgs.enums import OrgLevel
-from orgs.views.mixins import ScopedObjectMixin
+from orgs.views.mixins import OrgRecordMixin, ScopedObjectMixin
 
 from ..enums import CategoryCode, NomineeKind
 from ..forms.nominations import (
@@ -55,28 +56,21 @@ FIELD_LABELS = {
 }
 
 
-class NominationListView(RoundScopedMixin, ListView):
+class NominationListView(ChoiceFilterMixin, RoundScopedMixin, ListView):
     """Nominations of the round made in the user's subtree, by status."""
 
     template_name = "awards/nomination_list.html"
     context_object_name = "nominations"
     paginate_by = PER_PAGE
+    choice_options = Nomination.Status.choices
+    choice_in_query = True
 
     def get_queryset(self):
-        qs = q.nomination_list(self.request.user, self.object)
-        self.status = self.request.GET.get("status", "")
-        if self.status in Nomination.Status.values:
-            qs = qs.filter(status=self.status)
-        else:
-            self.status = ""
-        return qs
+        return self.filter_by_choice(q.nomination_list(self.request.user, self.object))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             award_round=self.object,
-            statuses=Nomination.Status.choices,
-            status=self.status,
-            query=f"status={self.status}" if self.status else "",
             can_nominate=queries.has_role(self.request.user, q.NOMINATE_ROLES),
             **kwargs,
         )
@@ -176,15 +170,10 @@ class NominationCreateView(RefusalMixin, RoundScopedMixin, FormView):
         return redirect("awards:nomination_detail", pk=nomination.pk)
 
 
-class NominationScopedMixin(ScopedObjectMixin):
+class NominationScopedMixin(OrgRecordMixin):
     allowed_roles = q.READ_ROLES
-
-    def get_scoped_object(self):
-        return q.get_nomination_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, nomination):
-        if not queries.covers(self.request.user, nomination.nominating_org, self.allowed_roles):
-            raise PermissionDenied
+    fetch = staticmethod(q.get_nomination_or_404)
+    org_attr = "nominating_org"
 
 
 class NominationDetailView(NominationScopedMixin, TemplateView):
@@ -461,12 +450,10 @@ class ApproveListView(RefusalMixin, OwnerMixin, View):
 class ObjectionHandleView(RefusalMixin, ScopedObjectMixin, View):
     allowed_roles = q.MANAGE_ROLES
     refusal_labels = FIELD_LABELS
+    fetch = staticmethod(q.get_objection_or_404)
 
     def get_refusal_url(self):
         return reverse("awards:shortlist", args=[self.object.nomination.award_round.code]) + "#objections"
-
-    def get_scoped_object(self):
-        return q.get_objection_or_404(self.request.user, self.kwargs["pk"])
 
     def check_role(self, objection):
         if not services.can_manage_list(self.request.user, objection.nomination.award_round):

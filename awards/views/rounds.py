@@ -75,9 +75,8 @@ class RoundScopedMixin(ScopedObjectMixin):
     """A round the user sees (404 otherwise); a read role on its subtree or above (403 otherwise)."""
 
     allowed_roles = q.READ_ROLES
-
-    def get_scoped_object(self):
-        return q.get_round_or_404(self.request.user, self.kwargs["code"])
+    fetch = staticmethod(q.get_round_or_404)
+    lookup_kwarg = "code"
 
     def check_role(self, award_round):
         if not q.rounds_for(self.request.user, roles=self.allowed_roles).filter(pk=award_round.pk).exists():

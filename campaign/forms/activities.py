@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from orgs.forms.fields import (
     DATE_WIDGET,
     NOT_VISIBLE,
-    NamesChoiceField,
     OrgCodeField,
     OrgFilterMixin,
     OrgPickerField,
     OrgPickerWidget,
     clean_org_code,
+    member_checkboxes,
 )
 from orgs.models import Member
 
@@ -47,13 +47,7 @@ class ActivityFilterForm(OrgFilterMixin, forms.Form):
 class ActivityForm(forms.ModelForm):
     """One activity record; participating members are chosen among the organization's own members."""
 
-    participants = NamesChoiceField(
-        label=_("参加党员"),
-        queryset=Member.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("可选：从本组织党员中勾选参加活动的党员。"),
-    )
+    participants = member_checkboxes(_("参加党员"), _("可选：从本组织党员中勾选参加活动的党员。"))
     files = AttachmentsField()
 
     class Meta:

@@ -9,6 +9,7 @@ from orgs.forms.fields import OrgPickerField
 
 from ..models import GuidanceContactPoint, GuidanceGroup, GuidanceGroupMember
 from ..queries import guidance as gq
+from .supervision import AccountMemberForm
 
 
 class GuidanceGroupForm(forms.ModelForm):
@@ -34,13 +35,9 @@ class GuidanceGroupCreateForm(GuidanceGroupForm):
             self.fields["sector"].initial = allowed[0]
 
 
-class GuidanceMemberForm(forms.ModelForm):
-    username = forms.CharField(
-        label=_("平台账号（用户名，可不填）"),
-        required=False,
-        max_length=150,
-        help_text=_("本省的平台账号，如成员本人有账号可关联"),
-    )
+class GuidanceMemberForm(AccountMemberForm):
+    account_help = _("本省的平台账号，如成员本人有账号可关联")
+    not_found = _("找不到本省的账号“%(name)s”")
 
     class Meta:
         model = GuidanceGroupMember
@@ -50,17 +47,9 @@ class GuidanceMemberForm(forms.ModelForm):
     def __init__(self, *args, group, **kwargs):
         self.group = group
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.user_id:
-            self.fields["username"].initial = self.instance.user.username
 
-    def clean_username(self):
-        username = (self.cleaned_data.get("username") or "").strip()
-        if not username:
-            return None
-        found = gq.account_in_province(self.group, username)
-        if found is None:
-            raise forms.ValidationError(_("找不到本省的账号“%(name)s”"), params={"name": username})
-        return found
+    def find_account(self, username):
+        return gq.account_in_province(self.group, username)
 
 
 class GuidancePointForm(forms.ModelForm):

@@ -165,13 +165,36 @@ class LeadingGroupCreateForm(LeadingGroupForm):
         return org
 
 
-class GroupMemberForm(forms.ModelForm):
-    username = forms.CharField(
-        label=_("平台账号（用户名，可不填）"),
-        required=False,
-        max_length=150,
-        help_text=_("关联后本人可记录联系点走访情况"),
-    )
+class AccountMemberForm(forms.ModelForm):
+    """A member of a group (领导小组 or 指导小组) who may be linked to his platform account by its user name:
+    ``find_account(username)`` answers the account or None (then ``not_found``, naming it, at the field)."""
+
+    username = forms.CharField(label=_("平台账号（用户名，可不填）"), required=False, max_length=150)
+    account_help = ""
+    not_found = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = self.account_help
+        if self.instance.pk and self.instance.user_id:
+            self.fields["username"].initial = self.instance.user.username
+
+    def find_account(self, username: str):
+        raise NotImplementedError
+
+    def clean_username(self):
+        username = (self.cleaned_data.get("username") or "").strip()
+        if not username:
+            return None
+        found = self.find_account(username)
+        if found is None:
+            raise forms.ValidationError(self.not_found, params={"name": username})
+        return found
+
+
+class GroupMemberForm(AccountMemberForm):
+    account_help = _("关联后本人可记录联系点走访情况")
+    not_found = _("找不到账号“%(name)s”，或它不在您的管理范围内")
 
     class Meta:
         model = LeadingGroupMember
@@ -180,18 +203,11 @@ class GroupMemberForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.user_id:
-            self.fields["username"].initial = self.instance.user.username
 
-    def clean_username(self):
-        username = (self.cleaned_data.get("username") or "").strip()
-        if not username:
-            return None
+    def find_account(self, username):
         found = queries.users_for(self.user).filter(username=username).first()
-        if found is None:
+        if found is None:  # the account linked already, even when it has left the user's scope since
             found = User.objects.filter(pk=getattr(self.instance, "user_id", None), username=username).first()
-        if found is None:
-            raise forms.ValidationError(_("找不到账号“%(name)s”，或它不在您的管理范围内"), params={"name": username})
         return found
 
 

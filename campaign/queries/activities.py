@@ -4,10 +4,11 @@ Outside the scope: 404 (the lookups here search the whole visible scope); wrong 
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from common.subqueries import count_per_row
 from orgs import queries
 from orgs.enums import OrgLevel, Role
 from orgs.models import Member, Org
@@ -25,16 +26,10 @@ REPORT_READ_ROLES = frozenset({Role.LEADING_GROUP, Role.ORG_DEPARTMENT})
 REPORT_WRITE_ROLES = frozenset({Role.ORG_DEPARTMENT})
 
 
-def attachment_count(model) -> Subquery:
+def attachment_count(model):
     """A correlated count of attachments per row (no join, no per-row query)."""
-    rows = (
-        Attachment.objects.filter(owner_type=ContentType.objects.get_for_model(model), owner_id=OuterRef("pk"))
-        .order_by()
-        .values("owner_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    owner_type = ContentType.objects.get_for_model(model)
+    return count_per_row(Attachment.objects.filter(owner_type=owner_type, owner_id=OuterRef("pk")), "owner_id")
 
 
 # ----- activity records -----

@@ -13,7 +13,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
-from django.http import Http404
 from django.utils import timezone
 
 from common.numbers import percent
@@ -77,15 +76,8 @@ def entry_list(
 
 def get_entry_or_404(user, pk) -> BadgeEntry:
     """An entry anywhere the user can see (any role): 404 outside; the view then checks the role (403)."""
-    found = entries_for(user, roles=queries.ALL_ROLES).select_related("org", "member", "created_by").filter(pk=pk)
-    entry = found.first() if str(pk).isdigit() else None
-    if entry is None:
-        raise Http404("no such badge entry in scope")
-    return entry
-
-
-def can_read(user, org: Org) -> bool:
-    return queries.covers(user, org, READ_ROLES)
+    entries = entries_for(user, roles=queries.ALL_ROLES).select_related("org", "member", "created_by")
+    return queries.row_or_404(entries, pk, "badge entry")
 
 
 def can_write(user, org: Org) -> bool:

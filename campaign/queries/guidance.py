@@ -7,10 +7,10 @@ groups of its own sector only. The province's 组织部 sees and manages every g
 reads them. Anybody else finds no group (404), like any record outside the scope.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404
 
+from common.subqueries import count_per_row
 from orgs import queries
 from orgs.enums import Role, Sector
 from orgs.models import Org, RoleAssignment, User
@@ -64,8 +64,7 @@ def with_counts(groups: QuerySet[GuidanceGroup]) -> QuerySet[GuidanceGroup]:
     """Members, contact points and inspections per group: correlated counts, no per-row query."""
 
     def count(model, field):
-        rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
-        return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), Value(0))
+        return count_per_row(model.objects.filter(**{field: OuterRef("pk")}), field)
 
     from ..models import Inspection
 

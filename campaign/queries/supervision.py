@@ -7,11 +7,11 @@ committees stay visible to it for navigation, but it inspects, remarks and order
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from common.subqueries import count_per_row
 from orgs import queries
 from orgs.enums import Role
 from orgs.models import Org, RoleAssignment, User
@@ -261,23 +261,9 @@ def may_log_visit(user, point: ContactPoint) -> bool:
 def with_group_counts(groups: QuerySet[LeadingGroup]) -> QuerySet[LeadingGroup]:
     from ..models import LeadingGroupMember
 
-    members = (
-        LeadingGroupMember.objects.filter(group=OuterRef("pk"))
-        .order_by()
-        .values("group")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    points = (
-        ContactPoint.objects.filter(leader__group=OuterRef("pk"))
-        .order_by()
-        .values("leader__group")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return groups.annotate(
-        member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)),
-        point_count=Coalesce(Subquery(points, output_field=IntegerField()), Value(0)),
+        member_count=count_per_row(LeadingGroupMember.objects.filter(group=OuterRef("pk")), "group"),
+        point_count=count_per_row(ContactPoint.objects.filter(leader__group=OuterRef("pk")), "leader__group"),
     )
 
 
@@ -287,17 +273,8 @@ def with_group_counts(groups: QuerySet[LeadingGroup]) -> QuerySet[LeadingGroup]:
 def sector_orgs_for(user) -> QuerySet[Org]:
     """Organizations of the sector supervisor's own sector in its scope, with inspection / open-order counts."""
     orgs = queries.orgs_for(user, roles={Role.SECTOR_SUPERVISOR}).exclude(sector="")
-    inspections = (
-        inspections_for(user).filter(org=OuterRef("pk")).order_by().values("org").annotate(n=Count("pk")).values("n")
-    )
-    open_orders = (
-        RectificationOrder.objects.filter(org=OuterRef("pk"), status__in=RectificationOrder.UNFINISHED)
-        .order_by()
-        .values("org")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    open_orders = RectificationOrder.objects.filter(org=OuterRef("pk"), status__in=RectificationOrder.UNFINISHED)
     return orgs.annotate(
-        inspection_count=Coalesce(Subquery(inspections, output_field=IntegerField()), Value(0)),
-        open_order_count=Coalesce(Subquery(open_orders, output_field=IntegerField()), Value(0)),
+        inspection_count=count_per_row(inspections_for(user).filter(org=OuterRef("pk")), "org"),
+        open_order_count=count_per_row(open_orders, "org"),
     ).order_by("path")

@@ -53,11 +53,15 @@ def create_commitment(
     return commitment
 
 
+def _locked(commitment: Commitment, *related) -> Commitment:
+    """The commitment read again and locked (only its own row) for the change, with its organization and member."""
+    rows = Commitment.objects.select_for_update(of=("self",)).select_related("org", "member", *related)
+    return rows.get(pk=commitment.pk)
+
+
 @transaction.atomic
 def update_commitment(commitment: Commitment, *, by: User, content: str) -> Commitment:
-    commitment = (
-        Commitment.objects.select_for_update(of=("self",)).select_related("org", "member").get(pk=commitment.pk)
-    )
+    commitment = _locked(commitment)
     if not is_system(by):
         _require_writer(by, commitment)
     if commitment.status != Commitment.Status.DRAFT:
@@ -71,11 +75,7 @@ def update_commitment(commitment: Commitment, *, by: User, content: str) -> Comm
 
 @transaction.atomic
 def publish_commitment(commitment: Commitment, *, by: User, today: datetime.date | None = None) -> Commitment:
-    commitment = (
-        Commitment.objects.select_for_update(of=("self",))
-        .select_related("org", "member", "campaign")
-        .get(pk=commitment.pk)
-    )
+    commitment = _locked(commitment, "campaign")
     _require_writer(by, commitment)
     if commitment.status != Commitment.Status.DRAFT:
         raise ValidationError(_("该承诺已经公开"), code="status")
@@ -98,11 +98,7 @@ def record_fulfilment(
     today: datetime.date | None = None,
 ) -> FulfilmentRecord:
     """Add a 兑现 record (with evidence files) and set the commitment's fulfilment status."""
-    commitment = (
-        Commitment.objects.select_for_update(of=("self",))
-        .select_related("org", "member", "campaign")
-        .get(pk=commitment.pk)
-    )
+    commitment = _locked(commitment, "campaign")
     _require_writer(by, commitment)
     if commitment.status != Commitment.Status.PUBLISHED:
         raise ValidationError(_("承诺向群众公开后才能记录兑现情况"), code="status")

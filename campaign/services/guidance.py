@@ -8,7 +8,7 @@ the group's sector …). Inspections and remarks recorded as the group go throug
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from orgs.enums import Sector
@@ -17,6 +17,7 @@ from orgs.validators import validate_phone
 
 from ..models import GuidanceContactPoint, GuidanceGroup, GuidanceGroupMember
 from ..queries import guidance as gq
+from .records import delete_as, insert_once, save_changes
 
 GROUP_FIELDS = ("name", "department", "phone")
 MEMBER_FIELDS = ("name", "post", "phone", "group_role", "order", "user")
@@ -72,16 +73,11 @@ def create_guidance_group(*, by: User, sector: str, department: str, name: str, 
     name, department = name.strip(), department.strip()
     _required(name=name, department=department)
     phone = _check_phone(phone)
+    taken = ValidationError({"name": _("已有名为“%(name)s”的指导小组") % {"name": name}})
     if _name_taken(province, name):
-        raise ValidationError({"name": _("已有名为“%(name)s”的指导小组") % {"name": name}})
+        raise taken
     group = GuidanceGroup(org=province, sector=sector, department=department, name=name, phone=phone, created_by=by)
-    group._history_user = by
-    try:
-        with transaction.atomic():
-            group.save()
-    except IntegrityError:
-        raise ValidationError({"name": _("已有名为“%(name)s”的指导小组") % {"name": name}}) from None
-    return group
+    return insert_once(group, by=by, taken=taken)
 
 
 @transaction.atomic
@@ -97,11 +93,7 @@ def update_guidance_group(group: GuidanceGroup, *, by: User, fields: dict) -> Gu
         values["phone"] = _check_phone(values["phone"])
     if "name" in values and _name_taken(group.org, values["name"], exclude=group):
         raise ValidationError({"name": _("已有名为“%(name)s”的指导小组") % {"name": values["name"]}})
-    for name, value in values.items():
-        setattr(group, name, value)
-    group._history_user = by
-    group.save(update_fields=[*values, "updated_at"])
-    return group
+    return save_changes(group, values, by=by, also=["updated_at"])
 
 
 def _check_user(group: GuidanceGroup, user: User | None) -> None:
@@ -155,18 +147,13 @@ def update_guidance_member(member: GuidanceGroupMember, *, by: User, fields: dic
     if "user" in values:
         _check_user(member.group, values["user"])
     values = {k: v for k, v in values.items() if k in MEMBER_FIELDS}
-    for name, value in values.items():
-        setattr(member, name, value)
-    member._history_user = by
-    member.save(update_fields=list(values))
-    return member
+    return save_changes(member, values, by=by)
 
 
 @transaction.atomic
 def remove_guidance_member(member: GuidanceGroupMember, *, by: User) -> None:
     _require_manager(by, member.group)
-    member._history_user = by
-    member.delete()
+    delete_as(member, by=by)
 
 
 @transaction.atomic
@@ -181,23 +168,17 @@ def add_guidance_point(group: GuidanceGroup, org: Org, *, by: User, notes: str =
             },
             code="outside",
         )
+    taken = ValidationError({"org_code": _("“%(name)s”已是本指导小组的联系点") % {"name": org.name}})
     if GuidanceContactPoint.objects.filter(group=group, org=org).exists():
-        raise ValidationError({"org_code": _("“%(name)s”已是本指导小组的联系点") % {"name": org.name}})
+        raise taken
     point = GuidanceContactPoint(group=group, org=org, notes=(notes or "").strip(), created_by=by)
-    point._history_user = by
-    try:
-        with transaction.atomic():
-            point.save()
-    except IntegrityError:
-        raise ValidationError({"org_code": _("“%(name)s”已是本指导小组的联系点") % {"name": org.name}}) from None
-    return point
+    return insert_once(point, by=by, taken=taken)
 
 
 @transaction.atomic
 def remove_guidance_point(point: GuidanceContactPoint, *, by: User) -> None:
     _require_manager(by, point.group)
-    point._history_user = by
-    point.delete()
+    delete_as(point, by=by)
 
 
 def check_acting_as(group: GuidanceGroup, org: Org, *, by: User, what: str) -> None:

@@ -151,30 +151,15 @@ def _claim(after_id: int, audience: str, milestone_id: int | None = None) -> lis
 
 
 def _messages_for(user_id, email, mobile, title, body, delivery_id, *, sms=None) -> list[OutgoingMessage]:
-    out = []
-    if email:
-        out.append(
-            OutgoingMessage(
-                channel=Channel.EMAIL,
-                recipient=email,
-                user_id=user_id,
-                subject=title,
-                body=body,
-                delivery_id=delivery_id,
-            )
+    """An e-mail and a text message (``sms``: its own shorter text), for the addresses the user has."""
+    channels = ((Channel.EMAIL, email, body), (Channel.SMS, mobile, body if sms is None else sms))
+    return [
+        OutgoingMessage(
+            channel=channel, recipient=recipient, user_id=user_id, subject=title, body=text, delivery_id=delivery_id
         )
-    if mobile:
-        out.append(
-            OutgoingMessage(
-                channel=Channel.SMS,
-                recipient=mobile,
-                user_id=user_id,
-                subject=title,
-                body=body if sms is None else sms,
-                delivery_id=delivery_id,
-            )
-        )
-    return out
+        for channel, recipient, text in channels
+        if recipient
+    ]
 
 
 def _enqueue_after_commit(message_ids: list[int]) -> None:

@@ -22,6 +22,7 @@ from ..queries.activities import can_manage_reporting_bodies, can_submit_report
 from ..uploads import check_upload
 from .attachments import attach_files
 from .notifications import notify
+from .records import delete_as, insert_once
 from .timeline import current_campaign, ensure_phase, mark_done
 
 
@@ -123,24 +124,18 @@ def register_reporting_body(org: Org, *, by: User, category: str, note: str = ""
         raise ValidationError({"org_code": _("报送单位应是省委所属的有效单位，不能是省委本身")})
     if org.level == OrgLevel.CITY:
         raise ValidationError({"org_code": _("“%(name)s”是市委：各市都要报送，无需登记") % {"name": org.name}})
+    taken = ValidationError({"org_code": _("“%(name)s”已在报送单位名录中") % {"name": org.name}})
     if ReportingBody.objects.filter(org=org).exists():
-        raise ValidationError({"org_code": _("“%(name)s”已在报送单位名录中") % {"name": org.name}})
+        raise taken
     body = ReportingBody(org=org, category=category, note=note.strip(), created_by=by)
-    body._history_user = by
-    try:
-        with transaction.atomic():
-            body.save()
-    except IntegrityError:
-        raise ValidationError({"org_code": _("“%(name)s”已在报送单位名录中") % {"name": org.name}}) from None
-    return body
+    return insert_once(body, by=by, taken=taken)
 
 
 @transaction.atomic
 def remove_reporting_body(body: ReportingBody, *, by: User) -> None:
     """Take a unit off the register (its reports stay; the milestone no longer applies to it)."""
     _province_of(by, body.org)
-    body._history_user = by
-    body.delete()
+    delete_as(body, by=by)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ rule of the seed refuses the action (remark on one's own node, verifying an orde
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from ..queries import supervision as sq
 from .attachments import attach_files
 from .guidance import check_acting_as
 from .notifications import notify
+from .records import delete_as, insert_once, save_changes
 
 # "各级党委也要成立活动领导小组" (seed, part 五): every committee level — province, the 省直 system committees,
 # cities, counties and the township committees (乡镇党委、街道党工委).
@@ -105,6 +106,15 @@ def record_inspection(
 # --- remarks ----------------------------------------------------------------------------------
 
 
+def _save_and_tell(record, *, by: User, title: str, body: str, url: str):
+    """Save a new remark or order (``by``: its history's author) and tell who answers for its organization, with
+    the start of ``body`` and a link to the record's page (the URL named ``url``)."""
+    record._history_user = by
+    record.save()
+    notify(sq.responders_of(record.org), title=title, body=body[:200], url=reverse(url, args=[record.pk]))
+    return record
+
+
 @transaction.atomic
 def add_remark(
     org: Org,
@@ -143,15 +153,9 @@ def add_remark(
         direction=direction.strip(),
         guidance_group=guidance_group,
     )
-    remark._history_user = by
-    remark.save()
-    notify(
-        sq.responders_of(org),
-        title=_("%(issuer)s对本组织作了点评") % {"issuer": guidance_group.name if guidance_group else acting.org.name},
-        body=remark.direction[:200],
-        url=reverse("campaign:supervision_remark_detail", args=[remark.pk]),
-    )
-    return remark
+    issuer = guidance_group.name if guidance_group else acting.org.name
+    title = _("%(issuer)s对本组织作了点评") % {"issuer": issuer}
+    return _save_and_tell(remark, by=by, title=title, body=remark.direction, url="campaign:supervision_remark_detail")
 
 
 # --- rectification orders ---------------------------------------------------------------------
@@ -190,16 +194,11 @@ def issue_order(
         requirement=requirement.strip(),
         deadline=deadline,
     )
-    order._history_user = by
-    order.save()
-    notify(
-        sq.responders_of(org),
-        title=_("%(issuer)s下达限期整改通知，整改期限%(deadline)s")
-        % {"issuer": acting.org.name, "deadline": deadline.strftime("%Y-%m-%d")},
-        body=order.requirement[:200],
-        url=_order_url(order),
-    )
-    return order
+    title = _("%(issuer)s下达限期整改通知，整改期限%(deadline)s") % {
+        "issuer": acting.org.name,
+        "deadline": deadline.strftime("%Y-%m-%d"),
+    }
+    return _save_and_tell(order, by=by, title=title, body=order.requirement, url="campaign:supervision_order_detail")
 
 
 def _lock(order: RectificationOrder) -> RectificationOrder:
@@ -334,26 +333,16 @@ def create_leading_group(org: Org, *, by: User, name: str, **office) -> LeadingG
                 % {"name": org.name}
             }
         )
+    taken = ValidationError({"org_code": _("“%(name)s”已成立领导小组") % {"name": org.name}})
     if LeadingGroup.objects.filter(org=org).exists():
-        raise ValidationError({"org_code": _("“%(name)s”已成立领导小组") % {"name": org.name}})
-    group = LeadingGroup(org=org, name=name.strip(), **office)
-    group._history_user = by
-    try:
-        with transaction.atomic():
-            group.save()
-    except IntegrityError:
-        raise ValidationError({"org_code": _("“%(name)s”已成立领导小组") % {"name": org.name}}) from None
-    return group
+        raise taken
+    return insert_once(LeadingGroup(org=org, name=name.strip(), **office), by=by, taken=taken)
 
 
 @transaction.atomic
 def update_leading_group(group: LeadingGroup, *, by: User, fields: dict) -> LeadingGroup:
     _require_group_manager(by, group.org)
-    for name, value in fields.items():
-        setattr(group, name, value)
-    group._history_user = by
-    group.save(update_fields=[*fields, "updated_at"])
-    return group
+    return save_changes(group, fields, by=by, also=["updated_at"])
 
 
 def _check_member_user(by: User, user: User | None):
@@ -378,11 +367,7 @@ def update_group_member(member: LeadingGroupMember, *, by: User, fields: dict) -
     _require_group_manager(by, member.group.org)
     if "user" in fields:
         _check_member_user(by, fields["user"])
-    for name, value in fields.items():
-        setattr(member, name, value)
-    member._history_user = by
-    member.save(update_fields=list(fields))
-    return member
+    return save_changes(member, fields, by=by)
 
 
 @transaction.atomic
@@ -390,8 +375,7 @@ def remove_group_member(member: LeadingGroupMember, *, by: User) -> None:
     _require_group_manager(by, member.group.org)
     if member.contact_points.exists():
         raise ValidationError(_("%(name)s还有联系点，请先撤销其联系点") % {"name": member.name}, code="has_points")
-    member._history_user = by
-    member.delete()
+    delete_as(member, by=by)
 
 
 @transaction.atomic
@@ -414,8 +398,7 @@ def create_contact_point(leader: LeadingGroupMember, org: Org, *, by: User, note
 @transaction.atomic
 def remove_contact_point(point: ContactPoint, *, by: User) -> None:
     _require_group_manager(by, point.leader.group.org)
-    point._history_user = by
-    point.delete()
+    delete_as(point, by=by)
 
 
 @transaction.atomic

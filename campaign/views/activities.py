@@ -18,7 +18,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from common.errors import RefusalMixin, refusal_of
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import ChooseOrgMixin, OrgRecordMixin, RoleRequiredMixin
 
 from ..enums import ActivityType
 from ..forms.activities import ActivityFilterForm, ActivityForm
@@ -139,15 +139,9 @@ class ActivityCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormVi
         return redirect("campaign:activity_detail", pk=record.pk)
 
 
-class ActivityScopedMixin(ScopedObjectMixin):
+class ActivityScopedMixin(OrgRecordMixin):
     allowed_roles = q.READ_ROLES
-
-    def get_scoped_object(self):
-        return q.get_activity_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, record):
-        if not queries.covers(self.request.user, record.org, self.allowed_roles):
-            raise PermissionDenied
+    fetch = staticmethod(q.get_activity_or_404)
 
 
 class ActivityWriteMixin(ActivityScopedMixin):

@@ -12,7 +12,6 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,13 +25,12 @@ from common.xlsx import bold_row, safe_row, xlsx_response
 from orgs import queries
 from orgs.enums import Sector
 from orgs.pagination import query_without_page
-from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import ChooseOrgMixin, OrgRecordMixin, PagedMixin, RoleRequiredMixin
 
 from ..forms import badges as forms
 from ..models import BadgeWearing
 from ..queries import badges as qb
 from ..services import badges as services
-from .instructors import PagedMixin
 
 XLSX_MAX_ROWS = 50_000
 
@@ -146,19 +144,13 @@ class BadgeCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView)
         return redirect("campaign:badge_detail", pk=entry.pk)
 
 
-class BadgeScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return qb.get_entry_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, entry):
-        if not qb.can_read(self.request.user, entry.org):
-            raise PermissionDenied
+class BadgeScopedMixin(OrgRecordMixin):
+    allowed_roles = qb.READ_ROLES
+    fetch = staticmethod(qb.get_entry_or_404)
 
 
 class BadgeWriteMixin(BadgeScopedMixin):
-    def check_role(self, entry):
-        if not qb.can_write(self.request.user, entry.org):
-            raise PermissionDenied
+    allowed_roles = qb.WRITE_ROLES
 
 
 def history_rows(entry, limit: int = 30) -> list[dict]:

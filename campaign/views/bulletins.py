@@ -5,7 +5,7 @@ Order of checks on every page: anonymous → login; outside the scope → 404; w
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -17,12 +17,13 @@ from django.views.generic import FormView, ListView, TemplateView
 from common.errors import RefusalMixin
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import bulletins as forms
 from ..models import ExhibitionItem
 from ..queries import bulletins as bq
 from ..services import bulletins as services
+from .attachments import public_image_response
 
 PER_PAGE = 30
 PHOTOS_PER_PAGE = 24
@@ -98,8 +99,7 @@ class BulletinCreateView(RefusalMixin, RoleRequiredMixin, FormView):
 
 
 class BulletinScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return bq.get_bulletin_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(bq.get_bulletin_or_404)
 
     def check_role(self, bulletin):
         """Everyone who finds it in scope may read it (bq.bulletins_for decides)."""
@@ -218,20 +218,17 @@ class ExhibitionHomeView(RoleRequiredMixin, View):
         return redirect("campaign:exhibition", code=tops[0].code)
 
 
-class ExhibitionMixin(RoleRequiredMixin):
+class ExhibitionMixin(OrgPageMixin, RoleRequiredMixin):
     """The node by code: outside the scope 404; ``manage``: only the 组织部 covering it (else 403)."""
 
     manage = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.org = queries.get_org_or_404(request.user, kwargs["code"])
-        self.can_manage = bq.can_manage_exhibition(request.user, self.org)
-        if self.manage and not self.can_manage:
-            raise PermissionDenied
+    def may_use_org(self, org):
+        self.can_manage = bq.can_manage_exhibition(self.request.user, org)
+        return self.can_manage or not self.manage
+
+    def org_loaded(self):
         self.exhibition = bq.exhibition_of(self.org)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(org=self.org, exhibition=self.exhibition, can_manage=self.can_manage, **kwargs)
@@ -342,13 +339,4 @@ class PublicExhibitionPhotoView(View):
 
     def get(self, request, code, pk):
         item = bq.public_item_or_404(code, pk)
-        attachment = item.attachment
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type=attachment.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "public, max-age=3600"
-        return response
+        return public_image_response(item.attachment)

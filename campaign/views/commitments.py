@@ -115,8 +115,7 @@ class CommitmentCreateView(RefusalMixin, RoleRequiredMixin, FormView):
 
 
 class CommitmentScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return q.get_commitment_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(q.get_commitment_or_404)
 
     def check_role(self, commitment):
         if not q.can_read_commitment(self.request.user, commitment):

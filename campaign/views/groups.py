@@ -74,35 +74,82 @@ def member_fields(data) -> dict:
     return {**fields, "order": data["order"] or 0, "user": data["username"]}
 
 
+class GroupPageMixin:
+    """A page that changes a group (领导小组 or 指导小组: the group, its members, its contact points): the view's
+    ``check_role`` lets its managers only; back to the group's page (the URL named ``group_url``)."""
+
+    template_name = "campaign/supervision_form.html"
+    group_url = ""
+
+    def group_id(self):
+        return self.object.pk
+
+    def get_cancel_url(self):
+        return reverse(self.group_url, args=[self.group_id()])
+
+    def get_success_url(self, result=None):
+        return self.get_cancel_url()
+
+
+class MemberPageMixin:
+    """A page on one member of a group: for whoever may manage the group; back to the group's page."""
+
+    def check_role(self, member):
+        super().check_role(member.group)
+
+    def group_id(self):
+        return self.object.group_id
+
+
+class MemberCreateView(ServiceFormView):
+    """Add a member to the group of the page (``add``: the service)."""
+
+    add = None  # staticmethod(group, *, by, **fields) → the member
+
+    def perform(self, data):
+        return self.add(self.object, by=self.request.user, **member_fields(data))
+
+    def get_success_message(self, member):
+        return _("已添加%(name)s") % {"name": member.name}
+
+
+class MemberEditView(ServiceFormView):
+    """Change the member of the page (``update``: the service)."""
+
+    update = None  # staticmethod(member, *, by, fields) → the member
+
+    def perform(self, data):
+        # The instance was already changed by the form: reload it so history shows the real change.
+        self.object.refresh_from_db()
+        return self.update(self.object, by=self.request.user, fields=member_fields(data))
+
+
+class MemberDeleteView(ServiceActionView):
+    """Remove the member of the page (``remove``: the service)."""
+
+    success_message = _("已移除")
+    remove = None  # staticmethod(member, *, by)
+
+    def perform(self):
+        self.remove(self.object, by=self.request.user)
+
+
 class GroupScopedMixin(SupervisionMixin, ScopedObjectMixin):
     allowed_roles = sq.GROUP_READ_ROLES
     tab = "groups"
-
-    def get_scoped_object(self):
-        return sq.get_group_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(sq.get_group_or_404)
 
     def check_role(self, group):
         if not sq.can_read_group(self.request.user, group):
             raise PermissionDenied
 
 
-class GroupManageMixin(GroupScopedMixin):
-    """A page that changes the group (its members, its contact points): its managers only; back to the group."""
-
-    template_name = "campaign/supervision_form.html"
+class GroupManageMixin(GroupPageMixin, GroupScopedMixin):
+    group_url = "campaign:supervision_group_detail"
 
     def check_role(self, group):
         if not sq.can_manage_group(self.request.user, group.org):
             raise PermissionDenied
-
-    def group_id(self):
-        return self.object.pk
-
-    def get_cancel_url(self):
-        return reverse("campaign:supervision_group_detail", args=[self.group_id()])
-
-    def get_success_url(self, result=None):
-        return self.get_cancel_url()
 
 
 class GroupDetailView(GroupScopedMixin, TemplateView):
@@ -138,21 +185,16 @@ class GroupEditView(GroupManageMixin, ServiceFormView):
         return services.update_leading_group(self.object, by=self.request.user, fields=fields)
 
 
-class GroupMemberCreateView(GroupManageMixin, ServiceFormView):
+class GroupMemberCreateView(GroupManageMixin, MemberCreateView):
     form_class = forms.GroupMemberForm
     title = _("添加领导小组成员")
+    add = staticmethod(services.add_group_member)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def perform(self, data):
-        return services.add_group_member(self.object, by=self.request.user, **member_fields(data))
 
-    def get_success_message(self, member):
-        return _("已添加%(name)s") % {"name": member.name}
-
-
-class GroupMemberScopedMixin(GroupManageMixin):
+class GroupMemberScopedMixin(MemberPageMixin, GroupManageMixin):
     allowed_roles = sq.GROUP_MANAGE_ROLES
 
     def get_scoped_object(self):
@@ -168,31 +210,18 @@ class GroupMemberScopedMixin(GroupManageMixin):
             raise Http404
         return member
 
-    def check_role(self, member):
-        super().check_role(member.group)
 
-    def group_id(self):
-        return self.object.group_id
-
-
-class GroupMemberEditView(GroupMemberScopedMixin, ServiceFormView):
+class GroupMemberEditView(GroupMemberScopedMixin, MemberEditView):
     form_class = forms.GroupMemberForm
     title = _("编辑领导小组成员")
+    update = staticmethod(services.update_group_member)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.object}
 
-    def perform(self, data):
-        # The instance was already changed by the form: reload it so history shows the real change.
-        self.object.refresh_from_db()
-        return services.update_group_member(self.object, by=self.request.user, fields=member_fields(data))
 
-
-class GroupMemberDeleteView(GroupMemberScopedMixin, ServiceActionView):
-    success_message = _("已移除")
-
-    def perform(self):
-        services.remove_group_member(self.object, by=self.request.user)
+class GroupMemberDeleteView(GroupMemberScopedMixin, MemberDeleteView):
+    remove = staticmethod(services.remove_group_member)
 
 
 # --- contact points -----------------------------------------------------------------------------
@@ -235,9 +264,7 @@ class PointListView(PagedListMixin, RoleRequiredMixin, ListView):
 
 class PointScopedMixin(SupervisionMixin, ScopedObjectMixin):
     tab = "points"
-
-    def get_scoped_object(self):
-        return sq.get_point_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(sq.get_point_or_404)
 
     def check_role(self, point):
         if not sq.can_read_point(self.request.user, point):

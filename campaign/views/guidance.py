@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
-from common.views import ServiceActionView, ServiceFormView
+from common.views import ChoiceFilterMixin, ServiceActionView, ServiceFormView
 from orgs.enums import Sector
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -20,7 +20,7 @@ from ..forms import guidance as forms
 from ..queries import guidance as gq
 from ..queries import supervision as sq
 from ..services import guidance as services
-from .groups import member_fields
+from .groups import GroupPageMixin, MemberCreateView, MemberDeleteView, MemberEditView, MemberPageMixin
 from .supervision import PagedListMixin, SupervisionMixin
 
 RECENT = 10
@@ -38,26 +38,19 @@ class GuidanceAccessMixin(RoleRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class GuidanceListView(PagedListMixin, GuidanceAccessMixin, ListView):
+class GuidanceListView(PagedListMixin, GuidanceAccessMixin, ChoiceFilterMixin, ListView):
     template_name = "campaign/guidance_list.html"
     tab = "guidance"
+    choice_param = "sector"
+    choice_options = Sector.choices
+    options_name = "sectors"
 
     def get_queryset(self):
         groups = gq.with_counts(gq.groups_for(self.request.user)).select_related("org")
-        self.sector = self.request.GET.get("sector", "")
-        if self.sector in Sector.values:
-            groups = groups.filter(sector=self.sector)
-        else:
-            self.sector = ""
-        return groups.order_by("sector", "name", "pk")
+        return self.filter_by_choice(groups).order_by("sector", "name", "pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            sectors=Sector.choices,
-            sector=self.sector,
-            can_create=bool(gq.creatable(self.request.user)),
-            **kwargs,
-        )
+        return super().get_context_data(can_create=bool(gq.creatable(self.request.user)), **kwargs)
 
 
 class GuidanceCreateView(SupervisionMixin, GuidanceAccessMixin, ServiceFormView):
@@ -90,31 +83,18 @@ class GuidanceCreateView(SupervisionMixin, GuidanceAccessMixin, ServiceFormView)
 
 class GroupScopedMixin(SupervisionMixin, ScopedObjectMixin):
     tab = "guidance"
-
-    def get_scoped_object(self):
-        return gq.get_group_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(gq.get_group_or_404)
 
     def check_role(self, group):
         pass  # every group in the user's scope may be read
 
 
-class GroupManageMixin(GroupScopedMixin):
-    """A page that changes the group (or its members or points): its manager only; back to the group's page."""
-
-    template_name = "campaign/supervision_form.html"
+class GroupManageMixin(GroupPageMixin, GroupScopedMixin):
+    group_url = "campaign:guidance_detail"
 
     def check_role(self, group):
         if not gq.can_manage(self.request.user, group):
             raise PermissionDenied
-
-    def group_id(self):
-        return self.object.pk
-
-    def get_cancel_url(self):
-        return reverse("campaign:guidance_detail", args=[self.group_id()])
-
-    def get_success_url(self, result=None):
-        return self.get_cancel_url()
 
 
 class GuidanceDetailView(GroupScopedMixin, TemplateView):
@@ -150,48 +130,30 @@ class GuidanceEditView(GroupManageMixin, ServiceFormView):
         return services.update_guidance_group(self.object, by=self.request.user, fields=fields)
 
 
-class GuidanceMemberCreateView(GroupManageMixin, ServiceFormView):
+class GuidanceMemberCreateView(GroupManageMixin, MemberCreateView):
     form_class = forms.GuidanceMemberForm
     title = _("添加指导小组成员")
+    add = staticmethod(services.add_guidance_member)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "group": self.object}
 
-    def perform(self, data):
-        return services.add_guidance_member(self.object, by=self.request.user, **member_fields(data))
 
-    def get_success_message(self, member):
-        return _("已添加%(name)s") % {"name": member.name}
+class MemberManageMixin(MemberPageMixin, GroupManageMixin):
+    fetch = staticmethod(gq.get_member_or_404)
 
 
-class MemberManageMixin(GroupManageMixin):
-    def get_scoped_object(self):
-        return gq.get_member_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, member):
-        super().check_role(member.group)
-
-    def group_id(self):
-        return self.object.group_id
-
-
-class GuidanceMemberEditView(MemberManageMixin, ServiceFormView):
+class GuidanceMemberEditView(MemberManageMixin, MemberEditView):
     form_class = forms.GuidanceMemberForm
     title = _("编辑指导小组成员")
+    update = staticmethod(services.update_guidance_member)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "group": self.object.group, "instance": self.object}
 
-    def perform(self, data):
-        self.object.refresh_from_db()
-        return services.update_guidance_member(self.object, by=self.request.user, fields=member_fields(data))
 
-
-class GuidanceMemberDeleteView(MemberManageMixin, ServiceActionView):
-    success_message = _("已移除")
-
-    def perform(self):
-        services.remove_guidance_member(self.object, by=self.request.user)
+class GuidanceMemberDeleteView(MemberManageMixin, MemberDeleteView):
+    remove = staticmethod(services.remove_guidance_member)
 
 
 class GuidancePointCreateView(GroupManageMixin, ServiceFormView):
@@ -213,9 +175,7 @@ class GuidancePointCreateView(GroupManageMixin, ServiceFormView):
 
 class GuidancePointDeleteView(MemberManageMixin, ServiceActionView):
     success_message = _("已撤销联系点")
-
-    def get_scoped_object(self):
-        return gq.get_point_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(gq.get_point_or_404)
 
     def perform(self):
         services.remove_guidance_point(self.object, by=self.request.user)

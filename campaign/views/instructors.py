@@ -15,23 +15,11 @@ from common.errors import RefusalMixin
 from orgs import queries
 from orgs.forms.accounts import UserCreateForm
 from orgs.forms.fields import filter_org
-from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import RoleRequiredMixin
+from orgs.views.mixins import PagedMixin, RoleRequiredMixin
 
 from ..forms import instructors as forms
 from ..queries import instructors as mq
 from ..services import instructors as services
-
-PER_PAGE = 30
-
-
-class PagedMixin:
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(query=query_without_page(self.request), **kwargs)
-
 
 # --- 党建工作指导员 -------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from common.errors import RefusalMixin, add_to_form, status_of
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgPageMixin, OrgRecordMixin, RoleRequiredMixin
 
 from ..forms.plans import PlanFilterForm, PlanForm, ReturnForm, RevisionForm
 from ..models import Campaign, Plan
@@ -84,15 +84,11 @@ class PlanListView(RoleRequiredMixin, ListView):
 # --- one plan -------------------------------------------------------------------------------
 
 
-class PlanScopedMixin(ScopedObjectMixin):
+class PlanScopedMixin(OrgRecordMixin):
     """The plan in the user's whole visible scope (404), then the view's role check (403)."""
 
-    def get_scoped_object(self):
-        return q.get_plan_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, plan):
-        if not queries.covers(self.request.user, plan.org, q.READ_ROLES):
-            raise PermissionDenied
+    fetch = staticmethod(q.get_plan_or_404)
+    allowed_roles = q.READ_ROLES
 
 
 def detail_context(request, plan: Plan, **extra) -> dict:
@@ -123,26 +119,22 @@ class PlanDetailView(PlanScopedMixin, TemplateView):
         return super().get_context_data(**detail_context(self.request, self.object), **kwargs)
 
 
-class PlanCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+class PlanCreateView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, FormView):
     """A secretary starts its organization's plan for the current campaign."""
 
     allowed_roles = q.WRITER_ROLES
     template_name = "campaign/plan_form.html"
     form_class = PlanForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.org = queries.get_org_or_404(request.user, kwargs["code"])
-        if not q.is_writer(request.user, self.org):
-            raise PermissionDenied
+    def may_use_org(self, org):
+        return q.is_writer(self.request.user, org)
+
+    def org_loaded(self):
         self.campaign = current_campaign()
         if self.campaign is None:
             raise Http404("no campaign")
         existing = Plan.objects.filter(campaign=self.campaign, org=self.org).first()
-        if existing is not None:
-            return redirect("campaign:plan_edit", pk=existing.pk)
-        return super().dispatch(request, *args, **kwargs)
+        return redirect("campaign:plan_edit", pk=existing.pk) if existing is not None else None
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "org": self.org}

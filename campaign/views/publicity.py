@@ -6,7 +6,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,14 +15,16 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, refused_page, status_of
+from common.views import ChoiceFilterMixin
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgRecordMixin, RoleRequiredMixin
 
 from ..forms.activities import RejectForm, StoryForm
 from ..models import Story, StoryKind, StoryStatus
 from ..queries import activities as q
 from ..services import publicity as services
+from .attachments import public_image_response
 
 PER_PAGE = 30
 PUBLIC_PER_PAGE = 20
@@ -107,15 +109,9 @@ class StoryCreateView(RefusalMixin, RoleRequiredMixin, FormView):
         return redirect("campaign:story_detail", pk=story.pk)
 
 
-class StoryScopedMixin(ScopedObjectMixin):
+class StoryScopedMixin(OrgRecordMixin):
     allowed_roles = q.READ_ROLES
-
-    def get_scoped_object(self):
-        return q.get_story_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, story):
-        if not queries.covers(self.request.user, story.org, self.allowed_roles):
-            raise PermissionDenied
+    fetch = staticmethod(q.get_story_or_404)
 
 
 def story_context(user, story: Story, **extra) -> dict:
@@ -231,23 +227,17 @@ class StoryActionView(RefusalMixin, StoryScopedMixin, View):
 # ----- public pages (no login) -----
 
 
-class PublicStoryListView(ListView):
+class PublicStoryListView(ChoiceFilterMixin, ListView):
     template_name = "campaign/public_story_list.html"
     paginate_by = PUBLIC_PER_PAGE
     paginator_class = CappedPaginator
+    choice_param = "kind"
+    choice_options = StoryKind.choices
+    options_name = "kinds"
+    choice_in_query = True
 
     def get_queryset(self):
-        qs = q.published_stories()
-        self.kind = self.request.GET.get("kind", "")
-        if self.kind in StoryKind.values:
-            qs = qs.filter(kind=self.kind)
-        else:
-            self.kind = ""
-        return qs
-
-    def get_context_data(self, **kwargs):
-        query = f"kind={self.kind}" if self.kind else ""
-        return super().get_context_data(kinds=StoryKind.choices, kind=self.kind, query=query, **kwargs)
+        return self.filter_by_choice(q.published_stories())
 
 
 class PublicStoryDetailView(DetailView):
@@ -266,12 +256,4 @@ class PublicStoryCoverView(View):
         cover = story.cover
         if cover is None or not cover.is_image:
             raise Http404
-        try:
-            handle = cover.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(handle, content_type=cover.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "public, max-age=3600"
-        return response
+        return public_image_response(cover)

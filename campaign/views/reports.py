@@ -61,9 +61,8 @@ class ReportDetailView(RefusalMixin, ScopedObjectMixin, TemplateView):
 
     allowed_roles = q.REPORT_READ_ROLES
     template_name = "campaign/report_detail.html"
-
-    def get_scoped_object(self):
-        return q.get_reporting_unit_or_404(self.request.user, self.kwargs["code"])
+    fetch = staticmethod(q.get_reporting_unit_or_404)
+    lookup_kwarg = "code"
 
     def check_role(self, org):
         if not q.can_read_reports(self.request.user, org):

@@ -204,10 +204,6 @@ class RecordDetailView(SupervisionMixin, ScopedObjectMixin, TemplateView):
     403 (``may_read``: by default, whoever may read what is addressed to the record's organization)."""
 
     allowed_roles = sq.READ_ROLES
-    fetch = None  # staticmethod(user, pk) → the record or 404
-
-    def get_scoped_object(self):
-        return self.fetch(self.request.user, self.kwargs["pk"])
 
     def may_read(self, user, record):
         return sq.can_read_addressed(user, record.org)

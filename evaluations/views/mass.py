@@ -11,7 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common import jobs as background
 from common.errors import RefusalMixin
+from common.views import stored_file_response
 from orgs import queries
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -152,9 +153,7 @@ class BatchScopedMixin(ScopedObjectMixin):
     (else 403: e.g. a secretary on the masses' evaluation of its organization itself)."""
 
     manage = False
-
-    def get_scoped_object(self):
-        return queries_mass.get_batch_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(queries_mass.get_batch_or_404)
 
     def check_role(self, batch):
         user = self.request.user
@@ -201,19 +200,13 @@ class BatchSheetView(BatchScopedMixin, View):
         batch = self.object
         if not batch.sheet:
             raise Http404
-        try:
-            handle = batch.sheet.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            handle,
+        return stored_file_response(
+            batch.sheet,
+            headers={"Cache-Control": "no-store, private", "X-Content-Type-Options": "nosniff"},
             content_type="application/pdf",
             as_attachment=True,
             filename=_("群众评议二维码表-%(name)s-%(pk)s.pdf") % {"name": batch.org.name, "pk": batch.pk},
         )
-        response["Cache-Control"] = "no-store, private"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 class BatchSheetDeleteView(BatchScopedMixin, View):

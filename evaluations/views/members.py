@@ -31,7 +31,7 @@ from django.views.generic import FormView, TemplateView
 from common.errors import STALE, RefusalMixin, add_to_form, kind_of, refused_page
 from orgs import queries
 from orgs.models import Member
-from orgs.views.mixins import RoleRequiredMixin
+from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin
 
 from ..enums import AssessmentStatus, MemberRatingLevel, Source, Target
 from ..forms.members import ParticipationForm, RatingForm
@@ -177,15 +177,22 @@ class BranchMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.org = queries.get_org_or_404(request.user, kwargs["org_code"])
+        self.load_branch()
+        return super().dispatch(request, *args, **kwargs)
+
+    def load_branch(self):
+        """The organization (404 unless visible and basic), ``check_branch_role`` (403), the period (404)."""
+        self.org = queries.get_org_or_404(self.request.user, self.kwargs["org_code"])
         if not self.org.is_basic:
             raise Http404("not a basic organization")
-        if not queries.covers(request.user, self.org, self.allowed_roles):
-            raise PermissionDenied
-        self.period = period_from(request)
+        self.check_branch_role()
+        self.period = period_from(self.request)
         if self.period is None:
             raise Http404("no period")
-        return super().dispatch(request, *args, **kwargs)
+
+    def check_branch_role(self):
+        if not queries.covers(self.request.user, self.org, self.allowed_roles):
+            raise PermissionDenied
 
     def board_url(self) -> str:
         url = reverse("evaluations:branch_members", args=[self.org.code])
@@ -264,23 +271,22 @@ class MemberRatingView(RefusalMixin, BranchMixin, FormView):
     allowed_roles = rating_services.RATE_ROLES
 
     def dispatch(self, request, *args, **kwargs):
-        """Like BranchMixin's, with the member (of this organization, else 404) and the rating role."""
+        """BranchMixin's checks, then the form view with refusals handled."""
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.org = queries.get_org_or_404(request.user, kwargs["org_code"])
-        if not self.org.is_basic:
-            raise Http404("not a basic organization")
-        member = queries.members_for(request.user, roles=queries.ALL_ROLES).filter(pk=kwargs["member_id"], org=self.org)
+        self.load_branch()
+        self.rating = self.current_rating()
+        return self.with_refusals(partial(FormView.dispatch, self), request, *args, **kwargs)
+
+    def check_branch_role(self):
+        """The member (of this organization, else 404) and the rating role on him (else 403)."""
+        user = self.request.user
+        member = queries.members_for(user, roles=queries.ALL_ROLES).filter(pk=self.kwargs["member_id"], org=self.org)
         self.member = member.select_related("org").first()
         if self.member is None:
             raise Http404("no such member in this organization")
-        if not rating_services.can_rate(request.user, self.member):
+        if not rating_services.can_rate(user, self.member):
             raise PermissionDenied
-        self.period = period_from(request)
-        if self.period is None:
-            raise Http404("no period")
-        self.rating = self.current_rating()
-        return self.with_refusals(partial(FormView.dispatch, self), request, *args, **kwargs)
 
     def current_rating(self):
         return MemberRating.objects.filter(period=self.period, member=self.member).select_related("rated_by").first()
@@ -344,22 +350,17 @@ class MemberRatingView(RefusalMixin, BranchMixin, FormView):
 # --- 党性分析: participation recorded by the secretary --------------------------------------------------
 
 
-class ParticipationView(RefusalMixin, RoleRequiredMixin, FormView):
+class ParticipationView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, FormView):
     """The members of one organization, whether they wrote a report or took part otherwise; the
     secretary ticks those who took part without writing (several at once) and records them."""
 
     allowed_roles = report_services.RECORD_ROLES
     template_name = "evaluations/report_participation.html"
     form_class = ParticipationForm
+    org_kwarg = "org_code"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.org = queries.get_org_or_404(request.user, kwargs["org_code"])
-        if not queries.covers(request.user, self.org, self.allowed_roles):
-            raise PermissionDenied
-        self.campaign = campaign_from(request)
-        return super().dispatch(request, *args, **kwargs)
+    def org_loaded(self):
+        self.campaign = campaign_from(self.request)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "org": self.org}

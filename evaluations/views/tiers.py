@@ -19,7 +19,7 @@ from common import jobs as background
 from common.errors import RefusalMixin
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import RoleRequiredMixin
+from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin
 
 from ..enums import Source, Target, TierLevel
 from ..forms.scoring import (
@@ -130,22 +130,16 @@ class TierRunView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(run=run, **kwargs)
 
 
-class TierDetailView(RefusalMixin, RoleRequiredMixin, TemplateView):
+class TierDetailView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, TemplateView):
     """One organization's tier in a period: the source scores, the rule, the override and its
     history. A superior (org_department above the organization) may override with a reason."""
 
     allowed_roles = qs.READ_ROLES
     template_name = "evaluations/scoring_tier_detail.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.org = queries.get_org_or_404(request.user, kwargs["code"])
-        if not queries.covers(request.user, self.org, qs.READ_ROLES):
-            raise PermissionDenied
-        self.period = get_object_or_404(Period, code=kwargs["period"])
-        self.can_override = assessment_services.is_superior(request.user, self.org)
-        return super().dispatch(request, *args, **kwargs)
+    def org_loaded(self):
+        self.period = get_object_or_404(Period, code=self.kwargs["period"])
+        self.can_override = assessment_services.is_superior(self.request.user, self.org)
 
     def get_context_data(self, form=None, **kwargs):
         kwargs.pop("period", None)

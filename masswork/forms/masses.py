@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from orgs.forms.fields import (
     DATE_WIDGET,
     NameChoiceField,
-    NamesChoiceField,
     OrgCodeField,
     OrgFilterMixin,
     OrgPickerWidget,
+    member_checkboxes,
 )
 from orgs.models import Member
 
@@ -22,13 +22,7 @@ MAX_DAYS = 3650
 
 
 class HouseholdForm(forms.ModelForm):
-    members = NamesChoiceField(
-        label=_("联系党员"),
-        queryset=Member.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("一名党员可以联系多户，一户也可以由几名党员共同联系。"),
-    )
+    members = member_checkboxes(_("联系党员"), _("一名党员可以联系多户，一户也可以由几名党员共同联系。"))
 
     class Meta:
         model = Household

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orgs.forms.fields import DATE_WIDGET, NameChoiceField, NamesChoiceField, OrgPickerField
+from orgs.forms.fields import DATE_WIDGET, NameChoiceField, OrgPickerField, member_checkboxes
 from orgs.models import Member
 
 from ..models import Station, Visit, VisitStatus, VisitTopic
@@ -19,13 +19,7 @@ class StationForm(forms.ModelForm):
     duty are chosen among the organization's members once it is known."""
 
     org = OrgPickerField(label=_("所属组织"), roles=mq.WRITE_ROLES)
-    duty_members = NamesChoiceField(
-        label=_("值班党员"),
-        queryset=Member.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("本组织在工作站轮流值班的党员。"),
-    )
+    duty_members = member_checkboxes(_("值班党员"), _("本组织在工作站轮流值班的党员。"))
 
     class Meta:
         model = Station

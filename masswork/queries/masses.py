@@ -7,11 +7,11 @@ and the 组织部 in scope ("masked like members' data").
 
 import datetime
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Substr, TruncMonth
-from django.http import Http404
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
+from common.subqueries import count_per_row
 from orgs import queries
 from orgs.enums import Role
 from orgs.models import Member, Org
@@ -62,14 +62,7 @@ def _last_contact() -> Subquery:
 
 
 def _member_count():
-    rows = (
-        HouseholdLink.objects.filter(household=OuterRef("pk"))
-        .order_by()
-        .values("household")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    return count_per_row(HouseholdLink.objects.filter(household=OuterRef("pk")), "household")
 
 
 def household_list(user) -> QuerySet[Household]:
@@ -84,17 +77,8 @@ def household_list(user) -> QuerySet[Household]:
 def get_household_or_404(user, pk) -> Household:
     """A household anywhere the user can see it; the view then checks the role (403)."""
     roles = queries.ALL_ROLES - {Role.MEMBER}
-    found = (
-        Household.objects.filter(queries.org_scope_q(user, roles=roles, prefix="org__") | _own_households_q(user))
-        .select_related("org")
-        .filter(pk=pk)
-        .first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise Http404("no such household in scope")
-    return found
+    scope = queries.org_scope_q(user, roles=roles, prefix="org__") | _own_households_q(user)
+    return queries.row_or_404(Household.objects.filter(scope).select_related("org"), pk, "household")
 
 
 def is_own_household(user, household: Household) -> bool:
@@ -154,10 +138,9 @@ def meetings_for(user, *, roles=READ_ROLES) -> QuerySet[MassMeeting]:
 
 
 def get_meeting_or_404(user, pk) -> MassMeeting:
-    found = meetings_for(user, roles=queries.ALL_ROLES).select_related("org", "recorded_by").filter(pk=pk).first()
-    if found is None:
-        raise Http404("no such meeting in scope")
-    return found
+    return queries.row_or_404(
+        meetings_for(user, roles=queries.ALL_ROLES).select_related("org", "recorded_by"), pk, "meeting"
+    )
 
 
 def can_write_org(user, org: Org) -> bool:
@@ -170,10 +153,9 @@ def disputes_for(user, *, roles=READ_ROLES) -> QuerySet[Dispute]:
 
 
 def get_dispute_or_404(user, pk) -> Dispute:
-    found = disputes_for(user, roles=queries.ALL_ROLES).select_related("org", "recorded_by").filter(pk=pk).first()
-    if found is None:
-        raise Http404("no such dispute in scope")
-    return found
+    return queries.row_or_404(
+        disputes_for(user, roles=queries.ALL_ROLES).select_related("org", "recorded_by"), pk, "dispute"
+    )
 
 
 def outcome_counts() -> dict:

@@ -5,10 +5,9 @@ organization's secretary manages its stations and records their visits; the leve
 A visitor's telephone is shown in full only to the station's secretary and the 组织部 in scope.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.db.models import Count, OuterRef, Q, QuerySet
 
+from common.subqueries import count_per_row
 from orgs import queries
 from orgs.enums import Role
 from orgs.models import Member, Org
@@ -25,10 +24,6 @@ WRITE_ROLES = frozenset({Role.SECRETARY})
 FULL_DATA_ROLES = frozenset({Role.SECRETARY, Role.ORG_DEPARTMENT})
 
 
-def _is_digits(pk) -> bool:
-    return str(pk).isdigit() and len(str(pk)) < 19
-
-
 # --- stations -------------------------------------------------------------------------------------
 
 
@@ -37,14 +32,7 @@ def stations_for(user, *, roles=READ_ROLES) -> QuerySet[Station]:
 
 
 def _visit_count(**filters):
-    rows = (
-        Visit.objects.filter(station=OuterRef("pk"), **filters)
-        .order_by()
-        .values("station")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    return count_per_row(Visit.objects.filter(station=OuterRef("pk"), **filters), "station")
 
 
 def station_list(user) -> QuerySet[Station]:
@@ -59,14 +47,7 @@ def station_list(user) -> QuerySet[Station]:
 
 def get_station_or_404(user, pk) -> Station:
     """A station anywhere the user can see its organization; the view then checks the role (403)."""
-    found = (
-        stations_for(user, roles=queries.ALL_ROLES).select_related("org").filter(pk=pk).first()
-        if _is_digits(pk)
-        else None
-    )
-    if found is None:
-        raise Http404("no such station in scope")
-    return found
+    return queries.row_or_404(stations_for(user, roles=queries.ALL_ROLES).select_related("org"), pk, "station")
 
 
 def can_read(user, org: Org) -> bool:
@@ -103,17 +84,8 @@ def visit_list(user) -> QuerySet[Visit]:
 
 
 def get_visit_or_404(user, pk) -> Visit:
-    found = (
-        visits_for(user, roles=queries.ALL_ROLES)
-        .select_related("station__org", "handled_by", "recorded_by")
-        .filter(pk=pk)
-        .first()
-        if _is_digits(pk)
-        else None
-    )
-    if found is None:
-        raise Http404("no such visit in scope")
-    return found
+    visits = visits_for(user, roles=queries.ALL_ROLES).select_related("station__org", "handled_by", "recorded_by")
+    return queries.row_or_404(visits, pk, "visit")
 
 
 def visit_counts(visits: QuerySet[Visit]) -> dict:

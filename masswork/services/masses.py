@@ -32,13 +32,9 @@ from ..models import (
     ServiceRecord,
 )
 from ..queries import masses as mq
+from .records import clean, own_members, save_checked
 
 HOUSEHOLD_FIELDS = ("head_name", "village", "size", "needs", "phone", "active")
-
-
-def _clean(instance, *, exclude=()):
-    """Model validation (ID-number refusal, phone format …) with the errors keyed by field."""
-    instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
 
 
 def _not_future(value: datetime.date, field: str, today: datetime.date, message: str):
@@ -50,12 +46,7 @@ def _not_future(value: datetime.date, field: str, today: datetime.date, message:
 
 
 def _check_members(org: Org, members) -> list[Member]:
-    members = list(members or [])
-    wrong = [m for m in members if m.org_id != org.pk]
-    if wrong:
-        message = _("%(name)s不是本组织党员，不能联系本组织的联系户") % {"name": wrong[0].name}
-        raise ValidationError({"members": message})
-    return members
+    return own_members(org, members, field="members", message=_("%(name)s不是本组织党员，不能联系本组织的联系户"))
 
 
 @transaction.atomic
@@ -72,9 +63,7 @@ def create_household(org: Org, *, by: User, members=(), **fields) -> Household:
     household = Household(org=org, created_by=by, **fields)
     household.head_name = household.head_name.strip()
     household.village = household.village.strip()
-    _clean(household, exclude=["org", "created_by"])
-    household._history_user = by
-    household.save()
+    save_checked(household, by=by, exclude=["org", "created_by"])
     bulk_create_with_history(
         [HouseholdLink(household=household, member=m) for m in members], HouseholdLink, default_user=by
     )
@@ -89,9 +78,7 @@ def update_household(household: Household, *, by: User, fields: dict, members=No
     fields = {k: v for k, v in fields.items() if k in HOUSEHOLD_FIELDS}
     for name, value in fields.items():
         setattr(household, name, value.strip() if isinstance(value, str) and name != "needs" else value)
-    _clean(household, exclude=["org", "created_by"])
-    household._history_user = by
-    household.save(update_fields=[*fields, "updated_at"])
+    save_checked(household, by=by, exclude=["org", "created_by"], update_fields=[*fields, "updated_at"])
     if members is not None:
         members = _check_members(household.org, members)
         wanted = {m.pk for m in members}
@@ -150,7 +137,7 @@ def record_service(
         outcome=(outcome or "").strip(),
         recorded_by=by,
     )
-    _clean(record, exclude=["household", "member", "recorded_by"])
+    clean(record, exclude=["household", "member", "recorded_by"])
     record.save()
     return record
 
@@ -189,9 +176,7 @@ def record_meeting(
         responses=(responses or "").strip(),
         recorded_by=by,
     )
-    _clean(meeting, exclude=["org", "recorded_by"])
-    meeting._history_user = by
-    meeting.save()
+    save_checked(meeting, by=by, exclude=["org", "recorded_by"])
     return meeting
 
 
@@ -225,9 +210,7 @@ def record_dispute(
         summary=(summary or "").strip(),
         recorded_by=by,
     )
-    _clean(dispute, exclude=["org", "recorded_by"])
-    dispute._history_user = by
-    dispute.save()
+    save_checked(dispute, by=by, exclude=["org", "recorded_by"])
     return dispute
 
 

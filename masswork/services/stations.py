@@ -18,6 +18,7 @@ from orgs.models import Member, Org, User
 
 from ..models import Station, StationDuty, Visit, VisitStatus, VisitTopic
 from ..queries import stations as mq
+from .records import own_members, save_checked
 
 STATION_FIELDS = ("name", "address", "opening_hours", "phone", "duty_others", "active")
 VISIT_FIELDS = (
@@ -32,11 +33,6 @@ VISIT_FIELDS = (
 )
 
 
-def _clean(instance, *, exclude=()):
-    """Model validation (ID-number refusal, telephone format, lengths) with the errors keyed by field."""
-    instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-
-
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -45,12 +41,9 @@ def _strip(value):
 
 
 def _check_members(org: Org, members) -> list[Member]:
-    members = list(members or [])
-    wrong = [m for m in members if m.org_id != org.pk]
-    if wrong:
-        message = _("%(name)s不是本组织党员，不能在本组织的群众工作站值班") % {"name": wrong[0].name}
-        raise ValidationError({"duty_members": message})
-    return members
+    return own_members(
+        org, members, field="duty_members", message=_("%(name)s不是本组织党员，不能在本组织的群众工作站值班")
+    )
 
 
 def _check_name(org: Org, name: str, *, exclude_pk=None) -> None:
@@ -80,9 +73,7 @@ def create_station(org: Org, *, by: User, duty_members=(), **fields) -> Station:
     members = _check_members(org, duty_members)
     station = Station(org=org, created_by=by, **{k: _strip(v) for k, v in fields.items()})
     _check_name(org, station.name)
-    _clean(station, exclude=["org", "created_by"])
-    station._history_user = by
-    station.save()
+    save_checked(station, by=by, exclude=["org", "created_by"])
     for member in members:
         _add_duty(station, member, by=by)
     return station
@@ -99,9 +90,7 @@ def update_station(station: Station, *, by: User, fields: dict, duty_members=Non
         setattr(station, name, value)
     if "name" in fields:
         _check_name(station.org, station.name, exclude_pk=station.pk)
-    _clean(station, exclude=["org", "created_by"])
-    station._history_user = by
-    station.save(update_fields=[*fields, "updated_at"])
+    save_checked(station, by=by, exclude=["org", "created_by"], update_fields=[*fields, "updated_at"])
     if duty_members is not None:
         members = _check_members(station.org, duty_members)
         wanted = {m.pk for m in members}
@@ -151,9 +140,7 @@ def record_visit(
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     visit = Visit(station=station, recorded_by=by, **{k: _strip(v) for k, v in fields.items()})
     _check_visit(visit, today)
-    _clean(visit, exclude=["station", "handled_by", "recorded_by", "closed_on"])
-    visit._history_user = by
-    visit.save()
+    save_checked(visit, by=by, exclude=["station", "handled_by", "recorded_by", "closed_on"])
     if settle:
         close_visit(visit, by=by, closed_on=visit.visited_on, action=visit.action, today=today)
         visit.refresh_from_db()
@@ -181,9 +168,12 @@ def update_visit(visit: Visit, *, by: User, fields: dict, today: datetime.date |
     for name, value in fields.items():
         setattr(visit, name, value)
     _check_visit(visit, today)
-    _clean(visit, exclude=["station", "handled_by", "recorded_by", "closed_on"])
-    visit._history_user = by
-    visit.save(update_fields=[*fields, "updated_at"])
+    save_checked(
+        visit,
+        by=by,
+        exclude=["station", "handled_by", "recorded_by", "closed_on"],
+        update_fields=[*fields, "updated_at"],
+    )
     return visit
 
 
@@ -211,7 +201,10 @@ def close_visit(
     visit.action = action
     visit.status = VisitStatus.CLOSED
     visit.closed_on = closed_on
-    _clean(visit, exclude=["station", "handled_by", "recorded_by"])
-    visit._history_user = by
-    visit.save(update_fields=["action", "status", "closed_on", "updated_at"])
+    save_checked(
+        visit,
+        by=by,
+        exclude=["station", "handled_by", "recorded_by"],
+        update_fields=["action", "status", "closed_on", "updated_at"],
+    )
     return visit

@@ -23,15 +23,13 @@ from common.views import ServiceFormView
 from orgs import queries
 from orgs.forms.fields import filter_org
 from orgs.models import Org
-from orgs.views.mixins import ChooseOrgMixin, RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import ChooseOrgMixin, OrgRecordMixin, PagedMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import masses as forms
 from ..models import DisputeCategory, DisputeOutcome
 from ..queries import masses as mq
 from ..services import masses as services
-from .stations import PagedMixin
 
-PER_PAGE = 30
 HOUSEHOLD_ROLES = mq.HOUSEHOLD_ROLES
 
 
@@ -135,8 +133,7 @@ class HouseholdCreateView(ChooseOrgMixin, RoleRequiredMixin, RecordFormView):
 
 
 class HouseholdScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return mq.get_household_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(mq.get_household_or_404)
 
     def check_role(self, household):
         if not mq.can_read_household(self.request.user, household):
@@ -271,15 +268,10 @@ class MeetingCreateView(ChooseOrgMixin, RoleRequiredMixin, RecordFormView):
         return services.record_meeting(self.org, by=self.request.user, **data)
 
 
-class MeetingDetailView(ScopedObjectMixin, TemplateView):
+class MeetingDetailView(OrgRecordMixin, TemplateView):
     template_name = "masswork/masses_meeting_detail.html"
-
-    def get_scoped_object(self):
-        return mq.get_meeting_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, meeting):
-        if not queries.covers(self.request.user, meeting.org, mq.READ_ROLES):
-            raise PermissionDenied
+    fetch = staticmethod(mq.get_meeting_or_404)
+    allowed_roles = mq.READ_ROLES
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(meeting=self.object, **kwargs)
@@ -331,13 +323,9 @@ class DisputeCreateView(ChooseOrgMixin, RoleRequiredMixin, RecordFormView):
         return services.record_dispute(self.org, by=self.request.user, **data)
 
 
-class DisputeScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return mq.get_dispute_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, dispute):
-        if not queries.covers(self.request.user, dispute.org, mq.READ_ROLES):
-            raise PermissionDenied
+class DisputeScopedMixin(OrgRecordMixin):
+    fetch = staticmethod(mq.get_dispute_or_404)
+    allowed_roles = mq.READ_ROLES
 
 
 class DisputeDetailView(DisputeScopedMixin, TemplateView):

@@ -14,23 +14,13 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, refused_page
 from orgs import queries
-from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgRecordMixin, PagedMixin, PresetOrgMixin, RoleRequiredMixin
 
 from ..forms import stations as forms
 from ..queries import stations as mq
 from ..services import stations as services
 
-PER_PAGE = 30
 VISITS_SHOWN = 50
-
-
-class PagedMixin:
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(query=query_without_page(self.request), **kwargs)
 
 
 def _filtered(form, queryset, apply):
@@ -71,24 +61,17 @@ class StationListView(PagedMixin, RoleRequiredMixin, ListView):
         )
 
 
-class StationCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+class StationCreateView(RefusalMixin, PresetOrgMixin, RoleRequiredMixin, FormView):
     """A new station: for the secretary's own organization when it has one, else picked (``?org=`` or the form)."""
 
     allowed_roles = mq.WRITE_ROLES
     template_name = "common/form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.org = None
-        if request.user.is_authenticated:
-            code = (request.GET.get("org") or "").strip()
-            if code:
-                self.org = queries.get_org_or_404(request.user, code)
-                if not mq.can_write(request.user, self.org):
-                    raise PermissionDenied
-            else:
-                own = list(queries.orgs_for(request.user, roles=mq.WRITE_ROLES).order_by("path")[:2])
-                self.org = own[0] if len(own) == 1 else None
-        return super().dispatch(request, *args, **kwargs)
+    def may_write(self, org):
+        return mq.can_write(self.request.user, org)
+
+    def writable_orgs(self):
+        return queries.orgs_for(self.request.user, roles=mq.WRITE_ROLES)
 
     def get_form(self, form_class=None):
         return forms.StationForm(**self.get_form_kwargs(), user=self.request.user, org=self.org)
@@ -106,19 +89,13 @@ class StationCreateView(RefusalMixin, RoleRequiredMixin, FormView):
         return redirect("masswork:station_detail", pk=station.pk)
 
 
-class StationScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return mq.get_station_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, station):
-        if not mq.can_read(self.request.user, station.org):
-            raise PermissionDenied
+class StationScopedMixin(OrgRecordMixin):
+    allowed_roles = mq.READ_ROLES
+    fetch = staticmethod(mq.get_station_or_404)
 
 
 class StationWriteMixin(StationScopedMixin):
-    def check_role(self, station):
-        if not mq.can_write(self.request.user, station.org):
-            raise PermissionDenied
+    allowed_roles = mq.WRITE_ROLES
 
 
 class StationDetailView(StationScopedMixin, TemplateView):
@@ -234,19 +211,14 @@ class VisitListView(PagedMixin, RoleRequiredMixin, ListView):
         return context
 
 
-class VisitScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return mq.get_visit_or_404(self.request.user, self.kwargs["pk"])
-
-    def check_role(self, visit):
-        if not mq.can_read(self.request.user, visit.station.org):
-            raise PermissionDenied
+class VisitScopedMixin(OrgRecordMixin):
+    allowed_roles = mq.READ_ROLES
+    fetch = staticmethod(mq.get_visit_or_404)
+    org_attr = "station.org"
 
 
 class VisitWriteMixin(VisitScopedMixin):
-    def check_role(self, visit):
-        if not mq.can_write(self.request.user, visit.station.org):
-            raise PermissionDenied
+    allowed_roles = mq.WRITE_ROLES
 
 
 class VisitDetailView(VisitScopedMixin, TemplateView):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import queries
 from ..enums import OrgLevel
-from ..models import Org
+from ..models import Member, Org
 from ..validators import DATE_RE, nonexistent_date
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -223,6 +223,18 @@ class NamesChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         return obj.name
+
+
+def member_checkboxes(label, help_text) -> NamesChoiceField:
+    """Members of one organization ticked in a list, none required; the form sets the queryset once it knows the
+    organization."""
+    return NamesChoiceField(
+        label=label,
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
 
 
 class MemberPostChoiceField(forms.ModelChoiceField):

@@ -218,9 +218,7 @@ class MemberListView(RoleRequiredMixin, TemplateView):
 
 class MemberScopedMixin(ScopedObjectMixin):
     allowed_roles = queries.READ_MEMBER_ROLES
-
-    def get_scoped_object(self):
-        return queries.get_member_or_404(self.request.user, self.kwargs["pk"])
+    fetch = staticmethod(queries.get_member_or_404)
 
     def check_role(self, member):
         if not queries.covers_member(self.request.user, member, self.allowed_roles):

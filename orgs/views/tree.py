@@ -54,8 +54,8 @@ class TreeView(RoleRequiredMixin, TemplateView):
 
 
 class OrgScopedMixin(ScopedObjectMixin):
-    def get_scoped_object(self):
-        return queries.get_org_or_404(self.request.user, self.kwargs["code"])
+    fetch = staticmethod(queries.get_org_or_404)
+    lookup_kwarg = "code"
 
     def check_role(self, org):
         if not queries.covers(self.request.user, org, self.allowed_roles):
