@@ -137,7 +137,7 @@ class ReportingBodyListView(RefusalMixin, ProvinceRegisterMixin, FormView):
         can_manage = q.can_manage_reporting_bodies(user)
         if not can_manage:
             kwargs["form"] = None
-        return super().get_context_data(bodies=list(q.reporting_bodies_for(user)), can_manage=can_manage, **kwargs)
+        return super().get_context_data(object_list=list(q.reporting_bodies_for(user)), can_manage=can_manage, **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -106,7 +106,7 @@ class MilestoneOrgsView(RoleRequiredMixin, ListView):
             **context,
             "milestone": milestone,
             "campaign": milestone.campaign,
-            "rows": rows,
+            "object_list": rows,
             "show_done": self.show_done,
             "manual": manual,
             "phase_refusal": phase_refusal if manual else "",

@@ -133,13 +133,13 @@ def test_not_done_list_shows_scope_orgs_without_completion(world, campaign, peop
     mark_done(campaign, "plan", world.branch_a)
     client = login(people["org_department"])
     response = client.get(reverse("campaign:milestone_orgs", args=[plan.pk]))
-    assert [r["org"] for r in response.context["rows"]] == [world.branch_a2]
+    assert [r["org"] for r in response.context["object_list"]] == [world.branch_a2]
     assert "正定镇中学党支部" in response.content.decode()
     assert "滦州村党支部" not in response.content.decode()
     done = client.get(reverse("campaign:milestone_orgs", args=[plan.pk]) + "?status=done")
-    assert [r["org"] for r in done.context["rows"]] == [world.branch_a]
+    assert [r["org"] for r in done.context["object_list"]] == [world.branch_a]
     # plan is marked by the plans workflow: no manual buttons
-    assert all(not r["can_mark"] for r in response.context["rows"])
+    assert all(not r["can_mark"] for r in response.context["object_list"])
 
 
 def test_not_done_list_query_count_1_vs_30(world, campaign, people, login):
@@ -154,7 +154,7 @@ def test_not_done_list_query_count_1_vs_30(world, campaign, people, login):
     one = _queries(client, url)
     for _ in range(29):
         make_org(town)
-    assert len(client.get(url).context["rows"]) == 30
+    assert len(client.get(url).context["object_list"]) == 30
     assert _queries(client, url) == one
 
 
@@ -162,7 +162,7 @@ def test_manual_mark_and_unmark_by_secretary(world, campaign, people, login):
     study = campaign.milestones.get(code="study")
     client = login(people["secretary"])
     page = client.get(reverse("campaign:milestone_orgs", args=[study.pk]))
-    assert [(r["org"], r["can_mark"]) for r in page.context["rows"]] == [(world.branch_a, True)]
+    assert [(r["org"], r["can_mark"]) for r in page.context["object_list"]] == [(world.branch_a, True)]
     url = reverse("campaign:milestone_mark", args=[study.pk, world.branch_a.code])
     response = client.post(url, {"note": "5月8日组织集中学习"}, follow=True)
     assert "已登记塔元庄村党支部完成“组织学习”" in response.content.decode()
@@ -224,7 +224,7 @@ def test_not_done_page_explains_a_phase_not_started(world, campaign, people, log
     summary = campaign.milestones.get(code="summary")
     page = login(people["secretary"]).get(reverse("campaign:milestone_orgs", args=[summary.pk]))
     assert "现在不能登记完成" in page.content.decode()
-    assert all(not r["can_mark"] for r in page.context["rows"])
+    assert all(not r["can_mark"] for r in page.context["object_list"])
 
 
 # --- copying a campaign ---------------------------------------------------------------------------------------------
@@ -355,7 +355,7 @@ def test_milestone_list_rows_per_role(world, campaign, people, login):
         "member": {"塔元庄村党支部"},
     }
     for role, names in expected.items():
-        rows = login(people[role]).get(url).context["rows"]
+        rows = login(people[role]).get(url).context["object_list"]
         assert {r["org"].name for r in rows} == names, role
 
 
