@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models.badges import BadgeKind
+from common.fields import set_null_fk
 from orgs.models import Org
 
 # Columns of OrgFigures that hold counts (summed over sectors and subtrees), in a fixed order.
@@ -120,30 +121,9 @@ class Snapshot(models.Model):
         "campaign.Campaign", verbose_name=_("活动"), on_delete=models.CASCADE, related_name="+"
     )
     as_of = models.DateField(_("统计日期"), help_text=_("逾期按此日期判断"))
-    period = models.ForeignKey(
-        "evaluations.Period",
-        verbose_name=_("本期考核期间"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    previous_period = models.ForeignKey(
-        "evaluations.Period",
-        verbose_name=_("上期考核期间"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    award_round = models.ForeignKey(
-        "awards.AwardRound",
-        verbose_name=_("本轮表彰"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    period = set_null_fk("evaluations.Period", _("本期考核期间"))
+    previous_period = set_null_fk("evaluations.Period", _("上期考核期间"))
+    award_round = set_null_fk("awards.AwardRound", _("本轮表彰"))
     phases = models.JSONField(_("活动步骤"), default=list, help_text=_("[{order, name}] 与 phaseN 列对应"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)

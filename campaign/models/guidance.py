@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.enums import Sector
 from orgs.models import Org, User
 from orgs.validators import validate_phone
@@ -37,9 +38,7 @@ class GuidanceGroup(models.Model):
     department = models.CharField(_("成立部门"), max_length=100, help_text=_("如：省委教育工委、省卫生厅"))
     name = models.CharField(_("名称"), max_length=100)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
-    created_by = models.ForeignKey(
-        User, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -99,9 +98,7 @@ class GuidanceContactPoint(models.Model):
         Org, verbose_name=_("联系点"), on_delete=models.PROTECT, related_name="guidance_contact_points"
     )
     notes = models.TextField(_("说明"), blank=True)
-    created_by = models.ForeignKey(
-        User, verbose_name=_("建立人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("建立人"))
     created_at = models.DateTimeField(_("建立时间"), auto_now_add=True)
 
     history = HistoricalRecords()

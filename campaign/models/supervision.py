@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.enums import Role
 from orgs.models import Org, User
 
@@ -65,9 +66,7 @@ class Inspection(models.Model):
         related_name="inspections",
         help_text=_("省直有关部门的指导小组对本领域(行业)组织的检查。"),
     )
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("登记人"), blank=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -100,7 +99,7 @@ class Remark(models.Model):
     author_role = models.CharField(
         _("点评部门"), max_length=20, choices=[*ISSUER_ROLE_CHOICES, (Role.INSTRUCTOR.value, Role.INSTRUCTOR.label)]
     )
-    author = models.ForeignKey(User, verbose_name=_("点评人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    author = set_null_fk(User, _("点评人"), blank=False)
     achievements = models.TextField(_("取得的成绩"), help_text=_("实事求是肯定取得的成绩。"))
     problems = models.TextField(_("存在的问题"), help_text=_("指出存在的问题。"))
     direction = models.TextField(_("努力方向"), help_text=_("指出努力方向。"))
@@ -146,17 +145,13 @@ class RectificationOrder(models.Model):
     )
     issuer_org = models.ForeignKey(Org, verbose_name=_("下达单位"), on_delete=models.PROTECT, related_name="+")
     issuer_role = models.CharField(_("下达部门"), max_length=20, choices=ISSUER_ROLE_CHOICES)
-    issued_by = models.ForeignKey(
-        User, verbose_name=_("下达人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    issued_by = set_null_fk(User, _("下达人"), blank=False)
     problem = models.TextField(_("存在的问题"), help_text=_("对思想不重视、工作不得力的，要求限期整改。"))
     requirement = models.TextField(_("整改要求"))
     deadline = models.DateField(_("整改期限"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     reopen_reason = models.TextField(_("验收未通过的理由"), blank=True)
-    verified_by = models.ForeignKey(
-        User, verbose_name=_("验收人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    verified_by = set_null_fk(User, _("验收人"))
     verified_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("逾期上报时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("下达时间"), auto_now_add=True)
@@ -196,15 +191,11 @@ class RectificationResponse(models.Model):
         RectificationOrder, verbose_name=_("整改通知"), on_delete=models.CASCADE, related_name="responses"
     )
     text = models.TextField(_("整改情况"))
-    responded_by = models.ForeignKey(
-        User, verbose_name=_("报送人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    responded_by = set_null_fk(User, _("报送人"), blank=False)
     responded_at = models.DateTimeField(_("报送时间"), auto_now_add=True)
     verdict = models.CharField(_("验收结论"), max_length=10, choices=Verdict.choices, blank=True, default="")
     reason = models.TextField(_("验收意见"), blank=True)
-    verified_by = models.ForeignKey(
-        User, verbose_name=_("验收人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    verified_by = set_null_fk(User, _("验收人"))
     verified_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -309,9 +300,7 @@ class ContactVisit(models.Model):
     point = models.ForeignKey(ContactPoint, verbose_name=_("联系点"), on_delete=models.CASCADE, related_name="visits")
     date = models.DateField(_("日期"))
     note = models.TextField(_("情况记录"))
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("记录人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = set_null_fk(User, _("记录人"), blank=False)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     history = HistoricalRecords()

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from common.numbers import progress
 from orgs.models import Org, User
 
@@ -62,9 +63,7 @@ class SourceWeights(models.Model):
         validators=PERCENT,
         help_text=_("默认 0，即任一项“不满意”即为后进"),
     )
-    set_by = models.ForeignKey(
-        User, verbose_name=_("设置人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    set_by = set_null_fk(User, _("设置人"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     history = HistoricalRecords()
@@ -109,9 +108,7 @@ class Tier(models.Model):
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     override = models.CharField(_("调整档次"), max_length=10, choices=TierLevel.choices, null=True, blank=True)
     override_reason = models.TextField(_("调整理由"), blank=True)
-    override_by = models.ForeignKey(
-        User, verbose_name=_("调整人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    override_by = set_null_fk(User, _("调整人"))
     override_at = models.DateTimeField(_("调整时间"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -151,9 +148,7 @@ class TierTarget(models.Model):
     )
     kind = models.CharField(_("指标"), max_length=20, choices=Kind.choices)
     percent = models.DecimalField(_("目标比例（%）"), max_digits=5, decimal_places=2, validators=PERCENT)
-    set_by = models.ForeignKey(
-        User, verbose_name=_("设置人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    set_by = set_null_fk(User, _("设置人"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     history = HistoricalRecords()
@@ -185,9 +180,7 @@ class TierRun(models.Model):
         "evaluations.Period", verbose_name=_("考核期间"), on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey(
-        User, verbose_name=_("提交人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = set_null_fk(User, _("提交人"))
     total = models.PositiveIntegerField(_("组织数"), default=0)
     processed = models.PositiveIntegerField(_("已处理"), default=0)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
