@@ -18,7 +18,7 @@ from orgs.enums import Sector
 from orgs.models import Org, User
 from orgs.validators import validate_phone
 
-from .supervision import LeadingGroupMember
+from .supervision import GroupMember
 
 
 class GuidanceGroup(models.Model):
@@ -57,35 +57,17 @@ class GuidanceGroup(models.Model):
         return self.name
 
 
-class GuidanceGroupMember(models.Model):
-    GroupRole = LeadingGroupMember.GroupRole  # 组长 / 副组长 / 成员, as in a 领导小组
-
+class GuidanceGroupMember(GroupMember):
     group = models.ForeignKey(
         GuidanceGroup, verbose_name=_("指导小组"), on_delete=models.CASCADE, related_name="members"
     )
-    name = models.CharField(_("姓名"), max_length=50)
-    post = models.CharField(_("职务"), max_length=100)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
-    group_role = models.CharField(_("小组职务"), max_length=10, choices=GroupRole.choices, default=GroupRole.MEMBER)
-    user = models.ForeignKey(
-        User,
-        verbose_name=_("平台账号"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="guidance_group_memberships",
-    )
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(GroupMember.Meta):
         verbose_name = _("指导小组成员")
         verbose_name_plural = _("指导小组成员")
-        ordering = ["group", "order", "id"]
-
-    def __str__(self):
-        return f"{self.name}（{self.get_group_role_display()}）"
 
 
 class GuidanceContactPoint(models.Model):

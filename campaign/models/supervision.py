@@ -236,37 +236,39 @@ class LeadingGroup(models.Model):
         return self.name
 
 
-class LeadingGroupMember(models.Model):
+class GroupMember(models.Model):
+    """A member of a 领导小组 (``LeadingGroupMember``) or of a 指导小组 (``guidance.GuidanceGroupMember``): name,
+    post, role in the group, optionally the member's account, place in the group's list."""
+
     class GroupRole(models.TextChoices):
         HEAD = "head", _("组长")
         DEPUTY = "deputy", _("副组长")
         MEMBER = "member", _("成员")
 
-    group = models.ForeignKey(
-        LeadingGroup, verbose_name=_("领导小组"), on_delete=models.CASCADE, related_name="members"
-    )
     name = models.CharField(_("姓名"), max_length=50)
     post = models.CharField(_("职务"), max_length=100)
     group_role = models.CharField(_("小组职务"), max_length=10, choices=GroupRole.choices, default=GroupRole.MEMBER)
-    user = models.ForeignKey(
-        User,
-        verbose_name=_("平台账号"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="leading_group_memberships",
-    )
+    user = set_null_fk(User, _("平台账号"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
-    history = HistoricalRecords()
-
     class Meta:
-        verbose_name = _("领导小组成员")
-        verbose_name_plural = _("领导小组成员")
+        abstract = True
         ordering = ["group", "order", "id"]
 
     def __str__(self):
         return f"{self.name}（{self.get_group_role_display()}）"
+
+
+class LeadingGroupMember(GroupMember):
+    group = models.ForeignKey(
+        LeadingGroup, verbose_name=_("领导小组"), on_delete=models.CASCADE, related_name="members"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(GroupMember.Meta):
+        verbose_name = _("领导小组成员")
+        verbose_name_plural = _("领导小组成员")
 
 
 class ContactPoint(models.Model):
