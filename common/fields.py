@@ -10,3 +10,8 @@ def set_null_fk(to, verbose_name, *, blank=True):
     return models.ForeignKey(
         to, verbose_name=verbose_name, null=True, blank=blank, on_delete=models.SET_NULL, related_name="+"
     )
+
+
+def score_field(verbose_name, **options):
+    """A score, a weight or a percentage of the evaluations: at most 999.99, two decimals (scores are out of 100)."""
+    return models.DecimalField(verbose_name, max_digits=5, decimal_places=2, **options)
