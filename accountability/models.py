@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Org, User
 from orgs.validators import validate_no_id_number
 
@@ -45,21 +46,13 @@ class DutyReport(models.Model):
     )
     status = models.CharField(_("状态"), max_length=10, choices=DutyStatus.choices, default=DutyStatus.DRAFT)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        User, verbose_name=_("述职人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = set_null_fk(User, _("述职人"))
     rating = models.CharField(_("评议等次"), max_length=8, choices=DutyRating.choices, blank=True)
     comments = models.TextField(_("评议意见"), blank=True, validators=[validate_no_id_number])
-    rated_by = models.ForeignKey(
-        User, verbose_name=_("评议人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    rated_org = models.ForeignKey(
-        Org, verbose_name=_("评议组织"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    rated_by = set_null_fk(User, _("评议人"))
+    rated_org = set_null_fk(Org, _("评议组织"))
     rated_at = models.DateTimeField(_("评议时间"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        User, verbose_name=_("填写人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("填写人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -102,9 +95,7 @@ class MeasureItem(models.Model):
     description = models.TextField(_("内容和标准"), blank=True, validators=[validate_no_id_number])
     order = models.PositiveSmallIntegerField(_("排序"), default=1, help_text=_("数字小的排在前面。"))
     active = models.BooleanField(_("启用"), default=True, help_text=_("停用的条目不再计入落实情况。"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("设定人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("设定人"))
     created_at = models.DateTimeField(_("设定时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -137,9 +128,7 @@ class VillageMeasure(models.Model):
         validators=[validate_no_id_number],
         help_text=_("做了什么、依据什么文件或记录；可以同时上传佐证材料（图片或 PDF）。"),
     )
-    updated_by = models.ForeignKey(
-        User, verbose_name=_("填报人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = set_null_fk(User, _("填报人"))
     updated_at = models.DateTimeField(_("填报时间"))
 
     history = HistoricalRecords()

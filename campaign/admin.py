@@ -66,4 +66,16 @@ register_app(
         "Notification": SUPERUSER_ONLY,
         "OutgoingMessage": SUPERUSER_ONLY,
     },
+    # A group's members show their group first, as they always have: the fields shared through models.GroupMember
+    # come before the model's own (``group``, ``phone``) in the generated options.
+    options={
+        "LeadingGroupMember": {
+            "fields": ["group", "name", "post", "group_role", "user", "order"],
+            "list_display": ["__str__", "group", "name", "post", "group_role"],
+        },
+        "GuidanceGroupMember": {
+            "fields": ["group", "name", "post", "phone", "group_role", "user", "order"],
+            "list_display": ["__str__", "group", "name", "post", "phone", "group_role"],
+        },
+    },
 )

@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import (
     activities,
+    attachments,
     badges,
     bulletins,
     commitments,
@@ -18,12 +19,11 @@ from .views import (
     supervision,
     timeline,
 )
-from .views.attachments import AttachmentDownloadView
 
 app_name = "campaign"
 
 urlpatterns = [
-    path("files/<int:pk>/", AttachmentDownloadView.as_view(), name="attachment"),
+    path("files/<int:pk>/", attachments.AttachmentDownloadView.as_view(), name="attachment"),
     path("", timeline.TimelineView.as_view(), name="timeline"),
     path("timeline/<slug:code>/", timeline.TimelineView.as_view(), name="timeline_campaign"),
     path("timeline/<slug:code>/copy/", timeline.CampaignCopyView.as_view(), name="campaign_copy"),

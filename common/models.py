@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import set_null_fk
+
 
 class Job(models.Model):
     class State(models.TextChoices):
@@ -23,14 +25,7 @@ class Job(models.Model):
 
     kind = models.CharField(_("类型"), max_length=64)
     kwargs = models.JSONField(_("参数"), default=dict, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    owner = set_null_fk(settings.AUTH_USER_MODEL, _("提交人"))
     # What the job works on, as "app_label.model:pk" (orgs.importjob:12): the pages find their job by it.
     target = models.CharField(_("对象"), max_length=100, blank=True)
     state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.PENDING)

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models.badges import BadgeKind
+from common.fields import set_null_fk
 from orgs.models import Org
 
 # Columns of OrgFigures that hold counts (summed over sectors and subtrees), in a fixed order.
@@ -120,30 +121,9 @@ class Snapshot(models.Model):
         "campaign.Campaign", verbose_name=_("活动"), on_delete=models.CASCADE, related_name="+"
     )
     as_of = models.DateField(_("统计日期"), help_text=_("逾期按此日期判断"))
-    period = models.ForeignKey(
-        "evaluations.Period",
-        verbose_name=_("本期考核期间"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    previous_period = models.ForeignKey(
-        "evaluations.Period",
-        verbose_name=_("上期考核期间"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    award_round = models.ForeignKey(
-        "awards.AwardRound",
-        verbose_name=_("本轮表彰"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    period = set_null_fk("evaluations.Period", _("本期考核期间"))
+    previous_period = set_null_fk("evaluations.Period", _("上期考核期间"))
+    award_round = set_null_fk("awards.AwardRound", _("本轮表彰"))
     phases = models.JSONField(_("活动步骤"), default=list, help_text=_("[{order, name}] 与 phaseN 列对应"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
@@ -175,12 +155,9 @@ class Snapshot(models.Model):
         return self.refreshed_at or self.started_at
 
 
-class OrgFigures(models.Model):
-    """The counts of one organization (``own``) or of its subtree (``tree``), for one sector."""
-
-    class Kind(models.TextChoices):
-        OWN = "own", _("本组织")
-        TREE = "tree", _("含下级")
+class SnapshotRow(models.Model):
+    """A row of one snapshot about one organization: the figures (``OrgFigures``) and the series (``OrgSeries``,
+    ``OwnSeries``)."""
 
     # No database constraint: a refresh inserts millions of rows, and the constraint's trigger looked the snapshot up
     # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade). No
@@ -190,6 +167,18 @@ class OrgFigures(models.Model):
         Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+
+    class Meta:
+        abstract = True
+
+
+class OrgFigures(SnapshotRow):
+    """The counts of one organization (``own``) or of its subtree (``tree``), for one sector."""
+
+    class Kind(models.TextChoices):
+        OWN = "own", _("本组织")
+        TREE = "tree", _("含下级")
+
     # Copies of the node's path and depth: children and subtrees are index ranges.
     path = models.CharField(max_length=255)
     depth = models.PositiveIntegerField()
@@ -329,8 +318,8 @@ class OrgFigures(models.Model):
         return f"{self.path} · {self.kind} · {self.sector}"
 
 
-class OrgSeries(models.Model):
-    """A count with a second dimension for one subtree and sector: ``family`` names the figure,
+class SeriesRow(SnapshotRow):
+    """A count with a second dimension for one organization and sector: ``family`` names the figure,
     ``key1``/``key2`` its coordinates (activity: type, month; tier: period id, tier; nomination:
     category, status; service: kind, month)."""
 
@@ -340,14 +329,6 @@ class OrgSeries(models.Model):
         NOMINATION = "nomination", _("推荐")
         SERVICE = "service", _("联系服务记录")
 
-    # No database constraint: a refresh inserts millions of rows, and the constraint's trigger looked the snapshot up
-    # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade). No
-    # index of their own either: every read starts with the snapshot (the indexes below), and each index costs every
-    # inserted row a descent (bench/README.md, 看板).
-    snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
-    )
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
     sector = models.CharField(max_length=16, blank=True)
     family = models.CharField(max_length=12, choices=Family.choices)
     key1 = models.CharField(max_length=40)
@@ -355,38 +336,28 @@ class OrgSeries(models.Model):
     value = models.IntegerField(default=0)
 
     class Meta:
-        verbose_name = _("看板分项汇总")
-        verbose_name_plural = _("看板分项汇总")
-        indexes = [models.Index(fields=["snapshot", "org", "family"], name="dash_series_org")]
+        abstract = True
 
     def __str__(self):
         return f"{self.org_id} · {self.family} · {self.key1} · {self.key2}"
 
 
-class OwnSeries(models.Model):
+class OrgSeries(SeriesRow):
+    """The series counts of one subtree (``SeriesRow``)."""
+
+    class Meta:
+        verbose_name = _("看板分项汇总")
+        verbose_name_plural = _("看板分项汇总")
+        indexes = [models.Index(fields=["snapshot", "org", "family"], name="dash_series_org")]
+
+
+class OwnSeries(SeriesRow):
     """The series counts of one organization's own records (no subtree), per snapshot: what ``OrgSeries`` rolls
     up, kept so that the live update (``dashboards.services.update_snapshot``) can tell which organizations' series
     changed — also when a record only moved to another month, stage or tier — and add the difference to their
     ancestors. Pages never read it."""
 
-    # No database constraint: a refresh inserts millions of rows, and the constraint's trigger looked the snapshot up
-    # once per row; the rows are deleted with their snapshot by drop_old_snapshots (and by Django's cascade). No
-    # index of their own either: every read starts with the snapshot (the indexes below), and each index costs every
-    # inserted row a descent (bench/README.md, 看板).
-    snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
-    )
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
-    sector = models.CharField(max_length=16, blank=True)
-    family = models.CharField(max_length=12, choices=OrgSeries.Family.choices)
-    key1 = models.CharField(max_length=40)
-    key2 = models.CharField(max_length=40, blank=True)
-    value = models.IntegerField(default=0)
-
     class Meta:
         verbose_name = _("看板分项（本组织）")
         verbose_name_plural = _("看板分项（本组织）")
         indexes = [models.Index(fields=["snapshot", "org"], name="dash_ownseries_org")]
-
-    def __str__(self):
-        return f"{self.org_id} · {self.family} · {self.key1} · {self.key2}"

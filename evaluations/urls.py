@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from .views import benchmarking, criteria, mass, members, public, reports, scoring, tiers
-from .views.periods import PeriodListView
+from .views import benchmarking, criteria, mass, members, periods, public, reports, scoring, tiers
 
 app_name = "evaluations"
 
@@ -83,5 +82,5 @@ urlpatterns = [
         members.ParticipationRemoveView.as_view(),
         name="report_participation_remove",
     ),
-    path("periods/", PeriodListView.as_view(), name="period_list"),
+    path("periods/", periods.PeriodListView.as_view(), name="period_list"),
 ]

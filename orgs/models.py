@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from common.fields import set_null_fk
 from common.numbers import progress
 
 from .enums import Gender, MemberCategory, MemberStatus, OrgKind, OrgLevel, Role, Sector
@@ -283,14 +284,7 @@ class RoleAssignment(models.Model):
         help_text=_("行业主管部门只看本领域：省直有关部门要加强对相关领域(行业)创先争优活动的具体指导。"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = set_null_fk(settings.AUTH_USER_MODEL, _("创建人"))
 
     history = HistoricalRecords()
 

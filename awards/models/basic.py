@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Member, Org
 
 DEFAULT_HONOUR = "优秀共产党员"  # i18n: data
@@ -33,14 +34,7 @@ class BasicCommendation(models.Model):
     )
     # Copy of org.path: "commendations of a subtree" is one index range.
     org_path = models.CharField(max_length=255, editable=False)
-    campaign = models.ForeignKey(
-        "campaign.Campaign",
-        verbose_name=_("活动"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    campaign = set_null_fk("campaign.Campaign", _("活动"))
     title = models.CharField(_("表彰名称"), max_length=100, help_text=_("如：2011年度优秀共产党员表彰"))
     year = models.PositiveSmallIntegerField(_("年度"))
     date = models.DateField(_("表彰日期"))
@@ -61,27 +55,11 @@ class BasicCommendation(models.Model):
     publicity_starts = models.DateField(_("公示开始"), null=True, blank=True, editable=False)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     announced_at = models.DateTimeField(_("公布时间"), null=True, blank=True, editable=False)
-    announced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("公布人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    announced_by = set_null_fk(settings.AUTH_USER_MODEL, _("公布人"))
     annulled_reason = models.TextField(_("撤销原因"), blank=True)
     annulled_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, editable=False)
-    annulled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("撤销人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    annulled_by = set_null_fk(settings.AUTH_USER_MODEL, _("撤销人"))
+    created_by = set_null_fk(settings.AUTH_USER_MODEL, _("创建人"), blank=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -120,14 +98,7 @@ class BasicAward(models.Model):
     citation = models.TextField(_("主要事迹"), max_length=1000, blank=True)
     annulled_reason = models.TextField(_("撤销原因"), blank=True)
     annulled_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, editable=False)
-    annulled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("撤销人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    annulled_by = set_null_fk(settings.AUTH_USER_MODEL, _("撤销人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     history = HistoricalRecords()

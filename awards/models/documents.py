@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Org
 
 from .nominations import Nomination
@@ -43,14 +44,7 @@ class IssuerPrefix(models.Model):
 
     org = models.OneToOneField(Org, verbose_name=_("发文机关"), on_delete=models.CASCADE, related_name="+")
     prefix = models.CharField(_("机关代字"), max_length=4, help_text=_("如：冀、石、正；发文字号以它开头"))
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("修改人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = set_null_fk(settings.AUTH_USER_MODEL, _("修改人"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -141,9 +135,7 @@ class Decision(models.Model):
     certificates_file = models.FileField(_("荣誉证书（PDF）"), upload_to="awards/decisions/", blank=True)
     list_file = models.FileField(_("表彰名单（xlsx）"), upload_to="awards/decisions/", blank=True)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(settings.AUTH_USER_MODEL, _("创建人"), blank=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 

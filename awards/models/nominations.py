@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Member, Org
 
 from .rounds import AwardCategory, AwardRound
@@ -90,9 +91,7 @@ class Nomination(models.Model):
     discipline_note = models.TextField(_("纪检机关意见内容"), blank=True)
     discipline_date = models.DateField(_("征求意见日期"), null=True, blank=True)
     removed_reason = models.TextField(_("撤销原因"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("推荐人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(settings.AUTH_USER_MODEL, _("推荐人"), blank=False)
     created_at = models.DateTimeField(_("推荐时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -160,9 +159,7 @@ class NominationStep(models.Model):
     org = models.ForeignKey(Org, verbose_name=_("层级"), on_delete=models.PROTECT, related_name="+")
     action = models.CharField(_("操作"), max_length=12, choices=Action.choices)
     note = models.TextField(_("意见"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = set_null_fk(settings.AUTH_USER_MODEL, _("操作人"), blank=False)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -193,14 +190,7 @@ class Objection(models.Model):
     phone = models.CharField(_("联系电话"), max_length=11, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     outcome = models.TextField(_("处理结果"), blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("处理人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    handled_by = set_null_fk(settings.AUTH_USER_MODEL, _("处理人"))
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 

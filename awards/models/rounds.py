@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Org
 
 from ..enums import CategoryCode, NomineeKind, RoundKind
@@ -75,14 +76,7 @@ class PublicityChange(models.Model):
     old_working_days = models.PositiveSmallIntegerField(_("原公示期（工作日）"))
     new_working_days = models.PositiveSmallIntegerField(_("新公示期（工作日）"))
     reason = models.TextField(_("调整原因"), max_length=500)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("调整人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = set_null_fk(settings.AUTH_USER_MODEL, _("调整人"))
     at = models.DateTimeField(_("调整时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -155,14 +149,7 @@ class HolidayYear(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     notice = models.CharField(_("通知文号"), max_length=60, blank=True, help_text=_("如：国办发明电〔2010〕40号"))
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    entered_by = set_null_fk(settings.AUTH_USER_MODEL, _("录入人"))
     updated_at = models.DateTimeField(_("录入时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

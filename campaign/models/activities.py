@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Member, Org, User
 
 from ..enums import ActivityType
@@ -44,9 +45,7 @@ class ActivityRecord(models.Model):
     participant_count = models.PositiveIntegerField(_("参加人数"))
     participants = models.ManyToManyField(Member, verbose_name=_("参加党员"), blank=True, related_name="activities")
     attachments = GenericRelation(Attachment, content_type_field="owner_type", object_id_field="owner_id")
-    created_by = models.ForeignKey(
-        User, verbose_name=_("填报人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("填报人"))
     created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 

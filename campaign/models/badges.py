@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from common.numbers import percent
 from orgs.models import Member, Org, User
 from orgs.validators import validate_no_id_number
@@ -95,9 +96,7 @@ class BadgeEntry(models.Model):
     )
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("仍在示范的不填。"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -182,9 +181,7 @@ class BadgeWearing(models.Model):
     wearing = models.PositiveIntegerField(_("佩戴党徽人数"))
     total = models.PositiveIntegerField(_("党员总数"), validators=[MinValueValidator(1, message=_("党员总数至少为1"))])
     note = models.CharField(_("说明"), max_length=200, blank=True, validators=[validate_no_id_number])
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = set_null_fk(User, _("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 

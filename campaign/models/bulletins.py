@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Org, User
 
 from .attachments import Attachment
@@ -45,14 +46,10 @@ class Bulletin(models.Model):
     recipients = models.ManyToManyField(
         Org, verbose_name=_("分发范围"), through="BulletinRecipient", related_name="received_bulletins"
     )
-    created_by = models.ForeignKey(
-        User, verbose_name=_("编辑人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("编辑人"), blank=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
-    issued_by = models.ForeignKey(
-        User, verbose_name=_("签发人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    issued_by = set_null_fk(User, _("签发人"))
     issued_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -124,9 +121,7 @@ class Exhibition(models.Model):
         help_text=_("集中展示活动成果，特别要展示通过活动促进科学发展的成果。"),
     )
     public = models.BooleanField(_("向社会公开"), default=False)
-    updated_by = models.ForeignKey(
-        User, verbose_name=_("修改人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = set_null_fk(User, _("修改人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 

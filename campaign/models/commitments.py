@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Member, Org, User
 
 from .plans import Plan
@@ -53,9 +54,7 @@ class Commitment(models.Model):
     content = models.TextField(_("承诺内容"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     fulfilment = models.CharField(_("兑现情况"), max_length=10, choices=Fulfilment.choices, default=Fulfilment.NONE)
-    created_by = models.ForeignKey(
-        User, verbose_name=_("填写人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("填写人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
@@ -91,9 +90,7 @@ class FulfilmentRecord(models.Model):
     date = models.DateField(_("兑现日期"))
     description = models.TextField(_("兑现情况说明"))
     fulfilment = models.CharField(_("兑现状态"), max_length=10, choices=Fulfilment.choices)
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = set_null_fk(User, _("记录人"))
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     history = HistoricalRecords()

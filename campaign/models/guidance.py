@@ -13,11 +13,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.enums import Sector
 from orgs.models import Org, User
 from orgs.validators import validate_phone
 
-from .supervision import LeadingGroupMember
+from .supervision import GroupMember
 
 
 class GuidanceGroup(models.Model):
@@ -37,9 +38,7 @@ class GuidanceGroup(models.Model):
     department = models.CharField(_("成立部门"), max_length=100, help_text=_("如：省委教育工委、省卫生厅"))
     name = models.CharField(_("名称"), max_length=100)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
-    created_by = models.ForeignKey(
-        User, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -58,35 +57,17 @@ class GuidanceGroup(models.Model):
         return self.name
 
 
-class GuidanceGroupMember(models.Model):
-    GroupRole = LeadingGroupMember.GroupRole  # 组长 / 副组长 / 成员, as in a 领导小组
-
+class GuidanceGroupMember(GroupMember):
     group = models.ForeignKey(
         GuidanceGroup, verbose_name=_("指导小组"), on_delete=models.CASCADE, related_name="members"
     )
-    name = models.CharField(_("姓名"), max_length=50)
-    post = models.CharField(_("职务"), max_length=100)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
-    group_role = models.CharField(_("小组职务"), max_length=10, choices=GroupRole.choices, default=GroupRole.MEMBER)
-    user = models.ForeignKey(
-        User,
-        verbose_name=_("平台账号"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="guidance_group_memberships",
-    )
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(GroupMember.Meta):
         verbose_name = _("指导小组成员")
         verbose_name_plural = _("指导小组成员")
-        ordering = ["group", "order", "id"]
-
-    def __str__(self):
-        return f"{self.name}（{self.get_group_role_display()}）"
 
 
 class GuidanceContactPoint(models.Model):
@@ -99,9 +80,7 @@ class GuidanceContactPoint(models.Model):
         Org, verbose_name=_("联系点"), on_delete=models.PROTECT, related_name="guidance_contact_points"
     )
     notes = models.TextField(_("说明"), blank=True)
-    created_by = models.ForeignKey(
-        User, verbose_name=_("建立人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("建立人"))
     created_at = models.DateTimeField(_("建立时间"), auto_now_add=True)
 
     history = HistoricalRecords()

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Org, User
 
 from .timeline import Campaign
@@ -54,9 +55,7 @@ class Plan(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     revision = models.PositiveIntegerField(_("修订号"), default=1, editable=False)
     return_reason = models.TextField(_("退回原因"), blank=True)
-    created_by = models.ForeignKey(
-        User, verbose_name=_("编写人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("编写人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -104,14 +103,10 @@ class PlanVersion(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("实施方案"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("版本"))
     snapshot = models.JSONField(_("内容"))
-    submitted_by = models.ForeignKey(
-        User, verbose_name=_("提交人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = set_null_fk(User, _("提交人"))
     submitted_at = models.DateTimeField(_("提交时间"))
     decision = models.CharField(_("审批结果"), max_length=10, choices=Decision.choices, blank=True)
-    decided_by = models.ForeignKey(
-        User, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = set_null_fk(User, _("审批人"))
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     reason = models.TextField(_("退回原因"), blank=True)
 

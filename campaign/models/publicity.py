@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Org, User
 
 from .attachments import Attachment
@@ -63,21 +64,15 @@ class Story(models.Model):
         _("正文"),
         help_text=_("可用标签：p、br、strong、em、ul、ol、li、h3、h4、blockquote、a（链接）；其他标签和脚本会被清除。"),
     )
-    cover = models.ForeignKey(
-        Attachment, verbose_name=_("封面图片"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    cover = set_null_fk(Attachment, _("封面图片"))
     attachments = GenericRelation(Attachment, content_type_field="owner_type", object_id_field="owner_id")
     status = models.CharField(_("状态"), max_length=12, choices=StoryStatus.choices, default=StoryStatus.DRAFT)
     reject_reason = models.TextField(_("退回理由"), blank=True)
-    created_by = models.ForeignKey(
-        User, verbose_name=_("撰稿人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("撰稿人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        User, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewed_by = set_null_fk(User, _("审核人"))
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 

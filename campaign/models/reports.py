@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Org, User
 
 from .attachments import Attachment
@@ -38,9 +39,7 @@ class ImplementationReport(models.Model):
     doc_number = models.CharField(_("文号"), max_length=50, help_text=_("例如：石创组〔2010〕3号"))
     doc_date = models.DateField(_("成文日期"))
     attachments = GenericRelation(Attachment, content_type_field="owner_type", object_id_field="owner_id")
-    submitted_by = models.ForeignKey(
-        User, verbose_name=_("报送人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = set_null_fk(User, _("报送人"))
     submitted_at = models.DateTimeField(_("报送时间"))
 
     history = HistoricalRecords()
@@ -72,9 +71,7 @@ class ReportingBody(models.Model):
     org = models.OneToOneField(Org, verbose_name=_("报送单位"), on_delete=models.CASCADE, related_name="reporting_body")
     category = models.CharField(_("类别"), max_length=12, choices=Category.choices)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     history = HistoricalRecords()

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.enums import Role
 from orgs.models import Org, User
 
@@ -65,9 +66,7 @@ class Inspection(models.Model):
         related_name="inspections",
         help_text=_("省直有关部门的指导小组对本领域(行业)组织的检查。"),
     )
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("登记人"), blank=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -100,7 +99,7 @@ class Remark(models.Model):
     author_role = models.CharField(
         _("点评部门"), max_length=20, choices=[*ISSUER_ROLE_CHOICES, (Role.INSTRUCTOR.value, Role.INSTRUCTOR.label)]
     )
-    author = models.ForeignKey(User, verbose_name=_("点评人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    author = set_null_fk(User, _("点评人"), blank=False)
     achievements = models.TextField(_("取得的成绩"), help_text=_("实事求是肯定取得的成绩。"))
     problems = models.TextField(_("存在的问题"), help_text=_("指出存在的问题。"))
     direction = models.TextField(_("努力方向"), help_text=_("指出努力方向。"))
@@ -146,17 +145,13 @@ class RectificationOrder(models.Model):
     )
     issuer_org = models.ForeignKey(Org, verbose_name=_("下达单位"), on_delete=models.PROTECT, related_name="+")
     issuer_role = models.CharField(_("下达部门"), max_length=20, choices=ISSUER_ROLE_CHOICES)
-    issued_by = models.ForeignKey(
-        User, verbose_name=_("下达人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    issued_by = set_null_fk(User, _("下达人"), blank=False)
     problem = models.TextField(_("存在的问题"), help_text=_("对思想不重视、工作不得力的，要求限期整改。"))
     requirement = models.TextField(_("整改要求"))
     deadline = models.DateField(_("整改期限"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     reopen_reason = models.TextField(_("验收未通过的理由"), blank=True)
-    verified_by = models.ForeignKey(
-        User, verbose_name=_("验收人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    verified_by = set_null_fk(User, _("验收人"))
     verified_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("逾期上报时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("下达时间"), auto_now_add=True)
@@ -196,15 +191,11 @@ class RectificationResponse(models.Model):
         RectificationOrder, verbose_name=_("整改通知"), on_delete=models.CASCADE, related_name="responses"
     )
     text = models.TextField(_("整改情况"))
-    responded_by = models.ForeignKey(
-        User, verbose_name=_("报送人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    responded_by = set_null_fk(User, _("报送人"), blank=False)
     responded_at = models.DateTimeField(_("报送时间"), auto_now_add=True)
     verdict = models.CharField(_("验收结论"), max_length=10, choices=Verdict.choices, blank=True, default="")
     reason = models.TextField(_("验收意见"), blank=True)
-    verified_by = models.ForeignKey(
-        User, verbose_name=_("验收人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    verified_by = set_null_fk(User, _("验收人"))
     verified_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -245,37 +236,39 @@ class LeadingGroup(models.Model):
         return self.name
 
 
-class LeadingGroupMember(models.Model):
+class GroupMember(models.Model):
+    """A member of a 领导小组 (``LeadingGroupMember``) or of a 指导小组 (``guidance.GuidanceGroupMember``): name,
+    post, role in the group, optionally the member's account, place in the group's list."""
+
     class GroupRole(models.TextChoices):
         HEAD = "head", _("组长")
         DEPUTY = "deputy", _("副组长")
         MEMBER = "member", _("成员")
 
-    group = models.ForeignKey(
-        LeadingGroup, verbose_name=_("领导小组"), on_delete=models.CASCADE, related_name="members"
-    )
     name = models.CharField(_("姓名"), max_length=50)
     post = models.CharField(_("职务"), max_length=100)
     group_role = models.CharField(_("小组职务"), max_length=10, choices=GroupRole.choices, default=GroupRole.MEMBER)
-    user = models.ForeignKey(
-        User,
-        verbose_name=_("平台账号"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="leading_group_memberships",
-    )
+    user = set_null_fk(User, _("平台账号"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
-    history = HistoricalRecords()
-
     class Meta:
-        verbose_name = _("领导小组成员")
-        verbose_name_plural = _("领导小组成员")
+        abstract = True
         ordering = ["group", "order", "id"]
 
     def __str__(self):
         return f"{self.name}（{self.get_group_role_display()}）"
+
+
+class LeadingGroupMember(GroupMember):
+    group = models.ForeignKey(
+        LeadingGroup, verbose_name=_("领导小组"), on_delete=models.CASCADE, related_name="members"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(GroupMember.Meta):
+        verbose_name = _("领导小组成员")
+        verbose_name_plural = _("领导小组成员")
 
 
 class ContactPoint(models.Model):
@@ -309,9 +302,7 @@ class ContactVisit(models.Model):
     point = models.ForeignKey(ContactPoint, verbose_name=_("联系点"), on_delete=models.CASCADE, related_name="visits")
     date = models.DateField(_("日期"))
     note = models.TextField(_("情况记录"))
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("记录人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = set_null_fk(User, _("记录人"), blank=False)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     history = HistoricalRecords()

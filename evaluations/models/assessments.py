@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import score_field
 from orgs.models import Member, Org, User
 
 from ..enums import AssessmentStatus, Source, Target
@@ -50,7 +51,7 @@ class Assessment(models.Model):
         _("状态"), max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
     comment = models.TextField(_("评语"), blank=True)
-    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    score = score_field(_("得分"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
@@ -98,7 +99,7 @@ class AssessmentScore(models.Model):
     level = models.CharField(_("等次"), max_length=20)
     # The level's score (0–100) copied from the criteria set on submit, so that aggregates (the
     # lowest superior level of the 五个好) are plain SQL and later edits of the set change nothing.
-    points = models.DecimalField(_("等次分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    points = score_field(_("等次分"), null=True, blank=True)
     comment = models.CharField(_("说明"), max_length=300, blank=True)
 
     history = HistoricalRecords()

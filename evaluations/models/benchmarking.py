@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Member, Org, User
 
 
@@ -39,9 +40,7 @@ class Exemplar(models.Model):
     sector = models.CharField(_("所属领域"), max_length=16, blank=True, editable=False)
     profile = models.TextField(_("典型事迹"), help_text=_("主要做法和经验，供对标学习"))
     active = models.BooleanField(_("有效"), default=True)
-    designated_by = models.ForeignKey(
-        User, verbose_name=_("确定人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    designated_by = set_null_fk(User, _("确定人"), blank=False)
     designated_at = models.DateTimeField(_("确定时间"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["org_path"])
@@ -79,9 +78,7 @@ class Benchmark(models.Model):
     )
     gaps = models.TextField(_("查找差距"))
     direction = models.TextField(_("努力方向"), blank=True)
-    created_by = models.ForeignKey(
-        User, verbose_name=_("填写人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("填写人"), blank=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -104,9 +101,7 @@ class CatchUpMeasure(models.Model):
     content = models.TextField(_("赶超措施"))
     deadline = models.DateField(_("完成时限"))
     percent = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
-    created_by = models.ForeignKey(
-        User, verbose_name=_("填写人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("填写人"), blank=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -130,7 +125,7 @@ class MeasureProgress(models.Model):
     date = models.DateField(_("日期"))
     note = models.TextField(_("进展情况"))
     percent = models.PositiveSmallIntegerField(_("完成进度（%）"))
-    by = models.ForeignKey(User, verbose_name=_("填写人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    by = set_null_fk(User, _("填写人"), blank=False)
     created_at = models.DateTimeField(_("填写时间"), auto_now_add=True)
 
     history = HistoricalRecords()

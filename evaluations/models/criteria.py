@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import score_field
 from orgs.models import Org
 
 from ..enums import DEFAULT_LEVELS, Target
@@ -62,7 +63,7 @@ class Criterion(models.Model):
     order = models.PositiveSmallIntegerField(_("序号"))
     name = models.CharField(_("名称"), max_length=50)
     description = models.TextField(_("内容"))
-    weight = models.DecimalField(_("权重"), max_digits=5, decimal_places=2, default=1)
+    weight = score_field(_("权重"), default=1)
 
     history = HistoricalRecords()
 

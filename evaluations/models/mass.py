@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Member, Org, User
 
 from ..enums import Target
@@ -50,9 +51,7 @@ class MassBatch(models.Model):
         _("状态"), max_length=12, choices=MassBatchStatus.choices, default=MassBatchStatus.GENERATING
     )
     sheet = models.FileField(_("二维码表"), upload_to="mass/", blank=True)
-    created_by = models.ForeignKey(
-        User, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("创建人"), blank=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["org_path", "sheet", "public_base_url"])
@@ -124,9 +123,7 @@ class MassTally(models.Model):
     criterion = models.ForeignKey(Criterion, verbose_name=_("评价项目"), on_delete=models.PROTECT, related_name="+")
     level = models.CharField(_("等次"), max_length=20)
     count = models.PositiveIntegerField(_("票数"))
-    entered_by = models.ForeignKey(
-        User, verbose_name=_("录入人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    entered_by = set_null_fk(User, _("录入人"), blank=False)
     entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
 
     history = HistoricalRecords()

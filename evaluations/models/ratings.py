@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Member, Org, User
 
 from ..enums import MemberRatingLevel
@@ -30,9 +31,7 @@ class MemberRating(models.Model):
     org_path = models.CharField(max_length=255, editable=False)
     level = models.CharField(_("评定等次"), max_length=12, choices=MemberRatingLevel.choices)
     reason = models.TextField(_("评定理由"), blank=True)
-    rated_by = models.ForeignKey(
-        User, verbose_name=_("评定人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    rated_by = set_null_fk(User, _("评定人"))
     rated_at = models.DateTimeField(_("评定时间"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -64,9 +63,7 @@ class MemberResultsRelease(models.Model):
         Org, verbose_name=_("组织"), on_delete=models.CASCADE, related_name="member_results_releases"
     )
     org_path = models.CharField(max_length=255, editable=False)
-    released_by = models.ForeignKey(
-        User, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    released_by = set_null_fk(User, _("发布人"))
     released_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["org_path"])

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Member, Org, User
 
 
@@ -33,9 +34,7 @@ class PartyAnalysisReport(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     review_comment = models.TextField(_("审阅意见"), blank=True)
-    reviewed_by = models.ForeignKey(
-        User, verbose_name=_("审阅人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewed_by = set_null_fk(User, _("审阅人"))
     reviewed_at = models.DateTimeField(_("审阅时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
@@ -76,9 +75,7 @@ class PartyAnalysisParticipation(models.Model):
     org = models.ForeignKey(Org, verbose_name=_("所在组织"), on_delete=models.CASCADE, related_name="+")
     org_path = models.CharField(max_length=255, editable=False)
     took_part_on = models.DateField(_("参加日期"))
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = set_null_fk(User, _("登记人"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import score_field, set_null_fk
 from common.numbers import progress
 from orgs.models import Org, User
 
@@ -36,35 +37,25 @@ class SourceWeights(models.Model):
         "evaluations.Period", verbose_name=_("适用期间"), null=True, blank=True, on_delete=models.CASCADE
     )
     target = models.CharField(_("评价对象"), max_length=10, choices=Target.choices, default=Target.ORG)
-    self_weight = models.DecimalField(_("自评权重"), max_digits=5, decimal_places=2, validators=NON_NEGATIVE)
-    superior_weight = models.DecimalField(_("上级考核权重"), max_digits=5, decimal_places=2, validators=NON_NEGATIVE)
-    peer_weight = models.DecimalField(_("党员评议权重"), max_digits=5, decimal_places=2, validators=NON_NEGATIVE)
-    mass_weight = models.DecimalField(_("群众评议权重"), max_digits=5, decimal_places=2, validators=NON_NEGATIVE)
-    advanced_score = models.DecimalField(
-        _("先进：综合得分不低于"), max_digits=5, decimal_places=2, default=Decimal(85), validators=PERCENT
-    )
-    advanced_level_score = models.DecimalField(
+    self_weight = score_field(_("自评权重"), validators=NON_NEGATIVE)
+    superior_weight = score_field(_("上级考核权重"), validators=NON_NEGATIVE)
+    peer_weight = score_field(_("党员评议权重"), validators=NON_NEGATIVE)
+    mass_weight = score_field(_("群众评议权重"), validators=NON_NEGATIVE)
+    advanced_score = score_field(_("先进：综合得分不低于"), default=Decimal(85), validators=PERCENT)
+    advanced_level_score = score_field(
         _("先进：上级考核每项等次分不低于"),
-        max_digits=5,
-        decimal_places=2,
         default=Decimal(80),
         validators=PERCENT,
         help_text=_("默认 80，即每项不低于“比较满意”"),
     )
-    backward_score = models.DecimalField(
-        _("后进：综合得分低于"), max_digits=5, decimal_places=2, default=Decimal(60), validators=PERCENT
-    )
-    backward_level_score = models.DecimalField(
+    backward_score = score_field(_("后进：综合得分低于"), default=Decimal(60), validators=PERCENT)
+    backward_level_score = score_field(
         _("后进：上级考核任一项等次分不高于"),
-        max_digits=5,
-        decimal_places=2,
         default=Decimal(0),
         validators=PERCENT,
         help_text=_("默认 0，即任一项“不满意”即为后进"),
     )
-    set_by = models.ForeignKey(
-        User, verbose_name=_("设置人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    set_by = set_null_fk(User, _("设置人"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     history = HistoricalRecords()
@@ -98,20 +89,16 @@ class Tier(models.Model):
         "evaluations.Period", verbose_name=_("考核期间"), on_delete=models.CASCADE, related_name="tiers"
     )
     computed = models.CharField(_("计算档次"), max_length=10, choices=TierLevel.choices, null=True, blank=True)
-    score = models.DecimalField(_("综合得分"), max_digits=5, decimal_places=2, null=True, blank=True)
-    self_score = models.DecimalField(_("自评得分"), max_digits=5, decimal_places=2, null=True, blank=True)
-    superior_score = models.DecimalField(_("上级考核得分"), max_digits=5, decimal_places=2, null=True, blank=True)
-    peer_score = models.DecimalField(_("党员评议得分"), max_digits=5, decimal_places=2, null=True, blank=True)
-    mass_score = models.DecimalField(_("群众评议得分"), max_digits=5, decimal_places=2, null=True, blank=True)
-    lowest_level_score = models.DecimalField(
-        _("上级考核最低等次分"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    score = score_field(_("综合得分"), null=True, blank=True)
+    self_score = score_field(_("自评得分"), null=True, blank=True)
+    superior_score = score_field(_("上级考核得分"), null=True, blank=True)
+    peer_score = score_field(_("党员评议得分"), null=True, blank=True)
+    mass_score = score_field(_("群众评议得分"), null=True, blank=True)
+    lowest_level_score = score_field(_("上级考核最低等次分"), null=True, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     override = models.CharField(_("调整档次"), max_length=10, choices=TierLevel.choices, null=True, blank=True)
     override_reason = models.TextField(_("调整理由"), blank=True)
-    override_by = models.ForeignKey(
-        User, verbose_name=_("调整人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    override_by = set_null_fk(User, _("调整人"))
     override_at = models.DateTimeField(_("调整时间"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -150,10 +137,8 @@ class TierTarget(models.Model):
         "evaluations.Period", verbose_name=_("对比期间"), on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(_("指标"), max_length=20, choices=Kind.choices)
-    percent = models.DecimalField(_("目标比例（%）"), max_digits=5, decimal_places=2, validators=PERCENT)
-    set_by = models.ForeignKey(
-        User, verbose_name=_("设置人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    percent = score_field(_("目标比例（%）"), validators=PERCENT)
+    set_by = set_null_fk(User, _("设置人"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     history = HistoricalRecords()
@@ -185,9 +170,7 @@ class TierRun(models.Model):
         "evaluations.Period", verbose_name=_("考核期间"), on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey(
-        User, verbose_name=_("提交人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = set_null_fk(User, _("提交人"))
     total = models.PositiveIntegerField(_("组织数"), default=0)
     processed = models.PositiveIntegerField(_("已处理"), default=0)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Member, Org, User
 from orgs.validators import mask_mobile, validate_no_id_number, validate_phone
 
@@ -46,9 +47,7 @@ class Household(models.Model):
         Member, verbose_name=_("联系党员"), through="HouseholdLink", related_name="households", blank=True
     )
     active = models.BooleanField(_("联系中"), default=True, help_text=_("不再联系的户取消勾选，不计入未联系提醒。"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -106,9 +105,7 @@ class ServiceRecord(models.Model):
     date = models.DateField(_("日期"))
     content = models.TextField(_("服务内容"), validators=[validate_no_id_number])
     outcome = models.TextField(_("效果"), blank=True, validators=[validate_no_id_number])
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("记录人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = set_null_fk(User, _("记录人"), blank=False)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -135,9 +132,7 @@ class MassMeeting(models.Model):
         _("群众反映的问题"), validators=[validate_no_id_number], help_text=_("主动听取群众意见建议，接受群众监督。")
     )
     responses = models.TextField(_("答复和解决情况"), blank=True, validators=[validate_no_id_number])
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("记录人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = set_null_fk(User, _("记录人"), blank=False)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -188,9 +183,7 @@ class Dispute(models.Model):
     )
     outcome_on = models.DateField(_("结果日期"), null=True, blank=True)
     outcome_note = models.TextField(_("结果说明"), blank=True, validators=[validate_no_id_number])
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = set_null_fk(User, _("登记人"), blank=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -217,9 +210,7 @@ class DisputeStep(models.Model):
     dispute = models.ForeignKey(Dispute, verbose_name=_("矛盾纠纷"), on_delete=models.CASCADE, related_name="steps")
     date = models.DateField(_("日期"))
     action = models.TextField(_("处理措施"), validators=[validate_no_id_number])
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("记录人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = set_null_fk(User, _("记录人"), blank=False)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     history = HistoricalRecords()

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.fields import set_null_fk
 from orgs.models import Member, Org, User
 from orgs.validators import mask_mobile, validate_no_id_number, validate_phone
 
@@ -54,9 +55,7 @@ class Station(models.Model):
         help_text=_("不是本组织党员的值班人员（如村委会委员），写姓名和电话，每行一人。"),
     )
     active = models.BooleanField(_("开放中"), default=True, help_text=_("停用的工作站不再登记来访。"))
-    created_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = set_null_fk(User, _("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -111,22 +110,13 @@ class Visit(models.Model):
     topic = models.CharField(_("事项类别"), max_length=12, choices=VisitTopic.choices)
     request = models.TextField(_("反映的问题或诉求"), validators=[validate_no_id_number])
     action = models.TextField(_("办理情况"), blank=True, validators=[validate_no_id_number])
-    handled_by = models.ForeignKey(
-        Member,
-        verbose_name=_("经办党员"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    handled_by = set_null_fk(Member, _("经办党员"))
     handler_name = models.CharField(
         _("其他经办人"), max_length=50, blank=True, help_text=_("经办人不是本组织党员时填写姓名和职务。")
     )
     status = models.CharField(_("办理状态"), max_length=8, choices=VisitStatus.choices, default=VisitStatus.OPEN)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        User, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = set_null_fk(User, _("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
