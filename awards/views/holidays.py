@@ -36,7 +36,7 @@ class HolidayListView(ScheduleManagerMixin, TemplateView):
         loaded = {y["row"].year for y in years}
         latest = services.latest_enterable_year()
         missing = [year for year in range(latest, services.FIRST_YEAR - 1, -1) if year not in loaded][:3]
-        return super().get_context_data(years=years, missing=missing, latest=latest, **kwargs)
+        return super().get_context_data(object_list=years, missing=missing, latest=latest, **kwargs)
 
 
 class HolidayYearView(RefusalMixin, ScheduleManagerMixin, FormView):

@@ -377,7 +377,7 @@ class OwnerListView(OwnerMixin, TemplateView):
         extend_form = kwargs.pop("extend_form", None) or PublicityExtendForm()
         return super().get_context_data(
             award_round=award_round,
-            rows=rows,
+            object_list=rows,
             shortlisted=sum(1 for r in rows if r.status == Nomination.Status.SHORTLISTED),
             in_publicity=sum(1 for r in rows if r.status == Nomination.Status.PUBLICITY),
             approved=sum(1 for r in rows if r.status == Nomination.Status.APPROVED),

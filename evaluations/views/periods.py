@@ -39,7 +39,7 @@ class PeriodListView(RoleRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            periods=Period.objects.select_related("campaign").order_by("-start_date"),
+            object_list=Period.objects.select_related("campaign").order_by("-start_date"),
             can_open=period_services.can_open_periods(self.request.user),
             **kwargs,
         )
