@@ -497,35 +497,29 @@ def tiers_table(series, periods) -> Table:
     return table
 
 
-def activity_table(series) -> Table:
-    months = sorted({month for _type, month in series.activity})
+def monthly_table(key: str, title, counts: dict, choices) -> Table:
+    """Records per month (rows) and choice (columns) with a total, from counts keyed (choice value, month)."""
+    months = sorted({month for _value, month in counts})
     table = Table(
-        "activity",
-        _("各月活动记录（按类型）"),
+        key,
+        title,
         [Column("month", _("月份"), numeric=False, sortable=False)]
-        + [Column(t.value, str(t.label), sortable=False) for t in ActivityType]
+        + [Column(c.value, str(c.label), sortable=False) for c in choices]
         + [Column("total", _("合计"), sortable=False)],
     )
     for month in months:
-        counts = [series.activity.get((t.value, month), 0) for t in ActivityType]
-        table.rows.append([Cell(month), *[Cell(n) for n in counts], Cell(sum(counts))])
+        row = [counts.get((c.value, month), 0) for c in choices]
+        table.rows.append([Cell(month), *[Cell(n) for n in row], Cell(sum(row))])
     return table
+
+
+def activity_table(series) -> Table:
+    return monthly_table("activity", _("各月活动记录（按类型）"), series.activity, ActivityType)
 
 
 def services_table(series) -> Table:
     """Services to households per month and kind (帮扶、走访慰问、解决实际问题)."""
-    months = sorted({month for _kind, month in series.services})
-    table = Table(
-        "services",
-        _("各月联系服务记录（按类型）"),
-        [Column("month", _("月份"), numeric=False, sortable=False)]
-        + [Column(k.value, str(k.label), sortable=False) for k in ServiceKind]
-        + [Column("total", _("合计"), sortable=False)],
-    )
-    for month in months:
-        counts = [series.services.get((k.value, month), 0) for k in ServiceKind]
-        table.rows.append([Cell(month), *[Cell(n) for n in counts], Cell(sum(counts))])
-    return table
+    return monthly_table("services", _("各月联系服务记录（按类型）"), series.services, ServiceKind)
 
 
 def nominations_table(series) -> Table:
