@@ -35,6 +35,7 @@ class Figures(dict):
         except KeyError:
             raise AttributeError(name) from None
 
+    # 实施方案, 承诺, 党性分析 (in-service members), 档次, 联系户, 矛盾纠纷, 党建工作指导员
     plan_pct = share("plan_approved", "plan_required")
     plan_missing = gap("plan_required", "plan_approved")
     fulfilled_pct = share("commitments_fulfilled", "commitments_published")
@@ -46,39 +47,33 @@ class Figures(dict):
     resolved_pct = share("disputes_resolved", "disputes_found")
     instructor_pct = share("basic_with_instructor", "basic_orgs")
     instructor_missing = gap("basic_orgs", "basic_with_instructor")
-
-    # 党员队伍: 党性分析 of every member, ratings, the 五个模范
-
+    # 党员队伍: 党性分析 of every member, ratings
     pa_participated_pct = share("pa_participated", "members_total")
     pa_absent = gap("members_total", "pa_participated")
     excellent_member_pct = share("rated_excellent", "members_rated")
-
-    def rated_pct(self, level: str):
-        return percent(self[f"rated_{level}"], self["members_rated"])
-
-    def model_pct(self, n: int):
-        return percent(self[f"model{n}_reached"], self["models_assessed"])
-
-    # 亮牌示范: current register entries, 佩戴党徽 (the sum of each basic organization's latest record)
-
-    @property
-    def badge_entries(self):
-        return sum(self[column] for column in BADGE_FIELDS.values())
-
-    # members wearing the badge of the members counted, over the basic organizations' latest records
+    # 佩戴党徽 (the sum of each basic organization's latest record): members wearing the badge of those counted
     wearing_pct = share("wearing_members", "wearing_counted")
     wearing_orgs_pct = share("wearing_orgs", "basic_orgs")
     wearing_missing = gap("basic_orgs", "wearing_orgs")
-
     # 群众工作站, 述职评议, 一定三有 (dashboards.sources_bodies)
-
     visits_closed_pct = share("station_visits_closed", "station_visits")
     duty_submitted_pct = share("duty_submitted", "basic_orgs")
     duty_missing = gap("basic_orgs", "duty_submitted")
     duty_waiting = gap("duty_submitted", "duty_rated")
     duty_rated_pct = share("duty_rated", "duty_submitted")
+    measure_done_pct = share("measure_done", "measure_applicable")
+
+    def rated_pct(self, level: str):
+        return percent(self[f"rated_{level}"], self["members_rated"])
+
+    def model_pct(self, n: int):
+        """The share of the members assessed who reached 模范 ``n`` of the 五个模范."""
+        return percent(self[f"model{n}_reached"], self["models_assessed"])
 
     def duty_pct(self, rating: str):
         return percent(self[f"duty_{rating}"], self["duty_rated"])
 
-    measure_done_pct = share("measure_done", "measure_applicable")
+    @property
+    def badge_entries(self):
+        """亮牌示范: the current register entries of every kind."""
+        return sum(self[column] for column in BADGE_FIELDS.values())
