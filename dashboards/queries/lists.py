@@ -28,6 +28,11 @@ def counted(slug: str, title, columns: tuple[str, ...] = ()) -> FigureList:
     return FigureList(slug, title, Q(**{f"{slug}__gt": 0}), columns or (slug,), slug)
 
 
+def lacking(slug: str, title, count: str) -> FigureList:
+    """The basic organizations that have none of the count ``count`` (the list behind a "尚未……" figure)."""
+    return FigureList(slug, title, Q(basic_orgs__gt=0, **{count: 0}), ("basic_orgs",))
+
+
 DISPUTE_COLUMNS = (
     "disputes_found",
     "disputes_resolved",
@@ -101,12 +106,7 @@ LISTS = {
             Q(basic_with_instructor__gt=0),
             ("basic_with_instructor",),
         ),
-        FigureList(
-            "instructor_missing",
-            _("尚未派驻党建工作指导员的基层党组织"),
-            Q(basic_orgs__gt=0, basic_with_instructor=0),
-            ("basic_orgs",),
-        ),
+        lacking("instructor_missing", _("尚未派驻党建工作指导员的基层党组织"), "basic_with_instructor"),
         # 党员队伍
         counted("members_total", _("党员"), ("members_total", "pa_participated")),
         counted("pa_participated", _("参加党性分析的党员"), ("members_total", "pa_participated", "pa_written")),
@@ -149,12 +149,7 @@ LISTS = {
             Q(wearing_orgs__gt=0),
             ("wearing_members", "wearing_counted"),
         ),
-        FigureList(
-            "wearing_missing",
-            _("尚未登记佩戴党徽的基层党组织"),
-            Q(basic_orgs__gt=0, wearing_orgs=0),
-            ("basic_orgs",),
-        ),
+        lacking("wearing_missing", _("尚未登记佩戴党徽的基层党组织"), "wearing_orgs"),
         # 群众工作站, 述职评议, 一定三有 (dashboards.sources_bodies)
         *[FigureList(*row) for row in BODY_LISTS],
     ]
