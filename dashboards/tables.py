@@ -119,71 +119,61 @@ def dash_url(scope: Scope, org_code: str) -> str:
 
 # --- the figure columns of drill-down and sector tables --------------------------------------------
 
-# (key, label, value from Figures, list slug behind the cell)
+# (key: the Figures value, label, list slug behind the cell)
 FIGURE_COLUMNS = [
-    ("basic_orgs", gettext_lazy("基层党组织"), lambda f: f.basic_orgs, ""),
-    ("plan_required", gettext_lazy("应制定方案"), lambda f: f.plan_required, "plan_required"),
-    ("plan_approved", gettext_lazy("方案已审批"), lambda f: f.plan_approved, "plan_approved"),
-    ("plan_pct", gettext_lazy("方案覆盖率"), lambda f: f.plan_pct, "plan_missing"),
-    ("commitments_published", gettext_lazy("公开承诺"), lambda f: f.commitments_published, "commitments_published"),
-    ("commitments_fulfilled", gettext_lazy("承诺已兑现"), lambda f: f.commitments_fulfilled, "commitments_fulfilled"),
-    ("members_in_service", gettext_lazy("在职党员"), lambda f: f.members_in_service, "pa_members"),
-    ("pa_reports", gettext_lazy("党性分析报告"), lambda f: f.pa_reports, "pa_reports"),
-    ("pa_pct", gettext_lazy("党性分析覆盖率"), lambda f: f.pa_pct, "pa_missing"),
-    ("activities", gettext_lazy("活动记录"), lambda f: f.activities, "activities"),
-    ("tier_rated", gettext_lazy("已评定档次"), lambda f: f.tier_rated, "tier_rated"),
-    ("advanced_pct", gettext_lazy("“五个好”占比"), lambda f: f.advanced_pct, "tier_advanced"),
-    ("moved_up", gettext_lazy("晋档"), lambda f: f.moved_up, "moved_up"),
-    ("moved_down", gettext_lazy("降档"), lambda f: f.moved_down, "moved_down"),
-    ("nominations", gettext_lazy("本轮推荐"), lambda f: f.nominations, "nominations"),
-    ("rect_open", gettext_lazy("整改未完成"), lambda f: f.rect_open, "rect_open"),
-    ("rect_overdue", gettext_lazy("整改逾期"), lambda f: f.rect_overdue, "rect_overdue"),
-    ("rect_verified", gettext_lazy("整改已验收"), lambda f: f.rect_verified, "rect_verified"),
-    ("reminders_sent", gettext_lazy("已发提醒"), lambda f: f.reminders_sent, "reminders_sent"),
-    ("ms_overdue", gettext_lazy("逾期节点任务"), lambda f: f.ms_overdue, "ms_overdue"),
+    ("basic_orgs", gettext_lazy("基层党组织"), ""),
+    ("plan_required", gettext_lazy("应制定方案"), "plan_required"),
+    ("plan_approved", gettext_lazy("方案已审批"), "plan_approved"),
+    ("plan_pct", gettext_lazy("方案覆盖率"), "plan_missing"),
+    ("commitments_published", gettext_lazy("公开承诺"), "commitments_published"),
+    ("commitments_fulfilled", gettext_lazy("承诺已兑现"), "commitments_fulfilled"),
+    ("members_in_service", gettext_lazy("在职党员"), "pa_members"),
+    ("pa_reports", gettext_lazy("党性分析报告"), "pa_reports"),
+    ("pa_pct", gettext_lazy("党性分析覆盖率"), "pa_missing"),
+    ("activities", gettext_lazy("活动记录"), "activities"),
+    ("tier_rated", gettext_lazy("已评定档次"), "tier_rated"),
+    ("advanced_pct", gettext_lazy("“五个好”占比"), "tier_advanced"),
+    ("moved_up", gettext_lazy("晋档"), "moved_up"),
+    ("moved_down", gettext_lazy("降档"), "moved_down"),
+    ("nominations", gettext_lazy("本轮推荐"), "nominations"),
+    ("rect_open", gettext_lazy("整改未完成"), "rect_open"),
+    ("rect_overdue", gettext_lazy("整改逾期"), "rect_overdue"),
+    ("rect_verified", gettext_lazy("整改已验收"), "rect_verified"),
+    ("reminders_sent", gettext_lazy("已发提醒"), "reminders_sent"),
+    ("ms_overdue", gettext_lazy("逾期节点任务"), "ms_overdue"),
     # 联系服务群众与基层治理
-    ("households_active", gettext_lazy("联系户"), lambda f: f.households_active, "households_active"),
-    ("households_no_contact", gettext_lazy("30天未联系"), lambda f: f.households_no_contact, "households_no_contact"),
-    ("service_records", gettext_lazy("联系服务记录"), lambda f: f.service_records, "service_records"),
-    ("mass_meetings", gettext_lazy("干群恳谈会"), lambda f: f.mass_meetings, "mass_meetings"),
-    ("disputes_found", gettext_lazy("排查纠纷"), lambda f: f.disputes_found, "disputes_found"),
-    ("disputes_resolved", gettext_lazy("化解"), lambda f: f.disputes_resolved, "disputes_resolved"),
-    ("disputes_escalated", gettext_lazy("上交"), lambda f: f.disputes_escalated, "disputes_escalated"),
-    ("disputes_unresolved", gettext_lazy("未化解"), lambda f: f.disputes_unresolved, "disputes_unresolved"),
-    ("disputes_pending", gettext_lazy("纠纷处理中"), lambda f: f.disputes_pending, "disputes_pending"),
-    ("bulletins", gettext_lazy("印发简报"), lambda f: f.bulletins, "bulletins"),
-    (
-        "basic_with_instructor",
-        gettext_lazy("有指导员的基层党组织"),
-        lambda f: f.basic_with_instructor,
-        "basic_with_instructor",
-    ),
-    ("college_officials", gettext_lazy("大学生村官"), lambda f: f.college_officials, "college_officials"),
+    ("households_active", gettext_lazy("联系户"), "households_active"),
+    ("households_no_contact", gettext_lazy("30天未联系"), "households_no_contact"),
+    ("service_records", gettext_lazy("联系服务记录"), "service_records"),
+    ("mass_meetings", gettext_lazy("干群恳谈会"), "mass_meetings"),
+    ("disputes_found", gettext_lazy("排查纠纷"), "disputes_found"),
+    ("disputes_resolved", gettext_lazy("化解"), "disputes_resolved"),
+    ("disputes_escalated", gettext_lazy("上交"), "disputes_escalated"),
+    ("disputes_unresolved", gettext_lazy("未化解"), "disputes_unresolved"),
+    ("disputes_pending", gettext_lazy("纠纷处理中"), "disputes_pending"),
+    ("bulletins", gettext_lazy("印发简报"), "bulletins"),
+    ("basic_with_instructor", gettext_lazy("有指导员的基层党组织"), "basic_with_instructor"),
+    ("college_officials", gettext_lazy("大学生村官"), "college_officials"),
     # 党员队伍
-    ("members_total", gettext_lazy("党员"), lambda f: f.members_total, "members_total"),
-    ("pa_participated", gettext_lazy("参加党性分析"), lambda f: f.pa_participated, "pa_participated"),
-    ("pa_participated_pct", gettext_lazy("党性分析参与率"), lambda f: f.pa_participated_pct, "pa_absent"),
-    ("members_rated", gettext_lazy("已评定等次党员"), lambda f: f.members_rated, "members_rated"),
-    ("excellent_member_pct", gettext_lazy("优秀党员占比"), lambda f: f.excellent_member_pct, "rated_excellent"),
+    ("members_total", gettext_lazy("党员"), "members_total"),
+    ("pa_participated", gettext_lazy("参加党性分析"), "pa_participated"),
+    ("pa_participated_pct", gettext_lazy("党性分析参与率"), "pa_absent"),
+    ("members_rated", gettext_lazy("已评定等次党员"), "members_rated"),
+    ("excellent_member_pct", gettext_lazy("优秀党员占比"), "rated_excellent"),
     # 亮牌示范 (current entries on the snapshot day; 佩戴党徽 from the basic organizations' latest records)
-    ("badge_demo_household", gettext_lazy("党员示范户"), lambda f: f.badge_demo_household, "badge_demo_household"),
-    ("badge_vanguard_post", gettext_lazy("党员先锋岗"), lambda f: f.badge_vanguard_post, "badge_vanguard_post"),
-    (
-        "badge_responsibility_area",
-        gettext_lazy("党员责任区"),
-        lambda f: f.badge_responsibility_area,
-        "badge_responsibility_area",
-    ),
-    ("badge_model_post", gettext_lazy("示范岗位"), lambda f: f.badge_model_post, "badge_model_post"),
-    ("wearing_pct", gettext_lazy("佩戴党徽率"), lambda f: f.wearing_pct, "wearing_orgs"),
+    ("badge_demo_household", gettext_lazy("党员示范户"), "badge_demo_household"),
+    ("badge_vanguard_post", gettext_lazy("党员先锋岗"), "badge_vanguard_post"),
+    ("badge_responsibility_area", gettext_lazy("党员责任区"), "badge_responsibility_area"),
+    ("badge_model_post", gettext_lazy("示范岗位"), "badge_model_post"),
+    ("wearing_pct", gettext_lazy("佩戴党徽率"), "wearing_orgs"),
 ]
 SORT_KEYS = {"name", "code"} | {key for key, *_ in FIGURE_COLUMNS}
 
 
 def _figure_cells(figures: Figures, scope: Scope, org_code: str | None) -> list[Cell]:
     cells = []
-    for _key, _label, value, slug in FIGURE_COLUMNS:
-        v = value(figures)
+    for key, _label, slug in FIGURE_COLUMNS:
+        v = getattr(figures, key)
         url = list_url(scope, slug, org_code) if slug and org_code and v else ""
         cells.append(Cell(v, url=url))
     return cells
@@ -497,35 +487,29 @@ def tiers_table(series, periods) -> Table:
     return table
 
 
-def activity_table(series) -> Table:
-    months = sorted({month for _type, month in series.activity})
+def monthly_table(key: str, title, counts: dict, choices) -> Table:
+    """Records per month (rows) and choice (columns) with a total, from counts keyed (choice value, month)."""
+    months = sorted({month for _value, month in counts})
     table = Table(
-        "activity",
-        _("各月活动记录（按类型）"),
+        key,
+        title,
         [Column("month", _("月份"), numeric=False, sortable=False)]
-        + [Column(t.value, str(t.label), sortable=False) for t in ActivityType]
+        + [Column(c.value, str(c.label), sortable=False) for c in choices]
         + [Column("total", _("合计"), sortable=False)],
     )
     for month in months:
-        counts = [series.activity.get((t.value, month), 0) for t in ActivityType]
-        table.rows.append([Cell(month), *[Cell(n) for n in counts], Cell(sum(counts))])
+        row = [counts.get((c.value, month), 0) for c in choices]
+        table.rows.append([Cell(month), *[Cell(n) for n in row], Cell(sum(row))])
     return table
+
+
+def activity_table(series) -> Table:
+    return monthly_table("activity", _("各月活动记录（按类型）"), series.activity, ActivityType)
 
 
 def services_table(series) -> Table:
     """Services to households per month and kind (帮扶、走访慰问、解决实际问题)."""
-    months = sorted({month for _kind, month in series.services})
-    table = Table(
-        "services",
-        _("各月联系服务记录（按类型）"),
-        [Column("month", _("月份"), numeric=False, sortable=False)]
-        + [Column(k.value, str(k.label), sortable=False) for k in ServiceKind]
-        + [Column("total", _("合计"), sortable=False)],
-    )
-    for month in months:
-        counts = [series.services.get((k.value, month), 0) for k in ServiceKind]
-        table.rows.append([Cell(month), *[Cell(n) for n in counts], Cell(sum(counts))])
-    return table
+    return monthly_table("services", _("各月联系服务记录（按类型）"), series.services, ServiceKind)
 
 
 def nominations_table(series) -> Table:

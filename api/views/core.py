@@ -6,6 +6,7 @@ the same service function as the page (same rules, same history rows, same notif
 """
 
 import re
+from operator import attrgetter
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -92,30 +93,31 @@ def cursor_id(cursor) -> int:
     return cursor[0]
 
 
-class OrgPages:
-    """Organizations in tree order (their unique path)."""
+class KeyPages:
+    """Rows in the order of one unique column, ``key``; a page continues after the last row's value of it
+    (the cursor holds that value: an organization path for a key ending in ``path``, else an id)."""
+
+    key = "id"  # or "path", "org__path"
 
     def order_rows(self, queryset):
-        return queryset.order_by("path")
+        return queryset.order_by(self.key)
 
     def rows_after(self, queryset, cursor):
-        return queryset.filter(path__gt=_cursor_path(cursor))
-
-    def cursor_of(self, org):
-        return [org.path]
-
-
-class IdPages:
-    """Rows by id (oldest first)."""
-
-    def order_rows(self, queryset):
-        return queryset.order_by("id")
-
-    def rows_after(self, queryset, cursor):
-        return queryset.filter(id__gt=cursor_id(cursor))
+        value = _cursor_path(cursor) if self.key.endswith("path") else cursor_id(cursor)
+        return queryset.filter(**{f"{self.key}__gt": value})
 
     def cursor_of(self, row):
-        return [row.pk]
+        return [attrgetter(self.key.replace("__", "."))(row)]
+
+
+class OrgPages(KeyPages):
+    """Organizations in tree order (their unique path)."""
+
+    key = "path"
+
+
+class IdPages(KeyPages):
+    """Rows by id (oldest first)."""
 
 
 ORG_FIELDS = (

@@ -22,29 +22,20 @@ from orgs.enums import Sector
 
 from ..pagination import invalid_cursor
 from ..serializers import work as w
-from .core import MAX_FILTER_CHARS, PATH, IdPages, PortalAPIView, cursor_id
+from .core import MAX_FILTER_CHARS, PATH, IdPages, KeyPages, PortalAPIView, cursor_id
 from .work import get_period
 
 # --- tiers ----------------------------------------------------------------------------------------
 
 
 @extend_schema(tags=[gettext_lazy("考核评议")])
-class TierListView(PortalAPIView):
+class TierListView(KeyPages, PortalAPIView):
     """The tier of each organization in scope for a period, as the tier page (书记, 组织部, 领导小组, 行业主管)."""
 
     allowed_roles = queries_scoring.READ_ROLES
     serializer_class = w.TierSerializer
 
-    def order_rows(self, queryset):
-        return queryset.order_by("org__path")
-
-    def rows_after(self, queryset, cursor):
-        if len(cursor) != 1 or not isinstance(cursor[0], str) or not PATH.match(cursor[0]):
-            raise invalid_cursor()
-        return queryset.filter(org__path__gt=cursor[0])
-
-    def cursor_of(self, tier):
-        return [tier.org.path]
+    key = "org__path"
 
     @extend_schema(
         summary=gettext_lazy("考核期间的档次"),

@@ -33,7 +33,7 @@ from orgs.models import ImportJob
 
 from ..serializers import core as s
 from ..serializers import work as w
-from .core import IdPages, OrgPages, PortalAPIView
+from .core import IdPages, KeyPages, PortalAPIView
 
 ASSESS_SOURCES = (Source.SELF, Source.SUPERIOR, Source.PEER)
 
@@ -51,7 +51,7 @@ def get_milestone(pk) -> Milestone:
 
 
 @extend_schema(tags=[gettext_lazy("活动")])
-class MilestoneOrgsView(PortalAPIView):
+class MilestoneOrgsView(KeyPages, PortalAPIView):
     """Organizations in scope that have not done a milestone, or (``status=done``) its completions."""
 
     serializer_class = w.MilestoneOrgSerializer
@@ -61,17 +61,10 @@ class MilestoneOrgsView(PortalAPIView):
             "status", ("todo", "done"), _("状态应为 todo（未完成）或 done（已完成）"), default="todo"
         )
 
-    def order_rows(self, queryset):
-        pages = OrgPages if self.status == "todo" else IdPages
-        return pages.order_rows(self, queryset)
-
-    def rows_after(self, queryset, cursor):
-        pages = OrgPages if self.status == "todo" else IdPages
-        return pages.rows_after(self, queryset, cursor)
-
-    def cursor_of(self, row):
-        pages = OrgPages if self.status == "todo" else IdPages
-        return pages.cursor_of(self, row)
+    @property
+    def key(self):
+        """Organizations to do in tree order, completions by id."""
+        return "path" if self.status == "todo" else "id"
 
     @extend_schema(
         summary=gettext_lazy("节点任务的完成情况"),

@@ -9,6 +9,16 @@ from ..models import BADGE_FIELDS, COUNT_FIELDS
 SUMS = {name: Sum(name) for name in COUNT_FIELDS}
 
 
+def share(part: str, whole: str) -> property:
+    """A property: the count ``part`` as a percentage of the count ``whole``."""
+    return property(lambda self: percent(self[part], self[whole]))
+
+
+def gap(whole: str, part: str) -> property:
+    """A property: how many of ``whole`` are not (yet) ``part``."""
+    return property(lambda self: self[whole] - self[part])
+
+
 class Figures(dict):
     """The counts of one subtree (or one organization) with the shares computed from them."""
 
@@ -25,114 +35,45 @@ class Figures(dict):
         except KeyError:
             raise AttributeError(name) from None
 
-    @property
-    def plan_pct(self):
-        return percent(self["plan_approved"], self["plan_required"])
-
-    @property
-    def plan_missing(self):
-        return self["plan_required"] - self["plan_approved"]
-
-    @property
-    def fulfilled_pct(self):
-        return percent(self["commitments_fulfilled"], self["commitments_published"])
-
-    @property
-    def pa_pct(self):
-        return percent(self["pa_reports"], self["members_in_service"])
-
-    @property
-    def pa_missing(self):
-        return self["members_in_service"] - self["pa_reports"]
-
-    @property
-    def advanced_pct(self):
-        return percent(self["tier_advanced"], self["tier_rated"])
-
-    @property
-    def prev_advanced_pct(self):
-        return percent(self["prev_advanced"], self["prev_rated"])
-
-    @property
-    def no_contact_pct(self):
-        return percent(self["households_no_contact"], self["households_active"])
-
-    @property
-    def resolved_pct(self):
-        return percent(self["disputes_resolved"], self["disputes_found"])
-
-    @property
-    def instructor_pct(self):
-        return percent(self["basic_with_instructor"], self["basic_orgs"])
-
-    @property
-    def instructor_missing(self):
-        return self["basic_orgs"] - self["basic_with_instructor"]
-
-    # 党员队伍: 党性分析 of every member, ratings, the 五个模范
-
-    @property
-    def pa_participated_pct(self):
-        return percent(self["pa_participated"], self["members_total"])
-
-    @property
-    def pa_absent(self):
-        return self["members_total"] - self["pa_participated"]
-
-    @property
-    def excellent_member_pct(self):
-        return percent(self["rated_excellent"], self["members_rated"])
+    # 实施方案, 承诺, 党性分析 (in-service members), 档次, 联系户, 矛盾纠纷, 党建工作指导员
+    plan_pct = share("plan_approved", "plan_required")
+    plan_missing = gap("plan_required", "plan_approved")
+    fulfilled_pct = share("commitments_fulfilled", "commitments_published")
+    pa_pct = share("pa_reports", "members_in_service")
+    pa_missing = gap("members_in_service", "pa_reports")
+    advanced_pct = share("tier_advanced", "tier_rated")
+    prev_advanced_pct = share("prev_advanced", "prev_rated")
+    no_contact_pct = share("households_no_contact", "households_active")
+    resolved_pct = share("disputes_resolved", "disputes_found")
+    instructor_pct = share("basic_with_instructor", "basic_orgs")
+    instructor_missing = gap("basic_orgs", "basic_with_instructor")
+    # 党员队伍: 党性分析 of every member, ratings
+    pa_participated_pct = share("pa_participated", "members_total")
+    pa_absent = gap("members_total", "pa_participated")
+    excellent_member_pct = share("rated_excellent", "members_rated")
+    # 佩戴党徽 (the sum of each basic organization's latest record): members wearing the badge of those counted
+    wearing_pct = share("wearing_members", "wearing_counted")
+    wearing_orgs_pct = share("wearing_orgs", "basic_orgs")
+    wearing_missing = gap("basic_orgs", "wearing_orgs")
+    # 群众工作站, 述职评议, 一定三有 (dashboards.sources_bodies)
+    visits_closed_pct = share("station_visits_closed", "station_visits")
+    duty_submitted_pct = share("duty_submitted", "basic_orgs")
+    duty_missing = gap("basic_orgs", "duty_submitted")
+    duty_waiting = gap("duty_submitted", "duty_rated")
+    duty_rated_pct = share("duty_rated", "duty_submitted")
+    measure_done_pct = share("measure_done", "measure_applicable")
 
     def rated_pct(self, level: str):
         return percent(self[f"rated_{level}"], self["members_rated"])
 
     def model_pct(self, n: int):
+        """The share of the members assessed who reached 模范 ``n`` of the 五个模范."""
         return percent(self[f"model{n}_reached"], self["models_assessed"])
-
-    # 亮牌示范: current register entries, 佩戴党徽 (the sum of each basic organization's latest record)
-
-    @property
-    def badge_entries(self):
-        return sum(self[column] for column in BADGE_FIELDS.values())
-
-    @property
-    def wearing_pct(self):
-        """Members wearing the badge of the members counted, over the basic organizations' latest records."""
-        return percent(self["wearing_members"], self["wearing_counted"])
-
-    @property
-    def wearing_orgs_pct(self):
-        return percent(self["wearing_orgs"], self["basic_orgs"])
-
-    @property
-    def wearing_missing(self):
-        return self["basic_orgs"] - self["wearing_orgs"]
-
-    # 群众工作站, 述职评议, 一定三有 (dashboards.sources_bodies)
-
-    @property
-    def visits_closed_pct(self):
-        return percent(self["station_visits_closed"], self["station_visits"])
-
-    @property
-    def duty_submitted_pct(self):
-        return percent(self["duty_submitted"], self["basic_orgs"])
-
-    @property
-    def duty_missing(self):
-        return self["basic_orgs"] - self["duty_submitted"]
-
-    @property
-    def duty_waiting(self):
-        return self["duty_submitted"] - self["duty_rated"]
-
-    @property
-    def duty_rated_pct(self):
-        return percent(self["duty_rated"], self["duty_submitted"])
 
     def duty_pct(self, rating: str):
         return percent(self[f"duty_{rating}"], self["duty_rated"])
 
     @property
-    def measure_done_pct(self):
-        return percent(self["measure_done"], self["measure_applicable"])
+    def badge_entries(self):
+        """亮牌示范: the current register entries of every kind."""
+        return sum(self[column] for column in BADGE_FIELDS.values())

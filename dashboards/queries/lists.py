@@ -23,6 +23,16 @@ class FigureList:
     count_of: str = ""  # the figure that is the number of organizations listed (0/1 columns)
 
 
+def counted(slug: str, title, columns: tuple[str, ...] = ()) -> FigureList:
+    """The organizations with some of the count ``slug``, its sum the figure; columns: the count alone if not given."""
+    return FigureList(slug, title, Q(**{f"{slug}__gt": 0}), columns or (slug,), slug)
+
+
+def lacking(slug: str, title, count: str) -> FigureList:
+    """The basic organizations that have none of the count ``count`` (the list behind a "尚未……" figure)."""
+    return FigureList(slug, title, Q(basic_orgs__gt=0, **{count: 0}), ("basic_orgs",))
+
+
 DISPUTE_COLUMNS = (
     "disputes_found",
     "disputes_resolved",
@@ -47,20 +57,8 @@ LISTS = {
             Q(plan_required__gt=0, plan_approved=0),
             ("plan_submitted",),
         ),
-        FigureList(
-            "commitments_published",
-            _("已公开承诺"),
-            Q(commitments_published__gt=0),
-            ("commitments_published", "commitments_fulfilled"),
-            "commitments_published",
-        ),
-        FigureList(
-            "commitments_fulfilled",
-            _("已兑现承诺"),
-            Q(commitments_fulfilled__gt=0),
-            ("commitments_published", "commitments_fulfilled"),
-            "commitments_fulfilled",
-        ),
+        counted("commitments_published", _("已公开承诺"), ("commitments_published", "commitments_fulfilled")),
+        counted("commitments_fulfilled", _("已兑现承诺"), ("commitments_published", "commitments_fulfilled")),
         FigureList(
             "pa_members",
             _("在职党员（党性分析）"),
@@ -68,20 +66,14 @@ LISTS = {
             ("members_in_service", "pa_reports"),
             "members_in_service",
         ),
-        FigureList(
-            "pa_reports",
-            _("已交党性分析报告"),
-            Q(pa_reports__gt=0),
-            ("members_in_service", "pa_reports"),
-            "pa_reports",
-        ),
+        counted("pa_reports", _("已交党性分析报告"), ("members_in_service", "pa_reports")),
         FigureList(
             "pa_missing",
             _("党性分析未全覆盖的组织"),
             Q(pa_reports__lt=F("members_in_service")),
             ("members_in_service", "pa_reports"),
         ),
-        FigureList("activities", _("活动记录"), Q(activities__gt=0), ("activities",), "activities"),
+        counted("activities", _("活动记录")),
         FigureList(
             "tier_rated", _("本期已评定档次"), Q(tier_rated__gt=0), ("tier_advanced", "tier_middle", "tier_backward")
         ),
@@ -90,129 +82,56 @@ LISTS = {
         FigureList("tier_backward", _("后进"), Q(tier_backward__gt=0), ("tier_backward",)),
         FigureList("moved_up", _("晋档"), Q(moved_up__gt=0), ("moved_up",)),
         FigureList("moved_down", _("降档"), Q(moved_down__gt=0), ("moved_down",)),
-        FigureList(
-            "nominations", _("本轮推荐"), Q(nominations__gt=0), ("nominations", "nominations_approved"), "nominations"
-        ),
-        FigureList(
-            "nominations_approved",
-            _("本轮批准表彰"),
-            Q(nominations_approved__gt=0),
-            ("nominations", "nominations_approved"),
-            "nominations_approved",
-        ),
-        FigureList("rect_open", _("限期整改未完成"), Q(rect_open__gt=0), ("rect_open", "rect_overdue"), "rect_open"),
-        FigureList(
-            "rect_overdue", _("限期整改已逾期"), Q(rect_overdue__gt=0), ("rect_open", "rect_overdue"), "rect_overdue"
-        ),
-        FigureList("rect_verified", _("限期整改已验收"), Q(rect_verified__gt=0), ("rect_verified",), "rect_verified"),
-        FigureList(
-            "reminders_sent", _("已发送的到期提醒"), Q(reminders_sent__gt=0), ("reminders_sent",), "reminders_sent"
-        ),
-        FigureList(
-            "ms_overdue", _("逾期未完成的节点任务"), Q(ms_overdue__gt=0), ("ms_due", "ms_overdue"), "ms_overdue"
-        ),
+        counted("nominations", _("本轮推荐"), ("nominations", "nominations_approved")),
+        counted("nominations_approved", _("本轮批准表彰"), ("nominations", "nominations_approved")),
+        counted("rect_open", _("限期整改未完成"), ("rect_open", "rect_overdue")),
+        counted("rect_overdue", _("限期整改已逾期"), ("rect_open", "rect_overdue")),
+        counted("rect_verified", _("限期整改已验收")),
+        counted("reminders_sent", _("已发送的到期提醒")),
+        counted("ms_overdue", _("逾期未完成的节点任务"), ("ms_due", "ms_overdue")),
         # 联系服务群众与基层治理
-        FigureList(
-            "households_active",
-            _("党员联系户（联系中）"),
-            Q(households_active__gt=0),
-            ("households_active", "households_no_contact"),
-            "households_active",
-        ),
-        FigureList(
-            "households_no_contact",
-            _("30天未联系的联系户"),
-            Q(households_no_contact__gt=0),
-            ("households_active", "households_no_contact"),
-            "households_no_contact",
-        ),
-        FigureList(
-            "service_records", _("联系服务记录"), Q(service_records__gt=0), ("service_records",), "service_records"
-        ),
-        FigureList("mass_meetings", _("干群恳谈会"), Q(mass_meetings__gt=0), ("mass_meetings",), "mass_meetings"),
-        *[
-            FigureList(slug, title, Q(**{f"{slug}__gt": 0}), DISPUTE_COLUMNS, slug)
-            for slug, title in (
-                ("disputes_found", _("排查发现的矛盾纠纷")),
-                ("disputes_resolved", _("矛盾纠纷已化解")),
-                ("disputes_escalated", _("矛盾纠纷已上交")),
-                ("disputes_unresolved", _("矛盾纠纷未化解")),
-                ("disputes_pending", _("矛盾纠纷处理中")),
-            )
-        ],
-        FigureList("bulletins", _("印发信息简报"), Q(bulletins__gt=0), ("bulletins",), "bulletins"),
+        counted("households_active", _("党员联系户（联系中）"), ("households_active", "households_no_contact")),
+        counted("households_no_contact", _("30天未联系的联系户"), ("households_active", "households_no_contact")),
+        counted("service_records", _("联系服务记录")),
+        counted("mass_meetings", _("干群恳谈会")),
+        counted("disputes_found", _("排查发现的矛盾纠纷"), DISPUTE_COLUMNS),
+        counted("disputes_resolved", _("矛盾纠纷已化解"), DISPUTE_COLUMNS),
+        counted("disputes_escalated", _("矛盾纠纷已上交"), DISPUTE_COLUMNS),
+        counted("disputes_unresolved", _("矛盾纠纷未化解"), DISPUTE_COLUMNS),
+        counted("disputes_pending", _("矛盾纠纷处理中"), DISPUTE_COLUMNS),
+        counted("bulletins", _("印发信息简报")),
         FigureList(
             "basic_with_instructor",
             _("有党建工作指导员的基层党组织"),
             Q(basic_with_instructor__gt=0),
             ("basic_with_instructor",),
         ),
-        FigureList(
-            "instructor_missing",
-            _("尚未派驻党建工作指导员的基层党组织"),
-            Q(basic_orgs__gt=0, basic_with_instructor=0),
-            ("basic_orgs",),
-        ),
+        lacking("instructor_missing", _("尚未派驻党建工作指导员的基层党组织"), "basic_with_instructor"),
         # 党员队伍
-        FigureList(
-            "members_total", _("党员"), Q(members_total__gt=0), ("members_total", "pa_participated"), "members_total"
-        ),
-        FigureList(
-            "pa_participated",
-            _("参加党性分析的党员"),
-            Q(pa_participated__gt=0),
-            ("members_total", "pa_participated", "pa_written"),
-            "pa_participated",
-        ),
+        counted("members_total", _("党员"), ("members_total", "pa_participated")),
+        counted("pa_participated", _("参加党性分析的党员"), ("members_total", "pa_participated", "pa_written")),
         FigureList(
             "pa_absent",
             _("党性分析尚未全员参加的组织"),
             Q(pa_participated__lt=F("members_total")),
             ("members_total", "pa_participated"),
         ),
-        FigureList(
-            "pa_written",
-            _("党性分析报告（含自愿撰写）"),
-            Q(pa_written__gt=0),
-            ("members_in_service", "pa_reports", "pa_written"),
-            "pa_written",
-        ),
-        FigureList(
+        counted("pa_written", _("党性分析报告（含自愿撰写）"), ("members_in_service", "pa_reports", "pa_written")),
+        counted(
             "members_rated",
             _("本期已评定等次的党员"),
-            Q(members_rated__gt=0),
             ("members_rated", "rated_excellent", "rated_qualified", "rated_basic", "rated_unqualified"),
-            "members_rated",
         ),
-        *[
-            FigureList(
-                f"rated_{level}",
-                title,
-                Q(**{f"rated_{level}__gt": 0}),
-                ("members_rated", f"rated_{level}"),
-                f"rated_{level}",
-            )
-            for level, title in (
-                ("excellent", _("评定为优秀的党员")),
-                ("qualified", _("评定为合格的党员")),
-                ("basic", _("评定为基本合格的党员")),
-                ("unqualified", _("评定为不合格的党员")),
-            )
-        ],
-        FigureList(
+        counted("rated_excellent", _("评定为优秀的党员"), ("members_rated", "rated_excellent")),
+        counted("rated_qualified", _("评定为合格的党员"), ("members_rated", "rated_qualified")),
+        counted("rated_basic", _("评定为基本合格的党员"), ("members_rated", "rated_basic")),
+        counted("rated_unqualified", _("评定为不合格的党员"), ("members_rated", "rated_unqualified")),
+        counted(
             "models_assessed",
             _("本期党组织已考核的党员（“五个模范”）"),
-            Q(models_assessed__gt=0),
             ("models_assessed", *[f"model{n}_reached" for n in range(1, 6)]),
-            "models_assessed",
         ),
-        FigureList(
-            "college_officials",
-            _("大学生村官"),
-            Q(college_officials__gt=0),
-            ("college_officials",),
-            "college_officials",
-        ),
+        counted("college_officials", _("大学生村官")),
         # 亮牌示范
         FigureList(
             "badge_entries",
@@ -220,27 +139,17 @@ LISTS = {
             functools.reduce(operator.or_, [Q(**{f"{c}__gt": 0}) for c in BADGE_FIELDS.values()]),
             tuple(BADGE_FIELDS.values()),
         ),
-        *[
-            FigureList(column, title, Q(**{f"{column}__gt": 0}), (column,), column)
-            for column, title in (
-                ("badge_demo_household", _("党员示范户（示范中）")),
-                ("badge_vanguard_post", _("党员先锋岗（示范中）")),
-                ("badge_responsibility_area", _("党员责任区（示范中）")),
-                ("badge_model_post", _("示范岗位（示范中）")),
-            )
-        ],
+        counted("badge_demo_household", _("党员示范户（示范中）")),
+        counted("badge_vanguard_post", _("党员先锋岗（示范中）")),
+        counted("badge_responsibility_area", _("党员责任区（示范中）")),
+        counted("badge_model_post", _("示范岗位（示范中）")),
         FigureList(
             "wearing_orgs",
             _("已登记佩戴党徽的基层党组织（最近一次登记）"),
             Q(wearing_orgs__gt=0),
             ("wearing_members", "wearing_counted"),
         ),
-        FigureList(
-            "wearing_missing",
-            _("尚未登记佩戴党徽的基层党组织"),
-            Q(basic_orgs__gt=0, wearing_orgs=0),
-            ("basic_orgs",),
-        ),
+        lacking("wearing_missing", _("尚未登记佩戴党徽的基层党组织"), "wearing_orgs"),
         # 群众工作站, 述职评议, 一定三有 (dashboards.sources_bodies)
         *[FigureList(*row) for row in BODY_LISTS],
     ]
