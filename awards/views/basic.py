@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from common.errors import RefusalMixin
-from common.views import ChoiceFilterMixin
+from common.errors import DomainError, RefusalMixin
+from common.views import ChoiceFilterMixin, ServiceFormView
 from orgs import queries
 from orgs.views.mixins import OrgRecordMixin, RoleRequiredMixin, ScopedObjectMixin
 
@@ -46,7 +46,7 @@ class BasicListView(ChoiceFilterMixin, RoleRequiredMixin, ListView):
         return super().get_context_data(can_create=queries.has_role(self.request.user, q.WRITE_ROLES), **kwargs)
 
 
-class BasicCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+class BasicCreateView(RoleRequiredMixin, ServiceFormView):
     allowed_roles = q.WRITE_ROLES
     template_name = "awards/basic_form.html"
 
@@ -65,16 +65,22 @@ class BasicCreateView(RefusalMixin, RoleRequiredMixin, FormView):
             "publicity_working_days": 5,
         }
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
+    def get_cancel_url(self):
+        return reverse("awards:basic_list")
+
+    def perform(self, data):
+        data = dict(data)
         org = data.pop("org")
         try:
-            commendation = services.create_commendation(org, by=self.request.user, **data)
+            return services.create_commendation(org, by=self.request.user, **data)
         except PermissionDenied:
-            form.add_error("org", _("只能为您担任书记的基层党组织开展表彰"))
-            return self.form_invalid(form)
-        messages.success(self.request, _("已创建“%(title)s”，请添加表彰对象") % {"title": commendation.title})
-        return redirect("awards:basic_detail", pk=commendation.pk)
+            raise DomainError(_("只能为您担任书记的基层党组织开展表彰"), field="org") from None
+
+    def get_success_message(self, commendation):
+        return _("已创建“%(title)s”，请添加表彰对象") % {"title": commendation.title}
+
+    def get_success_url(self, commendation=None):
+        return reverse("awards:basic_detail", args=[commendation.pk])
 
 
 class CommendationMixin(OrgRecordMixin):
@@ -83,11 +89,14 @@ class CommendationMixin(OrgRecordMixin):
     allowed_roles = q.READ_ROLES
     fetch = staticmethod(q.get_commendation_or_404)
 
+    def detail_url(self) -> str:
+        return reverse("awards:basic_detail", args=[self.object.pk])
+
     def to_detail(self):
-        return redirect("awards:basic_detail", pk=self.object.pk)
+        return redirect(self.detail_url())
 
     def get_refusal_url(self):
-        return reverse("awards:basic_detail", args=[self.object.pk])
+        return self.detail_url()
 
 
 class BasicDetailView(CommendationMixin, TemplateView):
@@ -141,7 +150,7 @@ class BasicEditView(RefusalMixin, CommendationMixin, FormView):
         return self.to_detail()
 
 
-class AwardAddView(RefusalMixin, CommendationMixin, FormView):
+class AwardAddView(CommendationMixin, ServiceFormView):
     """Add one of the organization's own members to a draft."""
 
     allowed_roles = q.WRITE_ROLES
@@ -159,15 +168,21 @@ class AwardAddView(RefusalMixin, CommendationMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(commendation=self.object, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        award = services.add_award(
+    def get_cancel_url(self):
+        return self.detail_url()
+
+    def perform(self, data):
+        return services.add_award(
             self.object, data["member"], by=self.request.user, honour=data["honour"], citation=data["citation"]
         )
-        messages.success(self.request, _("已添加%(name)s") % {"name": award.member_name})
+
+    def get_success_message(self, award):
+        return _("已添加%(name)s") % {"name": award.member_name}
+
+    def get_success_url(self, award=None):
         if "again" in self.request.POST:
-            return redirect("awards:basic_award_add", pk=self.object.pk)
-        return self.to_detail()
+            return reverse("awards:basic_award_add", args=[self.object.pk])
+        return self.detail_url()
 
 
 class PostOnlyMixin:
@@ -218,7 +233,7 @@ class AnnounceView(RefusalMixin, PostOnlyMixin, CommendationMixin, View):
         return self.to_detail()
 
 
-class AnnulView(RefusalMixin, CommendationMixin, FormView):
+class AnnulView(CommendationMixin, ServiceFormView):
     """The 组织部 above annuls the whole round, with a reason."""
 
     allowed_roles = q.ANNUL_ROLES
@@ -228,13 +243,20 @@ class AnnulView(RefusalMixin, CommendationMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(commendation=self.object, award=None, **kwargs)
 
-    def form_valid(self, form):
-        services.annul_commendation(self.object, by=self.request.user, reason=form.cleaned_data["reason"])
-        messages.success(self.request, _("已撤销“%(title)s”") % {"title": self.object.title})
-        return self.to_detail()
+    def get_cancel_url(self):
+        return self.detail_url()
+
+    def perform(self, data):
+        return services.annul_commendation(self.object, by=self.request.user, reason=data["reason"])
+
+    def get_success_message(self, result):
+        return _("已撤销“%(title)s”") % {"title": self.object.title}
+
+    def get_success_url(self, result=None):
+        return self.detail_url()
 
 
-class AwardAnnulView(RefusalMixin, ScopedObjectMixin, FormView):
+class AwardAnnulView(ScopedObjectMixin, ServiceFormView):
     """The 组织部 above annuls one member's honour, with a reason."""
 
     allowed_roles = q.ANNUL_ROLES
@@ -249,13 +271,18 @@ class AwardAnnulView(RefusalMixin, ScopedObjectMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(commendation=self.object.commendation, award=self.object, **kwargs)
 
-    def form_valid(self, form):
+    def get_cancel_url(self):
+        return reverse("awards:basic_detail", args=[self.object.commendation_id])
+
+    def perform(self, data):
+        return services.annul_award(self.object, by=self.request.user, reason=data["reason"])
+
+    def get_success_message(self, result):
         award = self.object
-        services.annul_award(award, by=self.request.user, reason=form.cleaned_data["reason"])
-        messages.success(
-            self.request, _("已撤销%(name)s的“%(honour)s”称号") % {"name": award.member_name, "honour": award.honour}
-        )
-        return redirect("awards:basic_detail", pk=award.commendation_id)
+        return _("已撤销%(name)s的“%(honour)s”称号") % {"name": award.member_name, "honour": award.honour}
+
+    def get_success_url(self, result=None):
+        return self.get_cancel_url()
 
 
 class PublicNoticeView(TemplateView):

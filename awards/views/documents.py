@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from common import jobs as background
 from common.errors import RefusalMixin
-from common.views import stored_file_response
+from common.views import ServiceFormView, stored_file_response
 from orgs.queries import has_role
 from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin, ScopedObjectMixin
 
@@ -82,9 +82,10 @@ class DecisionDetailView(RoundDecisionMixin, TemplateView):
         return super().get_context_data(list_count=final_list(self.object).count(), **kwargs)
 
 
-class DecisionEditView(RefusalMixin, ManageDecisionMixin, FormView):
+class DecisionEditView(ManageDecisionMixin, ServiceFormView):
     template_name = "awards/decision_form.html"
     form_class = DecisionForm
+    success_message = gettext_lazy("表彰决定已保存，请生成文件")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -107,10 +108,14 @@ class DecisionEditView(RefusalMixin, ManageDecisionMixin, FormView):
     def get_initial(self):
         return services.initial_values(self.object) if self.get_decision() is None else {}
 
-    def form_valid(self, form):
-        services.save_decision(self.object, by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, _("表彰决定已保存，请生成文件"))
-        return redirect("awards:decision", code=self.object.code)
+    def get_cancel_url(self):
+        return reverse("awards:decision", args=[self.object.code])
+
+    def perform(self, data):
+        return services.save_decision(self.object, by=self.request.user, **data)
+
+    def get_success_url(self, decision=None):
+        return self.get_cancel_url()
 
 
 class DecisionGenerateView(RefusalMixin, ManageDecisionMixin, View):
@@ -187,7 +192,7 @@ class ListXlsxView(DecisionFileView):
     filename = gettext_lazy("%(number)s 表彰名单.xlsx")
 
 
-class IssuerPrefixView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, FormView):
+class IssuerPrefixView(OrgPageMixin, RoleRequiredMixin, ServiceFormView):
     """机关代字 of one issuing committee: the 组织部 covering it changes it (outside the scope 404, other roles 403)."""
 
     allowed_roles = q.DECISION_MANAGE_ROLES
@@ -214,11 +219,17 @@ class IssuerPrefixView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, FormView):
         target = self.request.GET.get("next") or self.request.POST.get("next") or ""
         return target if target.startswith("/awards/") and "//" not in target else ""
 
-    def form_valid(self, form):
-        services.set_issuer_prefix(self.org, by=self.request.user, prefix=form.cleaned_data["prefix"])
-        messages.success(
-            self.request,
-            _("已将%(issuer)s的机关代字设为“%(prefix)s”")
-            % {"issuer": services.issuing_body_for(self.org), "prefix": form.cleaned_data["prefix"]},
-        )
-        return redirect(self.back_url() or "awards:document_list")
+    def get_cancel_url(self):
+        return self.back_url() or reverse("awards:document_list")
+
+    def perform(self, data):
+        return services.set_issuer_prefix(self.org, by=self.request.user, prefix=data["prefix"])
+
+    def get_success_message(self, row):
+        return _("已将%(issuer)s的机关代字设为“%(prefix)s”") % {
+            "issuer": services.issuing_body_for(self.org),
+            "prefix": row.prefix,
+        }
+
+    def get_success_url(self, row=None):
+        return self.get_cancel_url()

@@ -5,14 +5,13 @@ The 组织部 of a province, city or county designates commended nominees in its
 page (no login) shows the active ones — name, unit, category and profile, never an ID or a phone.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView
+from django.views.generic import ListView
 
-from common.errors import RefusalMixin
+from common.views import ServiceFormView
 from orgs.views.mixins import ScopedObjectMixin
 
 from ..forms.documents import DesignateForm
@@ -52,7 +51,7 @@ class CommendedListView(RoundExemplarMixin, ListView):
         return super().get_context_data(award_round=self.object, **kwargs)
 
 
-class DesignateView(RefusalMixin, RoundExemplarMixin, FormView):
+class DesignateView(RoundExemplarMixin, ServiceFormView):
     template_name = "awards/exemplar_form.html"
 
     def check_role(self, award_round):
@@ -67,17 +66,23 @@ class DesignateView(RefusalMixin, RoundExemplarMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(award_round=self.object, nomination=self.nomination, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        services.designate_commended(
+    def get_cancel_url(self):
+        return reverse("awards:exemplar_list", args=[self.object.code])
+
+    def perform(self, data):
+        return services.designate_commended(
             self.nomination,
             by=self.request.user,
             designated_by_org=data["designated_by"],
             kind=data["kind"],
             profile=data["profile"],
         )
-        messages.success(self.request, _("已将“%(name)s”确定为先进典型") % {"name": self.nomination.nominee_name})
-        return redirect("awards:exemplar_list", code=self.object.code)
+
+    def get_success_message(self, exemplar):
+        return _("已将“%(name)s”确定为先进典型") % {"name": self.nomination.nominee_name}
+
+    def get_success_url(self, exemplar=None):
+        return self.get_cancel_url()
 
 
 class PublicExemplarListView(ListView):

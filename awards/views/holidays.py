@@ -5,15 +5,14 @@ anybody else → 403. The schedule is national data, not a subtree's: there is n
 only for a year that cannot be entered (outside 2004 … next year).
 """
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from common.errors import RefusalMixin
+from common.views import ServiceFormView
 
 from ..forms.holidays import HolidayYearForm, schedule_text
 from ..services import holidays as services
@@ -39,7 +38,7 @@ class HolidayListView(ScheduleManagerMixin, TemplateView):
         return super().get_context_data(object_list=years, missing=missing, latest=latest, **kwargs)
 
 
-class HolidayYearView(RefusalMixin, ScheduleManagerMixin, FormView):
+class HolidayYearView(ScheduleManagerMixin, ServiceFormView):
     """Enter or correct one year's schedule (all or nothing, with every wrong line named)."""
 
     template_name = "awards/holiday_form.html"
@@ -60,14 +59,20 @@ class HolidayYearView(RefusalMixin, ScheduleManagerMixin, FormView):
             self.schedule = services.year_schedule(self.year)
         return super().get_context_data(year=self.year, schedule=self.schedule, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        services.enter_year(
+    def get_cancel_url(self):
+        return reverse("awards:holiday_list")
+
+    def perform(self, data):
+        return services.enter_year(
             self.year,
             by=self.request.user,
             holidays=data["holidays"],
             workdays=data["workdays"],
             notice=data["notice"],
         )
-        messages.success(self.request, _("已录入%(year)s年节假日安排") % {"year": self.year})
-        return redirect("awards:holiday_list")
+
+    def get_success_message(self, result):
+        return _("已录入%(year)s年节假日安排") % {"year": self.year}
+
+    def get_success_url(self, result=None):
+        return self.get_cancel_url()

@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, form_error_text
-from common.views import ChoiceFilterMixin
+from common.views import ChoiceFilterMixin, ServiceFormView
 from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.views.mixins import OrgRecordMixin, ScopedObjectMixin
@@ -76,7 +76,7 @@ class NominationListView(ChoiceFilterMixin, RoundScopedMixin, ListView):
         )
 
 
-class NominationCreateView(RefusalMixin, RoundScopedMixin, FormView):
+class NominationCreateView(RoundScopedMixin, ServiceFormView):
     """Choose the category (and, when the user has several, the nominating organization), then nominate."""
 
     refusal_labels = FIELD_LABELS
@@ -150,9 +150,11 @@ class NominationCreateView(RefusalMixin, RoundScopedMixin, FormView):
             return self.render_to_response(self.get_context_data(form=None))
         return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        nomination = services.nominate(
+    def get_cancel_url(self):
+        return reverse("awards:round_detail", args=[self.object.code])
+
+    def perform(self, data):
+        return services.nominate(
             self.object,
             self.category,
             nominating_org=self.org,
@@ -162,12 +164,16 @@ class NominationCreateView(RefusalMixin, RoundScopedMixin, FormView):
             by=self.request.user,
             cited_honours=data.get("cited_honours") or (),
         )
-        messages.success(
-            self.request,
-            _("已推荐“%(name)s”为“%(category)s”，现由%(level)s审核")
-            % {"name": nomination.nominee_name, "category": self.category, "level": nomination.current_org.name},
-        )
-        return redirect("awards:nomination_detail", pk=nomination.pk)
+
+    def get_success_message(self, nomination):
+        return _("已推荐“%(name)s”为“%(category)s”，现由%(level)s审核") % {
+            "name": nomination.nominee_name,
+            "category": self.category,
+            "level": nomination.current_org.name,
+        }
+
+    def get_success_url(self, nomination=None):
+        return reverse("awards:nomination_detail", args=[nomination.pk])
 
 
 class NominationScopedMixin(OrgRecordMixin):

@@ -10,11 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
-from common.errors import RefusalMixin, by_field
+from common.errors import DomainError, RefusalMixin, by_field
+from common.views import ServiceFormView
 from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
@@ -48,7 +51,7 @@ class RoundListView(RoleRequiredMixin, ListView):
         )
 
 
-class RoundCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+class RoundCreateView(RoleRequiredMixin, ServiceFormView):
     allowed_roles = q.MANAGE_ROLES
     template_name = "awards/round_form.html"
 
@@ -59,16 +62,22 @@ class RoundCreateView(RefusalMixin, RoleRequiredMixin, FormView):
         tops = queries.top_orgs(self.request.user, q.MANAGE_ROLES)
         return {"owner_code": tops[0].code if tops else "", "publicity_working_days": 5}
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
+    def get_cancel_url(self):
+        return reverse("awards:round_list")
+
+    def perform(self, data):
+        data = dict(data)
         owner = data.pop("owner_code")
         try:
-            award_round = services.create_round(by=self.request.user, owner_org=owner, **data)
+            return services.create_round(by=self.request.user, owner_org=owner, **data)
         except PermissionDenied:
-            form.add_error("owner_code", _("您不能为该组织创建表彰轮次"))
-            return self.form_invalid(form)
-        messages.success(self.request, _("已创建表彰轮次“%(name)s”") % {"name": award_round.name})
-        return redirect("awards:round_detail", code=award_round.code)
+            raise DomainError(_("您不能为该组织创建表彰轮次"), field="owner_code") from None
+
+    def get_success_message(self, award_round):
+        return _("已创建表彰轮次“%(name)s”") % {"name": award_round.name}
+
+    def get_success_url(self, award_round=None):
+        return reverse("awards:round_detail", args=[award_round.code])
 
 
 class RoundScopedMixin(ScopedObjectMixin):
@@ -116,8 +125,9 @@ class RoundDetailView(RoundScopedMixin, TemplateView):
         )
 
 
-class RoundEditView(RefusalMixin, RoundScopedMixin, FormView):
+class RoundEditView(RoundScopedMixin, ServiceFormView):
     template_name = "awards/round_form.html"
+    success_message = gettext_lazy("已保存修改")
 
     def check_role(self, award_round):
         if not services.can_manage_round(self.request.user, award_round):
@@ -129,13 +139,17 @@ class RoundEditView(RefusalMixin, RoundScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(award_round=self.object, **kwargs)
 
-    def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
+    def get_cancel_url(self):
+        return reverse("awards:round_detail", args=[self.object.code])
+
+    def perform(self, data):
+        data = {name: data[name] for name in services.EDITABLE_FIELDS if name in data}
         # The ModelForm has already copied the values onto the instance: reload before the service writes.
         self.object.refresh_from_db()
-        services.update_round(self.object, by=self.request.user, **data)
-        messages.success(self.request, _("已保存修改"))
-        return redirect("awards:round_detail", code=self.object.code)
+        return services.update_round(self.object, by=self.request.user, **data)
+
+    def get_success_url(self, result=None):
+        return reverse("awards:round_detail", args=[self.object.code])
 
 
 # ----- quotas -----

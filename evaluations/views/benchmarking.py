@@ -9,11 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import ListView, TemplateView
 
 from common.errors import RefusalMixin
+from common.views import ServiceFormView
 from orgs.pagination import query_without_page
 from orgs.views.mixins import RoleRequiredMixin
 
@@ -49,7 +52,7 @@ class ExemplarListView(MemberOrRoleMixin, ListView):
         )
 
 
-class ExemplarCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+class ExemplarCreateView(RoleRequiredMixin, ServiceFormView):
     """ "省、市、县(市、区)分别确定一批……示范点": only org_department of a province, city or county."""
 
     allowed_roles = queries_mass.EXEMPLAR_DESIGNATE_ROLES
@@ -64,10 +67,12 @@ class ExemplarCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        data = form.cleaned_data
+    def get_cancel_url(self):
+        return reverse("evaluations:exemplar_list")
+
+    def perform(self, data):
         member = data.get("member_obj")
-        exemplar = services.designate_exemplar(
+        return services.designate_exemplar(
             by=self.request.user,
             designated_by_org=data["designated_by_org"],
             kind=data["kind"],
@@ -75,15 +80,12 @@ class ExemplarCreateView(RefusalMixin, RoleRequiredMixin, FormView):
             member=member,
             profile=data["profile"],
         )
-        messages.success(
-            self.request,
-            _("已确定%(kind)s：%(name)s")
-            % {
-                "kind": exemplar.get_kind_display(),
-                "name": exemplar.subject_name,
-            },
-        )
-        return redirect("evaluations:exemplar_detail", pk=exemplar.pk)
+
+    def get_success_message(self, exemplar):
+        return _("已确定%(kind)s：%(name)s") % {"kind": exemplar.get_kind_display(), "name": exemplar.subject_name}
+
+    def get_success_url(self, exemplar=None):
+        return reverse("evaluations:exemplar_detail", args=[exemplar.pk])
 
 
 class ExemplarScopedMixin(MemberOrRoleMixin):
@@ -103,7 +105,7 @@ class ExemplarDetailView(ExemplarScopedMixin, TemplateView):
         )
 
 
-class ExemplarEditView(RefusalMixin, ExemplarScopedMixin, FormView):
+class ExemplarEditView(ExemplarScopedMixin, ServiceFormView):
     template_name = "evaluations/benchmark_exemplar_form.html"
     form_class = ExemplarEditForm
 
@@ -125,15 +127,16 @@ class ExemplarEditView(RefusalMixin, ExemplarScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(exemplar=self.exemplar, **kwargs)
 
-    def form_valid(self, form):
-        services.update_exemplar(
-            self.exemplar,
-            by=self.request.user,
-            profile=form.cleaned_data["profile"],
-            active=form.cleaned_data["active"],
+    def get_cancel_url(self):
+        return reverse("evaluations:exemplar_detail", args=[self.exemplar.pk])
+
+    def perform(self, data):
+        return services.update_exemplar(
+            self.exemplar, by=self.request.user, profile=data["profile"], active=data["active"]
         )
-        messages.success(self.request, _("已保存"))
-        return redirect("evaluations:exemplar_detail", pk=self.exemplar.pk)
+
+    def get_success_url(self, exemplar=None):
+        return self.get_cancel_url()
 
 
 def with_measure_counts(qs):
@@ -161,7 +164,7 @@ class BenchmarkListView(MemberOrRoleMixin, ListView):
         return super().get_context_data(can_create=bool(form.fields["subject"].choices), **kwargs)
 
 
-class BenchmarkCreateView(RefusalMixin, MemberOrRoleMixin, FormView):
+class BenchmarkCreateView(MemberOrRoleMixin, ServiceFormView):
     """A member for itself, or a secretary for its organization, picks an exemplar and records gaps."""
 
     template_name = "evaluations/benchmark_form.html"
@@ -179,18 +182,24 @@ class BenchmarkCreateView(RefusalMixin, MemberOrRoleMixin, FormView):
     def get_initial(self):
         return {"exemplar": self.request.GET.get("exemplar")}
 
-    def form_valid(self, form):
-        kind, subject = form.cleaned_data["subject"]
-        benchmark = services.create_benchmark(
+    success_message = gettext_lazy("对标定位已保存，请制定赶超措施")
+
+    def get_cancel_url(self):
+        return reverse("evaluations:benchmark_list")
+
+    def perform(self, data):
+        kind, subject = data["subject"]
+        return services.create_benchmark(
             by=self.request.user,
-            exemplar=form.cleaned_data["exemplar"],
+            exemplar=data["exemplar"],
             org=subject if kind == "org" else None,
             member=subject if kind == "member" else None,
-            gaps=form.cleaned_data["gaps"],
-            direction=form.cleaned_data["direction"],
+            gaps=data["gaps"],
+            direction=data["direction"],
         )
-        messages.success(self.request, _("对标定位已保存，请制定赶超措施"))
-        return redirect("evaluations:benchmark_detail", pk=benchmark.pk)
+
+    def get_success_url(self, benchmark=None):
+        return reverse("evaluations:benchmark_detail", args=[benchmark.pk])
 
 
 class BenchmarkDetailView(MemberOrRoleMixin, TemplateView):

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from common.errors import RefusalMixin, refusal_lines, status_of
+from common.views import ServiceFormView
 from orgs import queries
 from orgs.views.mixins import RoleRequiredMixin
 
@@ -75,9 +76,10 @@ class CriteriaDetailView(CriteriaSetMixin, TemplateView):
         )
 
 
-class CriteriaCopyView(RefusalMixin, CriteriaSetMixin, FormView):
+class CriteriaCopyView(CriteriaSetMixin, ServiceFormView):
     template_name = "evaluations/scoring_criteria_copy.html"
     form_class = CriteriaCopyForm
+    success_message = gettext_lazy("已复制为本范围的评价标准，请按需要修改")
 
     def check_role(self):
         if not queries.has_role(self.request.user, queries.MANAGE_ROLES):
@@ -93,16 +95,20 @@ class CriteriaCopyView(RefusalMixin, CriteriaSetMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(criteria_set=self.criteria_set, **kwargs)
 
-    def form_valid(self, form):
-        copy = criteria_services.copy_set(
+    def get_cancel_url(self):
+        return reverse("evaluations:scoring_criteria_detail", args=[self.criteria_set.pk])
+
+    def perform(self, data):
+        return criteria_services.copy_set(
             self.criteria_set,
-            owner_org=form.cleaned_data["owner_code"],
-            period=form.cleaned_data["period"],
+            owner_org=data["owner_code"],
+            period=data["period"],
             by=self.request.user,
-            name=form.cleaned_data["name"],
+            name=data["name"],
         )
-        messages.success(self.request, _("已复制为本范围的评价标准，请按需要修改"))
-        return redirect("evaluations:scoring_criteria_edit", pk=copy.pk)
+
+    def get_success_url(self, copy=None):
+        return reverse("evaluations:scoring_criteria_edit", args=[copy.pk])
 
 
 class CriteriaEditView(RefusalMixin, CriteriaSetMixin, TemplateView):

@@ -29,6 +29,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from common.errors import STALE, RefusalMixin, add_to_form, kind_of, refused_page
+from common.views import ServiceFormView
 from orgs import queries
 from orgs.models import Member
 from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin
@@ -262,7 +263,7 @@ class BranchReleaseView(RefusalMixin, BranchMixin, View):
         return redirect(self.board_url())
 
 
-class MemberRatingView(RefusalMixin, BranchMixin, FormView):
+class MemberRatingView(BranchMixin, ServiceFormView):
     """The rating of one member of the organization for the period: the scores beside the form; a stale
     save (somebody rated him since the form was loaded) answers 409 and keeps the typed text."""
 
@@ -329,9 +330,11 @@ class MemberRatingView(RefusalMixin, BranchMixin, FormView):
         add_to_form(stale_form, error)
         return self.render_to_response(self.get_context_data(form=stale_form, stale=True), status=409)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        rating_services.rate_member(
+    def get_cancel_url(self):
+        return self.board_url()
+
+    def perform(self, data):
+        return rating_services.rate_member(
             self.member,
             self.period,
             by=self.request.user,
@@ -339,18 +342,21 @@ class MemberRatingView(RefusalMixin, BranchMixin, FormView):
             reason=data["reason"],
             expected_updated_at=data.get("version") or "",
         )
-        messages.success(
-            self.request,
-            _("已评定%(name)s为“%(level)s”")
-            % {"name": self.member.name, "level": MemberRatingLevel(data["level"]).label},
-        )
-        return redirect(self.board_url())
+
+    def get_success_message(self, rating):
+        return _("已评定%(name)s为“%(level)s”") % {
+            "name": self.member.name,
+            "level": MemberRatingLevel(rating.level).label,
+        }
+
+    def get_success_url(self, rating=None):
+        return self.board_url()
 
 
 # --- 党性分析: participation recorded by the secretary --------------------------------------------------
 
 
-class ParticipationView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, FormView):
+class ParticipationView(OrgPageMixin, RoleRequiredMixin, ServiceFormView):
     """The members of one organization, whether they wrote a report or took part otherwise; the
     secretary ticks those who took part without writing (several at once) and records them."""
 
@@ -392,18 +398,24 @@ class ParticipationView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, FormView)
             **kwargs,
         )
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        rows = report_services.record_participation(
+    def get_cancel_url(self):
+        return ""  # the form sits below the list it records on
+
+    def perform(self, data):
+        return report_services.record_participation(
             self.campaign,
             data["members"],
             by=self.request.user,
             took_part_on=data["took_part_on"],
             note=data["note"],
         )
-        messages.success(self.request, _("已登记 %(n)s 名党员参加党性分析") % {"n": len(rows)})
+
+    def get_success_message(self, rows):
+        return _("已登记 %(n)s 名党员参加党性分析") % {"n": len(rows)}
+
+    def get_success_url(self, rows=None):
         url = reverse("evaluations:report_participation", args=[self.org.code])
-        return redirect(f"{url}?{urlencode({'campaign': self.campaign.code})}")
+        return f"{url}?{urlencode({'campaign': self.campaign.code})}"
 
 
 class ParticipationRemoveView(LoginRequiredMixin, View):

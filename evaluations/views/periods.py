@@ -1,11 +1,10 @@
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 
+from common.views import ServiceFormView
 from orgs import queries
 from orgs.views.mixins import RoleRequiredMixin
 
@@ -30,7 +29,7 @@ class PeriodForm(forms.ModelForm):
         return data
 
 
-class PeriodListView(RoleRequiredMixin, FormView):
+class PeriodListView(RoleRequiredMixin, ServiceFormView):
     """The periods, and (for the province's 组织部) a form to open a new one."""
 
     allowed_roles = queries.ALL_ROLES
@@ -49,7 +48,14 @@ class PeriodListView(RoleRequiredMixin, FormView):
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        period = period_services.create_period(by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, _("已设立考核期间“%(name)s”") % {"name": period.name})
-        return redirect("evaluations:period_list")
+    def get_cancel_url(self):
+        return ""  # the form sits below the list it adds to
+
+    def perform(self, data):
+        return period_services.create_period(by=self.request.user, **data)
+
+    def get_success_message(self, period):
+        return _("已设立考核期间“%(name)s”") % {"name": period.name}
+
+    def get_success_url(self, period=None):
+        return reverse("evaluations:period_list")

@@ -6,17 +6,17 @@ leading group.
 并组织群众对党员进行评议。" (seed, part 四)
 """
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.http import Http404
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, ListView
+from django.views.generic import ListView
 
-from common.errors import STALE, RefusalMixin, add_to_form, kind_of
+from common.errors import STALE, add_to_form, kind_of
+from common.views import ServiceFormView
 from orgs import queries
 from orgs.enums import MemberCategory
 from orgs.pagination import CappedPaginator, query_without_page
@@ -139,7 +139,7 @@ class OwnMemberMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class MyReportView(RefusalMixin, OwnMemberMixin, FormView):
+class MyReportView(OwnMemberMixin, ServiceFormView):
     template_name = "evaluations/report_mine.html"
     form_class = ReportForm
 
@@ -179,16 +179,25 @@ class MyReportView(RefusalMixin, OwnMemberMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        submit = "submit" in self.request.POST
-        report = services.save_report(
-            self.member, self.campaign, by=self.request.user, content=form.cleaned_data["content"], submit=submit
+    def submitting(self) -> bool:
+        return "submit" in self.request.POST
+
+    def get_cancel_url(self):
+        return ""  # the member's own page: nothing to go back to
+
+    def perform(self, data):
+        return services.save_report(
+            self.member, self.campaign, by=self.request.user, content=data["content"], submit=self.submitting()
         )
-        messages.success(self.request, _("报告已提交，等待党组织审阅") if submit else _("草稿已保存"))
-        return redirect(f"{self.request.path}?campaign={report.campaign.code}")
+
+    def get_success_message(self, report):
+        return _("报告已提交，等待党组织审阅") if self.submitting() else _("草稿已保存")
+
+    def get_success_url(self, report=None):
+        return f"{self.request.path}?campaign={report.campaign.code}"
 
 
-class ReportDetailView(RefusalMixin, LoginRequiredMixin, FormView):
+class ReportDetailView(LoginRequiredMixin, ServiceFormView):
     """A report: its member and anybody reading members in scope; the secretary reviews it here."""
 
     template_name = "evaluations/report_detail.html"
@@ -228,14 +237,20 @@ class ReportDetailView(RefusalMixin, LoginRequiredMixin, FormView):
         context["can_review"] = self.can_review and self.report.status == ReportStatus.SUBMITTED
         return self.render_to_response(context, status=409)
 
-    def form_valid(self, form):
-        accept = form.cleaned_data["decision"] == "accept"
-        services.review_report(
+    def get_cancel_url(self):
+        return ""  # the review form sits below the report it reviews
+
+    def perform(self, data):
+        return services.review_report(
             self.report,
             by=self.request.user,
-            accept=accept,
-            comment=form.cleaned_data["comment"],
-            expected_updated_at=form.cleaned_data.get("version") or None,
+            accept=data["decision"] == "accept",
+            comment=data["comment"],
+            expected_updated_at=data.get("version") or None,
         )
-        messages.success(self.request, _("报告已通过") if accept else _("报告已退回，党员修改后可重新提交"))
-        return redirect("evaluations:report_detail", pk=self.report.pk)
+
+    def get_success_message(self, report):
+        return _("报告已通过") if report.status == ReportStatus.ACCEPTED else _("报告已退回，党员修改后可重新提交")
+
+    def get_success_url(self, report=None):
+        return reverse("evaluations:report_detail", args=[self.report.pk])

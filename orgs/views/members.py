@@ -9,12 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from common.errors import RefusalMixin
+from common.errors import DomainError, RefusalMixin
 from common.net import client_ip
+from common.views import ServiceFormView
 
 from .. import queries, services
 from ..filters import MemberFilter
@@ -27,6 +30,7 @@ from .mixins import RoleRequiredMixin, ScopedObjectMixin
 from .tree import ancestors_of
 
 PER_PAGE = 30
+DUPLICATE_ID_NUMBER = gettext_lazy("该身份证号已登记，不能重复录入")
 # Up to this many matches the list shows the exact number ("共 N 名"); above it on PostgreSQL the planner's
 # estimate ("约 N 人"), so that no request counts millions of rows. A setting, so tests can lower it.
 EXACT_COUNT_LIMIT = 10_000
@@ -276,7 +280,7 @@ class MemberIdNumberView(MemberScopedMixin, View):
         return render(request, "orgs/_id_number.html", {"member": self.object})
 
 
-class MemberCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+class MemberCreateView(RoleRequiredMixin, ServiceFormView):
     allowed_roles = queries.MANAGE_ROLES
     template_name = "orgs/member_form.html"
     form_class = MemberForm
@@ -287,17 +291,23 @@ class MemberCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     def get_initial(self):
         return {"org_code": self.request.GET.get("org", "")}
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
+    def get_cancel_url(self):
+        return reverse("orgs:member_list")
+
+    def perform(self, data):
+        data = dict(data)
         org = data.pop("org_code")
         try:
             with transaction.atomic():
-                member = services.create_member(org, by=self.request.user, **data)
+                return services.create_member(org, by=self.request.user, **data)
         except IntegrityError:
-            form.add_error("id_number", _("该身份证号已登记，不能重复录入"))
-            return self.form_invalid(form)
-        messages.success(self.request, _("已添加党员%(name)s") % {"name": member.name})
-        return redirect("orgs:member_detail", pk=member.pk)
+            raise DomainError(DUPLICATE_ID_NUMBER, field="id_number") from None
+
+    def get_success_message(self, member):
+        return _("已添加党员%(name)s") % {"name": member.name}
+
+    def get_success_url(self, member=None):
+        return reverse("orgs:member_detail", args=[member.pk])
 
 
 class MemberEditView(RefusalMixin, MemberScopedMixin, FormView):
@@ -330,13 +340,13 @@ class MemberEditView(RefusalMixin, MemberScopedMixin, FormView):
                 expected_version=form.cleaned_data.get("version"),
             )
         except IntegrityError:
-            form.add_error("id_number", _("该身份证号已登记，不能重复录入"))
+            form.add_error("id_number", DUPLICATE_ID_NUMBER)
             return self.form_invalid(form)
         messages.success(self.request, _("党员信息已保存"))
         return redirect("orgs:member_detail", pk=self.object.pk)
 
 
-class MemberTransferView(MemberScopedMixin, FormView):
+class MemberTransferView(MemberScopedMixin, ServiceFormView):
     allowed_roles = queries.MANAGE_ROLES
     template_name = "orgs/member_transfer.html"
     form_class = MemberTransferForm
@@ -347,11 +357,14 @@ class MemberTransferView(MemberScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(member=self.object, ancestors=ancestors_of(self.object.org), **kwargs)
 
-    def form_valid(self, form):
-        to_org = form.cleaned_data["to_org"]
-        services.transfer_member(self.object, to_org, by=self.request.user, reason=form.cleaned_data["reason"])
-        messages.success(
-            self.request,
-            _("%(name)s 的组织关系已转入“%(org)s”") % {"name": self.object.name, "org": to_org.name},
-        )
-        return redirect("orgs:member_detail", pk=self.object.pk)
+    def get_cancel_url(self):
+        return reverse("orgs:member_detail", args=[self.object.pk])
+
+    def perform(self, data):
+        return services.transfer_member(self.object, data["to_org"], by=self.request.user, reason=data["reason"])
+
+    def get_success_message(self, member):
+        return _("%(name)s 的组织关系已转入“%(org)s”") % {"name": member.name, "org": member.org.name}
+
+    def get_success_url(self, member=None):
+        return self.get_cancel_url()

@@ -5,8 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
+
+from common.views import ServiceFormView
 
 from .. import queries, services
 from ..enums import OrgKind, OrgLevel, Role
@@ -111,7 +114,7 @@ class OrgEditView(OrgScopedMixin, FormView):
         return redirect("orgs:org_detail", code=self.object.code)
 
 
-class OrgCreateView(OrgScopedMixin, FormView):
+class OrgCreateView(OrgScopedMixin, ServiceFormView):
     """Add a sub-organization under the node in the URL."""
 
     allowed_roles = {Role.ORG_DEPARTMENT}
@@ -136,8 +139,15 @@ class OrgCreateView(OrgScopedMixin, FormView):
             parent=self.object, ancestors=[*ancestors_of(self.object), self.object], creating=True, **kwargs
         )
 
-    def form_valid(self, form):
+    def get_cancel_url(self):
+        return reverse("orgs:org_detail", args=[self.object.code])
+
+    def perform(self, data):
         with transaction.atomic():
-            org = services.create_org(self.object, by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, _("已添加组织“%(name)s”") % {"name": org.name})
-        return redirect("orgs:org_detail", code=org.code)
+            return services.create_org(self.object, by=self.request.user, **data)
+
+    def get_success_message(self, org):
+        return _("已添加组织“%(name)s”") % {"name": org.name}
+
+    def get_success_url(self, org=None):
+        return reverse("orgs:org_detail", args=[org.code])
