@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from common.errors import RefusalMixin
+from common.views import ServiceFormView
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms.activities import ReportForm
@@ -118,7 +120,7 @@ class ProvinceRegisterMixin(RoleRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class ReportingBodyListView(RefusalMixin, ProvinceRegisterMixin, FormView):
+class ReportingBodyListView(ProvinceRegisterMixin, ServiceFormView):
     """省直报送单位名录: who, besides the cities, must send its implementation opinion to the province."""
 
     template_name = "campaign/report_units.html"
@@ -139,13 +141,19 @@ class ReportingBodyListView(RefusalMixin, ProvinceRegisterMixin, FormView):
             kwargs["form"] = None
         return super().get_context_data(object_list=list(q.reporting_bodies_for(user)), can_manage=can_manage, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        body = services.register_reporting_body(
+    def get_cancel_url(self):
+        return reverse("campaign:report_units")
+
+    def perform(self, data):
+        return services.register_reporting_body(
             data["org_code"], by=self.request.user, category=data["category"], note=data["note"]
         )
-        messages.success(self.request, _("已将%(name)s列入报送单位名录") % {"name": body.org.name})
-        return redirect("campaign:report_units")
+
+    def get_success_message(self, body):
+        return _("已将%(name)s列入报送单位名录") % {"name": body.org.name}
+
+    def get_success_url(self, body):
+        return reverse("campaign:report_units")
 
 
 class RegisterSystemCommitteesView(ProvinceRegisterMixin, View):
