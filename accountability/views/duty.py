@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from campaign.services.attachments import attachments_of
-from common.views import ServiceFormView
+from common.views import RecordPageFormView, ServiceFormView
 from orgs import queries
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import OrgRecordMixin, PagedMixin, PresetOrgMixin, RoleRequiredMixin
@@ -203,10 +203,9 @@ class DutyEditView(DutyScopedMixin, ServiceFormView):
         return reverse("accountability:duty_detail", args=[self.object.pk])
 
 
-class DutyRateView(DutyScopedMixin, ServiceFormView):
+class DutyRateView(DutyScopedMixin, RecordPageFormView):
     """POST the 评议 (GET: 405); an invalid or refused one re-renders the 述职 with the error at the field."""
 
-    http_method_names = ["post"]
     form_class = forms.DutyRateForm
     success_message = gettext_lazy("已评议")
 
@@ -221,9 +220,6 @@ class DutyRateView(DutyScopedMixin, ServiceFormView):
 
     def get_success_url(self, duty):
         return reverse("accountability:duty_detail", args=[self.object.pk])
-
-    def form_invalid(self, form):
-        return self.render_refused(form)
 
     def render_refused(self, form):
         duty = self.object

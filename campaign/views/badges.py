@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from common.views import ServiceFormView
+from common.views import RecordPageFormView, ServiceFormView
 from common.xlsx import bold_row, safe_row, xlsx_response
 from orgs import queries
 from orgs.enums import Sector
@@ -202,11 +202,12 @@ class BadgeEditView(BadgeWriteMixin, ServiceFormView):
         return reverse("campaign:badge_detail", args=[self.object.pk])
 
 
-class BadgeEndView(BadgeWriteMixin, ServiceFormView):
+class BadgeEndView(BadgeWriteMixin, RecordPageFormView):
     """POST the end date (GET: 405); an invalid or refused one re-renders the entry's page with the error at the
     field."""
 
-    http_method_names = ["post"]
+    record_view = BadgeDetailView
+    form_name = "end_form"
     form_class = forms.EndEntryForm
     success_message = gettext_lazy("已登记结束日期")
 
@@ -215,13 +216,6 @@ class BadgeEndView(BadgeWriteMixin, ServiceFormView):
 
     def get_success_url(self, entry):
         return reverse("campaign:badge_detail", args=[self.object.pk])
-
-    def form_invalid(self, form):
-        return self.render_refused(form)
-
-    def render_refused(self, form):
-        view = BadgeDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
-        return view.render_to_response(view.get_context_data(end_form=form))
 
 
 # --- 佩戴党徽 ------------------------------------------------------------------------------------

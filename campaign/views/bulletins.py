@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from common.errors import RefusalMixin
-from common.views import ServiceFormView
+from common.views import RecordPageFormView, ServiceFormView
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin, ScopedObjectMixin
@@ -157,11 +157,12 @@ class PostOnlyMixin:
         return HttpResponseNotAllowed(["POST"])
 
 
-class BulletinIssueView(BulletinEditMixin, ServiceFormView):
+class BulletinIssueView(BulletinEditMixin, RecordPageFormView):
     """POST the issue date (GET: 405); an invalid or refused one re-renders the bulletin's page with the error at
     the field."""
 
-    http_method_names = ["post"]
+    record_view = BulletinDetailView
+    form_name = "issue_form"
     form_class = forms.IssueForm
 
     def perform(self, data):
@@ -172,13 +173,6 @@ class BulletinIssueView(BulletinEditMixin, ServiceFormView):
 
     def get_success_url(self, bulletin):
         return reverse("campaign:bulletin_detail", args=[bulletin.pk])
-
-    def form_invalid(self, form):
-        return self.render_refused(form)
-
-    def render_refused(self, form):
-        view = BulletinDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
-        return view.render_to_response(view.get_context_data(issue_form=form))
 
 
 class BulletinMoveView(RefusalMixin, BulletinEditMixin, PostOnlyMixin, View):

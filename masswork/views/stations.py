@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from common.errors import refused_page
-from common.views import ServiceFormView
+from common.views import RecordPageFormView, ServiceFormView
 from orgs import queries
 from orgs.views.mixins import OrgRecordMixin, PagedMixin, PresetOrgMixin, RoleRequiredMixin
 
@@ -264,10 +264,11 @@ class VisitEditView(VisitWriteMixin, ServiceFormView):
         return reverse("masswork:visit_detail", args=[self.object.pk])
 
 
-class VisitCloseView(VisitWriteMixin, ServiceFormView):
+class VisitCloseView(VisitWriteMixin, RecordPageFormView):
     """POST 办结 (GET: 405); an invalid or refused one re-renders the visit's page with the error at the field."""
 
-    http_method_names = ["post"]
+    record_view = VisitDetailView
+    form_name = "close_form"
     success_message = gettext_lazy("已办结")
 
     def get_form(self, form_class=None):
@@ -281,15 +282,8 @@ class VisitCloseView(VisitWriteMixin, ServiceFormView):
     def get_success_url(self, visit):
         return reverse("masswork:visit_detail", args=[self.object.pk])
 
-    def form_invalid(self, form):
-        return self.render_refused(form)
-
     def refused(self, error):
         if not hasattr(error, "error_dict"):  # already closed meanwhile: nothing left to fill in
             back = reverse("masswork:visit_detail", args=[self.object.pk])
             return refused_page(self.request, error, back, model=self.get_refusal_model())
         return super().refused(error)
-
-    def render_refused(self, form):
-        view = VisitDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
-        return view.render_to_response(view.get_context_data(close_form=form))
