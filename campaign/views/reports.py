@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from common.errors import RefusalMixin
 from common.views import ServiceFormView
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -58,11 +57,12 @@ class ReportListView(RoleRequiredMixin, TemplateView):
         )
 
 
-class ReportDetailView(RefusalMixin, ScopedObjectMixin, TemplateView):
+class ReportDetailView(ScopedObjectMixin, ServiceFormView):
     """One reporting unit's versions; its own 组织部 submits a new version here (POST)."""
 
     allowed_roles = q.REPORT_READ_ROLES
     template_name = "campaign/report_detail.html"
+    form_class = ReportForm
     fetch = staticmethod(q.get_reporting_unit_or_404)
     lookup_kwarg = "code"
 
@@ -84,26 +84,24 @@ class ReportDetailView(RefusalMixin, ScopedObjectMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        org = self.object
-        if not q.can_submit_report(request.user, org):
+        if not q.can_submit_report(request.user, self.object):
             raise PermissionDenied
-        form = self.refusal_form = ReportForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            report = services.submit_report(
-                org,
-                by=request.user,
-                title=data["title"],
-                doc_number=data["doc_number"],
-                doc_date=data["doc_date"],
-                file=data["file"],
-                campaign=selected_campaign(request),
-            )
-            messages.success(
-                request, _("已报送《%(title)s》（第 %(v)s 版）") % {"title": report.title, "v": report.version}
-            )
-            return redirect("campaign:report_detail", code=org.code)
-        return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
+
+    def get_cancel_url(self):
+        return None  # the form sits on the unit's page: no cancel link
+
+    def perform(self, data):
+        fields = {name: data[name] for name in ("title", "doc_number", "doc_date", "file")}
+        return services.submit_report(
+            self.object, by=self.request.user, campaign=selected_campaign(self.request), **fields
+        )
+
+    def get_success_message(self, report):
+        return _("已报送《%(title)s》（第 %(v)s 版）") % {"title": report.title, "v": report.version}
+
+    def get_success_url(self, report):
+        return reverse("campaign:report_detail", args=[self.object.code])
 
 
 # --- the register of 省直 reporting bodies -----------------------------------------------------------------
