@@ -1,6 +1,6 @@
-"""Views every app uses: a form page whose POST calls one service, a POST-only action calling one service,
-重试 of a failed background job (common.jobs), by its owner only, a stored file as the answer, and a list narrowed
-by one choice from the query string."""
+"""Views every app uses: a form page whose POST calls one service (also as a form on a record's page), a POST-only
+action calling one service, 重试 of a failed background job (common.jobs), by its owner only, a stored file as the
+answer, and a list narrowed by one choice from the query string."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -95,6 +95,23 @@ class ServiceFormView(RefusalMixin, FormView):
         result = self.perform(form.cleaned_data)
         messages.success(self.request, self.get_success_message(result))
         return redirect(self.get_success_url(result))
+
+
+class RecordPageFormView(ServiceFormView):
+    """A form shown on a record's page and posted to an address of its own (POST only; GET answers 405): the
+    view ``record_view`` shows the record, the form in its context as ``form_name``. An invalid form or a
+    refusal shows that page again with the errors at the form's fields (``render_refused``)."""
+
+    http_method_names = ["post"]
+    record_view = None
+    form_name = ""
+
+    def form_invalid(self, form):
+        return self.render_refused(form)
+
+    def render_refused(self, form):
+        view = self.record_view(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
+        return view.render_to_response(view.get_context_data(**{self.form_name: form}))
 
 
 class ServiceActionView(RefusalMixin, View):

@@ -6,16 +6,15 @@ submitting a 述职, and the superior's 评议.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import ListView, TemplateView
 
 from campaign.services.attachments import attachments_of
-from common.errors import RefusalMixin
+from common.views import RecordPageFormView, ServiceFormView
 from orgs import queries
 from orgs.pagination import CappedPaginator
 from orgs.views.mixins import OrgRecordMixin, PagedMixin, PresetOrgMixin, RoleRequiredMixin
@@ -102,12 +101,14 @@ class DutyMissingView(PagedMixin, RoleRequiredMixin, ListView):
         return super().get_context_data(filter_form=self.filter_form, node=self.node, year=self.year, **kwargs)
 
 
-class DutyStartView(RefusalMixin, PresetOrgMixin, RoleRequiredMixin, FormView):
+class DutyStartView(PresetOrgMixin, RoleRequiredMixin, ServiceFormView):
     """A new 述职: for the secretary's own basic organization when it has one (straight to this year's 述职 when
     it exists already), else the organization is picked."""
 
     allowed_roles = aq.DUTY_WRITE_ROLES
     template_name = "common/form.html"
+    title = gettext_lazy("基层党建述职")
+    success_message = gettext_lazy("已保存述职草稿；确认无误后请提交")
 
     def may_write(self, org):
         return aq.can_write_duty(self.request.user, org)
@@ -125,21 +126,17 @@ class DutyStartView(RefusalMixin, PresetOrgMixin, RoleRequiredMixin, FormView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("基层党建述职"), org=self.org, cancel_url="accountability:duty_list", **kwargs
-        )
+        return super().get_context_data(org=self.org, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        duty = services.start_duty_report(
-            data.get("org") or self.org,
-            by=self.request.user,
-            year=data["year"],
-            report=data["report"],
-            files=data["files"],
-        )
-        messages.success(self.request, _("已保存述职草稿；确认无误后请提交"))
-        return redirect("accountability:duty_detail", pk=duty.pk)
+    def get_cancel_url(self):
+        return "accountability:duty_list"  # a URL name: the template reverses it
+
+    def perform(self, data):
+        fields = {name: data[name] for name in ("year", "report", "files")}
+        return services.start_duty_report(data.get("org") or self.org, by=self.request.user, **fields)
+
+    def get_success_url(self, duty):
+        return reverse("accountability:duty_detail", args=[duty.pk])
 
 
 class DutyScopedMixin(OrgRecordMixin):
@@ -165,7 +162,7 @@ class DutyDetailView(DutyScopedMixin, TemplateView):
         )
 
 
-class DutyEditView(RefusalMixin, DutyScopedMixin, FormView):
+class DutyEditView(DutyScopedMixin, ServiceFormView):
     """Change the draft; "提交述职" hands it in for 评议."""
 
     template_name = "accountability/duty_edit.html"
@@ -189,39 +186,40 @@ class DutyEditView(RefusalMixin, DutyScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(duty=self.object, files=list(attachments_of(self.object)), **kwargs)
 
-    def form_valid(self, form):
-        submit = self.request.POST.get("action") == "submit"
-        services.save_duty_report(
-            self.object,
-            by=self.request.user,
-            report=form.cleaned_data["report"],
-            files=form.cleaned_data["files"],
-            submit=submit,
-        )
-        messages.success(self.request, _("已提交述职，等待上级评议") if submit else _("已保存述职草稿"))
-        return redirect("accountability:duty_detail", pk=self.object.pk)
+    def submitting(self) -> bool:
+        return self.request.POST.get("action") == "submit"
+
+    def get_cancel_url(self):
+        return reverse("accountability:duty_detail", args=[self.object.pk])
+
+    def perform(self, data):
+        fields = {name: data[name] for name in ("report", "files")}
+        return services.save_duty_report(self.object, by=self.request.user, submit=self.submitting(), **fields)
+
+    def get_success_message(self, duty):
+        return _("已提交述职，等待上级评议") if self.submitting() else _("已保存述职草稿")
+
+    def get_success_url(self, duty):
+        return reverse("accountability:duty_detail", args=[self.object.pk])
 
 
-class DutyRateView(RefusalMixin, DutyScopedMixin, View):
-    """POST the 评议; a refused one re-renders the 述职 with the error at the field."""
+class DutyRateView(DutyScopedMixin, RecordPageFormView):
+    """POST the 评议 (GET: 405); an invalid or refused one re-renders the 述职 with the error at the field."""
+
+    form_class = forms.DutyRateForm
+    success_message = gettext_lazy("已评议")
 
     def check_role(self, duty):
         if not aq.can_rate(self.request.user, duty):
             raise PermissionDenied
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def perform(self, data):
+        return services.rate_duty_report(
+            self.object, by=self.request.user, rating=data["rating"], comments=data["comments"]
+        )
 
-    def post(self, request, *args, **kwargs):
-        duty = self.object
-        form = self.refusal_form = forms.DutyRateForm(request.POST)
-        if form.is_valid():
-            services.rate_duty_report(
-                duty, by=request.user, rating=form.cleaned_data["rating"], comments=form.cleaned_data["comments"]
-            )
-            messages.success(request, _("已评议"))
-            return redirect("accountability:duty_detail", pk=duty.pk)
-        return self.render_refused(form)
+    def get_success_url(self, duty):
+        return reverse("accountability:duty_detail", args=[self.object.pk])
 
     def render_refused(self, form):
         duty = self.object

@@ -4,15 +4,15 @@ counts, one village's items, and recording a village's state on an item.
 "深化“一定三有”机制" (seed, part 四.(二).5): the seed names the mechanism, not its items — they are data.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import ListView, TemplateView
 
 from campaign.services.attachments import attachments_of
-from common.errors import RefusalMixin
+from common.views import ServiceFormView
 from orgs.views.mixins import PagedMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from .. import forms, services
@@ -38,32 +38,32 @@ class ItemListView(RoleRequiredMixin, ListView):
         return context
 
 
-class ItemCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+class ItemCreateView(RoleRequiredMixin, ServiceFormView):
     allowed_roles = aq.ITEM_ROLES
     template_name = "common/form.html"
+    title = gettext_lazy("设定一定三有条目")
 
     def get_form(self, form_class=None):
         return forms.ItemForm(**self.get_form_kwargs(), user=self.request.user)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("设定一定三有条目"), cancel_url="accountability:item_list", **kwargs)
+    def get_cancel_url(self):
+        return "accountability:item_list"  # a URL name: the template reverses it
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        services.define_item(
-            data["scope"],
-            by=self.request.user,
-            title=data["title"],
-            description=data["description"],
-            order=data["order"],
-        )
-        messages.success(self.request, _("已设定条目“%(title)s”") % {"title": data["title"]})
-        return redirect("accountability:item_list")
+    def perform(self, data):
+        fields = {name: data[name] for name in ("title", "description", "order")}
+        return services.define_item(data["scope"], by=self.request.user, **fields)
+
+    def get_success_message(self, item):
+        return _("已设定条目“%(title)s”") % {"title": item.title}
+
+    def get_success_url(self, item):
+        return reverse("accountability:item_list")
 
 
-class ItemEditView(RefusalMixin, ScopedObjectMixin, FormView):
+class ItemEditView(ScopedObjectMixin, ServiceFormView):
     template_name = "common/form.html"
     fetch = staticmethod(aq.get_item_or_404)
+    success_message = gettext_lazy("已保存修改")
 
     def check_role(self, item):
         if not aq.can_define_items(self.request.user, item.scope):
@@ -74,24 +74,18 @@ class ItemEditView(RefusalMixin, ScopedObjectMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=_("修改条目：%(title)s") % {"title": self.object.title},
-            org=self.object.scope,
-            cancel_url="accountability:item_list",
-            **kwargs,
+            title=_("修改条目：%(title)s") % {"title": self.object.title}, org=self.object.scope, **kwargs
         )
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        services.update_item(
-            self.object,
-            by=self.request.user,
-            title=data["title"],
-            description=data["description"],
-            order=data["order"],
-            active=data["active"],
-        )
-        messages.success(self.request, _("已保存修改"))
-        return redirect("accountability:item_list")
+    def get_cancel_url(self):
+        return "accountability:item_list"  # a URL name: the template reverses it
+
+    def perform(self, data):
+        fields = {name: data[name] for name in ("title", "description", "order", "active")}
+        return services.update_item(self.object, by=self.request.user, **fields)
+
+    def get_success_url(self, item):
+        return reverse("accountability:item_list")
 
 
 class GridView(PagedMixin, RoleRequiredMixin, ListView):
@@ -172,7 +166,7 @@ class VillageView(RoleRequiredMixin, TemplateView):
         )
 
 
-class MeasureRecordView(RefusalMixin, RoleRequiredMixin, FormView):
+class MeasureRecordView(RoleRequiredMixin, ServiceFormView):
     """Record a village's state on one item (the village's secretary, or the 组织部 / township above it)."""
 
     allowed_roles = aq.MEASURE_WRITE_ROLES
@@ -205,15 +199,15 @@ class MeasureRecordView(RefusalMixin, RoleRequiredMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        services.record_measure(
-            self.village,
-            self.item,
-            by=self.request.user,
-            status=data["status"],
-            evidence=data["evidence"],
-            files=data["files"],
-        )
-        messages.success(self.request, _("已填报“%(title)s”的落实情况") % {"title": self.item.title})
-        return redirect("accountability:village", code=self.village.code)
+    def get_cancel_url(self):
+        return reverse("accountability:village", args=[self.village.code])
+
+    def perform(self, data):
+        fields = {name: data[name] for name in ("status", "evidence", "files")}
+        return services.record_measure(self.village, self.item, by=self.request.user, **fields)
+
+    def get_success_message(self, state):
+        return _("已填报“%(title)s”的落实情况") % {"title": self.item.title}
+
+    def get_success_url(self, state):
+        return reverse("accountability:village", args=[self.village.code])

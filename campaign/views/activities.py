@@ -12,10 +12,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from common.errors import RefusalMixin, refusal_of
+from common.views import ServiceFormView
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import ChooseOrgMixin, OrgRecordMixin, RoleRequiredMixin
@@ -93,7 +95,7 @@ class ActivityListView(RoleRequiredMixin, ListView):
         )
 
 
-class ActivityCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
+class ActivityCreateView(ChooseOrgMixin, RoleRequiredMixin, ServiceFormView):
     """Pick the basic organization (by code, or the secretary's own), then write the record."""
 
     allowed_roles = q.WRITE_ROLES
@@ -121,22 +123,19 @@ class ActivityCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormVi
             **kwargs,
         )
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        record = services.create_activity(
-            self.org,
-            by=self.request.user,
-            activity_type=data["activity_type"],
-            date=data["date"],
-            title=data["title"],
-            description=data["description"],
-            participant_count=data["participant_count"],
-            participants=data["participants"],
-            files=data["files"],
-            campaign=self.campaign,
-        )
-        messages.success(self.request, _("已保存活动记录“%(title)s”") % {"title": record.title})
-        return redirect("campaign:activity_detail", pk=record.pk)
+    def get_cancel_url(self):
+        return reverse("campaign:activity_list")
+
+    def perform(self, data):
+        names = ("activity_type", "date", "title", "description", "participant_count", "participants", "files")
+        fields = {name: data[name] for name in names}
+        return services.create_activity(self.org, by=self.request.user, campaign=self.campaign, **fields)
+
+    def get_success_message(self, record):
+        return _("已保存活动记录“%(title)s”") % {"title": record.title}
+
+    def get_success_url(self, record):
+        return reverse("campaign:activity_detail", args=[record.pk])
 
 
 class ActivityScopedMixin(OrgRecordMixin):
@@ -170,8 +169,9 @@ class ActivityDetailView(ActivityScopedMixin, TemplateView):
         )
 
 
-class ActivityEditView(RefusalMixin, ActivityWriteMixin, FormView):
+class ActivityEditView(ActivityWriteMixin, ServiceFormView):
     template_name = "campaign/activity_form.html"
+    success_message = gettext_lazy("已保存修改")
 
     def get_form(self, form_class=None):
         return ActivityForm(**self.get_form_kwargs(), instance=self.object, org=self.object.org)
@@ -185,9 +185,11 @@ class ActivityEditView(RefusalMixin, ActivityWriteMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        services.update_activity(
+    def get_cancel_url(self):
+        return reverse("campaign:activity_detail", args=[self.object.pk])
+
+    def perform(self, data):
+        return services.update_activity(
             self.object,
             by=self.request.user,
             fields={name: data[name] for name in services.FIELDS},
@@ -195,8 +197,9 @@ class ActivityEditView(RefusalMixin, ActivityWriteMixin, FormView):
             files=data["files"],
             remove_attachments=data.get("remove_attachments") or [],
         )
-        messages.success(self.request, _("已保存修改"))
-        return redirect("campaign:activity_detail", pk=self.object.pk)
+
+    def get_success_url(self, record):
+        return reverse("campaign:activity_detail", args=[self.object.pk])
 
 
 class ActivityDeleteView(RefusalMixin, ActivityWriteMixin, View):

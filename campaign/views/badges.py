@@ -11,16 +11,14 @@ wrong role → 403 (a member has nothing here).
 from functools import partial
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
-from common.errors import RefusalMixin
+from common.views import RecordPageFormView, ServiceFormView
 from common.xlsx import bold_row, safe_row, xlsx_response
 from orgs import queries
 from orgs.enums import Sector
@@ -121,27 +119,30 @@ class BadgeExportView(BadgeRegisterMixin, RoleRequiredMixin, View):
         return xlsx_response(partial(write_entries_xlsx, entries=entries, heading=heading), filename)
 
 
-class BadgeCreateView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
+class BadgeCreateView(ChooseOrgMixin, RoleRequiredMixin, ServiceFormView):
     """Register an entry: first the organization (the user's only one is taken as is), then the entry."""
 
     allowed_roles = qb.WRITE_ROLES
     template_name = "campaign/badges_form.html"
+    title = gettext_lazy("亮牌示范登记")
 
     def get_form(self, form_class=None):
         if self.org is None:
             return None
         return forms.BadgeEntryForm(**self.get_form_kwargs(), org=self.org)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("亮牌示范登记"), cancel_url="campaign:badge_list", **kwargs)
+    def get_cancel_url(self):
+        return "campaign:badge_list"  # a URL name: the template reverses it
 
-    def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in services.ENTRY_FIELDS}
-        entry = services.create_entry(self.org, by=self.request.user, **data)
-        messages.success(
-            self.request, _("已登记%(kind)s“%(who)s”") % {"kind": entry.get_kind_display(), "who": entry.holder}
-        )
-        return redirect("campaign:badge_detail", pk=entry.pk)
+    def perform(self, data):
+        fields = {name: data[name] for name in services.ENTRY_FIELDS}
+        return services.create_entry(self.org, by=self.request.user, **fields)
+
+    def get_success_message(self, entry):
+        return _("已登记%(kind)s“%(who)s”") % {"kind": entry.get_kind_display(), "who": entry.holder}
+
+    def get_success_url(self, entry):
+        return reverse("campaign:badge_detail", args=[entry.pk])
 
 
 class BadgeScopedMixin(OrgRecordMixin):
@@ -179,45 +180,42 @@ class BadgeDetailView(BadgeScopedMixin, TemplateView):
         )
 
 
-class BadgeEditView(RefusalMixin, BadgeWriteMixin, FormView):
+class BadgeEditView(BadgeWriteMixin, ServiceFormView):
     template_name = "campaign/badges_form.html"
+    title = gettext_lazy("修改亮牌示范登记")
+    success_message = gettext_lazy("已保存修改")
 
     def get_form(self, form_class=None):
         return forms.BadgeEntryForm(**self.get_form_kwargs(), instance=self.object, org=self.object.org)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("修改亮牌示范登记"),
-            org=self.object.org,
-            cancel_url="campaign:badge_list",
-            **kwargs,
-        )
+        return super().get_context_data(org=self.object.org, **kwargs)
 
-    def form_valid(self, form):
-        fields = {name: form.cleaned_data[name] for name in services.ENTRY_FIELDS}
-        services.update_entry(self.object, by=self.request.user, fields=fields)
-        messages.success(self.request, _("已保存修改"))
-        return redirect("campaign:badge_detail", pk=self.object.pk)
+    def get_cancel_url(self):
+        return "campaign:badge_list"  # a URL name: the template reverses it
+
+    def perform(self, data):
+        fields = {name: data[name] for name in services.ENTRY_FIELDS}
+        return services.update_entry(self.object, by=self.request.user, fields=fields)
+
+    def get_success_url(self, entry):
+        return reverse("campaign:badge_detail", args=[self.object.pk])
 
 
-class BadgeEndView(RefusalMixin, BadgeWriteMixin, View):
-    """POST the end date; a refused one re-renders the entry's page with the error at the field."""
+class BadgeEndView(BadgeWriteMixin, RecordPageFormView):
+    """POST the end date (GET: 405); an invalid or refused one re-renders the entry's page with the error at the
+    field."""
 
-    def render_refused(self, form):
-        view = BadgeDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
-        return view.render_to_response(view.get_context_data(end_form=form))
+    record_view = BadgeDetailView
+    form_name = "end_form"
+    form_class = forms.EndEntryForm
+    success_message = gettext_lazy("已登记结束日期")
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def perform(self, data):
+        return services.end_entry(self.object, by=self.request.user, end_date=data["end_date"])
 
-    def post(self, request, *args, **kwargs):
-        entry = self.object
-        form = self.refusal_form = forms.EndEntryForm(request.POST)
-        if form.is_valid():
-            services.end_entry(entry, by=request.user, end_date=form.cleaned_data["end_date"])
-            messages.success(request, _("已登记结束日期"))
-            return redirect("campaign:badge_detail", pk=entry.pk)
-        return self.render_refused(form)
+    def get_success_url(self, entry):
+        return reverse("campaign:badge_detail", args=[self.object.pk])
 
 
 # --- 佩戴党徽 ------------------------------------------------------------------------------------
@@ -251,12 +249,13 @@ class WearingListView(PagedMixin, RoleRequiredMixin, ListView):
         )
 
 
-class WearingRecordView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormView):
+class WearingRecordView(ChooseOrgMixin, RoleRequiredMixin, ServiceFormView):
     """Record (or correct) one basic organization's 佩戴党徽 for a month; ``?month=YYYY-MM`` opens that month."""
 
     allowed_roles = qb.WRITE_ROLES
     template_name = "campaign/badges_form.html"
     basic_only = True
+    title = gettext_lazy("登记佩戴党徽情况")
 
     def get_form(self, form_class=None):
         if self.org is None:
@@ -272,23 +271,21 @@ class WearingRecordView(RefusalMixin, ChooseOrgMixin, RoleRequiredMixin, FormVie
                 kwargs["initial"] = {**kwargs.get("initial", {}), "month": month}
         return forms.WearingForm(**kwargs, org=self.org)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("登记佩戴党徽情况"), cancel_url="campaign:badge_wearing", **kwargs)
+    def get_cancel_url(self):
+        return "campaign:badge_wearing"  # a URL name: the template reverses it
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        row = services.record_wearing(
-            self.org,
-            by=self.request.user,
-            month=data["month"],
-            wearing=data["wearing"],
-            total=data["total"],
-            note=data["note"],
-        )
-        messages.success(
-            self.request,
-            _("已登记%(org)s %(month)s 佩戴党徽情况：%(w)s / %(t)s")
-            % {"org": self.org.name, "month": row.month.strftime("%Y-%m"), "w": row.wearing, "t": row.total},
-        )
+    def perform(self, data):
+        fields = {name: data[name] for name in ("month", "wearing", "total", "note")}
+        return services.record_wearing(self.org, by=self.request.user, **fields)
+
+    def get_success_message(self, row):
+        return _("已登记%(org)s %(month)s 佩戴党徽情况：%(w)s / %(t)s") % {
+            "org": self.org.name,
+            "month": row.month.strftime("%Y-%m"),
+            "w": row.wearing,
+            "t": row.total,
+        }
+
+    def get_success_url(self, row):
         query = urlencode({"org": self.org.code, "month": row.month.strftime("%Y-%m")})
-        return redirect(f"{reverse('campaign:badge_wearing')}?{query}")
+        return f"{reverse('campaign:badge_wearing')}?{query}"

@@ -12,9 +12,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from common.errors import RefusalMixin
+from common.views import RecordPageFormView, ServiceFormView
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin, ScopedObjectMixin
@@ -46,11 +47,12 @@ class BulletinListView(RoleRequiredMixin, ListView):
         )
 
 
-class BulletinCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+class BulletinCreateView(RoleRequiredMixin, ServiceFormView):
     """A new draft for the office of ``?org=<code>`` (or the user's only office)."""
 
     allowed_roles = bq.ISSUE_ROLES
     template_name = "campaign/bulletins_form.html"
+    success_message = gettext_lazy("已保存简报草稿")
 
     def resolve_issuer(self):
         code = (self.request.GET.get("org") or "").strip()
@@ -83,19 +85,15 @@ class BulletinCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(issuer=self.issuer, offices=self.offices, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        bulletin = services.create_bulletin(
-            self.issuer,
-            by=self.request.user,
-            stories=data["stories"],
-            recipients=data["recipients"],
-            masthead=data["masthead"],
-            editor=data["editor"],
-            report_to=data["report_to"],
-        )
-        messages.success(self.request, _("已保存简报草稿"))
-        return redirect("campaign:bulletin_detail", pk=bulletin.pk)
+    def get_cancel_url(self):
+        return reverse("campaign:bulletin_list")
+
+    def perform(self, data):
+        fields = {name: data[name] for name in ("stories", "recipients", "masthead", "editor", "report_to")}
+        return services.create_bulletin(self.issuer, by=self.request.user, **fields)
+
+    def get_success_url(self, bulletin):
+        return reverse("campaign:bulletin_detail", args=[bulletin.pk])
 
 
 class BulletinScopedMixin(ScopedObjectMixin):
@@ -128,8 +126,9 @@ class BulletinDetailView(BulletinScopedMixin, TemplateView):
         )
 
 
-class BulletinEditView(RefusalMixin, BulletinEditMixin, FormView):
+class BulletinEditView(BulletinEditMixin, ServiceFormView):
     template_name = "campaign/bulletins_form.html"
+    success_message = gettext_lazy("已保存修改")
 
     def get_form(self, form_class=None):
         return forms.BulletinForm(**self.get_form_kwargs(), instance=self.object, issuer=self.object.issuer_org)
@@ -137,17 +136,20 @@ class BulletinEditView(RefusalMixin, BulletinEditMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(issuer=self.object.issuer_org, bulletin=self.object, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        services.update_bulletin(
+    def get_cancel_url(self):
+        return reverse("campaign:bulletin_detail", args=[self.object.pk])
+
+    def perform(self, data):
+        return services.update_bulletin(
             self.object,
             by=self.request.user,
             fields={name: data[name] for name in services.BULLETIN_FIELDS},
             stories=data["stories"],
             recipients=data["recipients"],
         )
-        messages.success(self.request, _("已保存修改"))
-        return redirect("campaign:bulletin_detail", pk=self.object.pk)
+
+    def get_success_url(self, bulletin):
+        return reverse("campaign:bulletin_detail", args=[self.object.pk])
 
 
 class PostOnlyMixin:
@@ -155,20 +157,22 @@ class PostOnlyMixin:
         return HttpResponseNotAllowed(["POST"])
 
 
-class BulletinIssueView(RefusalMixin, BulletinEditMixin, PostOnlyMixin, View):
-    def render_refused(self, form):
-        view = BulletinDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
-        return view.render_to_response(view.get_context_data(issue_form=form))
+class BulletinIssueView(BulletinEditMixin, RecordPageFormView):
+    """POST the issue date (GET: 405); an invalid or refused one re-renders the bulletin's page with the error at
+    the field."""
 
-    def post(self, request, *args, **kwargs):
-        bulletin = self.object
-        form = self.refusal_form = forms.IssueForm(request.POST)
-        if form.is_valid():
-            bulletin = services.issue_bulletin(bulletin, by=request.user, issue_date=form.cleaned_data["issue_date"])
-            messages.success(request, _("已印发《%(title)s》") % {"title": bulletin.title})
-            return redirect("campaign:bulletin_detail", pk=bulletin.pk)
-        view = BulletinDetailView(request=request, args=self.args, kwargs=self.kwargs, object=bulletin)
-        return view.render_to_response(view.get_context_data(issue_form=form))
+    record_view = BulletinDetailView
+    form_name = "issue_form"
+    form_class = forms.IssueForm
+
+    def perform(self, data):
+        return services.issue_bulletin(self.object, by=self.request.user, issue_date=data["issue_date"])
+
+    def get_success_message(self, bulletin):
+        return _("已印发《%(title)s》") % {"title": bulletin.title}
+
+    def get_success_url(self, bulletin):
+        return reverse("campaign:bulletin_detail", args=[bulletin.pk])
 
 
 class BulletinMoveView(RefusalMixin, BulletinEditMixin, PostOnlyMixin, View):
@@ -241,21 +245,24 @@ class ExhibitionView(ExhibitionMixin, TemplateView):
         return super().get_context_data(items=list(bq.exhibition_items(self.exhibition)), **kwargs)
 
 
-class ExhibitionEditView(RefusalMixin, ExhibitionMixin, FormView):
+class ExhibitionEditView(ExhibitionMixin, ServiceFormView):
     manage = True
     template_name = "campaign/bulletins_exhibition_edit.html"
     form_class = forms.ExhibitionForm
+    success_message = gettext_lazy("已保存成果展示设置")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.exhibition}
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        services.save_exhibition(
-            self.org, by=self.request.user, title=data["title"], intro=data["intro"], public=data["public"]
-        )
-        messages.success(self.request, _("已保存成果展示设置"))
-        return redirect("campaign:exhibition", code=self.org.code)
+    def get_cancel_url(self):
+        return reverse("campaign:exhibition", args=[self.org.code])
+
+    def perform(self, data):
+        fields = {name: data[name] for name in ("title", "intro", "public")}
+        return services.save_exhibition(self.org, by=self.request.user, **fields)
+
+    def get_success_url(self, exhibition):
+        return reverse("campaign:exhibition", args=[self.org.code])
 
 
 class ExhibitionPhotosView(RefusalMixin, ExhibitionMixin, ListView):

@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from common.errors import RefusalMixin, status_of
+from common.views import ServiceFormView
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator, query_without_page
@@ -68,12 +71,13 @@ class CommitmentListView(RoleRequiredMixin, ListView):
         )
 
 
-class CommitmentCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+class CommitmentCreateView(RoleRequiredMixin, ServiceFormView):
     """``?org=<code>``: a secretary writes for the organization or one of its members; else a member's own."""
 
     allowed_roles = frozenset({Role.SECRETARY, Role.MEMBER})
     template_name = "campaign/commitment_form.html"
     form_class = CommitmentForm
+    success_message = gettext_lazy("承诺已保存为草稿，公开后群众即可看到")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -101,17 +105,17 @@ class CommitmentCreateView(RefusalMixin, RoleRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(org=self.org, member=self.member, campaign=self.campaign, **kwargs)
 
-    def form_valid(self, form):
-        member = form.cleaned_data.get("member") or self.member
-        commitment = services.create_commitment(
-            self.campaign,
-            by=self.request.user,
-            content=form.cleaned_data["content"],
-            org=self.org,
-            member=member,
+    def get_cancel_url(self):
+        return reverse("campaign:commitment_list")
+
+    def perform(self, data):
+        member = data.get("member") or self.member
+        return services.create_commitment(
+            self.campaign, by=self.request.user, content=data["content"], org=self.org, member=member
         )
-        messages.success(self.request, _("承诺已保存为草稿，公开后群众即可看到"))
-        return redirect("campaign:commitment_detail", pk=commitment.pk)
+
+    def get_success_url(self, commitment):
+        return reverse("campaign:commitment_detail", args=[commitment.pk])
 
 
 class CommitmentScopedMixin(ScopedObjectMixin):
@@ -156,9 +160,10 @@ class CommitmentDetailView(CommitmentScopedMixin, TemplateView):
         return super().get_context_data(**commitment_context(self.request, self.object), **kwargs)
 
 
-class CommitmentEditView(RefusalMixin, CommitmentWriterMixin, FormView):
+class CommitmentEditView(CommitmentWriterMixin, ServiceFormView):
     template_name = "campaign/commitment_form.html"
     form_class = CommitmentEditForm
+    success_message = gettext_lazy("承诺已保存")
 
     def get(self, request, *args, **kwargs):
         if self.object.status != Commitment.Status.DRAFT:
@@ -174,10 +179,14 @@ class CommitmentEditView(RefusalMixin, CommitmentWriterMixin, FormView):
             commitment=self.object, org=self.object.org, member=self.object.member, **kwargs
         )
 
-    def form_valid(self, form):
-        services.update_commitment(self.object, by=self.request.user, content=form.cleaned_data["content"])
-        messages.success(self.request, _("承诺已保存"))
-        return redirect("campaign:commitment_detail", pk=self.object.pk)
+    def get_cancel_url(self):
+        return reverse("campaign:commitment_detail", args=[self.object.pk])
+
+    def perform(self, data):
+        return services.update_commitment(self.object, by=self.request.user, content=data["content"])
+
+    def get_success_url(self, commitment):
+        return reverse("campaign:commitment_detail", args=[self.object.pk])
 
 
 class CommitmentPublishView(RefusalMixin, CommitmentWriterMixin, View):
@@ -194,32 +203,21 @@ class CommitmentPublishView(RefusalMixin, CommitmentWriterMixin, View):
         return redirect("campaign:commitment_detail", pk=self.object.pk)
 
 
-class FulfilmentCreateView(RefusalMixin, CommitmentWriterMixin, View):
-    """POST a 兑现 record with evidence; errors show the commitment again with the form."""
+class FulfilmentCreateView(CommitmentWriterMixin, ServiceFormView):
+    """POST a 兑现 record with evidence (GET: 405); errors show the commitment again with the form (400)."""
 
+    http_method_names = ["post"]
+    form_class = FulfilmentForm
     refusal_status = 400
+    success_message = gettext_lazy("兑现情况已记录")
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def perform(self, data):
+        fields = {name: data[name] for name in ("date", "description", "fulfilment", "files")}
+        return services.record_fulfilment(self.object, by=self.request.user, **fields)
 
-    def render_refused(self, form):
+    def get_success_url(self, record):
+        return reverse("campaign:commitment_detail", args=[self.object.pk])
+
+    def form_invalid(self, form):
         context = commitment_context(self.request, self.object, fulfilment_form=form, fulfilment_open=True)
-        return render(self.request, "campaign/commitment_detail.html", context)
-
-    def post(self, request, *args, **kwargs):
-        form = self.refusal_form = FulfilmentForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            services.record_fulfilment(
-                self.object,
-                by=request.user,
-                date=data["date"],
-                description=data["description"],
-                fulfilment=data["fulfilment"],
-                files=data["files"],
-            )
-            messages.success(request, _("兑现情况已记录"))
-            return redirect("campaign:commitment_detail", pk=self.object.pk)
-        response = self.render_refused(form)
-        response.status_code = 400
-        return response
+        return render(self.request, "campaign/commitment_detail.html", context, status=400)

@@ -10,14 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from common.errors import RefusalMixin, add_to_form, status_of
+from common.views import ServiceFormView
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import CappedPaginator, query_without_page
@@ -119,12 +121,13 @@ class PlanDetailView(PlanScopedMixin, TemplateView):
         return super().get_context_data(**detail_context(self.request, self.object), **kwargs)
 
 
-class PlanCreateView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, FormView):
+class PlanCreateView(OrgPageMixin, RoleRequiredMixin, ServiceFormView):
     """A secretary starts its organization's plan for the current campaign."""
 
     allowed_roles = q.WRITER_ROLES
     template_name = "campaign/plan_form.html"
     form_class = PlanForm
+    success_message = gettext_lazy("实施方案草稿已保存，确认无误后请提交审批")
 
     def may_use_org(self, org):
         return q.is_writer(self.request.user, org)
@@ -142,17 +145,22 @@ class PlanCreateView(OrgPageMixin, RefusalMixin, RoleRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(org=self.org, campaign=self.campaign, **kwargs)
 
-    def form_valid(self, form):
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
-        plan = services.create_plan(self.campaign, self.org, by=self.request.user, fields=fields)
-        messages.success(self.request, _("实施方案草稿已保存，确认无误后请提交审批"))
-        return redirect("campaign:plan_detail", pk=plan.pk)
+    def get_cancel_url(self):
+        return reverse("campaign:plan_list")
+
+    def perform(self, data):
+        fields = {k: v for k, v in data.items() if k != "revision"}
+        return services.create_plan(self.campaign, self.org, by=self.request.user, fields=fields)
+
+    def get_success_url(self, plan):
+        return reverse("campaign:plan_detail", args=[plan.pk])
 
 
-class PlanEditView(RefusalMixin, PlanScopedMixin, FormView):
+class PlanEditView(PlanScopedMixin, ServiceFormView):
     template_name = "campaign/plan_form.html"
     form_class = PlanForm
     refusal_status = 400
+    success_message = gettext_lazy("实施方案已保存")
 
     def check_role(self, plan):
         if not q.is_writer(self.request.user, plan.org):
@@ -170,15 +178,17 @@ class PlanEditView(RefusalMixin, PlanScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(plan=self.object, org=self.object.org, campaign=self.object.campaign, **kwargs)
 
-    def form_valid(self, form):
+    def get_cancel_url(self):
+        return reverse("campaign:plan_detail", args=[self.object.pk])
+
+    def perform(self, data):
         # The form wrote into the instance: reload, so the service starts from the stored row.
         plan = Plan.objects.get(pk=self.object.pk)
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
-        services.update_plan(
-            plan, by=self.request.user, fields=fields, expected_revision=form.cleaned_data.get("revision")
-        )
-        messages.success(self.request, _("实施方案已保存"))
-        return redirect("campaign:plan_detail", pk=self.object.pk)
+        fields = {k: v for k, v in data.items() if k != "revision"}
+        return services.update_plan(plan, by=self.request.user, fields=fields, expected_revision=data.get("revision"))
+
+    def get_success_url(self, plan):
+        return reverse("campaign:plan_detail", args=[self.object.pk])
 
 
 class PlanTransitionView(RefusalMixin, PlanScopedMixin, View):

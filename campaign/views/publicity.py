@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from common.errors import RefusalMixin, refused_page, status_of
-from common.views import ChoiceFilterMixin
+from common.views import ChoiceFilterMixin, ServiceFormView
 from orgs import queries
 from orgs.pagination import CappedPaginator, query_without_page
 from orgs.views.mixins import OrgRecordMixin, RoleRequiredMixin
@@ -81,7 +81,7 @@ class StoryListView(RoleRequiredMixin, ListView):
         )
 
 
-class StoryCreateView(RefusalMixin, RoleRequiredMixin, FormView):
+class StoryCreateView(RoleRequiredMixin, ServiceFormView):
     allowed_roles = q.WRITE_ROLES
     template_name = "campaign/story_form.html"
 
@@ -95,18 +95,18 @@ class StoryCreateView(RefusalMixin, RoleRequiredMixin, FormView):
             code = own[0].code if len(own) == 1 else ""
         return {"org": code}
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        story = services.create_story(
-            data["org"],
-            by=self.request.user,
-            kind=data["kind"],
-            title=data["title"],
-            body=data["body"],
-            cover=data["cover"],
-        )
-        messages.success(self.request, _("已保存草稿“%(title)s”") % {"title": story.title})
-        return redirect("campaign:story_detail", pk=story.pk)
+    def get_cancel_url(self):
+        return reverse("campaign:story_list")
+
+    def perform(self, data):
+        fields = {name: data[name] for name in ("kind", "title", "body", "cover")}
+        return services.create_story(data["org"], by=self.request.user, **fields)
+
+    def get_success_message(self, story):
+        return _("已保存草稿“%(title)s”") % {"title": story.title}
+
+    def get_success_url(self, story):
+        return reverse("campaign:story_detail", args=[story.pk])
 
 
 class StoryScopedMixin(OrgRecordMixin):
@@ -136,9 +136,10 @@ class StoryDetailView(StoryScopedMixin, TemplateView):
         return super().get_context_data(**story_context(self.request.user, self.object), **kwargs)
 
 
-class StoryEditView(RefusalMixin, StoryScopedMixin, FormView):
+class StoryEditView(StoryScopedMixin, ServiceFormView):
     allowed_roles = q.WRITE_ROLES
     template_name = "campaign/story_form.html"
+    success_message = gettext_lazy("已保存修改")
 
     def check_role(self, story):
         if not q.can_write_story(self.request.user, story.org):
@@ -166,19 +167,17 @@ class StoryEditView(RefusalMixin, StoryScopedMixin, FormView):
             return refused_page(self.request, error, back, model=self.get_refusal_model())
         return super().refused(error)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        services.update_story(
-            self.object,
-            by=self.request.user,
-            kind=data["kind"],
-            title=data["title"],
-            body=data["body"],
-            cover=data["cover"],
-            remove_cover=data.get("remove_cover", False),
+    def get_cancel_url(self):
+        return reverse("campaign:story_detail", args=[self.object.pk])
+
+    def perform(self, data):
+        fields = {name: data[name] for name in ("kind", "title", "body", "cover")}
+        return services.update_story(
+            self.object, by=self.request.user, remove_cover=data.get("remove_cover", False), **fields
         )
-        messages.success(self.request, _("已保存修改"))
-        return redirect("campaign:story_detail", pk=self.object.pk)
+
+    def get_success_url(self, story):
+        return reverse("campaign:story_detail", args=[self.object.pk])
 
 
 class StoryActionView(RefusalMixin, StoryScopedMixin, View):

@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from common.errors import RefusalMixin
+from common.views import ServiceFormView
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms.activities import ReportForm
@@ -56,11 +57,12 @@ class ReportListView(RoleRequiredMixin, TemplateView):
         )
 
 
-class ReportDetailView(RefusalMixin, ScopedObjectMixin, TemplateView):
+class ReportDetailView(ScopedObjectMixin, ServiceFormView):
     """One reporting unit's versions; its own 组织部 submits a new version here (POST)."""
 
     allowed_roles = q.REPORT_READ_ROLES
     template_name = "campaign/report_detail.html"
+    form_class = ReportForm
     fetch = staticmethod(q.get_reporting_unit_or_404)
     lookup_kwarg = "code"
 
@@ -82,26 +84,24 @@ class ReportDetailView(RefusalMixin, ScopedObjectMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        org = self.object
-        if not q.can_submit_report(request.user, org):
+        if not q.can_submit_report(request.user, self.object):
             raise PermissionDenied
-        form = self.refusal_form = ReportForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            report = services.submit_report(
-                org,
-                by=request.user,
-                title=data["title"],
-                doc_number=data["doc_number"],
-                doc_date=data["doc_date"],
-                file=data["file"],
-                campaign=selected_campaign(request),
-            )
-            messages.success(
-                request, _("已报送《%(title)s》（第 %(v)s 版）") % {"title": report.title, "v": report.version}
-            )
-            return redirect("campaign:report_detail", code=org.code)
-        return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
+
+    def get_cancel_url(self):
+        return None  # the form sits on the unit's page: no cancel link
+
+    def perform(self, data):
+        fields = {name: data[name] for name in ("title", "doc_number", "doc_date", "file")}
+        return services.submit_report(
+            self.object, by=self.request.user, campaign=selected_campaign(self.request), **fields
+        )
+
+    def get_success_message(self, report):
+        return _("已报送《%(title)s》（第 %(v)s 版）") % {"title": report.title, "v": report.version}
+
+    def get_success_url(self, report):
+        return reverse("campaign:report_detail", args=[self.object.code])
 
 
 # --- the register of 省直 reporting bodies -----------------------------------------------------------------
@@ -118,7 +118,7 @@ class ProvinceRegisterMixin(RoleRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class ReportingBodyListView(RefusalMixin, ProvinceRegisterMixin, FormView):
+class ReportingBodyListView(ProvinceRegisterMixin, ServiceFormView):
     """省直报送单位名录: who, besides the cities, must send its implementation opinion to the province."""
 
     template_name = "campaign/report_units.html"
@@ -139,13 +139,19 @@ class ReportingBodyListView(RefusalMixin, ProvinceRegisterMixin, FormView):
             kwargs["form"] = None
         return super().get_context_data(object_list=list(q.reporting_bodies_for(user)), can_manage=can_manage, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        body = services.register_reporting_body(
+    def get_cancel_url(self):
+        return reverse("campaign:report_units")
+
+    def perform(self, data):
+        return services.register_reporting_body(
             data["org_code"], by=self.request.user, category=data["category"], note=data["note"]
         )
-        messages.success(self.request, _("已将%(name)s列入报送单位名录") % {"name": body.org.name})
-        return redirect("campaign:report_units")
+
+    def get_success_message(self, body):
+        return _("已将%(name)s列入报送单位名录") % {"name": body.org.name}
+
+    def get_success_url(self, body):
+        return reverse("campaign:report_units")
 
 
 class RegisterSystemCommitteesView(ProvinceRegisterMixin, View):

@@ -6,10 +6,8 @@ Order of checks on every page: anonymous → login; outside the scope → 404; w
 
 import datetime
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from common.errors import RefusalMixin
-from common.views import ServiceFormView
+from common.views import RecordPageFormView, ServiceFormView
 from orgs import queries
 from orgs.forms.fields import filter_org
 from orgs.models import Org
@@ -185,8 +182,12 @@ class HouseholdEditView(HouseholdScopedMixin, RecordFormView):
         return services.update_household(self.object, by=self.request.user, fields=fields, members=data["members"])
 
 
-class ServiceCreateView(RefusalMixin, HouseholdScopedMixin, View):
+class ServiceCreateView(HouseholdScopedMixin, RecordPageFormView):
     """POST a service record (the form sits on the household's page)."""
+
+    http_method_names = View.http_method_names  # a GET goes to the household's page
+    record_view = HouseholdDetailView
+    form_name = "service_form"
 
     def check_role(self, household):
         if not mq.can_record_service(self.request.user, household):
@@ -195,28 +196,19 @@ class ServiceCreateView(RefusalMixin, HouseholdScopedMixin, View):
     def get(self, request, *args, **kwargs):
         return redirect("masswork:household_detail", pk=self.object.pk)
 
-    def post(self, request, *args, **kwargs):
-        household = self.object
-        is_secretary = queries.covers(request.user, household.org, mq.SERVICE_ROLES)
-        form = self.refusal_form = forms.ServiceForm(request.POST, household=household, choose_member=is_secretary)
-        if form.is_valid():
-            data = form.cleaned_data
-            services.record_service(
-                household,
-                by=request.user,
-                kind=data["kind"],
-                date=data["date"],
-                content=data["content"],
-                outcome=data["outcome"],
-                member=data.get("member"),
-            )
-            messages.success(request, _("已记录对“%(name)s”的服务") % {"name": household.head_name})
-            return redirect("masswork:household_detail", pk=household.pk)
-        return self.render_refused(form)
+    def get_form(self, form_class=None):
+        is_secretary = queries.covers(self.request.user, self.object.org, mq.SERVICE_ROLES)
+        return forms.ServiceForm(**self.get_form_kwargs(), household=self.object, choose_member=is_secretary)
 
-    def render_refused(self, form):
-        view = HouseholdDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
-        return view.render_to_response(view.get_context_data(service_form=form), status=200)
+    def perform(self, data):
+        fields = {name: data[name] for name in ("kind", "date", "content", "outcome")}
+        return services.record_service(self.object, by=self.request.user, member=data.get("member"), **fields)
+
+    def get_success_message(self, record):
+        return _("已记录对“%(name)s”的服务") % {"name": self.object.head_name}
+
+    def get_success_url(self, record):
+        return reverse("masswork:household_detail", args=[self.object.pk])
 
 
 class NoContactView(PagedMixin, RoleRequiredMixin, ListView):
@@ -345,51 +337,42 @@ class DisputeDetailView(DisputeScopedMixin, TemplateView):
         )
 
 
-class DisputeActionView(RefusalMixin, DisputeScopedMixin, View):
-    """POST a handling step or the outcome; a refused one re-renders the dispute's page with the error."""
+class DisputeActionView(DisputeScopedMixin, RecordPageFormView):
+    """POST a handling step or the outcome (GET: 405); a refused one re-renders the dispute's page with the
+    error."""
 
-    form_class = forms.DisputeStepForm
-    form_key = "step_form"
+    record_view = DisputeDetailView
 
     def check_role(self, dispute):
         if not mq.can_write_org(self.request.user, dispute.org):
             raise PermissionDenied
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
-
-    def act(self, dispute, data):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        dispute = self.object
-        form = self.refusal_form = self.form_class(request.POST)
-        if form.is_valid():
-            done = self.act(dispute, form.cleaned_data)
-            messages.success(request, done)
-            return redirect("masswork:dispute_detail", pk=dispute.pk)
-        return self.render_refused(form)
-
-    def render_refused(self, form):
-        view = DisputeDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
-        return view.render_to_response(view.get_context_data(**{self.form_key: form}))
+    def get_success_url(self, result):
+        return reverse("masswork:dispute_detail", args=[self.object.pk])
 
 
 class DisputeStepView(DisputeActionView):
-    def act(self, dispute, data):
-        services.add_dispute_step(dispute, by=self.request.user, date=data["date"], action=data["action"])
-        return _("已记录处理措施")
+    form_class = forms.DisputeStepForm
+    form_name = "step_form"
+    success_message = gettext_lazy("已记录处理措施")
+
+    def perform(self, data):
+        return services.add_dispute_step(self.object, by=self.request.user, date=data["date"], action=data["action"])
 
 
 class DisputeOutcomeView(DisputeActionView):
     form_class = forms.DisputeOutcomeForm
-    form_key = "outcome_form"
+    form_name = "outcome_form"
+    success_message = gettext_lazy("已登记处理结果")
 
-    def act(self, dispute, data):
-        services.set_dispute_outcome(
-            dispute, by=self.request.user, outcome=data["outcome"], date=data["outcome_on"], note=data["outcome_note"]
+    def perform(self, data):
+        return services.set_dispute_outcome(
+            self.object,
+            by=self.request.user,
+            outcome=data["outcome"],
+            date=data["outcome_on"],
+            note=data["outcome_note"],
         )
-        return _("已登记处理结果")
 
 
 class DisputeStatsView(RoleRequiredMixin, TemplateView):

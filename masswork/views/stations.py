@@ -3,16 +3,14 @@
 Order of checks on every page: anonymous → login; outside the scope → 404; wrong role → 403.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import ListView, TemplateView
 
-from common.errors import RefusalMixin, refused_page
+from common.errors import refused_page
+from common.views import RecordPageFormView, ServiceFormView
 from orgs import queries
 from orgs.views.mixins import OrgRecordMixin, PagedMixin, PresetOrgMixin, RoleRequiredMixin
 
@@ -61,11 +59,12 @@ class StationListView(PagedMixin, RoleRequiredMixin, ListView):
         )
 
 
-class StationCreateView(RefusalMixin, PresetOrgMixin, RoleRequiredMixin, FormView):
+class StationCreateView(PresetOrgMixin, RoleRequiredMixin, ServiceFormView):
     """A new station: for the secretary's own organization when it has one, else picked (``?org=`` or the form)."""
 
     allowed_roles = mq.WRITE_ROLES
     template_name = "common/form.html"
+    title = gettext_lazy("登记群众工作站")
 
     def may_write(self, org):
         return mq.can_write(self.request.user, org)
@@ -77,16 +76,21 @@ class StationCreateView(RefusalMixin, PresetOrgMixin, RoleRequiredMixin, FormVie
         return forms.StationForm(**self.get_form_kwargs(), user=self.request.user, org=self.org)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("登记群众工作站"), org=self.org, cancel_url="masswork:station_list", **kwargs
-        )
+        return super().get_context_data(org=self.org, **kwargs)
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
+    def get_cancel_url(self):
+        return "masswork:station_list"  # a URL name: the template reverses it
+
+    def perform(self, data):
+        data = dict(data)
         org = data.pop("org", None) or self.org
-        station = services.create_station(org, by=self.request.user, **data)
-        messages.success(self.request, _("已登记群众工作站“%(name)s”") % {"name": station.name})
-        return redirect("masswork:station_detail", pk=station.pk)
+        return services.create_station(org, by=self.request.user, **data)
+
+    def get_success_message(self, station):
+        return _("已登记群众工作站“%(name)s”") % {"name": station.name}
+
+    def get_success_url(self, station):
+        return reverse("masswork:station_detail", args=[station.pk])
 
 
 class StationScopedMixin(OrgRecordMixin):
@@ -120,32 +124,34 @@ class StationDetailView(StationScopedMixin, TemplateView):
         )
 
 
-class StationEditView(RefusalMixin, StationWriteMixin, FormView):
+class StationEditView(StationWriteMixin, ServiceFormView):
     template_name = "common/form.html"
+    success_message = gettext_lazy("已保存修改")
 
     def get_form(self, form_class=None):
         return forms.StationForm(**self.get_form_kwargs(), instance=self.object, user=self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=_("修改群众工作站：%(name)s") % {"name": self.object.name},
-            org=self.object.org,
-            cancel_url="masswork:station_list",
-            **kwargs,
+            title=_("修改群众工作站：%(name)s") % {"name": self.object.name}, org=self.object.org, **kwargs
         )
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
+    def get_cancel_url(self):
+        return "masswork:station_list"  # a URL name: the template reverses it
+
+    def perform(self, data):
+        data = dict(data)
         members = data.pop("duty_members")
-        services.update_station(self.object, by=self.request.user, fields=data, duty_members=members)
-        messages.success(self.request, _("已保存修改"))
-        return redirect("masswork:station_detail", pk=self.object.pk)
+        return services.update_station(self.object, by=self.request.user, fields=data, duty_members=members)
+
+    def get_success_url(self, station):
+        return reverse("masswork:station_detail", args=[self.object.pk])
 
 
 # --- visits ---------------------------------------------------------------------------------------
 
 
-class VisitCreateView(RefusalMixin, StationWriteMixin, FormView):
+class VisitCreateView(StationWriteMixin, ServiceFormView):
     template_name = "common/form.html"
 
     def get_form(self, form_class=None):
@@ -153,18 +159,22 @@ class VisitCreateView(RefusalMixin, StationWriteMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=_("登记来访：%(name)s") % {"name": self.object.name},
-            org=self.object.org,
-            cancel_url="masswork:station_list",
-            **kwargs,
+            title=_("登记来访：%(name)s") % {"name": self.object.name}, org=self.object.org, **kwargs
         )
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
+    def get_cancel_url(self):
+        return "masswork:station_list"  # a URL name: the template reverses it
+
+    def perform(self, data):
+        data = dict(data)
         settle = data.pop("settle", False)
-        visit = services.record_visit(self.object, by=self.request.user, settle=settle, **data)
-        messages.success(self.request, _("已登记来访") if not visit.closed else _("已登记来访并办结"))
-        return redirect("masswork:visit_detail", pk=visit.pk)
+        return services.record_visit(self.object, by=self.request.user, settle=settle, **data)
+
+    def get_success_message(self, visit):
+        return _("已登记来访") if not visit.closed else _("已登记来访并办结")
+
+    def get_success_url(self, visit):
+        return reverse("masswork:visit_detail", args=[visit.pk])
 
 
 class VisitListView(PagedMixin, RoleRequiredMixin, ListView):
@@ -233,46 +243,47 @@ class VisitDetailView(VisitScopedMixin, TemplateView):
         return super().get_context_data(visit=visit, can_write=can_write, **kwargs)
 
 
-class VisitEditView(RefusalMixin, VisitWriteMixin, FormView):
+class VisitEditView(VisitWriteMixin, ServiceFormView):
     template_name = "common/form.html"
+    title = gettext_lazy("修改来访记录")
+    success_message = gettext_lazy("已保存修改")
 
     def get_form(self, form_class=None):
         return forms.VisitForm(**self.get_form_kwargs(), instance=self.object, station=self.object.station)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=_("修改来访记录"), org=self.object.station.org, cancel_url="masswork:visit_list", **kwargs
+        return super().get_context_data(org=self.object.station.org, **kwargs)
+
+    def get_cancel_url(self):
+        return "masswork:visit_list"  # a URL name: the template reverses it
+
+    def perform(self, data):
+        return services.update_visit(self.object, by=self.request.user, fields=dict(data))
+
+    def get_success_url(self, visit):
+        return reverse("masswork:visit_detail", args=[self.object.pk])
+
+
+class VisitCloseView(VisitWriteMixin, RecordPageFormView):
+    """POST 办结 (GET: 405); an invalid or refused one re-renders the visit's page with the error at the field."""
+
+    record_view = VisitDetailView
+    form_name = "close_form"
+    success_message = gettext_lazy("已办结")
+
+    def get_form(self, form_class=None):
+        return forms.CloseVisitForm(**self.get_form_kwargs(), visit=self.object)
+
+    def perform(self, data):
+        return services.close_visit(
+            self.object, by=self.request.user, closed_on=data["closed_on"], action=data["action"]
         )
 
-    def form_valid(self, form):
-        services.update_visit(self.object, by=self.request.user, fields=dict(form.cleaned_data))
-        messages.success(self.request, _("已保存修改"))
-        return redirect("masswork:visit_detail", pk=self.object.pk)
-
-
-class VisitCloseView(RefusalMixin, VisitWriteMixin, View):
-    """POST 办结; a refused one re-renders the visit's page with the error at the field."""
-
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def get_success_url(self, visit):
+        return reverse("masswork:visit_detail", args=[self.object.pk])
 
     def refused(self, error):
         if not hasattr(error, "error_dict"):  # already closed meanwhile: nothing left to fill in
             back = reverse("masswork:visit_detail", args=[self.object.pk])
             return refused_page(self.request, error, back, model=self.get_refusal_model())
         return super().refused(error)
-
-    def render_refused(self, form):
-        view = VisitDetailView(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
-        return view.render_to_response(view.get_context_data(close_form=form))
-
-    def post(self, request, *args, **kwargs):
-        visit = self.object
-        form = self.refusal_form = forms.CloseVisitForm(request.POST, visit=visit)
-        if form.is_valid():
-            services.close_visit(
-                visit, by=request.user, closed_on=form.cleaned_data["closed_on"], action=form.cleaned_data["action"]
-            )
-            messages.success(request, _("已办结"))
-            return redirect("masswork:visit_detail", pk=visit.pk)
-        return self.render_refused(form)
