@@ -101,14 +101,18 @@ def create_plan(campaign: Campaign, org: Org, *, by: User, fields: dict, today: 
     return plan
 
 
-def _lock_for_writing(plan: Plan, by: User, expected_revision, today, *, refusal: str) -> Plan:
-    """The plan locked for its writer's change, as the user last saw it (else stale), while it is a draft or
-    returned (else ``refusal``, naming its status) and the campaign's phase allows writing."""
+def _lock_for_writing(plan: Plan, by: User, expected_revision, today, *, submitting: bool) -> Plan:
+    """The plan locked for its writer's change (``submitting`` it, or editing it), as the user last saw it (else
+    stale), while it is a draft or returned (else refused, naming its status) and the campaign's phase allows
+    writing."""
     plan = _lock(plan)
     _require_writer(by, plan.org)
     _check_revision(plan, expected_revision)
     if plan.status not in (Plan.Status.DRAFT, Plan.Status.RETURNED):
-        raise ValidationError(refusal % {"status": plan.get_status_display()}, code="status")
+        status = {"status": plan.get_status_display()}
+        if submitting:
+            raise ValidationError(_("方案%(status)s，不能重复提交") % status, code="status")
+        raise ValidationError(_("方案%(status)s，不能再修改") % status, code="status")
     _ensure_writing_phase(plan.status, plan.campaign, today)
     return plan
 
@@ -116,7 +120,7 @@ def _lock_for_writing(plan: Plan, by: User, expected_revision, today, *, refusal
 @transaction.atomic
 def update_plan(plan: Plan, *, by: User, fields: dict, expected_revision, today: datetime.date | None = None) -> Plan:
     """Change a draft or returned plan's content."""
-    plan = _lock_for_writing(plan, by, expected_revision, today, refusal=_("方案%(status)s，不能再修改"))
+    plan = _lock_for_writing(plan, by, expected_revision, today, submitting=False)
     changed = _clean_fields(plan, fields)
     _save(plan, by, list(changed))
     return plan
@@ -125,7 +129,7 @@ def update_plan(plan: Plan, *, by: User, fields: dict, expected_revision, today:
 @transaction.atomic
 def submit_plan(plan: Plan, *, by: User, expected_revision, today: datetime.date | None = None) -> Plan:
     """Submit for approval; the submitted content is kept as a new version."""
-    plan = _lock_for_writing(plan, by, expected_revision, today, refusal=_("方案%(status)s，不能重复提交"))
+    plan = _lock_for_writing(plan, by, expected_revision, today, submitting=True)
     plan.full_clean(exclude=["campaign", "org", "created_by"], validate_unique=False)
     now = timezone.now()
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
