@@ -13,8 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -40,6 +39,7 @@ from campaign.queries.plans import own_plan_orgs
 from campaign.queries.supervision import order_counts
 from campaign.services.timeline import current_campaign
 from common.numbers import percent
+from common.subqueries import count_per_row
 from evaluations.enums import AssessmentStatus, Source, Target
 from evaluations.models import (
     Assessment,
@@ -413,17 +413,11 @@ def assessment_board(org: Org, period: Period | None) -> AssessmentBoard | None:
 
 def mass_batches(org: Org) -> list[MassBatch]:
     """The organization's latest 群众评议 batches with their participation (used tokens / tokens). One query."""
-    used = (
-        MassToken.objects.filter(batch=OuterRef("pk"), used_at__isnull=False)
-        .order_by()
-        .values("batch")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    used = count_per_row(MassToken.objects.filter(batch=OuterRef("pk"), used_at__isnull=False), "batch")
     rows = list(
         MassBatch.objects.filter(org=org)
         .select_related("period", "org")
-        .annotate(used=Coalesce(Subquery(used), 0))
+        .annotate(used=used)
         .order_by("-created_at", "-id")[:BATCH_LIMIT]
     )
     for batch in rows:

@@ -4,8 +4,7 @@ Outside the scope: 404 (the lookups here search the whole visible scope); wrong 
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from common.subqueries import count_per_row
@@ -115,7 +114,6 @@ def report_overview(campaign, roots: list[Org]) -> QuerySet[Org]:
     """Every reporting unit below ``roots`` with its number of versions and latest submission: one query."""
     reports = ImplementationReport.objects.filter(campaign=campaign, org=OuterRef("pk")).order_by()
     latest = reports.order_by("-submitted_at").values("submitted_at")[:1]
-    versions = reports.values("org").annotate(n=Count("pk")).values("n")
     q = Q(pk__in=[])
     for root in roots:
         q |= Q(path__startswith=root.path)
@@ -123,7 +121,7 @@ def report_overview(campaign, roots: list[Org]) -> QuerySet[Org]:
         reporting_units(campaign)
         .filter(q)
         .select_related("reporting_body")
-        .annotate(latest_at=Subquery(latest), versions=Coalesce(Subquery(versions), Value(0)))
+        .annotate(latest_at=Subquery(latest), versions=count_per_row(reports, "org"))
         .order_by("path")
     )
 

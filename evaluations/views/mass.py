@@ -9,8 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common import jobs as background
 from common.errors import RefusalMixin
+from common.subqueries import count_per_row
 from common.views import stored_file_response
 from orgs import queries
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
@@ -75,16 +75,11 @@ RECENT = 5
 
 def batch_list_queryset(user):
     """The batches the user may read, newest first, with the tokens used (participation): one query."""
-    used_tokens = (
-        MassToken.objects.filter(batch=OuterRef("pk"), used_at__isnull=False)
-        .values("batch")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    used_tokens = count_per_row(MassToken.objects.filter(batch=OuterRef("pk"), used_at__isnull=False), "batch")
     return (
         queries_mass.readable_batches_for(user)
         .select_related("org", "period", "criteria_set")
-        .annotate(used=Coalesce(Subquery(used_tokens), 0))
+        .annotate(used=used_tokens)
         .order_by("-created_at", "-id")
     )
 
