@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.uploads import AttachmentsField
 from orgs.enums import OrgLevel
 from orgs.forms.fields import OrgPickerField
+from orgs.queries import only_org
 
 from . import queries as aq
 from .models import DutyRating, DutyStatus, MeasureItem, MeasureStatus
@@ -103,9 +104,9 @@ class ItemForm(forms.ModelForm):
             del self.fields["scope"]
         else:
             del self.fields["active"]
-            own = list(aq.item_scopes(user).order_by("path")[:2])
-            if len(own) == 1:
-                self.fields["scope"].initial = own[0].code
+            own = only_org(aq.item_scopes(user))
+            if own is not None:
+                self.fields["scope"].initial = own.code
             self.order_fields(["scope"])
 
 

@@ -370,6 +370,13 @@ def row_or_404(rows: QuerySet, pk, what: str):
     return found
 
 
+def only_org(orgs: QuerySet[Org]) -> Org | None:
+    """The one organization of ``orgs``, or None when there is none or more than one (two rows read at most): the
+    organization a page or form takes without asking when the user has just one."""
+    own = list(orgs.order_by("path")[:2])
+    return own[0] if len(own) == 1 else None
+
+
 def get_org_or_404(user, code: str) -> Org:
     try:
         return orgs_for(user).get(code=code)

@@ -135,10 +135,8 @@ class ChooseOrgMixin:
             else:
                 self.choose_form = chooser
             return
-        own = list(self.own_orgs().order_by("path")[:2])
-        if len(own) == 1:
-            self.org = own[0]
-        else:
+        self.org = queries.only_org(self.own_orgs())
+        if self.org is None:
             self.choose_form = self.choose_form_for()
 
     def get(self, request, *args, **kwargs):
@@ -184,8 +182,7 @@ class PresetOrgMixin:
             if not self.may_write(org):
                 raise PermissionDenied
             return org
-        own = list(self.writable_orgs().order_by("path")[:2])
-        return own[0] if len(own) == 1 else None
+        return queries.only_org(self.writable_orgs())
 
     def dispatch(self, request, *args, **kwargs):
         self.org = None
