@@ -15,7 +15,6 @@ the branches under a 村党总支 are not villages of their own).
 
 import datetime
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from django.http import Http404
@@ -123,15 +122,10 @@ def duty_years(today: datetime.date) -> list[int]:
     return [today.year - n for n in range(5)]
 
 
-# A node's 述职 counts are counted on each request up to this many organizations in its subtree (a county of the
-# province set: 663); above it they are read from a source when one answers (the dashboards' snapshot, registered
-# in ``duty_count_sources``: common.rollups) and shown with the moment they were read. A setting for the tests.
-DUTY_EXACT_LIMIT = 10_000
+# A node's 述职 counts are counted on each request up to ``exact_count_limit()`` organizations in its subtree (a
+# county of the province set: 663); above it they are read from a source when one answers (the dashboards'
+# snapshot, registered in ``duty_count_sources``: common.rollups) and shown with the moment they were read.
 duty_count_sources = RollupSlot()
-
-
-def duty_exact_limit() -> int:
-    return getattr(settings, "DUTY_EXACT_LIMIT", DUTY_EXACT_LIMIT)
 
 
 def duty_counts(user, node: Org, year: int) -> dict:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
@@ -6,8 +7,15 @@ from django.utils.functional import cached_property
 SURELY_LARGE = 10
 
 
+def exact_count_limit() -> int:
+    """Up to how many rows a list or a figure is counted on each request (the setting ``EXACT_COUNT_LIMIT``)."""
+    return settings.EXACT_COUNT_LIMIT
+
+
 class CappedPaginator(Paginator):
-    """Counts at most ``cap`` rows, so page 1 of 4 million members costs no full count.
+    """Counts at most ``cap`` rows, so page 1 of 4 million members costs no full count. The cap is the pager's own
+    (how many rows are counted to draw it), not ``exact_count_limit()``: a test that lowers the setting to make a
+    county "large" still sees its whole list.
 
     ``known_count`` (e.g. a maintained roll-up) is used as is when given. ``estimate`` (the planner's, e.g.
     ``orgs.queries.estimate_members``): when it is above ``cap × SURELY_LARGE`` the list is taken as capped without

@@ -16,7 +16,7 @@ from django.views.generic import ListView, TemplateView
 from campaign.services.attachments import attachments_of
 from common.views import RecordPageFormView, ServiceFormView
 from orgs import queries
-from orgs.pagination import CappedPaginator
+from orgs.pagination import CappedPaginator, exact_count_limit
 from orgs.views.mixins import OrgRecordMixin, PagedMixin, PresetOrgMixin, RoleRequiredMixin
 
 from .. import forms, services
@@ -57,11 +57,11 @@ class DutyListView(PagedMixin, RoleRequiredMixin, ListView):
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def duty_counts(self):
-        """(counts, rolled_up): counted exactly, or — for a whole subtree of more than ``duty_exact_limit()``
+        """(counts, rolled_up): counted exactly, or — for a whole subtree of more than ``exact_count_limit()``
         organizations — read from a registered source (the dashboards' snapshot), which says when it read them."""
         user = self.request.user
         node = queries.whole_subtree(user, self.allowed_roles, self.node) if self.node else None
-        if node is not None and node.subtree_orgs > aq.duty_exact_limit():
+        if node is not None and node.subtree_orgs > exact_count_limit():
             rolled_up = aq.duty_count_sources.counts(node, self.year)
             if rolled_up is not None:
                 return aq.with_open_counts(rolled_up.counts), rolled_up

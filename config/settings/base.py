@@ -162,6 +162,10 @@ MASS_RATE_LIMIT = env.int("MASS_RATE_LIMIT", default=20)
 MASS_RATE_WINDOW = env.int("MASS_RATE_WINDOW", default=600)
 MASS_PUBLIC_BASE_URL = env("MASS_PUBLIC_BASE_URL", default="")
 MASS_SHEET_ASYNC_TOKENS = env.int("MASS_SHEET_ASYNC_TOKENS", default=200)
+# Up to this many rows a list or figure is counted on each request; above it the member list shows the planner's
+# estimate ("约 N 人"), a pager says "10,000+", and the 党性分析 coverage and 述职 counts of a larger subtree are read
+# from the dashboards' snapshot ("数据截至"). One limit for all (orgs.pagination.exact_count_limit).
+EXACT_COUNT_LIMIT = env.int("EXACT_COUNT_LIMIT", default=10_000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

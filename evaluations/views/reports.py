@@ -19,7 +19,7 @@ from common.errors import STALE, add_to_form, kind_of
 from common.views import ServiceFormView
 from orgs import queries
 from orgs.enums import MemberCategory
-from orgs.pagination import CappedPaginator, query_without_page
+from orgs.pagination import CappedPaginator, exact_count_limit, query_without_page
 from orgs.views.mixins import RoleRequiredMixin
 
 from .. import coverage
@@ -45,7 +45,7 @@ def campaign_from(request):
 class ReportListView(RoleRequiredMixin, ListView):
     """Every member in scope: whether the report is required of him, whether he took part, his report;
     and the coverage figures (participation of all members, written reports of the required): counted exactly, or
-    for a whole subtree of more than ``coverage.exact_limit()`` members read from the dashboards' snapshot and
+    for a whole subtree of more than ``exact_count_limit()`` members read from the dashboards' snapshot and
     labelled with the moment it was read (``evaluations.coverage``)."""
 
     allowed_roles = queries_mass.REPORT_READ_ROLES
@@ -95,9 +95,9 @@ class ReportListView(RoleRequiredMixin, ListView):
         return queries.members_by_org_and_name(qs)
 
     def coverage_figures(self):
-        """(figures, rolled_up): counted exactly, or — for a whole subtree of more than ``exact_limit()`` members —
-        read from a registered source (the dashboards' snapshot), which then says when it read them."""
-        user, limit = self.request.user, coverage.exact_limit()
+        """(figures, rolled_up): counted exactly, or — for a whole subtree of more than ``exact_count_limit()``
+        members — read from a registered source (the dashboards' snapshot), which then says when it read them."""
+        user, limit = self.request.user, exact_count_limit()
         node = queries.whole_subtree(user, self.allowed_roles, self.org)
         if node is not None and node.subtree_members > limit:
             rolled_up = coverage.coverage_sources.counts(self.campaign, node)

@@ -3,7 +3,6 @@
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -23,7 +22,7 @@ from .. import queries, services
 from ..filters import MemberFilter
 from ..forms.records import MemberForm, MemberTransferForm
 from ..models import Member
-from ..pagination import SURELY_LARGE
+from ..pagination import SURELY_LARGE, exact_count_limit
 from ..panels import member_panels
 from ..validators import mask_id_number
 from .mixins import RoleRequiredMixin, ScopedObjectMixin
@@ -31,9 +30,6 @@ from .tree import ancestors_of
 
 PER_PAGE = 30
 DUPLICATE_ID_NUMBER = gettext_lazy("该身份证号已登记，不能重复录入")
-# Up to this many matches the list shows the exact number ("共 N 名"); above it on PostgreSQL the planner's
-# estimate ("约 N 人"), so that no request counts millions of rows. A setting, so tests can lower it.
-EXACT_COUNT_LIMIT = 10_000
 # Matches that fewer than one member in SPARSE of the scope are sparse: walking the tree order could pass most
 # of the subtree before the 30th, so they are found (by the name's GIN index, pg_trgm or — for two characters —
 # the name's characters; or whichever index the planner likes for a counted combination) and sorted instead.
@@ -44,10 +40,6 @@ SPARSE = 1_000
 # ``?page=N`` (links from before keyset pagination, bookmarks) is read with an offset, up to here.
 MAX_OFFSET_PAGE = 100
 CURSOR = re.compile(r"^([0-9A-Z]{1,255})\.([0-9]{1,18})$")
-
-
-def exact_count_limit() -> int:
-    return getattr(settings, "MEMBER_LIST_EXACT_COUNT_LIMIT", EXACT_COUNT_LIMIT)
 
 
 def rounded(n: int) -> int:

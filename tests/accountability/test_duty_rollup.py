@@ -50,7 +50,7 @@ def page(client, **params):
 def test_a_large_subtree_shows_the_snapshots_counts_and_when_they_were_read(
     world, people, duties, campaign, login, settings
 ):
-    settings.DUTY_EXACT_LIMIT = 3  # the province's subtree has 9 organizations: "large"
+    settings.EXACT_COUNT_LIMIT = 3  # the province's subtree has 9 organizations: "large"
     client = login(people.province_lg)
     exact = page(client)
     assert 'id="duty-counts-as-of"' not in exact  # no snapshot yet: counted
@@ -86,7 +86,7 @@ def test_a_large_subtree_shows_the_snapshots_counts_and_when_they_were_read(
 
 @pytest.mark.parametrize("limit", [3, 10_000])
 def test_query_count_is_the_same_for_1_and_30_reports(world, people, campaign, login, settings, limit):
-    settings.DUTY_EXACT_LIMIT = limit
+    settings.EXACT_COUNT_LIMIT = limit
     client = login(people.province_od)
     submitted(world.branch_a, people.secretary_a)
     refresh(campaign, full=True, force=True)

@@ -90,7 +90,7 @@ def test_the_snapshot_holds_the_lists_figures_exactly(world, pa, analysis):
 
 
 def test_a_large_subtree_shows_the_snapshot_and_when_it_was_read(world, pa, analysis, login, settings):
-    settings.PARTY_ANALYSIS_EXACT_LIMIT = 5  # 正定县 has 7 members: "large"
+    settings.EXACT_COUNT_LIMIT = 5  # 正定县 has 7 members: "large"
     county_od = login(user_with_role(world.county_a, Role.ORG_DEPARTMENT))
     refresh(pa, full=True, force=True)
     page = list_page(county_od, pa)
@@ -113,13 +113,13 @@ def test_a_large_subtree_shows_the_snapshot_and_when_it_was_read(world, pa, anal
     # the chosen organization is a whole subtree too; below the limit it is counted on the spot
     town = list_page(county_od, pa, org=world.town_a.code)
     assert shown(town) == exact(world.town_a, pa) and 'id="coverage-as-of"' in town.content.decode()
-    settings.PARTY_ANALYSIS_EXACT_LIMIT = 50
+    settings.EXACT_COUNT_LIMIT = 50
     exact_page = list_page(county_od, pa)
     assert shown(exact_page) == exact(world.county_a, pa) and 'id="coverage-as-of"' not in exact_page.content.decode()
 
 
 def test_old_figures_carry_the_dashboards_warning(world, pa, analysis, login, settings):
-    settings.PARTY_ANALYSIS_EXACT_LIMIT = 1
+    settings.EXACT_COUNT_LIMIT = 1
     refresh(pa, full=True, force=True)
     Snapshot.objects.update(refreshed_at=timezone.now() - datetime.timedelta(hours=3))
     html = list_page(login(user_with_role(world.county_a, Role.ORG_DEPARTMENT)), pa).content.decode()
@@ -128,7 +128,7 @@ def test_old_figures_carry_the_dashboards_warning(world, pa, analysis, login, se
 
 @pytest.mark.parametrize("case", ["no snapshot", "two subtrees", "no source"])
 def test_counted_exactly_when_the_snapshot_cannot_answer(world, pa, analysis, login, settings, case):
-    settings.PARTY_ANALYSIS_EXACT_LIMIT = 1
+    settings.EXACT_COUNT_LIMIT = 1
     user = user_with_role(world.county_a, Role.ORG_DEPARTMENT)
     node = world.county_a
     if case != "no snapshot":
@@ -150,7 +150,7 @@ def test_counted_exactly_when_the_snapshot_cannot_answer(world, pa, analysis, lo
 
 
 def test_query_count_is_the_same_for_1_and_30_members_with_the_snapshots_figures(world, pa, analysis, login, settings):
-    settings.PARTY_ANALYSIS_EXACT_LIMIT = 1
+    settings.EXACT_COUNT_LIMIT = 1
     client = login(user_with_role(world.county_a, Role.ORG_DEPARTMENT))
     refresh(pa, full=True, force=True)
 

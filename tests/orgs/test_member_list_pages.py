@@ -130,13 +130,13 @@ def count_text(html):
 
 
 def test_unfiltered_count_comes_from_the_rollups_exactly(world, many, zzb, login, settings):
-    settings.MEMBER_LIST_EXACT_COUNT_LIMIT = 5
+    settings.EXACT_COUNT_LIMIT = 5
     html = login(zzb).get(URL).content.decode()
     assert count_text(html) == f"共 {len(expected_order())} 名"
 
 
 def test_small_lists_are_counted_exactly(world, many, zzb, login, settings):
-    settings.MEMBER_LIST_EXACT_COUNT_LIMIT = 5
+    settings.EXACT_COUNT_LIMIT = 5
     html = login(zzb).get(URL, {"q": "党员0"}).content.decode()  # 党员00 … 党员09: one page
     assert count_text(html) == "共 10 名"
     assert "约" not in count_text(html)
@@ -144,14 +144,14 @@ def test_small_lists_are_counted_exactly(world, many, zzb, login, settings):
 
 @pytest.mark.skipif(POSTGRES, reason="SQLite counts exactly; the PostgreSQL path is tested below")
 def test_sqlite_counts_exactly_above_the_limit(world, many, zzb, login, settings):
-    settings.MEMBER_LIST_EXACT_COUNT_LIMIT = 5
+    settings.EXACT_COUNT_LIMIT = 5
     html = login(zzb).get(URL, {"category": "farmer"}).content.decode()
     assert count_text(html) == f"共 {len(expected_order(category='farmer'))} 名"
 
 
 @pytest.mark.skipif(not POSTGRES, reason="the estimate is PostgreSQL's (EXPLAIN); set DATABASE_URL to a PostgreSQL")
 def test_postgres_labels_the_estimate_above_the_limit(world, many, zzb, login, settings):
-    settings.MEMBER_LIST_EXACT_COUNT_LIMIT = 5
+    settings.EXACT_COUNT_LIMIT = 5
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE orgs_member")
     client = login(zzb)
@@ -162,7 +162,7 @@ def test_postgres_labels_the_estimate_above_the_limit(world, many, zzb, login, s
     shown = int(re.search(r"约 ([\d,]+) 人", text).group(1).replace(",", ""))
     assert shown > 5 and 0.5 * true <= shown <= 2 * true
     # below the limit: exact, no "约"
-    settings.MEMBER_LIST_EXACT_COUNT_LIMIT = 10_000
+    settings.EXACT_COUNT_LIMIT = 10_000
     assert count_text(client.get(URL, {"category": "farmer"}).content.decode()) == f"共 {true} 名"
 
 
@@ -170,7 +170,7 @@ def test_postgres_labels_the_estimate_above_the_limit(world, many, zzb, login, s
 def test_postgres_says_at_least_when_the_estimate_was_low(world, many, zzb, login, settings, monkeypatch):
     from orgs import queries
 
-    settings.MEMBER_LIST_EXACT_COUNT_LIMIT = 5
+    settings.EXACT_COUNT_LIMIT = 5
     monkeypatch.setattr(queries, "estimate_members", lambda qs: 3)  # the planner thought 3
     html = login(zzb).get(URL, {"category": "farmer"}).content.decode()
     assert count_text(html) == "5 人以上"
@@ -180,7 +180,7 @@ def test_postgres_says_at_least_when_the_estimate_was_low(world, many, zzb, logi
 def test_postgres_never_shows_an_estimate_for_a_list_on_one_page(world, many, zzb, login, settings, monkeypatch):
     from orgs import queries
 
-    settings.MEMBER_LIST_EXACT_COUNT_LIMIT = 5
+    settings.EXACT_COUNT_LIMIT = 5
     monkeypatch.setattr(queries, "estimate_members", lambda qs: 40_000)  # the planner is wrong
     html = login(zzb).get(URL, {"q": "党员0"}).content.decode()
     assert count_text(html) == "共 10 名"
