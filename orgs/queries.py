@@ -361,13 +361,21 @@ def whole_subtree(user, roles=None, node: Org | None = None) -> Org | None:
     return None
 
 
-def row_or_404(rows: QuerySet, pk, what: str):
-    """Row ``pk`` of ``rows`` (a queryset already limited to the user's scope), else Http404 — also for a key that
-    is not a number the database can hold."""
-    found = rows.filter(pk=pk).first() if str(pk).isdigit() and len(str(pk)) < 19 else None
+def first_or_404(rows: QuerySet, what: str):
+    """The first row of ``rows`` (a queryset already limited to the user's scope and to the one row asked for, by
+    code or pk), else Http404. Every ``get_*_or_404`` of the apps' queries ends here (or in ``row_or_404``)."""
+    found = rows.first()
     if found is None:
         raise Http404(f"no such {what} in scope")
     return found
+
+
+def row_or_404(rows: QuerySet, pk, what: str):
+    """Row ``pk`` of ``rows`` (a queryset already limited to the user's scope), else Http404 — also for a key that
+    is not a number the database can hold (a pk from a query string or a form)."""
+    if not (str(pk).isdigit() and len(str(pk)) < 19):
+        raise Http404(f"no such {what} in scope")
+    return first_or_404(rows.filter(pk=pk), what)
 
 
 def only_org(orgs: QuerySet[Org]) -> Org | None:
@@ -378,18 +386,12 @@ def only_org(orgs: QuerySet[Org]) -> Org | None:
 
 
 def get_org_or_404(user, code: str) -> Org:
-    try:
-        return orgs_for(user).get(code=code)
-    except Org.DoesNotExist:
-        raise Http404("no such organization in scope") from None
+    return first_or_404(orgs_for(user).filter(code=code), "organization")
 
 
 def get_member_or_404(user, pk) -> Member:
     """A member anywhere the user can see members (any member-reading role)."""
-    try:
-        return members_for(user, roles=ALL_ROLES).select_related("org").get(pk=pk)
-    except (Member.DoesNotExist, ValueError):
-        raise Http404("no such member in scope") from None
+    return row_or_404(members_for(user, roles=ALL_ROLES).select_related("org"), pk, "member")
 
 
 # --- finding an organization (the picker, the tree page's search) -----------------------------

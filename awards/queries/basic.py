@@ -53,25 +53,17 @@ def commendation_list(user, *, status: str = "") -> QuerySet[BasicCommendation]:
 
 def get_commendation_or_404(user, pk) -> BasicCommendation:
     """A commendation the user sees with any role (the view checks the role: 403)."""
-    try:
-        return (
-            commendations_for(user, roles=queries.ALL_ROLES)
-            .select_related("org", "campaign", "announced_by", "annulled_by", "created_by")
-            .get(pk=pk)
-        )
-    except (BasicCommendation.DoesNotExist, ValueError):
-        raise Http404("no such commendation in scope") from None
+    rows = commendations_for(user, roles=queries.ALL_ROLES).select_related(
+        "org", "campaign", "announced_by", "annulled_by", "created_by"
+    )
+    return queries.row_or_404(rows, pk, "commendation")
 
 
 def get_award_or_404(user, pk) -> BasicAward:
-    try:
-        return (
-            BasicAward.objects.filter(_scope_q(user, queries.ALL_ROLES, prefix="commendation__"))
-            .select_related("commendation__org", "member")
-            .get(pk=pk)
-        )
-    except (BasicAward.DoesNotExist, ValueError):
-        raise Http404("no such award in scope") from None
+    rows = BasicAward.objects.filter(_scope_q(user, queries.ALL_ROLES, prefix="commendation__")).select_related(
+        "commendation__org", "member"
+    )
+    return queries.row_or_404(rows, pk, "award")
 
 
 def awards_of(commendation: BasicCommendation) -> QuerySet[BasicAward]:

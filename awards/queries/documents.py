@@ -6,7 +6,6 @@ lookup answers 404; the views answer 403 for a wrong role inside it.
 """
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from orgs import queries
 from orgs.enums import Role
@@ -69,10 +68,7 @@ def commended_for(user, award_round: AwardRound, *, roles=None) -> QuerySet[Nomi
 
 
 def get_commended_or_404(user, award_round: AwardRound, pk) -> Nomination:
-    try:
-        return commended_for(user, award_round).get(pk=pk)
-    except (Nomination.DoesNotExist, ValueError):
-        raise Http404("no such commended nominee in scope") from None
+    return queries.row_or_404(commended_for(user, award_round), pk, "commended nominee")
 
 
 def subject_path(nomination: Nomination) -> str:

@@ -7,7 +7,6 @@ Outside the scope: 404; wrong role inside it: 403 (the views).
 """
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from orgs import queries
 from orgs.enums import OrgLevel, Role
@@ -41,10 +40,8 @@ def round_list(user) -> QuerySet[AwardRound]:
 
 def get_round_or_404(user, code: str) -> AwardRound:
     """A round the user may see with any role: 404 otherwise (the view checks the role)."""
-    found = rounds_for(user, roles=queries.ALL_ROLES).select_related("owner_org", "campaign").filter(code=code).first()
-    if found is None:
-        raise Http404("no such award round in scope")
-    return found
+    rows = rounds_for(user, roles=queries.ALL_ROLES).select_related("owner_org", "campaign").filter(code=code)
+    return queries.first_or_404(rows, "award round")
 
 
 def round_orgs_for(user, award_round: AwardRound, *, roles=READ_ROLES) -> QuerySet[Org]:
@@ -53,10 +50,7 @@ def round_orgs_for(user, award_round: AwardRound, *, roles=READ_ROLES) -> QueryS
 
 
 def get_round_org_or_404(user, award_round: AwardRound, code: str) -> Org:
-    found = round_orgs_for(user, award_round, roles=queries.ALL_ROLES).filter(code=code).first()
-    if found is None:
-        raise Http404("no such organization in scope")
-    return found
+    return queries.first_or_404(round_orgs_for(user, award_round, roles=queries.ALL_ROLES).filter(code=code), "org")
 
 
 def levels_for(user, award_round: AwardRound, *, roles=MANAGE_ROLES) -> QuerySet[Org]:
@@ -102,23 +96,17 @@ def nomination_list(user, award_round: AwardRound) -> QuerySet[Nomination]:
 
 
 def get_nomination_or_404(user, pk) -> Nomination:
-    try:
-        return (
-            nominations_for(user, roles=queries.ALL_ROLES)
-            .select_related(
-                "award_round__owner_org",
-                "category",
-                "current_org",
-                "nominating_org",
-                "city",
-                "nominee_org",
-                "nominee_member__org",
-                "created_by",
-            )
-            .get(pk=pk)
-        )
-    except (Nomination.DoesNotExist, ValueError):
-        raise Http404("no such nomination in scope") from None
+    rows = nominations_for(user, roles=queries.ALL_ROLES).select_related(
+        "award_round__owner_org",
+        "category",
+        "current_org",
+        "nominating_org",
+        "city",
+        "nominee_org",
+        "nominee_member__org",
+        "created_by",
+    )
+    return queries.row_or_404(rows, pk, "nomination")
 
 
 def held_at(award_round: AwardRound, org: Org) -> QuerySet[Nomination]:
@@ -157,15 +145,10 @@ def objections_for_round(award_round: AwardRound) -> QuerySet[Objection]:
 
 
 def get_objection_or_404(user, pk) -> Objection:
-    found = (
-        Objection.objects.filter(pk=pk)
-        .filter(nomination__in=nominations_for(user, roles=queries.ALL_ROLES))
-        .select_related("nomination__award_round__owner_org")
-        .first()
+    rows = Objection.objects.filter(nomination__in=nominations_for(user, roles=queries.ALL_ROLES)).select_related(
+        "nomination__award_round__owner_org"
     )
-    if found is None:
-        raise Http404("no such objection in scope")
-    return found
+    return queries.row_or_404(rows, pk, "objection")
 
 
 # ----- nominees (for the nomination form) -----

@@ -49,10 +49,11 @@ def activity_list(user) -> QuerySet[ActivityRecord]:
 
 def get_activity_or_404(user, pk) -> ActivityRecord:
     """An activity record anywhere the user can see (any role): 404 outside; the view checks the role."""
-    try:
-        return activities_for(user, roles=queries.ALL_ROLES).select_related("org", "campaign", "created_by").get(pk=pk)
-    except (ActivityRecord.DoesNotExist, ValueError):
-        raise Http404("no such activity record in scope") from None
+    return queries.row_or_404(
+        activities_for(user, roles=queries.ALL_ROLES).select_related("org", "campaign", "created_by"),
+        pk,
+        "activity record",
+    )
 
 
 def can_write_activity(user, org: Org) -> bool:
@@ -193,10 +194,9 @@ def stories_to_review(user) -> QuerySet[Story]:
 
 
 def get_story_or_404(user, pk) -> Story:
-    try:
-        return stories_for(user, roles=queries.ALL_ROLES).select_related("org", "cover", "created_by").get(pk=pk)
-    except (Story.DoesNotExist, ValueError):
-        raise Http404("no such story in scope") from None
+    return queries.row_or_404(
+        stories_for(user, roles=queries.ALL_ROLES).select_related("org", "cover", "created_by"), pk, "story"
+    )
 
 
 def can_write_story(user, org: Org) -> bool:

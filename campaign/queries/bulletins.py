@@ -75,10 +75,7 @@ def bulletin_list(user) -> QuerySet[Bulletin]:
 
 
 def get_bulletin_or_404(user, pk) -> Bulletin:
-    found = bulletins_for(user).select_related("issuer_org", "issued_by").filter(pk=pk).first()
-    if found is None:
-        raise Http404("no such bulletin in scope")
-    return found
+    return queries.row_or_404(bulletins_for(user).select_related("issuer_org", "issued_by"), pk, "bulletin")
 
 
 def can_edit_bulletin(user, bulletin: Bulletin) -> bool:
@@ -159,23 +156,16 @@ def candidate_images(org: Org) -> QuerySet[Attachment]:
 
 
 def public_exhibition_or_404(code: str) -> Exhibition:
-    found = Exhibition.objects.filter(public=True, org__code=code, org__active=True).select_related("org").first()
-    if found is None:
-        raise Http404("no such public exhibition")
-    return found
+    rows = Exhibition.objects.filter(public=True, org__code=code, org__active=True).select_related("org")
+    return queries.first_or_404(rows, "public exhibition")
 
 
 def public_item_or_404(code: str, pk) -> ExhibitionItem:
     """A photo of a public exhibition (the only way its file is served without login)."""
-    found = (
-        ExhibitionItem.objects.filter(
-            pk=pk, exhibition__public=True, exhibition__org__code=code, exhibition__org__active=True
-        )
-        .select_related("attachment")
-        .first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None or not found.attachment.is_image:
+    rows = ExhibitionItem.objects.filter(
+        exhibition__public=True, exhibition__org__code=code, exhibition__org__active=True
+    ).select_related("attachment")
+    found = queries.row_or_404(rows, pk, "photo")
+    if not found.attachment.is_image:
         raise Http404("no such photo")
     return found

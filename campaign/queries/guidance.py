@@ -8,7 +8,6 @@ reads them. Anybody else finds no group (404), like any record outside the scope
 """
 
 from django.db.models import OuterRef, Q, QuerySet
-from django.http import Http404
 
 from common.subqueries import count_per_row
 from orgs import queries
@@ -76,10 +75,7 @@ def with_counts(groups: QuerySet[GuidanceGroup]) -> QuerySet[GuidanceGroup]:
 
 
 def get_group_or_404(user, pk) -> GuidanceGroup:
-    try:
-        return groups_for(user).select_related("org", "created_by").get(pk=pk)
-    except (GuidanceGroup.DoesNotExist, ValueError, TypeError):
-        raise Http404("no such guidance group in scope") from None
+    return queries.row_or_404(groups_for(user).select_related("org", "created_by"), pk, "guidance group")
 
 
 def can_manage(user, group: GuidanceGroup) -> bool:
@@ -132,10 +128,8 @@ def points_of(group: GuidanceGroup) -> QuerySet[GuidanceContactPoint]:
 
 def _get_in_group_scope(model, user, pk, related):
     """A member or contact point of a group the user may read (404 otherwise)."""
-    found = model.objects.filter(guidance_q(user, prefix="group__"), pk=pk).select_related(*related).first()
-    if found is None:
-        raise Http404("not in scope")
-    return found
+    rows = model.objects.filter(guidance_q(user, prefix="group__")).select_related(*related)
+    return queries.row_or_404(rows, pk, model._meta.model_name)
 
 
 def get_member_or_404(user, pk) -> GuidanceGroupMember:

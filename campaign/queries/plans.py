@@ -7,7 +7,6 @@ directly superior committee.
 """
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from orgs import queries
 from orgs.enums import Role
@@ -100,10 +99,7 @@ def plans_for(user, campaign=None, *, roles=READ_ROLES) -> QuerySet[Plan]:
 
 
 def get_plan_or_404(user, pk) -> Plan:
-    try:
-        return plans_for(user, roles=None).select_related("org", "campaign").get(pk=pk)
-    except (Plan.DoesNotExist, ValueError):
-        raise Http404("no such plan in scope") from None
+    return queries.row_or_404(plans_for(user, roles=None).select_related("org", "campaign"), pk, "plan")
 
 
 # --- commitments ----------------------------------------------------------------------------
@@ -125,10 +121,9 @@ def commitments_for(user, campaign=None, *, roles=READ_ROLES) -> QuerySet[Commit
 
 
 def get_commitment_or_404(user, pk) -> Commitment:
-    try:
-        return commitments_for(user, roles=None).select_related("org", "member", "campaign").get(pk=pk)
-    except (Commitment.DoesNotExist, ValueError):
-        raise Http404("no such commitment in scope") from None
+    return queries.row_or_404(
+        commitments_for(user, roles=None).select_related("org", "member", "campaign"), pk, "commitment"
+    )
 
 
 def can_read_commitment(user, commitment: Commitment) -> bool:
@@ -153,7 +148,4 @@ def members_of(user, org: Org) -> QuerySet[Member]:
 
 
 def public_org_or_404(code: str) -> Org:
-    try:
-        return Org.objects.get(code=code, active=True)
-    except Org.DoesNotExist:
-        raise Http404("no such organization") from None
+    return queries.first_or_404(Org.objects.filter(code=code, active=True), "organization")

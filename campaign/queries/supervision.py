@@ -8,7 +8,6 @@ committees stay visible to it for navigation, but it inspects, remarks and order
 import datetime
 
 from django.db.models import Count, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from common.subqueries import count_per_row
@@ -102,14 +101,8 @@ def get_inspection_or_404(user, pk) -> Inspection:
     scope = queries.org_scope_q(user, prefix="org__") & (
         ~Q(method=InspectionMethod.COVERT_VISIT) | _issuing_side_q(user)
     )
-    found = (
-        Inspection.objects.filter(scope, pk=pk)
-        .select_related("org", "issuer_org", "created_by", "guidance_group")
-        .first()
-    )
-    if found is None:
-        raise Http404("no such inspection in scope")
-    return found
+    rows = Inspection.objects.filter(scope).select_related("org", "issuer_org", "created_by", "guidance_group")
+    return queries.row_or_404(rows, pk, "inspection")
 
 
 # --- remarks and rectification orders ----------------------------------------------------------
@@ -129,10 +122,8 @@ def can_read_addressed(user, org: Org) -> bool:
 
 
 def _get_in_scope(model, user, pk, related):
-    found = model.objects.filter(queries.org_scope_q(user, prefix="org__"), pk=pk).select_related(*related).first()
-    if found is None:
-        raise Http404("not in scope")
-    return found
+    rows = model.objects.filter(queries.org_scope_q(user, prefix="org__")).select_related(*related)
+    return queries.row_or_404(rows, pk, model._meta.model_name)
 
 
 def get_remark_or_404(user, pk) -> Remark:
@@ -242,12 +233,8 @@ def points_for(user) -> QuerySet[ContactPoint]:
 def get_point_or_404(user, pk) -> ContactPoint:
     q = queries.org_scope_q(user, prefix="leader__group__org__") | queries.org_scope_q(user, prefix="org__")
     q |= Q(leader__user=user)
-    found = (
-        ContactPoint.objects.filter(q, pk=pk).select_related("org", "leader", "leader__group", "leader__group__org")
-    ).first()
-    if found is None:
-        raise Http404("no such contact point in scope")
-    return found
+    rows = ContactPoint.objects.filter(q).select_related("org", "leader", "leader__group", "leader__group__org")
+    return queries.row_or_404(rows, pk, "contact point")
 
 
 def can_read_point(user, point: ContactPoint) -> bool:

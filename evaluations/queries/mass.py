@@ -4,7 +4,6 @@ Outside a user's scope every lookup answers 404 (Http404), never 403.
 """
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from orgs import queries
 from orgs.enums import MemberCategory, Role
@@ -82,10 +81,9 @@ def can_manage_batch(user, batch: MassBatch) -> bool:
 
 def get_batch_or_404(user, pk) -> MassBatch:
     """A batch whose organization the user can see (any role); the role is checked by the view."""
-    batch = batches_for(user).select_related("org", "period", "criteria_set", "created_by").filter(pk=pk).first()
-    if batch is None:
-        raise Http404("no such batch in scope")
-    return batch
+    return queries.row_or_404(
+        batches_for(user).select_related("org", "period", "criteria_set", "created_by"), pk, "batch"
+    )
 
 
 def criteria_sets_for(org: Org, *, target: str, period=None) -> QuerySet[CriteriaSet]:
@@ -124,10 +122,9 @@ def reports_for(user) -> QuerySet[PartyAnalysisReport]:
 
 
 def get_report_or_404(user, pk) -> PartyAnalysisReport:
-    try:
-        return reports_for(user).select_related("member", "org", "campaign", "reviewed_by").get(pk=pk)
-    except (PartyAnalysisReport.DoesNotExist, ValueError):
-        raise Http404("no such report in scope") from None
+    return queries.row_or_404(
+        reports_for(user).select_related("member", "org", "campaign", "reviewed_by"), pk, "report"
+    )
 
 
 # ---- 对标定位 -----------------------------------------------------------------------------------
@@ -152,10 +149,9 @@ def exemplars_for(user) -> QuerySet[Exemplar]:
 
 
 def get_exemplar_or_404(user, pk) -> Exemplar:
-    try:
-        return exemplars_for(user).select_related("org", "member", "member__org", "designated_by_org").get(pk=pk)
-    except (Exemplar.DoesNotExist, ValueError):
-        raise Http404("no such exemplar in scope") from None
+    return queries.row_or_404(
+        exemplars_for(user).select_related("org", "member", "member__org", "designated_by_org"), pk, "exemplar"
+    )
 
 
 def exemplars_available_to(org: Org) -> QuerySet[Exemplar]:
@@ -175,14 +171,10 @@ def benchmarks_for(user) -> QuerySet[Benchmark]:
 
 
 def get_benchmark_or_404(user, pk) -> Benchmark:
-    try:
-        return (
-            benchmarks_for(user)
-            .select_related("org", "member", "exemplar", "exemplar__org", "exemplar__member", "created_by")
-            .get(pk=pk)
-        )
-    except (Benchmark.DoesNotExist, ValueError):
-        raise Http404("no such benchmark in scope") from None
+    rows = benchmarks_for(user).select_related(
+        "org", "member", "exemplar", "exemplar__org", "exemplar__member", "created_by"
+    )
+    return queries.row_or_404(rows, pk, "benchmark")
 
 
 def measures_for(user) -> QuerySet[CatchUpMeasure]:
@@ -190,7 +182,6 @@ def measures_for(user) -> QuerySet[CatchUpMeasure]:
 
 
 def get_measure_or_404(user, pk) -> CatchUpMeasure:
-    try:
-        return measures_for(user).select_related("benchmark", "benchmark__org", "benchmark__member").get(pk=pk)
-    except (CatchUpMeasure.DoesNotExist, ValueError):
-        raise Http404("no such measure in scope") from None
+    return queries.row_or_404(
+        measures_for(user).select_related("benchmark", "benchmark__org", "benchmark__member"), pk, "measure"
+    )
