@@ -18,6 +18,7 @@ so both paths write the same words.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -76,7 +77,7 @@ def item_texts(milestones: list[Milestone], today: datetime.date) -> dict[int, I
             "milestone": milestone.name,
             "due": milestone.due_date.isoformat(),
             "status": _status(milestone, today),
-            "url": url,
+            "url": settings.SITE_URL + url,  # the text is also the e-mail's: with the site's address when set
         }
         line = _(
             "%(org)s：%(campaign)s的节点任务“%(milestone)s”应于%(due)s前完成，%(status)s，目前尚未登记完成。链接：%(url)s"

@@ -160,6 +160,9 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=60 * 1024 *
 # Sheets with more tokens than MASS_SHEET_ASYNC_TOKENS render in a Celery task.
 MASS_RATE_LIMIT = env.int("MASS_RATE_LIMIT", default=20)
 MASS_RATE_WINDOW = env.int("MASS_RATE_WINDOW", default=600)
+# The portal's own address (https://cxzy.example.gov.cn): the links in reminder e-mails and inbox messages are
+# written with it (an e-mail cannot follow "/campaign/…"); empty: the path alone.
+SITE_URL = env("SITE_URL", default="").rstrip("/")
 MASS_PUBLIC_BASE_URL = env("MASS_PUBLIC_BASE_URL", default="")
 MASS_SHEET_ASYNC_TOKENS = env.int("MASS_SHEET_ASYNC_TOKENS", default=200)
 # Up to this many rows a list or figure is counted on each request; above it the member list shows the planner's

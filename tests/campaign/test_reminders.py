@@ -439,6 +439,18 @@ def _other_milestone_of(campaign, org, exclude):
     raise AssertionError("no other milestone applies")
 
 
+def test_the_digest_text_links_with_the_site_address(world, campaign, staff, settings):
+    """The digest's text is the e-mail's too: with SITE_URL set its links are whole addresses; the inbox button
+    (the notification's url) stays a path of this site."""
+    settings.SITE_URL = "https://cxzy.example.gov.cn"
+    plan = campaign.milestones.get(code="plan")
+    run_daily_reminders(plan.due_date - datetime.timedelta(days=3))
+    note = Notification.objects.filter(user=staff["sec_a"]).get()
+    link = f"/campaign/timeline/{campaign.code}/"
+    assert f"链接：https://cxzy.example.gov.cn{link}\n" in note.body
+    assert note.url == link
+
+
 def test_one_digest_per_recipient_and_day(world, campaign, staff, django_capture_on_commit_callbacks):
     """Two milestones due the same day: ONE inbox message and ONE SMS naming both; a second run the same day adds
     and sends nothing; the next day's newly due reminder comes in a new digest with only it."""
