@@ -1,4 +1,5 @@
-"""The in-app inbox (站内信): one's own messages only; opening one marks it read and follows its link."""
+"""The in-app inbox (站内信): one's own messages only; opening one marks it read and shows it whole, with a button
+to the page it is about."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -34,17 +35,15 @@ class InboxView(LoginRequiredMixin, ListView):
 
 
 class InboxOpenView(LoginRequiredMixin, TemplateView):
-    """Marks the message read; goes to its link when it has a local one, else shows it."""
+    """Marks the message read and shows it: a digest lists several items and ends with what to do, which a jump
+    straight to the first item's page would hide. Its link (a local one only) is the page's button."""
 
     template_name = "campaign/inbox_detail.html"
 
     def get(self, request, *args, **kwargs):
         note = get_object_or_404(services.notifications_for(request.user), pk=kwargs["pk"])
         services.mark_read(note)
-        target = safe_local_url(note.url)
-        if target:
-            return redirect(target)
-        return self.render_to_response(self.get_context_data(note=note))
+        return self.render_to_response(self.get_context_data(note=note, target=safe_local_url(note.url)))
 
 
 class InboxReadAllView(LoginRequiredMixin, View):

@@ -374,11 +374,18 @@ def test_inbox_lists_only_own_messages_unread_first(world, people, login):
     assert response.context["inbox_unread"] == 1
 
 
-def test_inbox_open_marks_read_and_redirects_locally(world, people, login):
+def test_inbox_open_marks_read_and_shows_the_whole_message_with_its_link(world, people, login):
+    """A digest lists several items and ends with what to do: opening it shows all of it (a jump to the first
+    item's page hid the rest), and its local link is the button 前往办理."""
     me = people["secretary"]
-    note = Notification.objects.create(user=me, title="方案已退回", url="/campaign/plans/1/")
+    body = "第一项：制定方案已逾期\n第二项：党性分析还有3天到期\n请抓紧办理，完成后及时登记。"
+    note = Notification.objects.create(user=me, title="提醒：2项节点任务待办理", body=body, url="/campaign/plans/1/")
     response = login(me).get(reverse("campaign:inbox_open", args=[note.pk]))
-    assert response.status_code == 302 and response.url == "/campaign/plans/1/"
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "第二项：党性分析还有3天到期" in html and "请抓紧办理，完成后及时登记。" in html
+    assert '<a class="btn btn-primary" href="/campaign/plans/1/">前往办理</a>' in html
+    assert "非本站地址" not in html
     note.refresh_from_db()
     assert note.read_at is not None
 
