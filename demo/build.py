@@ -61,6 +61,7 @@ def build_demo(today: datetime.date, *, rebuild: bool = False) -> Outcome:
         build_campaign.build_first_step(campaign, cast)
         build_campaign.build_neighbour_plans(campaign, cast)
         build_campaign.build_activities(campaign, dates, cast)
+        build_campaign.build_guided_activity(campaign, dates, cast)
         build_campaign.build_commitments(campaign, dates, cast)
         period = build_evaluations.build_period(campaign, dates, cast)
         build_evaluations.build_reports(campaign, dates, cast)

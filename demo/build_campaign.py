@@ -14,7 +14,8 @@ from campaign.enums import ActivityType
 from campaign.models import Campaign, Commitment, Fulfilment, Plan
 from campaign.services import activities, commitments, plans
 from campaign.services.timeline import copy_campaign, mark_manual_done
-from orgs.enums import SECTOR_CARRIERS
+from orgs.enums import SECTOR_CARRIERS, MemberCategory
+from orgs.models import Member
 
 from . import codes
 from .dates import DemoDates, seed_campaign
@@ -147,6 +148,34 @@ def build_activities(campaign: Campaign, dates: DemoDates, cast: Cast) -> list:
         )
         for kind, offset, title, description in rows
     ]
+
+
+GUIDED_ACTIVITY = (
+    "党性分析交流会",
+    "支部书记带头对照“五个模范”剖析自身，党员逐一发言，查找差距，明确整改措施。",
+)
+
+
+def build_guided_activity(campaign: Campaign, dates: DemoDates, cast: Cast):
+    """Yesterday one of the neighbours the 党建工作指导员 guides recorded its 党性分析 meeting: new work for the
+    instructor to read and remark on today (``zhidaoyuan``'s 我指导的组织)."""
+    if not cast.guided:
+        return None
+    org, secretary = cast.guided[0]
+    present = [m for m in Member.objects.filter(org=org).order_by("id") if m.category != MemberCategory.MOBILE]
+    title, description = GUIDED_ACTIVITY
+    return activities.create_activity(
+        org,
+        by=secretary,
+        activity_type=ActivityType.PARTY_EDUCATION,
+        date=dates.day(-1),
+        title=title,
+        description=description,
+        participant_count=len(present),
+        participants=present,
+        campaign=campaign,
+        today=dates.today,
+    )
 
 
 def _days(n: int) -> datetime.timedelta:

@@ -23,3 +23,5 @@ CITY_DEPARTMENT = "shijiazhuang_zzb"
 COUNTY_DEPARTMENT = "zhengding_zzb"
 SECRETARY = "shuji"
 MEMBER = "dangyuan"
+# The 党建工作指导员 the county's 组织部 assigns to the demo branch and two of its neighbours (``demo.people``).
+INSTRUCTOR = "zhidaoyuan"

@@ -3,7 +3,8 @@ account of their own so that they can write their 党性分析报告 ("在职党
 
 The branch is a village branch of farmers; the county's 组织部 adds one 在职 member to it, a 大学生村官 ("注重发挥
 党建工作指导员和大学生“村官”在创先争优活动中的作用", seed, part 五), so that the report is required of somebody
-and the branch's 党性分析 stays open until her report is accepted. These people do not depend on the date:
+and the branch's 党性分析 stays open until her report is accepted. The 组织部 also assigns a 党建工作指导员 to the
+branch and two of its neighbours, who reads their work and remarks on it. These people do not depend on the date:
 they are made once and kept when the demo is rebuilt for another day.
 """
 
@@ -11,11 +12,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from campaign.models import Notification
+from campaign.services import instructors
 from campaign.services.inbox import mark_read
 from orgs import services as org_services
 from orgs.demo.loader import DEMO_PASSWORD
 from orgs.enums import Gender, MemberCategory, MemberStatus, OrgLevel, Role
-from orgs.models import Member, Org, User
+from orgs.models import Member, Org, RoleAssignment, User
 
 from . import codes
 
@@ -37,6 +39,11 @@ COLLEGE_OFFICIAL = {
 NEIGHBOURS = 11
 # Member accounts the demo opens in the branch: username → index of the member (by id; None: the 村官).
 WRITERS = {"dangyuan2": 1, "dangyuan3": 3, "cunguan": None}
+# The 党建工作指导员: a county cadre the 组织部 assigns to the demo branch and to these neighbours (indexes into
+# ``Cast.neighbours``: one village of the same township whose plan is published, one of the next township whose
+# plan waits for the county's approval).
+INSTRUCTOR = {"full_name": "韩立新", "mobile": "13903110826"}
+INSTRUCTOR_NEIGHBOURS = (1, 3)
 
 
 class DemoNotLoaded(Exception):
@@ -60,6 +67,9 @@ class Cast:
     writers: dict[str, User] = field(default_factory=dict)
     # The other basic organizations of the county, each with its secretary's account.
     neighbours: list[tuple[Org, User]] = field(default_factory=list)
+    instructor: User | None = None
+    # The basic organizations the instructor guides besides the branch, each with its secretary's account.
+    guided: list[tuple[Org, User]] = field(default_factory=list)
 
     def other_townships(self) -> list[Org]:
         return list(
@@ -116,6 +126,8 @@ def ensure_people(cast: Cast) -> Cast:
             )
         cast.writers[username] = user
     cast.neighbours = [(org, _neighbour_secretary(cast, org)) for org in neighbour_branches(cast)]
+    cast.guided = [cast.neighbours[i] for i in INSTRUCTOR_NEIGHBOURS if i < len(cast.neighbours)]
+    cast.instructor = _instructor(cast)
     return cast
 
 
@@ -148,6 +160,22 @@ def _neighbour_secretary(cast: Cast, org: Org) -> User:
         org=org,
         member=member,
     )
+
+
+def _instructor(cast: Cast) -> User:
+    """The 党建工作指导员 ``zhidaoyuan``, made by the county's 组织部 on the page's service (a new account assigned
+    to the branch and the guided neighbours); a kept account gets back an assignment somebody removed."""
+    orgs = [cast.branch, *(org for org, _secretary in cast.guided)]
+    user = User.objects.filter(username=codes.INSTRUCTOR).first()
+    if user is None:
+        return instructors.create_instructor(
+            by=cast.county_department, username=codes.INSTRUCTOR, password=DEMO_PASSWORD, orgs=orgs, **INSTRUCTOR
+        )
+    assigned = set(RoleAssignment.objects.filter(user=user, role=Role.INSTRUCTOR).values_list("org_id", flat=True))
+    missing = [org for org in orgs if org.pk not in assigned]
+    if missing and user.is_active:
+        instructors.assign_instructor(user, missing, by=cast.county_department)
+    return user
 
 
 def branch_member(cast: Cast, user: User) -> Member:

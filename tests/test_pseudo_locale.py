@@ -4,8 +4,8 @@ The pseudo-locale exists only here: the committed zh_Hans catalog with every tra
 into a temporary LOCALE_PATHS as the language `en-xa` and made the site's language. A text the code or a template
 shows without passing through gettext stays bare Chinese and fails the test, named with its surroundings.
 
-The pages: the demo of README's "Demo accounts" (`load_demo` + `demo_campaign`) with two more roles the demo has no
-account for (a 党建工作指导员 of the demo branch and a 数据管理员 of 正定县, made here); every account's start page,
+The pages: the demo of README's "Demo accounts" (`load_demo` + `demo_campaign`, its 党建工作指导员 `zhidaoyuan`
+included) with a 数据管理员 of 正定县 made here; every account's start page,
 every link of its navigation bar and the pages the README tells it to try first, then one level deeper: every page
 those link to (each view once, downloads left out), and the public pages. The demo's data is
 Chinese too (names of organizations and people, titles, texts typed in): every string the database holds is data,
@@ -47,7 +47,7 @@ ACCOUNTS = [
     "sheng_zzb",
     "sheng_ldxz",
     "gaoxiao_hy",
-    "pseudo_instructor",
+    "zhidaoyuan",
     "pseudo_data_manager",
 ]
 # Links not followed: files (PDF, xlsx, QR sheets, attachments) cost time and hold no page; leaving is no page.
@@ -69,19 +69,17 @@ TRY_FIRST = {
         reverse("evaluations:period_list"),
     ],
     "sheng_ldxz": lambda: [reverse("dashboards:node", args=[codes.COUNTY])],
+    "zhidaoyuan": lambda: [reverse("campaign:supervision_remark_create") + f"?org={codes.BRANCH}"],
     "pseudo_data_manager": lambda: [reverse("admin:index")],
 }
 
 
 def make_extra_accounts():
-    """The roles the demo has no account for, on the demo's nodes (ASCII names: no data to take out)."""
+    """A 数据管理员 on the demo's county (ASCII name: no data to take out)."""
     from orgs.enums import Role
     from orgs.models import Org
     from tests.factories import user_with_role
 
-    user_with_role(
-        Org.objects.get(code=codes.BRANCH), Role.INSTRUCTOR, username="pseudo_instructor", full_name="Instructor"
-    )
     user_with_role(
         Org.objects.get(code=codes.COUNTY), Role.DATA_MANAGER, username="pseudo_data_manager", full_name="DM"
     )

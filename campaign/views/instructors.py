@@ -88,13 +88,16 @@ class InstructorRemoveView(RefusalMixin, RoleRequiredMixin, View):
 
 
 class InstructorHomeView(RoleRequiredMixin, TemplateView):
-    """The instructor's own page: the basic organizations it guides, with their work and a remark link."""
+    """The instructor's own page (its start page): the basic organizations it guides, with their work, the newest
+    activity record of each and whether it came in since the instructor's last remark, and a remark link."""
 
     allowed_roles = queries.GUIDE_ROLES
     template_name = "campaign/instructors_home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(orgs=mq.assigned_orgs(self.request.user), **kwargs)
+        rows = mq.guided_orgs(self.request.user)
+        awaiting = sum(row.awaiting_remark for row in rows)
+        return super().get_context_data(rows=rows, awaiting=awaiting, **kwargs)
 
 
 # --- 大学生村官 ------------------------------------------------------------------------------------

@@ -69,8 +69,9 @@ class PortalLoginView(LoginView):
 
 class HomeView(View):
     """Start page by role: a basic organization's secretary starts from his workbench ("基层党组织要具体负责本地
-    本单位创先争优活动的组织实施", seed part 五), a member (and nothing else) from 我的创先争优, anybody else with a
-    role from the organization tree. The workbench URLs are named, not imported: orgs imports no higher app."""
+    本单位创先争优活动的组织实施", seed part 五), a member (and nothing else) from 我的创先争优, a 党建工作指导员 (and
+    nothing else) from 我指导的组织, anybody else with a role from the organization tree. The workbench and
+    instructor URLs are named, not imported: orgs imports no higher app."""
 
     def get(self, request):
         user = request.user
@@ -84,6 +85,8 @@ class HomeView(View):
             return redirect("workbench:index")
         if roles == {Role.MEMBER} or (not roles and user.member_id):
             return redirect("workbench:me")
+        if roles and roles - {Role.MEMBER} <= queries.GUIDE_ROLES:
+            return redirect("campaign:instructor_home")
         if roles:
             return redirect("orgs:tree")
         return render(request, "orgs/no_role.html", status=403)

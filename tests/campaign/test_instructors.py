@@ -159,6 +159,59 @@ def test_instructor_reads_the_assigned_organization_only(world, people, campaign
     assert "塔元庄村党支部" in home and "正定镇中学党支部" not in home
 
 
+def test_instructor_starts_from_its_page_which_names_the_new_records_to_remark_on(world, people, campaign, login):
+    client = login(people.instructor)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("campaign:instructor_home")
+    home = text(client.get(reverse("campaign:instructor_home")))
+    assert "最新活动记录：暂无" in home and "我还没有点评过" in home and "待点评" not in home
+    record = make_activity(world.branch_a, campaign, title="塔元庄主题党日")
+    make_activity(world.branch_a2, campaign, title="中学主题党日")  # not his
+    home = text(client.get(reverse("campaign:instructor_home")))
+    assert "待点评：1 个组织有新的活动记录" in home and "有新的活动记录待点评" in home
+    assert reverse("campaign:activity_detail", args=[record.pk]) in home
+    assert "塔元庄主题党日" in home and "中学主题党日" not in home
+    # a remark of the county's is not his; his own settles what came in before it
+    supervision_services.add_remark(
+        world.branch_a, by=people.county_od, achievements="好", problems="少", direction="续"
+    )
+    assert "待点评：1 个组织有新的活动记录" in text(client.get(reverse("campaign:instructor_home")))
+    supervision_services.add_remark(
+        world.branch_a, by=people.instructor, achievements="好", problems="少", direction="续"
+    )
+    home = text(client.get(reverse("campaign:instructor_home")))
+    assert "待点评" not in home and f"我的上次点评：{timezone.localdate():%Y-%m-%d}" in home
+    make_activity(world.branch_a, campaign, title="塔元庄第二次主题党日")
+    home = text(client.get(reverse("campaign:instructor_home")))
+    assert "待点评：1 个组织有新的活动记录" in home and "塔元庄第二次主题党日" in home
+
+
+def test_an_instructor_with_other_roles_keeps_its_start_page(world, people, login):
+    org_services.assign_role(people.secretary_a2, world.branch_a, Role.INSTRUCTOR, by=people.county_od)
+    response = login(people.secretary_a2).get(reverse("home"))
+    assert response["Location"] == reverse("workbench:org", args=[world.branch_a2.code])
+    org_services.assign_role(people.county_lg, world.branch_a, Role.INSTRUCTOR, by=people.county_od)
+    assert login(people.county_lg).get(reverse("home"))["Location"] == reverse("orgs:tree")
+
+
+def test_instructor_page_query_count_is_constant(world, people, campaign, login):
+    client = login(people.instructor)
+    make_activity(world.branch_a, campaign)
+    client.get(reverse("campaign:instructor_home"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("campaign:instructor_home"))
+    for i in range(5):
+        org = make_org(world.town_a, sector="rural", name=f"第{i}村")
+        org_services.assign_role(people.instructor, org, Role.INSTRUCTOR, by=people.county_od)
+        make_activity(org, campaign, title=f"第{i}村主题党日")
+        instructor = User.objects.get(pk=people.instructor.pk)  # its assignments as they are now
+        supervision_services.add_remark(org, by=instructor, achievements="好", problems="少", direction="续")
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(reverse("campaign:instructor_home"))
+    assert len(response.context["rows"]) == 6
+    assert len(six) == len(one)
+
+
 def test_instructor_writes_nothing_but_remarks(world, people, campaign, login):
     client = login(people.instructor)
     forbidden = [

@@ -1,19 +1,23 @@
 """What README.md's "Demo accounts" tells each account to try first is there, built for today (the local date):
 the pages answer with the values the table names."""
 
+import datetime
 import re
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
-from campaign.models import Notification
+from campaign.models import ActivityRecord, Campaign, Notification, Remark
 from demo import codes
-from demo.build_campaign import RETURN_REASON
+from demo.build_campaign import GUIDED_ACTIVITY, RETURN_REASON
 from demo.build_evaluations import RETURN_COMMENT, tokens_on_sheet
 from evaluations.models import MassAnswer, MassBatch
 from evaluations.services import mass
-from orgs.models import User
+from orgs.enums import OrgLevel, Role
+from orgs.models import Org, User
+from tests.factories.campaign_activities import make_activity
 
 
 @pytest.fixture
@@ -107,3 +111,77 @@ def test_the_county_data_manager_finds_the_admin_masked_numbers_and_the_county_a
     assert "**********" in members and "显示完整身份证号" in members
     records = page(client, "zhengding_sjgl", reverse("admin:campaign_activityrecord_changelist"))
     assert "塔元庄村党支部" in records and "滦县" not in records
+
+
+def guided_orgs() -> list[Org]:
+    """The basic organizations ``zhidaoyuan`` guides, in tree order."""
+    return list(
+        Org.objects.filter(assignments__user__username=codes.INSTRUCTOR, assignments__role=Role.INSTRUCTOR).order_by(
+            "path"
+        )
+    )
+
+
+def test_zhidaoyuan_signs_in_to_the_branches_it_guides_with_new_records_to_remark_on(today_demo, client):
+    cache.clear()  # the login guard's counters
+    response = client.post(reverse("login"), {"username": codes.INSTRUCTOR, "password": "Demo2010!"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("campaign:instructor_home")
+    home = text_of(response)
+    guided = guided_orgs()
+    assert [o.name for o in guided][0] == "塔元庄村党支部" and len(guided) == 3
+    assert all(o.level == OrgLevel.BASIC and o.path.startswith(Org.objects.get(code=codes.COUNTY).path) for o in guided)
+    assert "我指导的基层党组织" in home and "韩立新" in home
+    for org in guided:
+        assert org.name in home
+    # yesterday a guided neighbour recorded its 党性分析 meeting; the demo branch's records are new to him as well
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    assert re.search(rf"最新活动记录： ?{yesterday.isoformat()} {GUIDED_ACTIVITY[0]}", home)
+    assert "待点评：2 个组织有新的活动记录" in home and home.count("有新的活动记录待点评") == 2
+    assert "最新活动记录：暂无" in home  # the third one recorded nothing yet
+
+    # reading the record, then the remark, as the page's links lead
+    record = ActivityRecord.objects.get(title=GUIDED_ACTIVITY[0], campaign__code=codes.CAMPAIGN)
+    assert GUIDED_ACTIVITY[1] in page(client, codes.INSTRUCTOR, reverse("campaign:activity_detail", args=[record.pk]))
+    remark = reverse("campaign:supervision_remark_create")
+    assert "点评下级组织" in page(client, codes.INSTRUCTOR, f"{remark}?org={record.org.code}")
+    response = client.post(
+        remark,
+        {
+            "org_code": record.org.code,
+            "achievements": "书记带头剖析",
+            "problems": "发言不够深入",
+            "direction": "逐人整改",
+        },
+    )
+    assert response.status_code == 302
+    assert Remark.objects.get(author__username=codes.INSTRUCTOR).get_author_role_display() == "党建工作指导员"
+    home = page(client, codes.INSTRUCTOR, reverse("home"))
+    assert "待点评：1 个组织有新的活动记录" in home
+    assert f"我的上次点评：{timezone.localdate().isoformat()}" in home
+
+
+def test_zhidaoyuan_sees_nothing_of_the_branches_it_does_not_guide(today_demo, client):
+    guided = guided_orgs()
+    county = Org.objects.get(code=codes.COUNTY)
+    unguided = (
+        Org.objects.filter(path__startswith=county.path, level=OrgLevel.BASIC)
+        .exclude(pk__in=[o.pk for o in guided])
+        .first()
+    )
+    other_county = Org.objects.filter(level=OrgLevel.BASIC).exclude(path__startswith=county.path).first()
+    campaign = Campaign.objects.get(code=codes.CAMPAIGN)
+    leaks = [make_activity(org, campaign, title=f"{org.name}的主题党日") for org in (unguided, other_county)]
+    client.force_login(User.objects.get(username=codes.INSTRUCTOR))
+    activities = text_of(client.get(reverse("campaign:activity_list")))
+    assert GUIDED_ACTIVITY[0] in activities
+    for org, record in zip((unguided, other_county), leaks, strict=True):
+        assert record.title not in activities
+        assert client.get(reverse("orgs:org_detail", args=[org.code])).status_code == 404
+        assert client.get(reverse("campaign:activity_detail", args=[record.pk])).status_code == 404
+        remark = reverse("campaign:supervision_remark_create") + f"?org={org.code}"
+        assert client.get(remark).status_code == 404
+    plans = text_of(client.get(reverse("campaign:plan_list")))
+    assert "共 3 份" in plans and unguided.name not in plans
+    # a reader and remarker only: no writes of the branch's work, no county pages
+    assert client.get(reverse("campaign:activity_create")).status_code == 403
+    assert client.get(reverse("campaign:instructor_list")).status_code == 403

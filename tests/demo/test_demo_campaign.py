@@ -24,11 +24,13 @@ from campaign.models import (
     MilestoneDone,
     Notification,
     Plan,
+    Remark,
 )
+from campaign.services import supervision
 from campaign.services.timeline import current_campaign, phase_order_on
 from dashboards.services import latest_snapshot
 from demo import codes
-from demo.build_campaign import RETURN_REASON
+from demo.build_campaign import GUIDED_ACTIVITY, RETURN_REASON
 from demo.build_evaluations import ANSWERED, RETURN_COMMENT
 from evaluations.enums import Source, Target
 from evaluations.models import (
@@ -83,6 +85,18 @@ def assert_plan_and_commitments():
     assert commitments.filter(member=None, fulfilment=Fulfilment.NONE).count() == 1  # awaiting fulfilment
     assert commitments.filter(member__isnull=False, fulfilment=Fulfilment.PARTIAL).count() == 1
     assert ActivityRecord.objects.filter(campaign=demo_campaign(), org=branch()).count() == 2
+
+
+def assert_instructor(day):
+    """The 党建工作指导员 guides the branch and two neighbours of the county; one of them recorded its 党性分析
+    meeting yesterday: new work to read and remark on, on any day."""
+    instructor = User.objects.get(username=codes.INSTRUCTOR)
+    guided = Org.objects.filter(assignments__user=instructor, assignments__role="instructor")
+    assert guided.count() == 3 and branch() in guided
+    county = Org.objects.get(code=codes.COUNTY)
+    assert all(org.path.startswith(county.path) and org.level == "basic" for org in guided)
+    (record,) = ActivityRecord.objects.filter(campaign=demo_campaign(), org__in=guided.exclude(pk=branch().pk))
+    assert record.title == GUIDED_ACTIVITY[0] and record.date == day - datetime.timedelta(days=1)
 
 
 def assert_evaluations(day):
@@ -192,6 +206,7 @@ def test_every_promise_holds_on_any_day(build, client, monkeypatch, day):
     assert f"已按 {day} 准备好" in output and "还有 3 天" in output
     assert_timeline(day)
     assert_plan_and_commitments()
+    assert_instructor(day)
     assert_evaluations(day)
     assert_inboxes()
     assert_publicity(day, client, monkeypatch)
@@ -233,6 +248,10 @@ def test_a_later_day_reanchors_and_removes_only_what_the_demo_made(build):
         name="别人的期间", code="someone-else", start_date=D(2027, 1, 1), end_date=D(2027, 12, 31)
     )
     note = Notification.objects.create(user=shuji, title="别的消息", url="/campaign/plans/")
+    guided = ActivityRecord.objects.get(campaign=first, title=GUIDED_ACTIVITY[0]).org
+    remark = supervision.add_remark(
+        guided, by=User.objects.get(username=codes.INSTRUCTOR), achievements="好", problems="少", direction="继续"
+    )
 
     later = D(2028, 2, 29)
     output = build(later)
@@ -249,7 +268,10 @@ def test_a_later_day_reanchors_and_removes_only_what_the_demo_made(build):
     assert Period.objects.filter(pk=other.pk).exists() and Notification.objects.filter(pk=note.pk).exists()
     # the people the demo added are kept, not duplicated
     assert Member.objects.filter(id_number="130123198806150047").count() == 1
-    assert User.objects.filter(username__in=["dangyuan2", "dangyuan3", "cunguan"]).count() == 3
+    assert User.objects.filter(username__in=["dangyuan2", "dangyuan3", "cunguan", codes.INSTRUCTOR]).count() == 4
+    # the instructor's remark of the first day stays; the record it answered was rebuilt for the later day
+    assert Remark.objects.filter(pk=remark.pk).exists()
+    assert_instructor(later)
     assert BadgeEntry.objects.filter(org=branch()).count() == 2
     assert_timeline(later)
     assert_evaluations(later)
