@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from common.history import save_as
 from orgs import queries
 from orgs.models import Member, Org, User
 from orgs.validators import validate_no_id_number
@@ -286,6 +287,5 @@ def set_dispute_outcome(
     dispute.outcome = outcome
     dispute.outcome_on = date
     dispute.outcome_note = note
-    dispute._history_user = by
-    dispute.save(update_fields=["outcome", "outcome_on", "outcome_note", "updated_at"])
+    save_as(dispute, by=by, update_fields=["outcome", "outcome_on", "outcome_note", "updated_at"])
     return dispute
