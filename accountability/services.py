@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.services.attachments import attach_files, attachments_of
+from common.history import save_as
 from orgs.models import Org, User
 
 from . import queries as aq
@@ -56,8 +57,7 @@ def start_duty_report(
         raise ValidationError({"year": _("%(org)s%(year)s年度的述职已经存在") % {"org": org.name, "year": year}})
     duty = DutyReport(org=org, year=year, report=(report or "").strip(), created_by=by)
     _clean(duty, exclude=["org", "created_by", "submitted_by", "rated_by", "rated_org"])
-    duty._history_user = by
-    duty.save()
+    save_as(duty, by=by)
     attach_files(duty, files or [], org=org, by=by)
     return duty
 
@@ -88,8 +88,7 @@ def save_duty_report(duty: DutyReport, *, by: User, report: str, files=(), submi
         duty.submitted_at = timezone.now()
         duty.submitted_by = by
         fields += ["status", "submitted_at", "submitted_by"]
-    duty._history_user = by
-    duty.save(update_fields=fields)
+    save_as(duty, by=by, update_fields=fields)
     attach_files(duty, files or [], org=duty.org, by=by)
     return duty
 
@@ -120,8 +119,9 @@ def rate_duty_report(duty: DutyReport, *, by: User, rating: str, comments: str =
     duty.rated_org = rater
     duty.rated_at = timezone.now()
     _clean(duty, exclude=["org", "created_by", "submitted_by", "rated_by", "rated_org"])
-    duty._history_user = by
-    duty.save(update_fields=["rating", "comments", "status", "rated_by", "rated_org", "rated_at", "updated_at"])
+    save_as(
+        duty, by=by, update_fields=["rating", "comments", "status", "rated_by", "rated_org", "rated_at", "updated_at"]
+    )
     return duty
 
 
@@ -166,8 +166,7 @@ def define_item(scope: Org, *, by: User, title: str, description: str = "", orde
         created_by=by,
     )
     _clean(item, exclude=["scope", "created_by"])
-    item._history_user = by
-    item.save()
+    save_as(item, by=by)
     return item
 
 
@@ -181,8 +180,7 @@ def update_item(item: MeasureItem, *, by: User, title: str, description: str, or
     _check_title(item.scope, title, exclude_pk=item.pk)
     item.title, item.description, item.order, item.active = title, (description or "").strip(), order or 1, active
     _clean(item, exclude=["scope", "created_by"])
-    item._history_user = by
-    item.save(update_fields=["title", "description", "order", "active", "updated_at"])
+    save_as(item, by=by, update_fields=["title", "description", "order", "active", "updated_at"])
     return item
 
 
@@ -215,7 +213,6 @@ def record_measure(
         raise ValidationError({"evidence": _("标记为已落实时，请填写落实情况说明或上传佐证材料")})
     row.status, row.evidence, row.updated_by, row.updated_at = status, evidence, by, timezone.now()
     _clean(row, exclude=["item", "village", "updated_by"])
-    row._history_user = by
-    row.save()
+    save_as(row, by=by)
     attach_files(row, files or [], org=village, by=by)
     return row

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.history import save_as
 from orgs.models import User
 
 from .models import ApiToken
@@ -53,8 +54,7 @@ def create_token(user: User, *, name: str, days: int | None = None) -> tuple[Api
         digest=digest_of(secret),
         expires_at=now + datetime.timedelta(days=days),
     )
-    token._history_user = user
-    token.save()
+    save_as(token, by=user)
     return token, secret
 
 
@@ -66,8 +66,7 @@ def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
         raise PermissionDenied(_("只能撤销自己的令牌"))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token._history_user = by
-        token.save(update_fields=["revoked_at"])
+        save_as(token, by=by, update_fields=["revoked_at"])
     return token
 
 

@@ -27,13 +27,6 @@ def is_system(by) -> bool:
     return by is SYSTEM
 
 
-def stamp_history(obj, by) -> None:
-    """Name ``by`` as the author of ``obj``'s next history row. For ``SYSTEM`` nothing is set, so django-simple-
-    history records the signed-in user of the request (the data manager in the admin), or nobody in a task."""
-    if not is_system(by):
-        obj._history_user = by
-
-
 def recorded_user(by):
     """The user to record as the author of a row (None for the portal itself)."""
     return None if is_system(by) else by

@@ -36,7 +36,7 @@ from orgs.enums import Role
 from orgs.views.accounts import PortalAuthenticationForm, PortalLoginView
 
 from .errors import add_to_form, refusal_text
-from .history import has_history, is_history_model
+from .history import has_history, is_history_model, stamp_history
 
 logger = logging.getLogger(__name__)
 
@@ -367,7 +367,7 @@ class ServiceAdminMixin:
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
 
     def call_service(self, request, obj, service, *args, **kwargs):
-        obj._history_user = request.user
+        stamp_history(obj, request.user)
         try:
             return service(*args, **kwargs)
         except ValidationError as error:

@@ -7,12 +7,21 @@ any entry here that is stale (the model is gone or has history after all).
 
 A new model therefore either gets ``HistoricalRecords`` (the default; exclude noisy columns such as
 ``updated_at`` or denormalized copies like ``org_path``) or a line here that says why not.
+
+And the one way a service writes a record with its history's author (issue 15): ``save_as`` (set the author,
+save), ``delete_as``, ``insert_once`` (a unique constraint's refusal becomes the service's own), ``save_changes``
+(set values, save just those), and ``stamp_history`` (for ``SYSTEM`` the request's user stays the author).
+``tests/common/test_code_rules.py`` fails on ``_history_user =`` anywhere else but its listed exceptions.
 """
 
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from common.actors import is_system
 
 HISTORY_EXEMPT: dict[str, str] = {
     "dashboards.Snapshot": (
@@ -86,3 +95,47 @@ def models_without_history():
         for model in project_models()
         if not has_history(model) and model._meta.label not in HISTORY_EXEMPT
     )
+
+
+# --- writing a record with its history's author -------------------------------------------------------------
+
+
+def save_as(record, *, by, update_fields=None):
+    """Save ``record`` (only ``update_fields`` when given) with ``by`` as the author of its history row. The author
+    stays set on the instance, so the history rows of many-to-many changes made next carry it too."""
+    record._history_user = by
+    record.save(update_fields=update_fields)
+    return record
+
+
+def stamp_history(record, by) -> None:
+    """Name ``by`` as the author of ``record``'s next history row, for the save that follows. For ``SYSTEM``
+    nothing is set, so django-simple-history records the signed-in user of the request (the data manager in the
+    admin), or nobody in a task."""
+    if not is_system(by):
+        record._history_user = by
+
+
+def delete_as(record, *, by) -> None:
+    """Delete ``record`` with ``by`` as the author of its last history row."""
+    record._history_user = by
+    record.delete()
+
+
+def insert_once(record, *, by, taken: ValidationError):
+    """Insert ``record`` with ``by`` as its history's author. When a unique constraint refuses it (somebody
+    inserted the same one since the service looked), raise ``taken`` — the refusal the service gives when it
+    sees the duplicate itself — instead; the savepoint keeps the caller's transaction usable."""
+    try:
+        with transaction.atomic():
+            save_as(record, by=by)
+    except IntegrityError:
+        raise taken from None
+    return record
+
+
+def save_changes(record, values: dict, *, by, also=()):
+    """Set ``values`` on ``record`` and save those fields (and the ``also`` fields, such as ``updated_at``)."""
+    for name, value in values.items():
+        setattr(record, name, value)
+    return save_as(record, by=by, update_fields=[*values, *also])

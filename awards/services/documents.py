@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from common import jobs as background
+from common.history import save_as
 from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.models import Org, User
@@ -133,8 +134,7 @@ def set_issuer_prefix(org: Org, *, by: User, prefix: str) -> IssuerPrefix:
         row = IssuerPrefix.objects.select_for_update().filter(org=org).first() or IssuerPrefix(org=org)
         row.prefix = prefix
         row.updated_by = by
-        row._history_user = by
-        row.save()
+        save_as(row, by=by)
     return row
 
 
@@ -330,10 +330,9 @@ def save_decision(award_round: AwardRound, *, by: User, **values) -> Decision:
         decision.status = DecisionStatus.DRAFT
         decision.progress = 0
         decision.error = ""
-        decision._history_user = by
         try:
             with transaction.atomic():
-                decision.save()
+                save_as(decision, by=by)
         except IntegrityError:
             # Another decision of the same issuer took the number in between.
             raise ValidationError({"doc_number": _("该发文字号刚被另一份表彰决定使用，请使用下一个可用文号")}) from None

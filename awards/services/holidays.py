@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.actors import System, is_system, recorded_user
+from common.history import delete_as, save_as
 from orgs import queries
 from orgs.enums import Role
 from orgs.models import User
@@ -239,22 +240,19 @@ def enter_year(
                     }
                 )
         for old in CalendarDay.objects.filter(date__year=year):
-            old._history_user = by
             old._change_reason = _("重新录入%(year)s年节假日安排") % {"year": year}
-            old.delete()
+            delete_as(old, by=by)
         created = []
         for day, (workday, name) in sorted(days.items()):
             entry = CalendarDay(date=day, is_workday=workday, name=name[:50])
-            entry._history_user = by
-            entry.save()
+            save_as(entry, by=by)
             created.append(entry)
         if row is None:
             row = HolidayYear(year=year)
         row.source = HolidayYear.Source.MANUAL
         row.notice = notice
         row.entered_by = by
-        row._history_user = by
-        row.save()
+        save_as(row, by=by)
     return row
 
 

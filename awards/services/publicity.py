@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.history import save_as
 from orgs import ratelimit
 from orgs.models import User
 from orgs.validators import validate_mobile
@@ -114,12 +115,11 @@ def start_publicity(award_round: AwardRound, *, by: User, today: datetime.date |
         rules.check_all(ready, stage=rules.Stage.PUBLICITY, award_round=award_round)
         n = award_round.publicity_working_days
         needed_end = working_period_end(day, n)  # ScheduleMissing names the year without a schedule
-        award_round._history_user = by
         if not award_round.publicity_started:
             award_round.publicity_starts = day
             award_round.publicity_started_at = timezone.now()
             award_round._change_reason = _("开始公示")
-            award_round.save(update_fields=["publicity_starts", "publicity_started_at"])
+            save_as(award_round, by=by, update_fields=["publicity_starts", "publicity_started_at"])
         else:
             start = award_round.publicity_starts
             end = publicity_end(award_round)
@@ -135,7 +135,7 @@ def start_publicity(award_round: AwardRound, *, by: User, today: datetime.date |
                     "n": n,
                 }
                 award_round._change_reason = reason
-                award_round.save(update_fields=["publicity_working_days"])
+                save_as(award_round, by=by, update_fields=["publicity_working_days"])
                 _record_change(award_round, old_end=end, new_end=needed_end, old_days=n, by=by, reason=reason)
         for nomination in ready:
             nomination.status = Status.PUBLICITY
@@ -207,9 +207,8 @@ def extend_publicity(
                 }
             )
         award_round.publicity_working_days = working_days_between(start, new_end)
-        award_round._history_user = by
         award_round._change_reason = reason
-        award_round.save(update_fields=["publicity_working_days"])
+        save_as(award_round, by=by, update_fields=["publicity_working_days"])
         _record_change(award_round, old_end=old_end, new_end=new_end, old_days=old_days, by=by, reason=reason)
     return award_round
 

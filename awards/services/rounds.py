@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from common.history import save_changes
 from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.models import Org, User
@@ -144,10 +145,7 @@ def update_round(award_round: AwardRound, *, by: User, **fields) -> AwardRound:
         errors = window_errors(values) | locked_field_errors(award_round, fields)
         if errors:
             raise ValidationError(errors)
-        for name, value in fields.items():
-            setattr(award_round, name, value)
-        award_round._history_user = by
-        award_round.save(update_fields=list(fields))
+        save_changes(award_round, fields, by=by)
     return award_round
 
 

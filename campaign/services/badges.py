@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.actors import SYSTEM
+from common.history import save_as, save_changes
 from orgs import services as org_services
 from orgs.models import Member, Org, User
 
@@ -138,8 +139,7 @@ def create_entry(
         **fields,
     )
     _clean(entry, exclude=["org", "member", "created_by"])
-    entry._history_user = by
-    entry.save()
+    save_as(entry, by=by)
     _sync_flags([entry.member_id], by=by, today=today or timezone.localdate())
     return entry
 
@@ -161,8 +161,7 @@ def update_entry(entry: BadgeEntry, *, by: User, fields: dict, today: datetime.d
     for name, value in fields.items():
         setattr(entry, name, value)
     _clean(entry, exclude=["org", "member", "created_by"])
-    entry._history_user = by
-    entry.save(update_fields=[*fields, "updated_at"])
+    save_as(entry, by=by, update_fields=[*fields, "updated_at"])
     _sync_flags([before, entry.member_id], by=by, today=today or timezone.localdate())
     return entry
 
@@ -185,9 +184,8 @@ def end_entry(
             {"end_date": _("结束日期不能早于开始日期（%(d)s）") % {"d": entry.start_date.isoformat()}}
         )
     entry.end_date = end_date
-    entry._history_user = by
     entry._change_reason = _("结束示范")
-    entry.save(update_fields=["end_date", "updated_at"])
+    save_as(entry, by=by, update_fields=["end_date", "updated_at"])
     _sync_flags([entry.member_id], by=by, today=today)
     return entry
 
@@ -230,20 +228,13 @@ def record_wearing(
             setattr(row, name, value)
         row.recorded_by = by
     _clean(row, exclude=["org", "recorded_by"])
-    row._history_user = by
     if row.pk:
-        row.save(update_fields=[*values, "recorded_by", "updated_at"])
-        return row
+        return save_as(row, by=by, update_fields=[*values, "recorded_by", "updated_at"])
     try:
         with transaction.atomic():
-            row.save()
+            save_as(row, by=by)
     except IntegrityError:
         # Somebody recorded the same month at the same moment: correct that row instead.
         existing = BadgeWearing.objects.select_for_update().get(org=org, month=month)
-        for name, value in values.items():
-            setattr(existing, name, value)
-        existing.recorded_by = by
-        existing._history_user = by
-        existing.save(update_fields=[*values, "recorded_by", "updated_at"])
-        return existing
+        return save_changes(existing, {**values, "recorded_by": by}, by=by, also=["updated_at"])
     return row

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from common.history import save_as
 from orgs.models import Org, User
 
 from ..models import (
@@ -103,8 +104,7 @@ def create_bulletin(issuer: Org, *, by: User, stories=(), recipients=(), **field
         fields.pop("masthead", None)
     bulletin = Bulletin(issuer_org=issuer, created_by=by, **fields)
     bulletin.full_clean(exclude=["issuer_org", "created_by", "issued_by"], validate_constraints=False)
-    bulletin._history_user = by
-    bulletin.save()
+    save_as(bulletin, by=by)
     _set_stories(bulletin, _check_stories(issuer, stories), by)
     _set_recipients(bulletin, _check_recipients(issuer, recipients), by)
     return bulletin
@@ -124,8 +124,7 @@ def update_bulletin(bulletin: Bulletin, *, by: User, fields: dict, stories=None,
     for name, value in fields.items():
         setattr(bulletin, name, value)
     bulletin.full_clean(exclude=["issuer_org", "created_by", "issued_by"], validate_constraints=False)
-    bulletin._history_user = by
-    bulletin.save(update_fields=[*fields, "updated_at"])
+    save_as(bulletin, by=by, update_fields=[*fields, "updated_at"])
     if stories is not None:
         _set_stories(bulletin, _check_stories(bulletin.issuer_org, stories), by)
     if recipients is not None:
@@ -195,8 +194,11 @@ def issue_bulletin(
     bulletin.status = BulletinStatus.ISSUED
     bulletin.issued_by = by
     bulletin.issued_at = timezone.now()
-    bulletin._history_user = by
-    bulletin.save(update_fields=["year", "number", "issue_date", "status", "issued_by", "issued_at", "updated_at"])
+    save_as(
+        bulletin,
+        by=by,
+        update_fields=["year", "number", "issue_date", "status", "issued_by", "issued_at", "updated_at"],
+    )
     readers = [u for u in bq.readers_to_notify(bulletin) if u.pk != by.pk]
     notify(
         readers,
@@ -225,8 +227,7 @@ def save_exhibition(org: Org, *, by: User, title: str, intro: str = "", public: 
     exhibition.public = bool(public)
     exhibition.updated_by = by
     exhibition.full_clean(exclude=["org", "updated_by"], validate_unique=False)
-    exhibition._history_user = by
-    exhibition.save()
+    save_as(exhibition, by=by)
     return exhibition
 
 
@@ -234,8 +235,7 @@ def _ensure_exhibition(org: Org, by: User) -> Exhibition:
     exhibition = Exhibition.objects.select_for_update().filter(org=org).first()
     if exhibition is None:
         exhibition = Exhibition(org=org, updated_by=by)
-        exhibition._history_user = by
-        exhibition.save()
+        save_as(exhibition, by=by)
     return exhibition
 
 

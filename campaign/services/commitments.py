@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.actors import is_system, stamp_history
+from common.actors import is_system
+from common.history import save_as, stamp_history
 from orgs.models import Member, Org, User
 
 from ..models import Campaign, Commitment, Fulfilment, FulfilmentRecord, Plan
@@ -48,8 +49,7 @@ def create_commitment(
     _require_writer(by, commitment)
     ensure_phase(campaign, ANY_PHASE, today=today)
     commitment.full_clean(exclude=["campaign", "org", "member", "plan", "created_by"])
-    commitment._history_user = by
-    commitment.save()
+    save_as(commitment, by=by)
     return commitment
 
 
@@ -81,8 +81,7 @@ def publish_commitment(commitment: Commitment, *, by: User, today: datetime.date
         raise ValidationError(_("该承诺已经公开"), code="status")
     ensure_phase(commitment.campaign, ANY_PHASE, today=today)
     commitment.status, commitment.published_at = Commitment.Status.PUBLISHED, timezone.now()
-    commitment._history_user = by
-    commitment.save(update_fields=["status", "published_at", "updated_at"])
+    save_as(commitment, by=by, update_fields=["status", "published_at", "updated_at"])
     return commitment
 
 
@@ -118,8 +117,7 @@ def record_fulfilment(
     record.save()
     attach_files(record, files, org=commitment.org, by=by)
     commitment.fulfilment = fulfilment
-    commitment._history_user = by
-    commitment.save(update_fields=["fulfilment", "updated_at"])
+    save_as(commitment, by=by, update_fields=["fulfilment", "updated_at"])
     return record
 
 
@@ -134,6 +132,5 @@ def commitment_from_plan(plan: Plan, *, by: User | None) -> Commitment | None:
     commitment.content = content
     commitment.status = Commitment.Status.PUBLISHED
     commitment.published_at = timezone.now()
-    commitment._history_user = by
-    commitment.save()
+    save_as(commitment, by=by)
     return commitment

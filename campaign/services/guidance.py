@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.history import delete_as, insert_once, save_as, save_changes
 from orgs.enums import Sector
 from orgs.models import Org, User
 from orgs.validators import validate_phone
 
 from ..models import GuidanceContactPoint, GuidanceGroup, GuidanceGroupMember
 from ..queries import guidance as gq
-from .records import delete_as, insert_once, save_changes
 
 GROUP_FIELDS = ("name", "department", "phone")
 MEMBER_FIELDS = ("name", "post", "phone", "group_role", "order", "user")
@@ -127,8 +127,7 @@ def add_guidance_member(
     member = GuidanceGroupMember(
         group=group, name=name, post=post, phone=phone, group_role=group_role, user=user, order=order or 0
     )
-    member._history_user = by
-    member.save()
+    save_as(member, by=by)
     return member
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.errors import StaleEdit
+from common.history import save_as
 from orgs.models import Org, User
 
 from ..models import Campaign, Plan, PlanVersion
@@ -68,8 +69,7 @@ def _ensure_writing_phase(plan_status: str, campaign: Campaign, today) -> None:
 
 def _save(plan: Plan, by: User | None, fields: list[str]) -> None:
     plan.revision += 1
-    plan._history_user = by
-    plan.save(update_fields=[*fields, "revision", "updated_at"])
+    save_as(plan, by=by, update_fields=[*fields, "revision", "updated_at"])
 
 
 def plan_url(plan: Plan) -> str:
@@ -96,8 +96,7 @@ def create_plan(campaign: Campaign, org: Org, *, by: User, fields: dict, today: 
         raise ValidationError(_("该组织在本次活动中已有实施方案，请打开原方案修改"), code="exists")
     plan = Plan(campaign=campaign, org=org, created_by=by)
     _clean_fields(plan, fields)
-    plan._history_user = by
-    plan.save()
+    save_as(plan, by=by)
     return plan
 
 

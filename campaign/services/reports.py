@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.history import delete_as, insert_once, save_as
 from orgs import queries
 from orgs.enums import OrgLevel, Role
 from orgs.models import Org, User
@@ -22,7 +23,6 @@ from ..queries.activities import can_manage_reporting_bodies, can_submit_report
 from ..uploads import check_upload
 from .attachments import attach_files
 from .notifications import notify
-from .records import delete_as, insert_once
 from .timeline import current_campaign, ensure_phase, mark_done
 
 
@@ -156,7 +156,6 @@ def register_system_committees(province: Org, *, by: User) -> list[ReportingBody
     created = []
     for org in found:
         body = ReportingBody(org=org, category=ReportingBody.Category.SYSTEM, created_by=by)
-        body._history_user = by
-        body.save()
+        save_as(body, by=by)
         created.append(body)
     return created

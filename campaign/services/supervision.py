@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.history import delete_as, insert_once, save_as, save_changes
 from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.models import Org, User
@@ -35,7 +36,6 @@ from ..queries import supervision as sq
 from .attachments import attach_files
 from .guidance import check_acting_as
 from .notifications import notify
-from .records import delete_as, insert_once, save_changes
 
 # "各级党委也要成立活动领导小组" (seed, part 五): every committee level — province, the 省直 system committees,
 # cities, counties and the township committees (乡镇党委、街道党工委).
@@ -97,8 +97,7 @@ def record_inspection(
         guidance_group=guidance_group,
         created_by=by,
     )
-    inspection._history_user = by
-    inspection.save()
+    save_as(inspection, by=by)
     attach_files(inspection, files, org=acting.org if inspection.is_covert else org, by=by, field="attachments")
     return inspection
 
@@ -109,8 +108,7 @@ def record_inspection(
 def _save_and_tell(record, *, by: User, title: str, body: str, url: str):
     """Save a new remark or order (``by``: its history's author) and tell who answers for its organization, with
     the start of ``body`` and a link to the record's page (the URL named ``url``)."""
-    record._history_user = by
-    record.save()
+    save_as(record, by=by)
     notify(sq.responders_of(record.org), title=title, body=body[:200], url=reverse(url, args=[record.pk]))
     return record
 
@@ -220,8 +218,7 @@ def respond_order(order: RectificationOrder, *, by: User, text: str, files=()) -
     response = RectificationResponse.objects.create(order=order, text=text.strip(), responded_by=by)
     attach_files(response, files, org=order.org, by=by, field="attachments")
     order.status = RectificationOrder.Status.RESPONDED
-    order._history_user = by
-    order.save(update_fields=["status", "updated_at"])
+    save_as(order, by=by, update_fields=["status", "updated_at"])
     recipients = [order.issued_by] if order.issued_by_id and order.issued_by.is_active else []
     if not recipients:
         recipients = list(
@@ -269,8 +266,7 @@ def verify_order(order: RectificationOrder, *, by: User, passed: bool, reason: s
         order.status = RectificationOrder.Status.REOPENED
         order.reopen_reason = reason
         title = _("整改情况验收未通过，请继续整改")
-    order._history_user = by
-    order.save(update_fields=["status", "verified_by", "verified_at", "reopen_reason", "updated_at"])
+    save_as(order, by=by, update_fields=["status", "verified_by", "verified_at", "reopen_reason", "updated_at"])
     notify(sq.responders_of(order.org), title=title, body=reason[:200], url=_order_url(order))
     return order
 
@@ -357,8 +353,7 @@ def add_group_member(group: LeadingGroup, *, by: User, name: str, post: str, gro
     member = LeadingGroupMember(
         group=group, name=name.strip(), post=post.strip(), group_role=group_role, user=user, order=order
     )
-    member._history_user = by
-    member.save()
+    save_as(member, by=by)
     return member
 
 
@@ -390,8 +385,7 @@ def create_contact_point(leader: LeadingGroupMember, org: Org, *, by: User, note
     if ContactPoint.objects.filter(leader=leader, org=org).exists():
         raise ValidationError({"org_code": _("%(name)s已把该组织作为联系点") % {"name": leader.name}})
     point = ContactPoint(leader=leader, org=org, notes=notes.strip())
-    point._history_user = by
-    point.save()
+    save_as(point, by=by)
     return point
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from common import jobs as background
+from common.history import save_as
 from common.numbers import percent
 from orgs import queries, ratelimit
 from orgs.models import Member, Org, User
@@ -162,8 +163,7 @@ def close_batch(batch: MassBatch, *, by: User, at=None) -> MassBatch:
         if locked.opens_at > at:  # not yet open: it never will be
             locked.opens_at = at
             fields.append("opens_at")
-        locked._history_user = by
-        locked.save(update_fields=fields)
+        save_as(locked, by=by, update_fields=fields)
     return locked
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from common.history import save_as
 from orgs import queries
 from orgs.models import Member, Org, User
 from orgs.validators import validate_no_id_number
@@ -214,8 +215,18 @@ def record_dispute(
     return dispute
 
 
-def _lock_dispute(dispute: Dispute) -> Dispute:
-    return Dispute.objects.select_for_update().select_related("org").get(pk=dispute.pk)
+def _lock_open_dispute(dispute: Dispute, *, by: User, adding_step: bool) -> Dispute:
+    """The dispute locked for ``by``'s change (``adding_step``, or setting its outcome) while it is still open
+    (else refused, naming its outcome)."""
+    dispute = Dispute.objects.select_for_update().select_related("org").get(pk=dispute.pk)
+    if not mq.can_write_org(by, dispute.org):
+        raise PermissionDenied(_("您无权处理该矛盾纠纷"))
+    if dispute.closed:
+        outcome = {"outcome": dispute.get_outcome_display()}
+        if adding_step:
+            raise ValidationError(_("该矛盾纠纷已%(outcome)s，不能再添加处理措施") % outcome, code="closed")
+        raise ValidationError(_("该矛盾纠纷已%(outcome)s，结果不能再修改") % outcome, code="closed")
+    return dispute
 
 
 @transaction.atomic
@@ -224,14 +235,7 @@ def add_dispute_step(
 ) -> DisputeStep:
     """A dated handling step; none once the dispute is 化解 or 上交."""
     today = today or timezone.localdate()
-    dispute = _lock_dispute(dispute)
-    if not mq.can_write_org(by, dispute.org):
-        raise PermissionDenied(_("您无权处理该矛盾纠纷"))
-    if dispute.closed:
-        raise ValidationError(
-            _("该矛盾纠纷已%(outcome)s，不能再添加处理措施") % {"outcome": dispute.get_outcome_display()},
-            code="closed",
-        )
+    dispute = _lock_open_dispute(dispute, by=by, adding_step=True)
     if date is None:
         raise ValidationError({"date": _("请填写日期")})
     _not_future(date, "date", today, _("日期不能晚于今天"))
@@ -263,13 +267,7 @@ def set_dispute_outcome(
 ) -> Dispute:
     """化解 (at least one handling step recorded), 上交 (say to whom in the note) or 未化解."""
     today = today or timezone.localdate()
-    dispute = _lock_dispute(dispute)
-    if not mq.can_write_org(by, dispute.org):
-        raise PermissionDenied(_("您无权处理该矛盾纠纷"))
-    if dispute.closed:
-        raise ValidationError(
-            _("该矛盾纠纷已%(outcome)s，结果不能再修改") % {"outcome": dispute.get_outcome_display()}, code="closed"
-        )
+    dispute = _lock_open_dispute(dispute, by=by, adding_step=False)
     if outcome not in (DisputeOutcome.RESOLVED, DisputeOutcome.ESCALATED, DisputeOutcome.UNRESOLVED):
         raise ValidationError({"outcome": _("请选择处理结果：化解、上交或未化解")})
     if date is None:
@@ -286,6 +284,5 @@ def set_dispute_outcome(
     dispute.outcome = outcome
     dispute.outcome_on = date
     dispute.outcome_note = note
-    dispute._history_user = by
-    dispute.save(update_fields=["outcome", "outcome_on", "outcome_note", "updated_at"])
+    save_as(dispute, by=by, update_fields=["outcome", "outcome_on", "outcome_note", "updated_at"])
     return dispute

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
+from common.history import save_as
 from orgs.models import Member, Org
 
 
@@ -14,8 +15,7 @@ def save_checked(instance, *, by, exclude, update_fields=None):
     """Validate ``instance`` as its model does (``exclude``: the fields the service sets itself), then save it
     with ``by`` as its history's author (only ``update_fields`` when given)."""
     clean(instance, exclude=exclude)
-    instance._history_user = by
-    instance.save(update_fields=update_fields)
+    save_as(instance, by=by, update_fields=update_fields)
     return instance
 
 

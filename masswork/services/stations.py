@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.history import delete_as, save_as
 from orgs.models import Member, Org, User
 
 from ..models import Station, StationDuty, Visit, VisitStatus, VisitTopic
@@ -58,8 +59,7 @@ def _check_name(org: Org, name: str, *, exclude_pk=None) -> None:
 
 def _add_duty(station: Station, member: Member, *, by: User) -> None:
     duty = StationDuty(station=station, member=member)
-    duty._history_user = by
-    duty.save()
+    save_as(duty, by=by)
 
 
 @transaction.atomic
@@ -95,8 +95,7 @@ def update_station(station: Station, *, by: User, fields: dict, duty_members=Non
         members = _check_members(station.org, duty_members)
         wanted = {m.pk for m in members}
         for duty in station.duties.exclude(member_id__in=wanted):
-            duty._history_user = by
-            duty.delete()
+            delete_as(duty, by=by)
         have = set(station.duties.values_list("member_id", flat=True))
         for member in members:
             if member.pk not in have:

@@ -247,3 +247,33 @@ def test_no_file_of_the_apps_passes_600_lines():
             if len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES:
                 offenders.add(path.relative_to(ROOT).as_posix())
     assert offenders == set()
+
+
+# The author of a record's history row is named by common.history (save_as, delete_as, insert_once, save_changes,
+# stamp_history), never by setting ``_history_user`` by hand before a save.
+HISTORY_AUTHOR_SET = re.compile(r"\._history_user\s*=(?!=)|setattr\([^)\n]*[\"']_history_user[\"']")
+# Where it is still set by hand, and why no helper of common.history fits there.
+HISTORY_AUTHOR_ALLOWED = {
+    # _sync_flags names the acting user (None for the daily sync) for the save that orgs.services.update_member
+    # makes with by=SYSTEM: the member's service saves the record, not this one.
+    "campaign/services/badges.py": "author of the save another app's service makes",
+}
+
+
+def test_the_history_author_is_named_in_one_place():
+    """One way to save a record with its history's author (issue 15): the helpers of common.history; a file that
+    still sets ``_history_user`` itself is listed with its reason (an entry fails once the file no longer does)."""
+    offenders = {
+        path.relative_to(ROOT).as_posix()
+        for path in _python_files()
+        if path != ROOT / "common" / "history.py" and HISTORY_AUTHOR_SET.search(path.read_text(encoding="utf-8"))
+    }
+    assert offenders - set(HISTORY_AUTHOR_ALLOWED) == set()
+    assert set(HISTORY_AUTHOR_ALLOWED) <= offenders, "no longer set by hand: remove from HISTORY_AUTHOR_ALLOWED"
+
+
+def test_the_history_author_rule_catches_each_way_of_setting_it():
+    for line in ("record._history_user = by", "obj._history_user=request.user", 'setattr(obj, "_history_user", by)'):
+        assert HISTORY_AUTHOR_SET.search(line), line
+    for line in ("if obj._history_user == by:", "save_as(record, by=by)", "history_user=by"):
+        assert not HISTORY_AUTHOR_SET.search(line), line
