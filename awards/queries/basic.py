@@ -5,7 +5,6 @@ who see the honour on the member's record). Outside the scope: 404; wrong role i
 """
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from orgs import queries
 from orgs.enums import OrgLevel, Role
@@ -115,15 +114,12 @@ def cited_honours(nomination: Nomination) -> QuerySet[BasicAward]:
 
 def public_commendation(pk) -> BasicCommendation:
     """A commendation whose organization chose a 公示 and opened it (not annulled); 404 otherwise (no login)."""
-    found = (
-        BasicCommendation.objects.filter(pk=pk, publicity=True, publicity_starts__isnull=False)
+    rows = (
+        BasicCommendation.objects.filter(publicity=True, publicity_starts__isnull=False)
         .exclude(status__in=[Status.DRAFT, Status.ANNULLED])
         .select_related("org")
-        .first()
     )
-    if found is None:
-        raise Http404("no such public notice")
-    return found
+    return queries.row_or_404(rows, pk, "public notice")
 
 
 def public_awards(commendation: BasicCommendation):

@@ -277,3 +277,27 @@ def test_the_history_author_rule_catches_each_way_of_setting_it():
         assert HISTORY_AUTHOR_SET.search(line), line
     for line in ("if obj._history_user == by:", "save_as(record, by=by)", "history_user=by"):
         assert not HISTORY_AUTHOR_SET.search(line), line
+
+
+def _query_modules():
+    for path in _python_files():
+        if path.name == "queries.py" or (path.parent.name == "queries" and path.suffix == ".py"):
+            yield path
+
+
+def test_a_scoped_lookup_answers_404_in_one_place():
+    """Every ``get_*_or_404`` of the apps' queries ends in orgs.queries.row_or_404 / first_or_404 (one query, a
+    key that is no number or out of range a 404 too): no query module catches DoesNotExist or turns an empty
+    ``.first()`` into its own 404. A 404 for what the row found is (not a village, not an image) stays the module's."""
+    modules = list(_query_modules())
+    assert ROOT / "orgs" / "queries.py" in modules and len(modules) > 10  # the walk finds them
+    offenders = []
+    for path in modules:
+        text = path.read_text()
+        if path == ROOT / "orgs" / "queries.py":
+            text = re.sub(r"def first_or_404\(.*?\n\n\n", "", text, flags=re.S)  # the one place
+        offenders += [
+            f"{path.relative_to(ROOT)}: {m}"
+            for m in re.findall(r"DoesNotExist|\.first\(\)\s*\n\s*\)?\s*if \w+ is None:\s*\n\s*raise Http404", text)
+        ]
+    assert offenders == []
