@@ -210,6 +210,7 @@ PAGES = [
     Judged("timeline", "org_department", lambda s: reverse("campaign:timeline"), "节点任务"),
     Judged("member-list", "org_department", lambda s: reverse("orgs:member_list"), "张建国"),
     Judged("plan", "org_department", lambda s: reverse("campaign:plan_detail", args=[s.plan.pk]), "争创五个好党支部"),
+    Judged("plan-compare", "org_department", lambda s: reverse("campaign:plan_compare", args=[s.plan.pk]), "版本对比"),
     Judged(
         "plan-form", "secretary", lambda s: reverse("campaign:plan_create", args=[s.world.branch_a.code]), "活动载体"
     ),
