@@ -238,8 +238,20 @@ class ObjectionHandleForm(forms.Form):
         label=_("处理结果"),
         choices=[("rejected", _("异议不成立，保留公示对象")), ("upheld", _("异议成立，从名单中撤销"))],
         widget=forms.RadioSelect,
+        error_messages={"required": _("请选择处理结果")},
     )
-    note = forms.CharField(label=_("处理意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("处理意见"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写处理意见")},
+    )
+
+    def __init__(self, *args, objection, **kwargs):
+        """One form per objection on the list page; ``objection`` tells its fields' ids apart."""
+        kwargs.setdefault("auto_id", f"o{objection.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.objection_pk = objection.pk
 
 
 class CandidateChoiceField(forms.ModelChoiceField):

@@ -381,6 +381,10 @@ class OwnerListView(OwnerMixin, TemplateView):
         rows = list(q.owner_list(award_round))
         day = today()
         extend_form = kwargs.pop("extend_form", None) or PublicityExtendForm()
+        objections = list(q.objections_for_round(award_round))
+        refused = kwargs.pop("handle_form", None)  # bound, for one objection, when its form was invalid
+        for o in objections:
+            o.handle_form = refused if refused and refused.objection_pk == o.pk else ObjectionHandleForm(objection=o)
         return super().get_context_data(
             award_round=award_round,
             object_list=rows,
@@ -390,9 +394,8 @@ class OwnerListView(OwnerMixin, TemplateView):
             publicity_end=shown_publicity_end(award_round),
             publicity_state=publicity_services.publicity_state(award_round, day),
             approval_error=publicity_services.approval_error(award_round, day),
-            objections=list(q.objections_for_round(award_round)),
+            objections=objections,
             discipline_form=DisciplineForm(),
-            handle_form=ObjectionHandleForm(),
             extend_form=extend_form,
             publicity_changes=list(award_round.publicity_changes.select_related("by")),
             here=self.request.get_full_path(),
@@ -471,15 +474,17 @@ class ObjectionHandleView(RefusalMixin, ScopedObjectMixin, View):
     def post(self, request, *args, **kwargs):
         objection = self.object
         award_round = objection.nomination.award_round
-        form = ObjectionHandleForm(request.POST)
+        form = ObjectionHandleForm(request.POST, objection=objection)
         if not form.is_valid():
+            # the list page again, the typed words kept and the errors at their fields
             messages.error(request, _("请选择处理结果并填写处理意见"))
-        else:
-            publicity_services.handle_objection(
-                objection,
-                by=request.user,
-                upheld=form.cleaned_data["outcome"] == "upheld",
-                note=form.cleaned_data["note"],
-            )
-            messages.success(request, _("已记录异议处理结果"))
+            page = OwnerListView(request=request, args=(), kwargs={"code": award_round.code}, object=award_round)
+            return page.render_to_response(page.get_context_data(handle_form=form))
+        publicity_services.handle_objection(
+            objection,
+            by=request.user,
+            upheld=form.cleaned_data["outcome"] == "upheld",
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("已记录异议处理结果"))
         return redirect(reverse("awards:shortlist", args=[award_round.code]) + "#objections")

@@ -164,8 +164,9 @@ class TallyForm(forms.Form):
             expected = max(set(values), key=lambda v: (values.count(v), -values.index(v)))
             for c in self.criteria:
                 if totals[c.pk] != expected:
+                    # about the whole row, not its first cell: shown above the table
                     self.add_error(
-                        self.key(c, self.levels[0]),
+                        None,
                         _("“%(name)s”合计 %(n)s 张，与其他项目的 %(m)s 张不一致；每张选票对每个项目都要评价")
                         % {"name": c.name, "n": totals[c.pk], "m": expected},
                     )

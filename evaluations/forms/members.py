@@ -34,6 +34,10 @@ class ParticipationForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("took_part_on", timezone.localdate())
 
+    def ticked(self) -> set[str]:
+        """The members ticked when the form was sent: still ticked when it is shown again with an error."""
+        return {str(pk) for pk in self["members"].value() or []}
+
 
 class RatingForm(forms.Form):
     """The member's rating; ``version`` is the rating's updated_at as loaded (stale-save check)."""

@@ -6,6 +6,8 @@ leading group.
 并组织群众对党员进行评议。" (seed, part 四)
 """
 
+import datetime
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
@@ -139,6 +141,17 @@ class OwnMemberMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def revised_since_return(report) -> bool:
+    """A returned report its member saved again (保存草稿) without submitting it: it stays 已退回 (only 提交审阅
+    sends it back), saved later than the review that returned it. The return's own save stamps ``updated_at`` a
+    moment after ``reviewed_at``, hence the second of slack."""
+    return (
+        report.status == ReportStatus.RETURNED
+        and report.reviewed_at is not None
+        and report.updated_at - report.reviewed_at > datetime.timedelta(seconds=1)
+    )
+
+
 class MyReportView(OwnMemberMixin, ServiceFormView):
     template_name = "evaluations/report_mine.html"
     form_class = ReportForm
@@ -173,6 +186,7 @@ class MyReportView(OwnMemberMixin, ServiceFormView):
             .select_related("recorded_by")
             .first(),
             editable=self.editable,
+            revising=self.report is not None and revised_since_return(self.report),
             past=PartyAnalysisReport.objects.filter(member=self.member)
             .exclude(campaign=self.campaign)
             .select_related("campaign"),
@@ -191,7 +205,11 @@ class MyReportView(OwnMemberMixin, ServiceFormView):
         )
 
     def get_success_message(self, report):
-        return _("报告已提交，等待党组织审阅") if self.submitting() else _("草稿已保存")
+        if self.submitting():
+            return _("报告已提交，等待党组织审阅")
+        if report.status == ReportStatus.RETURNED:
+            return _("修改已保存，报告仍为“已退回”；修改完成后请点“提交审阅”")
+        return _("草稿已保存")
 
     def get_success_url(self, report=None):
         return f"{self.request.path}?campaign={report.campaign.code}"

@@ -252,6 +252,36 @@ def test_objection_upheld_removes_rejected_keeps(setup, login):
         publicity.handle_objection(o1, by=staff.province, upheld=True, note="again")
 
 
+def test_objection_form_invalid_keeps_the_comment_and_names_the_field(setup, login):
+    """No 处理结果 chosen: the list page again (200) with the typed 处理意见 kept and the error at the radios of that
+    objection's form; the other objection's form stays empty and nothing is recorded."""
+    world, staff, r = setup
+    first, second = listed(r, world, staff, [world.member_a, MemberFactory(org=world.branch_a, name="孙立")])
+    clear([first, second], staff)
+    open_publicity(r, staff)
+    o1 = publicity.file_objection(first, content="反映一", name="甲", phone="13800000001")
+    o2 = publicity.file_objection(second, content="反映二", name="乙", phone="13800000002")
+    client = login(staff.province)
+    url = reverse("awards:objection_handle", args=[o1.pk])
+    response = client.post(url, {"note": "已转交镇党委核实"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    card = page[page.index(f'id="objection-{o1.pk}"') :]
+    card = card[: card.index("</article>")]
+    outcome_at, error_at, note_at = card.index("处理结果"), card.index("请选择处理结果"), card.index("处理意见")
+    assert outcome_at < error_at < note_at  # the error at the radios, above the comment
+    assert "已转交镇党委核实</textarea>" in card and "请填写处理意见" not in card
+    assert f'action="{url}#objection-{o1.pk}"' in card  # the browser comes back to this form
+    other = page[page.index(f'id="objection-{o2.pk}"') :]
+    other = other[: other.index("</article>")]
+    assert "已转交镇党委核实" not in other and "请选择处理结果" not in other
+    both = client.post(url, {}).content.decode()
+    card = both[both.index(f'id="objection-{o1.pk}"') :]
+    assert "请选择处理结果" in card and "请填写处理意见" in card[: card.index("</article>")]
+    o1.refresh_from_db()
+    assert o1.status == "pending" and o1.outcome == ""
+
+
 def test_approval_after_the_period_with_objections_handled(setup, seed_campaign, login):
     world, staff, r = setup
     AwardRound.objects.filter(pk=r.pk).update(campaign=seed_campaign)

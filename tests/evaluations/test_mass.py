@@ -397,6 +397,29 @@ def test_tally_form_validation_and_replace(world, seed_criteria, login):
     assert 'value="3"' in page
 
 
+def test_tally_uneven_row_is_shown_above_the_table_not_at_a_cell(world, seed_criteria, login):
+    """A row whose total differs is about the whole row: the message stands above the table, no cell is marked
+    invalid (a message in the 满意 cell widened that column on a phone), and every typed count is kept."""
+    five_good = seed_criteria["five-good"]
+    criteria = list(five_good.criteria.order_by("order"))
+    batch, tokens = make_batch(world.branch_a, five_good, tokens=1)
+    client = login(user_with_role(world.county_a, Role.ORG_DEPARTMENT))
+    url = reverse("evaluations:mass_tally", args=[batch.pk])
+    data = {f"c{c.pk}_{level}": 0 for c in criteria for level in LEVELS}
+    data |= {f"c{c.pk}_satisfied": 9 for c in criteria}
+    data[f"c{criteria[2].pk}_satisfied"] = 10
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = f"“{criteria[2].name}”合计 10 张，与其他项目的 9 张不一致；每张选票对每个项目都要评价"
+    assert html.index('<div class="alert alert-danger" role="alert">' + message) < html.index("<table")
+    assert html.count(message) == 1
+    assert "is-invalid" not in html and "invalid-feedback" not in html
+    assert f'id="id_c{criteria[2].pk}_satisfied" value="10"' in html
+    assert f'id="id_c{criteria[0].pk}_satisfied" value="9"' in html
+    assert MassTally.objects.count() == 0
+
+
 def test_member_batch_tallies_and_results_per_member(world, seed_criteria, client, login):
     five_models = seed_criteria["five-models"]
     second = MemberFactory(org=world.branch_a, name="赵红梅")

@@ -182,6 +182,28 @@ def test_participation_page_records_ticked_members(world, pa, secretary, login):
     assert not PartyAnalysisParticipation.objects.filter(pk=row.pk).exists()
 
 
+def test_participation_page_keeps_the_ticks_when_the_date_is_refused(world, pa, secretary, login):
+    """A 参加日期 after today: the error at the date, the ticks and the note kept, nothing written."""
+    retired = MemberFactory(org=world.branch_a, name="钱退休", category=C.RETIRED)
+    farmer = MemberFactory(org=world.branch_a, name="孙农民", category=C.FARMER)
+    client = login(secretary)
+    url = participation_url(world.branch_a, pa)
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(
+        url, {"members": [retired.pk, world.member_a.pk], "took_part_on": tomorrow, "note": "会上发言"}
+    )
+    assert response.status_code == 200
+    html = text(response)
+    assert re.search(
+        r'is-invalid"[^>]*value="' + tomorrow + r'">\s*<div class="invalid-feedback d-block">参加日期不能晚于今天', html
+    )
+    assert f'id="m-{retired.pk}" checked>' in html and f'id="m-{world.member_a.pk}" checked>' in html
+    assert f'id="m-{farmer.pk}">' in html  # not ticked before, not ticked now
+    assert 'value="会上发言"' in html
+    assert not PartyAnalysisParticipation.objects.exists()
+    assert " checked" not in text(client.get(url))  # a fresh page ticks nobody
+
+
 @pytest.mark.parametrize(
     ("who", "org", "status"),
     [

@@ -115,6 +115,42 @@ def test_write_submit_return_revise_accept_and_milestone(world, pa_campaign, cli
     assert not MilestoneDone.objects.filter(org=world.branch_a2).exists()
 
 
+def test_a_resubmitted_report_shows_the_return_comment_as_the_previous_review(world, pa_campaign, client, login):
+    """Returned → saved (still 已退回, said so) → resubmitted (待审阅): the return's comment is labelled as the
+    previous review on the member's page and on the secretary's, not as the current one."""
+    author = member_user(world.member_a)
+    secretary = user_with_role(world.branch_a, Role.SECRETARY)
+    report = make_report(pa_campaign, world.member_a)
+    services.review_report(report, by=secretary, accept=False, comment="报告过于简单，请结合岗位实际")
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    PartyAnalysisReport.objects.filter(pk=report.pk).update(reviewed_at=an_hour_ago, updated_at=an_hour_ago)
+    login(author)
+    url = reverse("evaluations:report_mine")
+    page = client.get(url).content.decode()
+    assert '<strong id="report-status">已退回</strong>' in page
+    assert "审阅意见：报告过于简单，请结合岗位实际" in page
+
+    saved = client.post(url, {"content": "修改中的报告", "save": "1"}, follow=True).content.decode()
+    assert "修改已保存，报告仍为“已退回”；修改完成后请点“提交审阅”" in saved and saved.count("草稿已保存") == 1
+    assert '<strong id="report-status">已退回 · 修改中（草稿已保存）</strong>' in saved
+    assert "修改中的报告</textarea>" in saved
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED and report.content == "修改中的报告"
+
+    mine = client.post(url, {"content": "修改后的报告", "submit": "1"}, follow=True).content.decode()
+    day = timezone.localtime(an_hour_ago).strftime("%Y-%m-%d")
+    assert '<strong id="report-status">待审阅</strong>' in mine
+    assert f"上次退回意见（{day}）：报告过于简单，请结合岗位实际" in mine and "审阅意见：" not in mine
+
+    login(secretary)
+    detail = client.get(reverse("evaluations:report_detail", args=[report.pk])).content.decode()
+    at = timezone.localtime(an_hour_ago).strftime("%Y-%m-%d %H:%M")
+    assert f"上次审阅：{secretary}，{at}，退回修改" in detail
+    assert f"上次退回意见（{day}）：报告过于简单，请结合岗位实际" in detail
+    assert "审阅意见：" not in detail and "审阅：" not in detail.replace("上次审阅：", "")
+    assert "提交审阅意见" in detail  # the new text waits for its review
+
+
 def test_only_the_covering_secretary_reviews(world, pa_campaign, login):
     report = make_report(pa_campaign, world.member_a)
     detail = reverse("evaluations:report_detail", args=[report.pk])
