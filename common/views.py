@@ -66,7 +66,8 @@ class ChoiceFilterMixin:
 class ServiceFormView(RefusalMixin, FormView):
     """A form page whose valid POST calls one service: ``perform(data)`` returns what it saved; a refusal lands at
     the form's field it names (``RefusalMixin``: 409 for a stale edit, 403/404 pages), nothing written; then the
-    flash ``get_success_message(result)`` and a redirect to ``get_success_url(result)``.
+    flash ``get_success_message(result)`` and a redirect to ``get_success_url(result)``. ``perform`` reads the
+    bound form as ``self.form`` when it needs more than the cleaned data (``changed_data``, a form's own method).
 
     The page shows ``title`` and a cancel link to ``get_cancel_url()`` (context ``cancel_url``). Put the scope and
     role mixins before this class: they load ``self.object`` and check the role before the form is read."""
@@ -92,6 +93,7 @@ class ServiceFormView(RefusalMixin, FormView):
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
+        self.form = form
         result = self.perform(form.cleaned_data)
         messages.success(self.request, self.get_success_message(result))
         return redirect(self.get_success_url(result))
@@ -115,16 +117,19 @@ class RecordPageFormView(ServiceFormView):
 
 
 class ServiceActionView(RefusalMixin, View):
-    """A button (POST only; GET answers 405) that calls one service: ``perform()``, then the flash
-    ``success_message`` and a redirect to ``get_success_url()``; a refusal is a flash naming the field and a
-    redirect to the same place (``RefusalMixin``). ``get_success_url`` is read before the service runs, so it may
-    name the record the service deletes."""
+    """A button (POST only; GET answers 405) that calls one service: ``perform()`` returns what it did, then the
+    flash ``get_success_message(result)`` (``success_message``) and a redirect to ``get_success_url()``; a refusal
+    is a flash naming the field and a redirect to the same place (``RefusalMixin``; a stale one the 409 page).
+    ``get_success_url`` is read before the service runs, so it may name the record the service deletes."""
 
     http_method_names = ["post"]
     success_message = ""
 
     def perform(self):
         raise NotImplementedError
+
+    def get_success_message(self, result) -> str:
+        return self.success_message
 
     def get_success_url(self) -> str:
         raise NotImplementedError
@@ -134,8 +139,8 @@ class ServiceActionView(RefusalMixin, View):
 
     def post(self, request, *args, **kwargs):
         target = self.get_success_url()
-        self.perform()
-        messages.success(request, self.success_message)
+        result = self.perform()
+        messages.success(request, self.get_success_message(result))
         return redirect(target)
 
 
