@@ -102,14 +102,17 @@ class ServiceFormView(RefusalMixin, FormView):
 class RecordPageFormView(ServiceFormView):
     """A form shown on a record's page and posted to an address of its own (POST only; GET answers 405): the
     view ``record_view`` shows the record, the form in its context as ``form_name``. An invalid form or a
-    refusal shows that page again with the errors at the form's fields (``render_refused``)."""
+    refusal shows that page again with the errors at the form's fields (``render_refused``); an invalid form
+    answers ``refusal_status`` as an invalid refusal does."""
 
     http_method_names = ["post"]
     record_view = None
     form_name = ""
 
     def form_invalid(self, form):
-        return self.render_refused(form)
+        response = self.render_refused(form)
+        response.status_code = self.refusal_status
+        return response
 
     def render_refused(self, form):
         view = self.record_view(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
@@ -118,9 +121,10 @@ class RecordPageFormView(ServiceFormView):
 
 class ServiceActionView(RefusalMixin, View):
     """A button (POST only; GET answers 405) that calls one service: ``perform()`` returns what it did, then the
-    flash ``get_success_message(result)`` (``success_message``) and a redirect to ``get_success_url()``; a refusal
-    is a flash naming the field and a redirect to the same place (``RefusalMixin``; a stale one the 409 page).
-    ``get_success_url`` is read before the service runs, so it may name the record the service deletes."""
+    flash ``get_success_message(result)`` (``success_message``; none when empty) and a redirect to
+    ``get_success_url()``; a refusal is a flash naming the field and a redirect to the same place (``RefusalMixin``;
+    a stale one the 409 page). ``get_success_url`` is read before the service runs, so it may name the record the
+    service deletes."""
 
     http_method_names = ["post"]
     success_message = ""
@@ -140,7 +144,8 @@ class ServiceActionView(RefusalMixin, View):
     def post(self, request, *args, **kwargs):
         target = self.get_success_url()
         result = self.perform()
-        messages.success(request, self.get_success_message(result))
+        if message := self.get_success_message(result):
+            messages.success(request, message)
         return redirect(target)
 
 
