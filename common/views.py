@@ -66,7 +66,8 @@ class ChoiceFilterMixin:
 class ServiceFormView(RefusalMixin, FormView):
     """A form page whose valid POST calls one service: ``perform(data)`` returns what it saved; a refusal lands at
     the form's field it names (``RefusalMixin``: 409 for a stale edit, 403/404 pages), nothing written; then the
-    flash ``get_success_message(result)`` and a redirect to ``get_success_url(result)``.
+    flash ``get_success_message(result)`` and a redirect to ``get_success_url(result)``. ``perform`` reads the
+    bound form as ``self.form`` when it needs more than the cleaned data (``changed_data``, a form's own method).
 
     The page shows ``title`` and a cancel link to ``get_cancel_url()`` (context ``cancel_url``). Put the scope and
     role mixins before this class: they load ``self.object`` and check the role before the form is read."""
@@ -92,6 +93,7 @@ class ServiceFormView(RefusalMixin, FormView):
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
+        self.form = form
         result = self.perform(form.cleaned_data)
         messages.success(self.request, self.get_success_message(result))
         return redirect(self.get_success_url(result))
@@ -100,14 +102,17 @@ class ServiceFormView(RefusalMixin, FormView):
 class RecordPageFormView(ServiceFormView):
     """A form shown on a record's page and posted to an address of its own (POST only; GET answers 405): the
     view ``record_view`` shows the record, the form in its context as ``form_name``. An invalid form or a
-    refusal shows that page again with the errors at the form's fields (``render_refused``)."""
+    refusal shows that page again with the errors at the form's fields (``render_refused``); an invalid form
+    answers ``refusal_status`` as an invalid refusal does."""
 
     http_method_names = ["post"]
     record_view = None
     form_name = ""
 
     def form_invalid(self, form):
-        return self.render_refused(form)
+        response = self.render_refused(form)
+        response.status_code = self.refusal_status
+        return response
 
     def render_refused(self, form):
         view = self.record_view(request=self.request, args=self.args, kwargs=self.kwargs, object=self.object)
@@ -115,16 +120,20 @@ class RecordPageFormView(ServiceFormView):
 
 
 class ServiceActionView(RefusalMixin, View):
-    """A button (POST only; GET answers 405) that calls one service: ``perform()``, then the flash
-    ``success_message`` and a redirect to ``get_success_url()``; a refusal is a flash naming the field and a
-    redirect to the same place (``RefusalMixin``). ``get_success_url`` is read before the service runs, so it may
-    name the record the service deletes."""
+    """A button (POST only; GET answers 405) that calls one service: ``perform()`` returns what it did, then the
+    flash ``get_success_message(result)`` (``success_message``; none when empty) and a redirect to
+    ``get_success_url()``; a refusal is a flash naming the field and a redirect to the same place (``RefusalMixin``;
+    a stale one the 409 page). ``get_success_url`` is read before the service runs, so it may name the record the
+    service deletes."""
 
     http_method_names = ["post"]
     success_message = ""
 
     def perform(self):
         raise NotImplementedError
+
+    def get_success_message(self, result) -> str:
+        return self.success_message
 
     def get_success_url(self) -> str:
         raise NotImplementedError
@@ -134,8 +143,9 @@ class ServiceActionView(RefusalMixin, View):
 
     def post(self, request, *args, **kwargs):
         target = self.get_success_url()
-        self.perform()
-        messages.success(request, self.success_message)
+        result = self.perform()
+        if message := self.get_success_message(result):
+            messages.success(request, message)
         return redirect(target)
 
 

@@ -7,15 +7,13 @@ The public notice page needs no login and shows names and posts only.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
-from common.errors import DomainError, RefusalMixin
-from common.views import ChoiceFilterMixin, ServiceFormView
+from common.errors import DomainError
+from common.views import ChoiceFilterMixin, ServiceActionView, ServiceFormView
 from orgs import queries
 from orgs.views.mixins import OrgRecordMixin, RoleRequiredMixin, ScopedObjectMixin
 
@@ -126,7 +124,7 @@ class BasicDetailView(CommendationMixin, TemplateView):
         )
 
 
-class BasicEditView(RefusalMixin, CommendationMixin, FormView):
+class BasicEditView(CommendationMixin, ServiceFormView):
     allowed_roles = q.WRITE_ROLES
     template_name = "awards/basic_form.html"
 
@@ -142,12 +140,16 @@ class BasicEditView(RefusalMixin, CommendationMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(commendation=self.object, **kwargs)
 
-    def form_valid(self, form):
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE_FIELDS}
+    def get_cancel_url(self):
+        return self.detail_url()
+
+    def perform(self, data):
+        fields = {name: data[name] for name in self.form.changed_data if name in services.EDITABLE_FIELDS}
         if fields:
             services.update_commendation(self.object, by=self.request.user, fields=fields)
-        messages.success(self.request, _("已保存"))
-        return self.to_detail()
+
+    def get_success_url(self, result=None):
+        return self.detail_url()
 
 
 class AwardAddView(CommendationMixin, ServiceFormView):
@@ -185,52 +187,51 @@ class AwardAddView(CommendationMixin, ServiceFormView):
         return self.detail_url()
 
 
-class PostOnlyMixin:
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
-
-
-class AwardRemoveView(RefusalMixin, PostOnlyMixin, ScopedObjectMixin, View):
+class AwardRemoveView(ScopedObjectMixin, ServiceActionView):
     allowed_roles = q.WRITE_ROLES
     refusal_labels = FIELD_LABELS
-
-    def get_refusal_url(self):
-        return reverse("awards:basic_detail", args=[self.object.commendation_id])
-
     fetch = staticmethod(q.get_award_or_404)
 
     def check_role(self, award):
         if not queries.covers(self.request.user, award.commendation.org, self.allowed_roles):
             raise PermissionDenied
 
-    def post(self, request, *args, **kwargs):
-        award = self.object
-        services.remove_award(award, by=request.user)
-        messages.success(request, _("已将%(name)s移出名单") % {"name": award.member_name})
-        return redirect("awards:basic_detail", pk=award.commendation_id)
+    def perform(self):
+        services.remove_award(self.object, by=self.request.user)
+
+    def get_success_message(self, result):
+        return _("已将%(name)s移出名单") % {"name": self.object.member_name}
+
+    def get_success_url(self):
+        return reverse("awards:basic_detail", args=[self.object.commendation_id])
 
 
-class PublicityStartView(RefusalMixin, PostOnlyMixin, CommendationMixin, View):
+class PublicityStartView(CommendationMixin, ServiceActionView):
     allowed_roles = q.WRITE_ROLES
     refusal_labels = FIELD_LABELS
 
-    def post(self, request, *args, **kwargs):
-        c = services.open_publicity(self.object, by=request.user)
-        messages.success(
-            request,
-            _("公示已开始，至%(end)s结束；公示期满后可公布表彰结果") % {"end": services.publicity_end(c).isoformat()},
-        )
-        return self.to_detail()
+    def perform(self):
+        return services.open_publicity(self.object, by=self.request.user)
+
+    def get_success_message(self, c):
+        return _("公示已开始，至%(end)s结束；公示期满后可公布表彰结果") % {"end": services.publicity_end(c).isoformat()}
+
+    def get_success_url(self):
+        return self.detail_url()
 
 
-class AnnounceView(RefusalMixin, PostOnlyMixin, CommendationMixin, View):
+class AnnounceView(CommendationMixin, ServiceActionView):
     allowed_roles = q.WRITE_ROLES
     refusal_labels = FIELD_LABELS
 
-    def post(self, request, *args, **kwargs):
-        c = services.announce(self.object, by=request.user)
-        messages.success(request, _("已公布“%(title)s”，表彰结果已记入党员档案") % {"title": c.title})
-        return self.to_detail()
+    def perform(self):
+        return services.announce(self.object, by=self.request.user)
+
+    def get_success_message(self, c):
+        return _("已公布“%(title)s”，表彰结果已记入党员档案") % {"title": c.title}
+
+    def get_success_url(self):
+        return self.detail_url()
 
 
 class AnnulView(CommendationMixin, ServiceFormView):

@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from common.errors import RefusalMixin, form_error_text
-from common.views import ChoiceFilterMixin, ServiceFormView
+from common.views import ChoiceFilterMixin, RecordPageFormView, ServiceActionView, ServiceFormView
 from orgs import queries
 from orgs.enums import OrgLevel
 from orgs.views.mixins import OrgRecordMixin, ScopedObjectMixin
@@ -403,57 +403,54 @@ class OwnerListView(OwnerMixin, TemplateView):
         )
 
 
-class PublicityExtendView(RefusalMixin, OwnerListView):
-    """延长公示期 (POST): the end moves later with a reason; a refusal is shown at its field on the list page."""
+class PublicityExtendView(OwnerMixin, RecordPageFormView):
+    """延长公示期 (POST): the end moves later with a reason; an invalid form or a refusal is shown at its field on
+    the list page (400)."""
 
+    record_view = OwnerListView
+    form_name = "extend_form"
+    form_class = PublicityExtendForm
     refusal_status = 400
     refusal_labels = FIELD_LABELS
 
-    def render_refused(self, form):
-        return self.render_to_response(self.get_context_data(extend_form=form))
+    def perform(self, data):
+        return publicity_services.extend_publicity(
+            self.object, by=self.request.user, new_end=data["new_end"], reason=data["reason"]
+        )
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def get_success_message(self, award_round):
+        return _("公示期已延长至 %(end)s") % {"end": publicity_services.publicity_end(award_round).isoformat()}
 
-    def post(self, request, *args, **kwargs):
-        form = self.refusal_form = PublicityExtendForm(request.POST)
-        if form.is_valid():
-            award_round = publicity_services.extend_publicity(
-                self.object,
-                by=request.user,
-                new_end=form.cleaned_data["new_end"],
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(
-                request,
-                _("公示期已延长至 %(end)s") % {"end": publicity_services.publicity_end(award_round).isoformat()},
-            )
-            return redirect("awards:shortlist", code=self.object.code)
-        return self.render_to_response(self.get_context_data(extend_form=form), status=400)
-
-
-class PublicityStartView(RefusalMixin, OwnerMixin, View):
-    refusal_labels = FIELD_LABELS
-
-    def get_refusal_url(self):
+    def get_success_url(self, award_round=None):
         return reverse("awards:shortlist", args=[self.object.code])
 
-    def post(self, request, *args, **kwargs):
-        n = publicity_services.start_publicity(self.object, by=request.user)
-        messages.success(request, _("已将 %(n)s 个拟表彰对象进入公示") % {"n": n})
-        return redirect("awards:shortlist", code=self.object.code)
 
+class ShortlistActionView(OwnerMixin, ServiceActionView):
+    """A button on the round's list (公示, 审定): ``perform()`` answers how many nominations it moved, which the
+    flash ``count_message`` names."""
 
-class ApproveListView(RefusalMixin, OwnerMixin, View):
     refusal_labels = FIELD_LABELS
+    count_message = ""
 
-    def get_refusal_url(self):
+    def get_success_message(self, n):
+        return self.count_message % {"n": n}
+
+    def get_success_url(self):
         return reverse("awards:shortlist", args=[self.object.code])
 
-    def post(self, request, *args, **kwargs):
-        n = publicity_services.approve_list(self.object, by=request.user)
-        messages.success(request, _("已审定表彰名单，共 %(n)s 个") % {"n": n})
-        return redirect("awards:shortlist", code=self.object.code)
+
+class PublicityStartView(ShortlistActionView):
+    count_message = gettext_lazy("已将 %(n)s 个拟表彰对象进入公示")
+
+    def perform(self):
+        return publicity_services.start_publicity(self.object, by=self.request.user)
+
+
+class ApproveListView(ShortlistActionView):
+    count_message = gettext_lazy("已审定表彰名单，共 %(n)s 个")
+
+    def perform(self):
+        return publicity_services.approve_list(self.object, by=self.request.user)
 
 
 class ObjectionHandleView(RefusalMixin, ScopedObjectMixin, View):

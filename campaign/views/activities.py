@@ -5,22 +5,17 @@ Permission order (orgs.views.mixins): anonymous → login; outside scope → 404
 
 import datetime
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from common.errors import RefusalMixin, refusal_of
-from common.views import ServiceFormView
+from common.errors import refusal_of
+from common.views import ServiceActionView, ServiceFormView
 from orgs import queries
-from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import ChooseOrgMixin, OrgRecordMixin, RoleRequiredMixin
+from orgs.views.mixins import ChooseOrgMixin, OrgRecordMixin, PagedMixin, RoleRequiredMixin
 
 from ..enums import ActivityType
 from ..forms.activities import ActivityFilterForm, ActivityForm
@@ -31,7 +26,6 @@ from ..services import activities as services
 from ..services.timeline import current_campaign, ensure_phase
 from .plans import selected_campaign
 
-PER_PAGE = 30
 BADGE_LIMIT = 200
 
 
@@ -42,11 +36,9 @@ def phase_error(campaign: Campaign | None) -> str:
     return refusal_of(ensure_phase, campaign, services.ACTIVITY_PHASES)
 
 
-class ActivityListView(RoleRequiredMixin, ListView):
+class ActivityListView(PagedMixin, RoleRequiredMixin, ListView):
     allowed_roles = q.READ_ROLES
     template_name = "campaign/activity_list.html"
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
 
     def get_queryset(self):
         user = self.request.user
@@ -87,7 +79,6 @@ class ActivityListView(RoleRequiredMixin, ListView):
         return super().get_context_data(
             campaign=self.campaign,
             filter_form=self.filter_form,
-            query=query_without_page(self.request),
             can_write=queries.has_role(user, q.WRITE_ROLES),
             badge=badge,
             activity_help=ACTIVITY_HELP.get(self.filter_type),
@@ -202,15 +193,15 @@ class ActivityEditView(ActivityWriteMixin, ServiceFormView):
         return reverse("campaign:activity_detail", args=[self.object.pk])
 
 
-class ActivityDeleteView(RefusalMixin, ActivityWriteMixin, View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
-
+class ActivityDeleteView(ActivityWriteMixin, ServiceActionView):
     def get_refusal_url(self):
         return reverse("campaign:activity_detail", args=[self.object.pk])
 
-    def post(self, request, *args, **kwargs):
-        record = self.object
-        services.delete_activity(record, by=request.user)
-        messages.success(request, _("已删除活动记录“%(title)s”") % {"title": record.title})
-        return redirect("campaign:activity_list")
+    def perform(self):
+        services.delete_activity(self.object, by=self.request.user)
+
+    def get_success_message(self, result):
+        return _("已删除活动记录“%(title)s”") % {"title": self.object.title}
+
+    def get_success_url(self):
+        return reverse("campaign:activity_list")

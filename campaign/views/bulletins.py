@@ -5,7 +5,7 @@ Order of checks on every page: anonymous → login; outside the scope → 404; w
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -15,10 +15,9 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from common.errors import RefusalMixin
-from common.views import RecordPageFormView, ServiceFormView
+from common.views import RecordPageFormView, ServiceActionView, ServiceFormView
 from orgs import queries
-from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import OrgPageMixin, PagedMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms import bulletins as forms
 from ..models import ExhibitionItem
@@ -26,25 +25,20 @@ from ..queries import bulletins as bq
 from ..services import bulletins as services
 from .attachments import public_image_response
 
-PER_PAGE = 30
 PHOTOS_PER_PAGE = 24
 
 
 # --- bulletins ------------------------------------------------------------------------------------
 
 
-class BulletinListView(RoleRequiredMixin, ListView):
+class BulletinListView(PagedMixin, RoleRequiredMixin, ListView):
     template_name = "campaign/bulletins_list.html"
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return bq.bulletin_list(self.request.user)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            offices=bq.issuing_nodes(self.request.user), query=query_without_page(self.request), **kwargs
-        )
+        return super().get_context_data(offices=bq.issuing_nodes(self.request.user), **kwargs)
 
 
 class BulletinCreateView(RoleRequiredMixin, ServiceFormView):
@@ -99,6 +93,12 @@ class BulletinCreateView(RoleRequiredMixin, ServiceFormView):
 class BulletinScopedMixin(ScopedObjectMixin):
     fetch = staticmethod(bq.get_bulletin_or_404)
 
+    def detail_url(self) -> str:
+        return reverse("campaign:bulletin_detail", args=[self.object.pk])
+
+    def get_refusal_url(self):
+        return self.detail_url()
+
     def check_role(self, bulletin):
         """Everyone who finds it in scope may read it (bq.bulletins_for decides)."""
 
@@ -137,7 +137,7 @@ class BulletinEditView(BulletinEditMixin, ServiceFormView):
         return super().get_context_data(issuer=self.object.issuer_org, bulletin=self.object, **kwargs)
 
     def get_cancel_url(self):
-        return reverse("campaign:bulletin_detail", args=[self.object.pk])
+        return self.detail_url()
 
     def perform(self, data):
         return services.update_bulletin(
@@ -150,11 +150,6 @@ class BulletinEditView(BulletinEditMixin, ServiceFormView):
 
     def get_success_url(self, bulletin):
         return reverse("campaign:bulletin_detail", args=[self.object.pk])
-
-
-class PostOnlyMixin:
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
 
 
 class BulletinIssueView(BulletinEditMixin, RecordPageFormView):
@@ -175,24 +170,25 @@ class BulletinIssueView(BulletinEditMixin, RecordPageFormView):
         return reverse("campaign:bulletin_detail", args=[bulletin.pk])
 
 
-class BulletinMoveView(RefusalMixin, BulletinEditMixin, PostOnlyMixin, View):
-    def get_refusal_url(self):
-        return reverse("campaign:bulletin_detail", args=[self.object.pk])
+class BulletinMoveView(BulletinEditMixin, ServiceActionView):
+    """上移 / 下移 one story of the draft (no flash: the page shows the new order)."""
 
-    def post(self, request, pk, item):
-        found = get_object_or_404(self.object.items, pk=item)
-        services.move_bulletin_item(found, by=request.user, up=request.POST.get("direction") == "up")
-        return redirect("campaign:bulletin_detail", pk=self.object.pk)
+    def perform(self):
+        found = get_object_or_404(self.object.items, pk=self.kwargs["item"])
+        services.move_bulletin_item(found, by=self.request.user, up=self.request.POST.get("direction") == "up")
+
+    def get_success_url(self):
+        return self.detail_url()
 
 
-class BulletinDeleteView(RefusalMixin, BulletinEditMixin, PostOnlyMixin, View):
-    def get_refusal_url(self):
-        return reverse("campaign:bulletin_detail", args=[self.object.pk])
+class BulletinDeleteView(BulletinEditMixin, ServiceActionView):
+    success_message = gettext_lazy("已删除简报草稿")
 
-    def post(self, request, *args, **kwargs):
-        services.delete_bulletin(self.object, by=request.user)
-        messages.success(request, _("已删除简报草稿"))
-        return redirect("campaign:bulletin_list")
+    def perform(self):
+        services.delete_bulletin(self.object, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("campaign:bulletin_list")
 
 
 class BulletinPdfView(BulletinScopedMixin, View):
@@ -265,20 +261,19 @@ class ExhibitionEditView(ExhibitionMixin, ServiceFormView):
         return reverse("campaign:exhibition", args=[self.org.code])
 
 
-class ExhibitionPhotosView(RefusalMixin, ExhibitionMixin, ListView):
+class ExhibitionPhotosView(RefusalMixin, ExhibitionMixin, PagedMixin, ListView):
     """Pick photos: images of activity records and published stories' covers in the node's subtree."""
 
     manage = True
     template_name = "campaign/bulletins_exhibition_photos.html"
     paginate_by = PHOTOS_PER_PAGE
-    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return bq.candidate_images(self.org)
 
     def get_context_data(self, **kwargs):
         chosen = set(self.exhibition.items.values_list("attachment_id", flat=True)) if self.exhibition else set()
-        return super().get_context_data(chosen=chosen, query=query_without_page(self.request), **kwargs)
+        return super().get_context_data(chosen=chosen, **kwargs)
 
     def get_refusal_url(self):
         page = self.request.POST.get("page", "")
@@ -298,32 +293,31 @@ class ExhibitionPhotosView(RefusalMixin, ExhibitionMixin, ListView):
         return redirect(self.get_refusal_url())
 
 
-class ExhibitionItemView(RefusalMixin, ExhibitionMixin, PostOnlyMixin, View):
-    """POST ``action``: caption (with ``caption``), up, down or remove."""
+class ExhibitionItemView(ExhibitionMixin, ServiceActionView):
+    """POST ``action``: caption (with ``caption``), up, down or remove (no flash: the page shows the change)."""
 
     manage = True
     refusal_labels = {"caption": gettext_lazy("图片说明")}
 
-    def get_refusal_url(self):
+    def get_success_url(self):
         return reverse("campaign:exhibition", args=[self.org.code])
 
-    def post(self, request, code, pk):
+    def perform(self):
         if self.exhibition is None:
             raise Http404
-        item = get_object_or_404(ExhibitionItem, pk=pk, exhibition=self.exhibition)
-        action = request.POST.get("action")
+        item = get_object_or_404(ExhibitionItem, pk=self.kwargs["pk"], exhibition=self.exhibition)
+        action, user = self.request.POST.get("action"), self.request.user
         if action == "caption":
-            form = forms.CaptionForm(request.POST)
+            form = forms.CaptionForm(self.request.POST)
             if not form.is_valid():
                 raise ValidationError({"caption": _("请填写图片说明")})
-            services.update_exhibition_item(item, by=request.user, caption=form.cleaned_data["caption"])
+            services.update_exhibition_item(item, by=user, caption=form.cleaned_data["caption"])
         elif action in ("up", "down"):
-            services.move_exhibition_item(item, by=request.user, up=action == "up")
+            services.move_exhibition_item(item, by=user, up=action == "up")
         elif action == "remove":
-            services.remove_exhibition_item(item, by=request.user)
+            services.remove_exhibition_item(item, by=user)
         else:
             raise Http404
-        return redirect("campaign:exhibition", code=self.org.code)
 
 
 # --- public ---------------------------------------------------------------------------------------

@@ -6,20 +6,18 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from common.errors import RefusalMixin, status_of
-from common.views import ServiceFormView
+from common.errors import status_of
+from common.views import ServiceActionView, ServiceFormView
 from orgs import queries
 from orgs.enums import Role
-from orgs.pagination import CappedPaginator, query_without_page
-from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
+from orgs.views.mixins import PagedMixin, RoleRequiredMixin, ScopedObjectMixin
 
 from ..forms.plans import CommitmentEditForm, CommitmentFilterForm, CommitmentForm, FulfilmentForm
 from ..models import Attachment, Commitment, FulfilmentRecord
@@ -28,13 +26,9 @@ from ..services import commitments as services
 from ..services.timeline import current_campaign
 from .plans import selected_campaign
 
-PER_PAGE = 30
 
-
-class CommitmentListView(RoleRequiredMixin, ListView):
+class CommitmentListView(PagedMixin, RoleRequiredMixin, ListView):
     template_name = "campaign/commitment_list.html"
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
 
     def get_queryset(self):
         self.campaign = selected_campaign(self.request)
@@ -64,7 +58,6 @@ class CommitmentListView(RoleRequiredMixin, ListView):
         return super().get_context_data(
             campaign=self.campaign,
             filter_form=self.filter_form,
-            query=query_without_page(self.request),
             secretary_orgs=secretary_orgs,
             own_member=queries.own_member(user),
             **kwargs,
@@ -189,18 +182,20 @@ class CommitmentEditView(CommitmentWriterMixin, ServiceFormView):
         return reverse("campaign:commitment_detail", args=[self.object.pk])
 
 
-class CommitmentPublishView(RefusalMixin, CommitmentWriterMixin, View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+class CommitmentPublishView(CommitmentWriterMixin, ServiceActionView):
+    """A refusal shows the commitment's page again with the reason (400; 409 for a stale one)."""
+
+    success_message = gettext_lazy("承诺已向群众公开")
 
     def refused(self, error):
         context = commitment_context(self.request, self.object, action_error=self.refusal_message(error))
         return render(self.request, "campaign/commitment_detail.html", context, status=status_of(error, 400))
 
-    def post(self, request, *args, **kwargs):
-        services.publish_commitment(self.object, by=request.user)
-        messages.success(request, _("承诺已向群众公开"))
-        return redirect("campaign:commitment_detail", pk=self.object.pk)
+    def perform(self):
+        services.publish_commitment(self.object, by=self.request.user)
+
+    def get_success_url(self):
+        return reverse("campaign:commitment_detail", args=[self.object.pk])
 
 
 class FulfilmentCreateView(CommitmentWriterMixin, ServiceFormView):

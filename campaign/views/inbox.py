@@ -1,20 +1,17 @@
 """The in-app inbox (站内信): one's own messages only; opening one marks it read and shows it whole, with a button
 to the page it is about."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from orgs.pagination import CappedPaginator
+from common.views import ServiceActionView
+from orgs.views.mixins import PagedMixin
 
 from ..services import inbox as services
-
-PER_PAGE = 30
 
 
 def safe_local_url(url: str) -> str:
@@ -25,10 +22,8 @@ def safe_local_url(url: str) -> str:
     return url if url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=False) else ""
 
 
-class InboxView(LoginRequiredMixin, ListView):
+class InboxView(LoginRequiredMixin, PagedMixin, ListView):
     template_name = "campaign/inbox_list.html"
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return services.notifications_for(self.request.user)
@@ -46,11 +41,12 @@ class InboxOpenView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(note=note, target=safe_local_url(note.url)))
 
 
-class InboxReadAllView(LoginRequiredMixin, View):
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+class InboxReadAllView(LoginRequiredMixin, ServiceActionView):
+    def perform(self):
+        return services.mark_all_read(self.request.user)
 
-    def post(self, request, *args, **kwargs):
-        n = services.mark_all_read(request.user)
-        messages.success(request, _("已将%(n)d条消息标为已读") % {"n": n})
-        return redirect("campaign:inbox")
+    def get_success_message(self, n):
+        return _("已将%(n)d条消息标为已读") % {"n": n}
+
+    def get_success_url(self):
+        return reverse("campaign:inbox")

@@ -4,14 +4,14 @@ Order of checks on every page: anonymous → login; outside the scope → 404; w
 """
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from common.errors import RefusalMixin
+from common.views import ServiceActionView
 from orgs import queries
 from orgs.forms.accounts import UserCreateForm
 from orgs.forms.fields import filter_org
@@ -72,19 +72,16 @@ class InstructorListView(RefusalMixin, PagedMixin, RoleRequiredMixin, ListView):
         return self.render_to_response(self.get_context_data(assign_form=form))
 
 
-class InstructorRemoveView(RefusalMixin, RoleRequiredMixin, View):
+class InstructorRemoveView(RoleRequiredMixin, ServiceActionView):
     allowed_roles = mq.INSTRUCTOR_MANAGE_ROLES
+    success_message = gettext_lazy("已撤销派驻")
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def perform(self):
+        assignments = mq.instructor_assignments_for(self.request.user).select_related("org")
+        services.remove_instructor(get_object_or_404(assignments, pk=self.kwargs["pk"]), by=self.request.user)
 
-    refusal_url = reverse_lazy("campaign:instructor_list")
-
-    def post(self, request, pk):
-        assignment = get_object_or_404(mq.instructor_assignments_for(request.user).select_related("org"), pk=pk)
-        services.remove_instructor(assignment, by=request.user)
-        messages.success(request, _("已撤销派驻"))
-        return redirect("campaign:instructor_list")
+    def get_success_url(self):
+        return reverse("campaign:instructor_list")
 
 
 class InstructorHomeView(RoleRequiredMixin, TemplateView):

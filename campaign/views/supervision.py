@@ -4,18 +4,14 @@ members and contact points, and the sector supervisor's 本领域 view: campaign
 Order of checks on every page: anonymous → login; outside the scope → 404; wrong role → 403.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
-from common.errors import run_on_form
-from common.views import ServiceFormView
+from common.views import RecordPageFormView, ServiceFormView
 from orgs import queries
 from orgs.enums import Role
 from orgs.pagination import query_without_page
@@ -43,9 +39,6 @@ def flags(user) -> dict:
         "can_read_guidance": gq.has_guidance_access(user),
         "is_supervisor": queries.has_role(user, sq.SUPERVISE_ROLES),
     }
-
-
-run_service = run_on_form  # a refusal lands on the form (the field it names, or the top, naming the field)
 
 
 class SupervisionMixin:
@@ -321,33 +314,23 @@ class OrderDetailView(RecordDetailView):
         )
 
 
-class OrderActionView(OrderDetailView):
-    """POST only: a step of the order's life by the user ``permitted`` to take it; the form's errors are shown
-    on the order's page."""
+class OrderActionView(ScopedObjectMixin, RecordPageFormView):
+    """POST only: a step of the order's life by the user ``permitted`` to take it; the form's errors and a
+    refusal are shown on the order's page (a stale edit answers 409)."""
 
+    record_view = OrderDetailView
+    fetch = staticmethod(sq.get_order_or_404)
     permitted = None  # staticmethod(user, order) → bool
-    form_class = None
-    form_name = ""  # the form's name in the order page's context
 
     def check_role(self, order):
         if not self.permitted(self.request.user, order):
             raise PermissionDenied
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def get_cancel_url(self):
+        return reverse("campaign:supervision_order_detail", args=[self.object.pk])
 
-    def act(self, data):
-        """Call the service; returns the message of success."""
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        form = self.form_class(request.POST, request.FILES)
-        if form.is_valid():
-            done = run_service(form, lambda: self.act(form.cleaned_data))
-            if done is not None:
-                messages.success(request, done)
-                return redirect("campaign:supervision_order_detail", pk=self.object.pk)
-        return self.render_to_response(self.get_context_data(**{self.form_name: form}))
+    def get_success_url(self, result=None):
+        return self.get_cancel_url()
 
 
 class OrderRespondView(OrderActionView):
@@ -356,12 +339,12 @@ class OrderRespondView(OrderActionView):
     permitted = staticmethod(sq.may_respond)
     form_class = forms.ResponseForm
     form_name = "response_form"
+    success_message = gettext_lazy("整改情况已报送，等待验收")
 
-    def act(self, data):
-        services.respond_order(
+    def perform(self, data):
+        return services.respond_order(
             self.object, by=self.request.user, text=data["text"], files=data.get("attachments") or []
         )
-        return _("整改情况已报送，等待验收")
 
 
 class OrderVerifyView(OrderActionView):
@@ -371,7 +354,9 @@ class OrderVerifyView(OrderActionView):
     form_class = forms.VerifyForm
     form_name = "verify_form"
 
-    def act(self, data):
+    def perform(self, data):
         passed = data["verdict"] == "passed"
-        services.verify_order(self.object, by=self.request.user, passed=passed, reason=data["reason"])
-        return _("已验收通过") if passed else _("已退回重新整改")
+        return services.verify_order(self.object, by=self.request.user, passed=passed, reason=data["reason"])
+
+    def get_success_message(self, order):
+        return _("已验收通过") if order.status == RectificationOrder.Status.VERIFIED else _("已退回重新整改")

@@ -4,18 +4,15 @@
 赶超的具体措施，形成比、学、赶、帮、超的浓厚氛围。" (seed, part 四, (三) 2.)
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
-from common.errors import RefusalMixin
 from common.views import ServiceFormView
 from orgs.pagination import query_without_page
 from orgs.views.mixins import RoleRequiredMixin
@@ -202,12 +199,10 @@ class BenchmarkCreateView(MemberOrRoleMixin, ServiceFormView):
         return reverse("evaluations:benchmark_detail", args=[benchmark.pk])
 
 
-class BenchmarkDetailView(MemberOrRoleMixin, TemplateView):
-    template_name = "evaluations/benchmark_detail.html"
+class BenchmarkPageMixin:
+    """The 对标定位's page: the benchmark, its measures with their progress, and the forms to add to them."""
 
-    def get_context_data(self, **kwargs):
-        benchmark = queries_mass.get_benchmark_or_404(self.request.user, self.kwargs["pk"])
-        return super().get_context_data(**self.context_for(benchmark), **kwargs)
+    template_name = "evaluations/benchmark_detail.html"
 
     def context_for(self, benchmark, *, measure_form=None, progress_form=None, progress_measure=None):
         can_edit = services.can_edit_benchmark(self.request.user, benchmark)
@@ -224,49 +219,66 @@ class BenchmarkDetailView(MemberOrRoleMixin, TemplateView):
         }
 
 
-class MeasureCreateView(RefusalMixin, BenchmarkDetailView):
+class BenchmarkDetailView(BenchmarkPageMixin, MemberOrRoleMixin, TemplateView):
+    def get_context_data(self, **kwargs):
+        benchmark = queries_mass.get_benchmark_or_404(self.request.user, self.kwargs["pk"])
+        return super().get_context_data(**self.context_for(benchmark), **kwargs)
+
+
+class BenchmarkFormView(BenchmarkPageMixin, MemberOrRoleMixin, ServiceFormView):
+    """A form of the benchmark's page posted to an address of its own (GET: 405), by whoever may edit the benchmark
+    ``get_benchmark()`` finds (404 outside the scope, else 403): its errors or a refusal show the page again with
+    the form (400; 409 for a stale edit)."""
+
+    http_method_names = ["post"]
     refusal_status = 400
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def get_benchmark(self):
+        raise NotImplementedError
 
-    def render_refused(self, form):
-        return render(self.request, self.template_name, self.context_for(self.benchmark, measure_form=form))
-
-    def post(self, request, pk):
-        benchmark = self.benchmark = queries_mass.get_benchmark_or_404(request.user, pk)
-        if not services.can_edit_benchmark(request.user, benchmark):
+    def post(self, request, *args, **kwargs):
+        self.benchmark = self.get_benchmark()
+        if not services.can_edit_benchmark(request.user, self.benchmark):
             raise PermissionDenied
-        form = self.refusal_form = MeasureForm(request.POST)
-        if form.is_valid():
-            services.add_measure(benchmark, by=request.user, **form.cleaned_data)
-            messages.success(request, _("已添加赶超措施"))
-            return redirect("evaluations:benchmark_detail", pk=pk)
-        return render(request, self.template_name, self.context_for(benchmark, measure_form=form), status=400)
+        return super().post(request, *args, **kwargs)
+
+    def page_context(self, form) -> dict:
+        raise NotImplementedError
+
+    def form_invalid(self, form):
+        return render(self.request, self.template_name, self.page_context(form), status=400)
+
+    def get_success_url(self, result=None):
+        return reverse("evaluations:benchmark_detail", args=[self.benchmark.pk])
 
 
-class ProgressCreateView(RefusalMixin, BenchmarkDetailView):
-    refusal_status = 400
+class MeasureCreateView(BenchmarkFormView):
+    form_class = MeasureForm
+    success_message = gettext_lazy("已添加赶超措施")
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def get_benchmark(self):
+        return queries_mass.get_benchmark_or_404(self.request.user, self.kwargs["pk"])
 
-    def render_refused(self, form):
-        context = self.context_for(self.benchmark, progress_form=form, progress_measure=self.measure)
-        return render(self.request, self.template_name, context)
+    def page_context(self, form):
+        return self.context_for(self.benchmark, measure_form=form)
 
-    def post(self, request, pk):
-        measure = self.measure = queries_mass.get_measure_or_404(request.user, pk)
-        benchmark = self.benchmark = queries_mass.get_benchmark_or_404(request.user, measure.benchmark_id)
-        if not services.can_edit_benchmark(request.user, benchmark):
-            raise PermissionDenied
-        form = self.refusal_form = ProgressForm(request.POST)
-        if form.is_valid():
-            services.add_progress(measure, by=request.user, **form.cleaned_data)
-            messages.success(request, _("已记录进展"))
-            return redirect("evaluations:benchmark_detail", pk=benchmark.pk)
-        context = self.context_for(benchmark, progress_form=form, progress_measure=measure)
-        return render(request, self.template_name, context, status=400)
+    def perform(self, data):
+        return services.add_measure(self.benchmark, by=self.request.user, **data)
+
+
+class ProgressCreateView(BenchmarkFormView):
+    form_class = ProgressForm
+    success_message = gettext_lazy("已记录进展")
+
+    def get_benchmark(self):
+        self.measure = queries_mass.get_measure_or_404(self.request.user, self.kwargs["pk"])
+        return queries_mass.get_benchmark_or_404(self.request.user, self.measure.benchmark_id)
+
+    def page_context(self, form):
+        return self.context_for(self.benchmark, progress_form=form, progress_measure=self.measure)
+
+    def perform(self, data):
+        return services.add_progress(self.measure, by=self.request.user, **data)
 
 
 class OverdueMeasuresView(MemberOrRoleMixin, ListView):

@@ -191,10 +191,7 @@ class WeightsView(SubtreeSettingView):
 
     def setting_rows(self):
         return (
-            SourceWeights.objects.filter(
-                Q(owner_org=None)
-                | queries.org_scope_q(self.request.user, roles=queries.MANAGE_ROLES, prefix="owner_org__")
-            )
+            SourceWeights.objects.filter(Q(owner_org=None) | self.owned_in_scope())
             .select_related("owner_org", "period", "set_by")
             .order_by("target", "owner_org__path", "period__start_date")
         )

@@ -10,18 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from common import jobs as background
 from common.errors import RefusalMixin
 from common.subqueries import count_per_row
-from common.views import stored_file_response
+from common.views import ServiceActionView, ServiceFormView, stored_file_response
 from orgs import queries
 from orgs.views.mixins import RoleRequiredMixin, ScopedObjectMixin
 
@@ -156,6 +157,9 @@ class BatchScopedMixin(ScopedObjectMixin):
         if not check(user, batch):
             raise PermissionDenied
 
+    def batch_url(self) -> str:
+        return reverse("evaluations:mass_batch", args=[self.object.pk])
+
 
 class BatchDetailView(BatchScopedMixin, TemplateView):
     """Results: per criterion and level the count and percentage, and the participation."""
@@ -204,19 +208,18 @@ class BatchSheetView(BatchScopedMixin, View):
         )
 
 
-class BatchSheetDeleteView(BatchScopedMixin, View):
+class BatchSheetDeleteView(BatchScopedMixin, ServiceActionView):
     manage = True
+    success_message = gettext_lazy("二维码表文件已删除；已发出的二维码仍可使用")
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def perform(self):
+        services.delete_sheet(self.object, by=self.request.user)
 
-    def post(self, request, pk):
-        services.delete_sheet(self.object, by=request.user)
-        messages.success(request, _("二维码表文件已删除；已发出的二维码仍可使用"))
-        return redirect("evaluations:mass_batch", pk=pk)
+    def get_success_url(self):
+        return self.batch_url()
 
 
-class TallyView(RefusalMixin, BatchScopedMixin, FormView):
+class TallyView(BatchScopedMixin, ServiceFormView):
     """Paper ballots entered as tallies per criterion and level (for one member in a member batch)."""
 
     manage = True
@@ -252,26 +255,29 @@ class TallyView(RefusalMixin, BatchScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(batch=self.object, member=self.target_member(), **kwargs)
 
-    def form_valid(self, form):
-        ballots = services.save_tallies(
-            self.object, by=self.request.user, member=self.target_member(), counts=form.counts()
+    def get_cancel_url(self):
+        return self.batch_url()
+
+    def perform(self, data):
+        return services.save_tallies(
+            self.object, by=self.request.user, member=self.target_member(), counts=self.form.counts()
         )
-        messages.success(self.request, _("已保存纸质选票 %(n)s 张的统计结果") % {"n": ballots})
-        return redirect("evaluations:mass_batch", pk=self.object.pk)
+
+    def get_success_message(self, ballots):
+        return _("已保存纸质选票 %(n)s 张的统计结果") % {"n": ballots}
+
+    def get_success_url(self, ballots=None):
+        return self.get_cancel_url()
 
 
-class BatchCloseView(RefusalMixin, BatchScopedMixin, View):
+class BatchCloseView(BatchScopedMixin, ServiceActionView):
     """结束评议: close the batch now; tokens not yet used are refused from then on."""
 
     manage = True
+    success_message = gettext_lazy("评议已结束：尚未使用的二维码不能再提交评议")
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
+    def perform(self):
+        services.close_batch(self.object, by=self.request.user)
 
-    def get_refusal_url(self):
-        return reverse("evaluations:mass_batch", args=[self.object.pk])
-
-    def post(self, request, pk):
-        services.close_batch(self.object, by=request.user)
-        messages.success(request, _("评议已结束：尚未使用的二维码不能再提交评议"))
-        return redirect("evaluations:mass_batch", pk=pk)
+    def get_success_url(self):
+        return self.batch_url()

@@ -20,16 +20,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from common.errors import STALE, RefusalMixin, add_to_form, kind_of, refused_page
-from common.views import ServiceFormView
+from common.views import ServiceActionView, ServiceFormView
 from orgs import queries
 from orgs.models import Member
 from orgs.views.mixins import OrgPageMixin, RoleRequiredMixin
@@ -246,21 +246,18 @@ class BranchMembersView(BranchMixin, TemplateView):
         )
 
 
-class BranchReleaseView(RefusalMixin, BranchMixin, View):
+class BranchReleaseView(BranchMixin, ServiceActionView):
     """POST: publish the members' results of the period (once)."""
 
-    def get_refusal_url(self):
+    success_message = gettext_lazy("已发布：本组织党员现在可以查看本人的评议结果")
+
+    def get_success_url(self):
         return self.board_url()
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
-
-    def post(self, request, *args, **kwargs):
-        if not rating_services.can_release(request.user, self.org):
+    def perform(self):
+        if not rating_services.can_release(self.request.user, self.org):
             raise PermissionDenied
-        rating_services.release_member_results(self.org, self.period, by=request.user)
-        messages.success(request, _("已发布：本组织党员现在可以查看本人的评议结果"))
-        return redirect(self.board_url())
+        rating_services.release_member_results(self.org, self.period, by=self.request.user)
 
 
 class MemberRatingView(BranchMixin, ServiceFormView):
@@ -418,24 +415,26 @@ class ParticipationView(OrgPageMixin, RoleRequiredMixin, ServiceFormView):
         return f"{url}?{urlencode({'campaign': self.campaign.code})}"
 
 
-class ParticipationRemoveView(LoginRequiredMixin, View):
-    """POST: undo a participation recorded by mistake."""
+class ParticipationRemoveView(LoginRequiredMixin, ServiceActionView):
+    """POST: undo a participation recorded by mistake (outside the user's scope: 404)."""
 
-    def get(self, request, *args, **kwargs):
-        return HttpResponseNotAllowed(["POST"])
-
-    def post(self, request, pk):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        row = (
+    def post(self, request, *args, **kwargs):
+        self.row = (
             queries_mass.participations_for(request.user)
             .select_related("member", "member__org", "org", "campaign")
-            .filter(pk=pk)
+            .filter(pk=kwargs["pk"])
             .first()
         )
-        if row is None:
+        if self.row is None:
             raise Http404("no such participation in scope")
-        report_services.remove_participation(row, by=request.user)
-        messages.success(request, _("已撤销%(name)s的参加登记") % {"name": row.member.name})
-        url = reverse("evaluations:report_participation", args=[row.member.org.code])
-        return redirect(f"{url}?{urlencode({'campaign': row.campaign.code})}")
+        return super().post(request, *args, **kwargs)
+
+    def perform(self):
+        report_services.remove_participation(self.row, by=self.request.user)
+
+    def get_success_message(self, result):
+        return _("已撤销%(name)s的参加登记") % {"name": self.row.member.name}
+
+    def get_success_url(self):
+        url = reverse("evaluations:report_participation", args=[self.row.member.org.code])
+        return f"{url}?{urlencode({'campaign': self.row.campaign.code})}"

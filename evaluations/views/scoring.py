@@ -7,6 +7,7 @@ Permission order everywhere: anonymous → login; outside the scope → 404; wro
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -51,6 +52,10 @@ class SubtreeSettingView(RoleRequiredMixin, ServiceFormView):
 
     def setting_rows(self):
         raise NotImplementedError
+
+    def owned_in_scope(self) -> Q:
+        """The settings (``owner_org``) of the organizations the user manages: where ``setting_rows`` start."""
+        return queries.org_scope_q(self.request.user, roles=queries.MANAGE_ROLES, prefix="owner_org__")
 
     def get_cancel_url(self) -> str:
         return ""  # the form sits below the settings it adds to: nothing to cancel

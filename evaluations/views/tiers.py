@@ -290,9 +290,7 @@ class TargetView(SubtreeSettingView):
 
     def setting_rows(self):
         return (
-            TierTarget.objects.filter(
-                queries.org_scope_q(self.request.user, roles=queries.MANAGE_ROLES, prefix="owner_org__")
-            )
+            TierTarget.objects.filter(self.owned_in_scope())
             .select_related("owner_org", "period", "from_period", "set_by")
             .order_by("-period__start_date", "owner_org__path", "kind")
         )

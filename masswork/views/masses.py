@@ -109,6 +109,17 @@ class RecordFormView(ServiceFormView):
         return reverse(self.detail_url_name, args=[record.pk])
 
 
+class OrgRecordCreateView(ChooseOrgMixin, RoleRequiredMixin, RecordFormView):
+    """A new record of the organization picked first (``ChooseOrgMixin``) by a writer of the registers: the form's
+    data go to ``record(org, by=…, **data)``, the service."""
+
+    allowed_roles = mq.WRITE_ROLES
+    record = None  # staticmethod(org, *, by, **fields) → the record
+
+    def perform(self, data):
+        return self.record(self.org, by=self.request.user, **data)
+
+
 class HouseholdCreateView(ChooseOrgMixin, RoleRequiredMixin, RecordFormView):
     allowed_roles = mq.WRITE_ROLES
     basic_only = True
@@ -248,16 +259,13 @@ class MeetingListView(PagedMixin, RoleRequiredMixin, ListView):
         return super().get_context_data(can_write=queries.has_role(self.request.user, mq.WRITE_ROLES), **kwargs)
 
 
-class MeetingCreateView(ChooseOrgMixin, RoleRequiredMixin, RecordFormView):
-    allowed_roles = mq.WRITE_ROLES
+class MeetingCreateView(OrgRecordCreateView):
     form_class = forms.MeetingForm
     title = gettext_lazy("记录干群恳谈会")
     cancel_url_name = "masswork:meeting_list"
     detail_url_name = "masswork:meeting_detail"
     success_message = gettext_lazy("已记录干群恳谈会")
-
-    def perform(self, data):
-        return services.record_meeting(self.org, by=self.request.user, **data)
+    record = staticmethod(services.record_meeting)
 
 
 class MeetingDetailView(OrgRecordMixin, TemplateView):
@@ -303,16 +311,13 @@ class DisputeListView(PagedMixin, RoleRequiredMixin, ListView):
         )
 
 
-class DisputeCreateView(ChooseOrgMixin, RoleRequiredMixin, RecordFormView):
-    allowed_roles = mq.WRITE_ROLES
+class DisputeCreateView(OrgRecordCreateView):
     form_class = forms.DisputeForm
     title = gettext_lazy("登记矛盾纠纷")
     cancel_url_name = "masswork:dispute_list"
     detail_url_name = "masswork:dispute_detail"
     success_message = gettext_lazy("已登记矛盾纠纷")
-
-    def perform(self, data):
-        return services.record_dispute(self.org, by=self.request.user, **data)
+    record = staticmethod(services.record_dispute)
 
 
 class DisputeScopedMixin(OrgRecordMixin):

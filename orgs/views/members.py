@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from common.errors import DomainError, RefusalMixin
+from common.errors import DomainError
 from common.net import client_ip
 from common.views import ServiceFormView
 
@@ -302,11 +302,12 @@ class MemberCreateView(RoleRequiredMixin, ServiceFormView):
         return reverse("orgs:member_detail", args=[member.pk])
 
 
-class MemberEditView(RefusalMixin, MemberScopedMixin, FormView):
+class MemberEditView(MemberScopedMixin, ServiceFormView):
     allowed_roles = queries.MANAGE_ROLES
     refusal_stale_status = 200  # the member form has always answered a stale edit on the page itself (tests/orgs)
     template_name = "orgs/member_form.html"
     form_class = MemberForm
+    success_message = gettext_lazy("党员信息已保存")
 
     def get(self, request, *args, **kwargs):
         # The edit form shows the full ID number: that is a full view, audited.
@@ -319,23 +320,31 @@ class MemberEditView(RefusalMixin, MemberScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(member=self.object, ancestors=ancestors_of(self.object.org), **kwargs)
 
+    def get_cancel_url(self):
+        return reverse("orgs:member_detail", args=[self.object.pk])
+
+    def changed_fields(self, form) -> dict:
+        return {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
+
     def form_valid(self, form):
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
-        if not fields:
+        if not self.changed_fields(form):
             messages.info(self.request, _("没有修改任何内容"))
-            return redirect("orgs:member_detail", pk=self.object.pk)
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+    def perform(self, data):
         try:
-            services.update_member(
+            return services.update_member(
                 queries.get_member_or_404(self.request.user, self.object.pk),
                 by=self.request.user,
-                fields=fields,
-                expected_version=form.cleaned_data.get("version"),
+                fields=self.changed_fields(self.form),
+                expected_version=data.get("version"),
             )
         except IntegrityError:
-            form.add_error("id_number", DUPLICATE_ID_NUMBER)
-            return self.form_invalid(form)
-        messages.success(self.request, _("党员信息已保存"))
-        return redirect("orgs:member_detail", pk=self.object.pk)
+            raise DomainError(DUPLICATE_ID_NUMBER, field="id_number") from None
+
+    def get_success_url(self, member=None):
+        return self.get_cancel_url()
 
 
 class MemberTransferView(MemberScopedMixin, ServiceFormView):

@@ -1,13 +1,12 @@
 """The organization tree: lazy drill-down (htmx), organization detail, create and edit."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
 from common.views import ServiceFormView
 
@@ -95,10 +94,11 @@ class OrgDetailView(OrgScopedMixin, TemplateView):
         )
 
 
-class OrgEditView(OrgScopedMixin, FormView):
+class OrgEditView(OrgScopedMixin, ServiceFormView):
     allowed_roles = queries.MANAGE_ROLES
     template_name = "orgs/org_form.html"
     form_class = OrgForm
+    success_message = gettext_lazy("组织信息已保存")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
@@ -106,12 +106,16 @@ class OrgEditView(OrgScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(org=self.object, ancestors=ancestors_of(self.object), **kwargs)
 
-    def form_valid(self, form):
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "code"}
+    def get_cancel_url(self):
+        return reverse("orgs:org_detail", args=[self.object.code])
+
+    def perform(self, data):
+        fields = {name: data[name] for name in self.form.changed_data if name != "code"}
         if fields:
             services.update_org(self.object, by=self.request.user, fields=fields)
-        messages.success(self.request, _("组织信息已保存"))
-        return redirect("orgs:org_detail", code=self.object.code)
+
+    def get_success_url(self, result=None):
+        return self.get_cancel_url()
 
 
 class OrgCreateView(OrgScopedMixin, ServiceFormView):

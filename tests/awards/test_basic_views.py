@@ -106,6 +106,29 @@ def test_remove_award_matrix(setup, login):
     assert BasicAward.objects.filter(pk=announced.pk).exists()
 
 
+def test_remove_award_and_edit_say_what_they_did(setup, login):
+    world, people, draft, announced, other = setup
+    client = login(people.secretary)
+    detail = reverse("awards:basic_detail", args=[draft.pk])
+    award = draft.awards.get()
+    response = client.post(reverse("awards:basic_award_remove", args=[award.pk]), follow=True)
+    assert response.redirect_chain == [(detail, 302)]
+    assert [str(m) for m in response.context["messages"]] == [f"已将{award.member_name}移出名单"]
+    data = {
+        "title": "改过的名称",
+        "year": 2011,
+        "date": "2011-06-20",
+        "method": "支委会研究决定",
+        "publicity": "on",
+        "publicity_working_days": 7,
+    }
+    response = client.post(reverse("awards:basic_edit", args=[draft.pk]), data, follow=True)
+    assert response.redirect_chain == [(detail, 302)]
+    assert [str(m) for m in response.context["messages"]] == ["已保存"]
+    draft.refresh_from_db()
+    assert draft.method == "支委会研究决定"
+
+
 def test_list_shows_the_right_rows(setup, login):
     world, people, draft, announced, other = setup
     page = login(people.secretary).get(reverse("awards:basic_list")).content.decode()

@@ -170,6 +170,26 @@ def test_item_order_can_be_changed_before_issue(world, people, city_group, stori
     assert [i.story.title for i in bulletin.items.order_by("order")] == ["中学党员先锋岗", "塔元庄村修路记"]
 
 
+def test_the_draft_buttons_answer_post_only_and_say_what_they_did(world, people, city_group, stories, login):
+    """简报 buttons: moving a story adds no message (the page shows the order); deleting the draft says so on the
+    list; a GET answers 405."""
+    bulletin = draft(world, people, stories)
+    client = login(people.city_od)
+    detail = reverse("campaign:bulletin_detail", args=[bulletin.pk])
+    item = bulletin.items.order_by("order").last()
+    move = reverse("campaign:bulletin_move", args=[bulletin.pk, item.pk])
+    assert client.get(move).status_code == 405
+    response = client.post(move, {"direction": "up"}, follow=True)
+    assert response.redirect_chain == [(detail, 302)]
+    assert [str(m) for m in response.context["messages"]] == []
+    delete = reverse("campaign:bulletin_delete", args=[bulletin.pk])
+    assert client.get(delete).status_code == 405
+    response = client.post(delete, follow=True)
+    assert response.redirect_chain == [(reverse("campaign:bulletin_list"), 302)]
+    assert [str(m) for m in response.context["messages"]] == ["已删除简报草稿"]
+    assert not Bulletin.objects.filter(pk=bulletin.pk).exists()
+
+
 # --- readers --------------------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from campaign.models import (
     Remark,
 )
 from campaign.services import supervision as services
+from common.errors import StaleEdit
 from orgs.enums import OrgLevel, Role
 from tests.factories import make_org, user_with_role
 from tests.factories.campaign_supervision import (
@@ -332,6 +333,28 @@ def test_order_refusals(world, people, login):
     assert error.value.message_dict == {"deadline": ["整改期限不能早于今天"]}
     with pytest.raises(PermissionDenied):
         make_order(world.branch_a, people.city_lg)
+
+
+def test_a_stale_step_of_an_order_answers_409_on_the_orders_page(world, people, login, monkeypatch):
+    """Like every other form, a step refused because the order changed meanwhile (``StaleEdit``) answers 409: the
+    order's page again with the message, nothing written."""
+    order = make_order(world.branch_a, people.county_od, problem="学习走过场")
+    services.respond_order(order, by=people.secretary_a, text="已整改")
+
+    def changed_meanwhile(*args, **kwargs):
+        raise StaleEdit
+
+    monkeypatch.setattr(services, "verify_order", changed_meanwhile)
+    monkeypatch.setattr(services, "respond_order", changed_meanwhile)
+    stale = "该记录已被他人修改，您看到的不是最新内容。请刷新页面查看最新内容后再操作，本次操作未保存。"
+    response = verify(login(people.county_od), order, "passed")
+    assert response.status_code == 409
+    page = text(response)
+    assert stale in page and "学习走过场" in page and "提交验收结论" in page  # the order's page, its form again
+    response = respond(login(people.secretary_a), order, "补充了学习笔记")
+    assert response.status_code == 409 and stale in text(response) and "学习走过场" in text(response)
+    order.refresh_from_db()
+    assert order.status == "responded" and order.responses.count() == 1
 
 
 def test_sector_supervisor_issues_orders_in_its_sector_only(world, people, login):

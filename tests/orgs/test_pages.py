@@ -5,6 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common.errors import DomainError
+from orgs import services
 from orgs.enums import Role
 from orgs.models import IdNumberView, Member, Org
 from tests.factories import MemberFactory, make_id_number, make_org, user_with_role
@@ -124,6 +126,60 @@ def test_duplicate_id_number_refused(world, od, login):
         _member_post(world.branch_a.code, id_number=world.member_b.id_number, birth_date="1980-05-17"),
     )
     assert "该身份证号已登记，不能重复录入" in response.content.decode()
+
+
+def _org_post(org, **changes):
+    data = {"name": org.name, "kind": org.kind, "level": org.level, "sector": org.sector, "active": "on"}
+    return {**data, **changes}
+
+
+def test_edit_org_saves_the_changed_fields(world, od, login):
+    client = login(od)
+    url = reverse("orgs:org_edit", args=[world.branch_a.code])
+    response = client.post(url, _org_post(world.branch_a, name="塔元庄村党总支"), follow=True)
+    assert response.redirect_chain == [(reverse("orgs:org_detail", args=[world.branch_a.code]), 302)]
+    assert "组织信息已保存" in response.content.decode()
+    world.branch_a.refresh_from_db()
+    assert world.branch_a.name == "塔元庄村党总支"
+
+
+def test_a_refused_org_edit_shows_the_refusal_at_its_field(world, od, login, monkeypatch):
+    """A refusal of the service lands at the form's field (it was a 500 before the page had the adapter)."""
+
+    def refuse(org, *, by, fields):
+        raise DomainError("同一上级下已有同名组织", field="name")
+
+    monkeypatch.setattr(services, "update_org", refuse)
+    response = login(od).post(
+        reverse("orgs:org_edit", args=[world.branch_a.code]), _org_post(world.branch_a, name="正定镇中学党支部")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"name": ["同一上级下已有同名组织"]}
+    assert "同一上级下已有同名组织" in response.content.decode()
+    world.branch_a.refresh_from_db()
+    assert world.branch_a.name == "塔元庄村党支部"
+
+
+def test_edit_member_without_a_change_says_so(world, od, login):
+    client = login(od)
+    url = reverse("orgs:member_edit", args=[world.member_a.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain == [(reverse("orgs:member_detail", args=[world.member_a.pk]), 302)]
+    assert "没有修改任何内容" in response.content.decode()
+    response = client.post(url, dict(data, post="村党支部书记"), follow=True)
+    assert "党员信息已保存" in response.content.decode()
+
+
+def test_edit_member_to_a_registered_id_number_is_refused_at_the_field(world, od, login):
+    client = login(od)
+    url = reverse("orgs:member_edit", args=[world.member_a.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+    response = client.post(url, dict(data, id_number=world.member_b.id_number))
+    assert response.status_code == 200
+    assert response.context["form"].errors["id_number"] == ["该身份证号已登记，不能重复录入"]
 
 
 def test_edit_member_keeps_history(world, od, login):
