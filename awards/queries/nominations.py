@@ -131,7 +131,10 @@ def owner_list(award_round: AwardRound) -> QuerySet[Nomination]:
     return (
         Nomination.objects.filter(award_round=award_round, status__in=statuses)
         .select_related(*LIST_RELATED)
-        .annotate(objection_count=Count("objections"))
+        .annotate(
+            objection_count=Count("objections"),
+            objections_pending=Count("objections", filter=Q(objections__status=Objection.Status.PENDING)),
+        )
         .order_by("city__path", "category__order", "nominee_name", "id")
     )
 

@@ -220,7 +220,6 @@ def test_objection_upheld_removes_rejected_keeps(setup, login):
     open_publicity(r, staff)
     o1 = publicity.file_objection(keep, content="反映一", name="甲", phone="13800000001")
     o2 = publicity.file_objection(remove, content="反映二", name="乙", phone="13800000002")
-    login(staff.city)
     client = login(staff.city)
     assert (
         client.post(reverse("awards:objection_handle", args=[o1.pk]), {"outcome": "rejected", "note": "x"}).status_code
@@ -229,6 +228,7 @@ def test_objection_upheld_removes_rejected_keeps(setup, login):
     client = login(staff.province)
     page = client.get(reverse("awards:shortlist", args=[r.code])).content.decode()
     assert "反映一" in page and "13800000001" in page  # the internal page shows who objected
+    assert page.count("1 条异议待处理") == 2
     response = client.post(
         reverse("awards:objection_handle", args=[o1.pk]), {"outcome": "rejected", "note": ""}, follow=True
     )
@@ -246,6 +246,7 @@ def test_objection_upheld_removes_rejected_keeps(setup, login):
     assert "张建国" in public and "孙立" not in public
     internal = client.get(reverse("awards:shortlist", args=[r.code])).content.decode()
     assert "撤销原因：经核实，存在违纪问题" in internal
+    assert "条异议待处理" not in internal and internal.count("1 条异议已处理") == 2  # the badge follows the handling
     detail = client.get(reverse("awards:nomination_detail", args=[remove.pk])).content.decode()
     assert "经核实，存在违纪问题" in detail
     with pytest.raises(ValidationError):
