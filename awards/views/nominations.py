@@ -337,6 +337,14 @@ class ReviewView(LevelMixin, TemplateView):
     def get_context_data(self, **kwargs):
         award_round = self.object
         held = list(q.held_at(award_round, self.org))
+        summary = quota_services.summary(award_round, self.org)
+        # A category whose quota is used up: its 审核上报 button says so beforehand instead of being refused after.
+        full = {r["category"].pk: r for r in summary if r["left_to_forward"] <= 0}
+        for nomination in held:
+            row = full.get(nomination.category_id)
+            nomination.quota_full = (
+                services.quota_message(row["category"], row["quota"], row["forwarded"]) if row else ""
+            )
         below = (
             Nomination.objects.filter(
                 award_round=award_round,
@@ -353,7 +361,7 @@ class ReviewView(LevelMixin, TemplateView):
             org=self.org,
             held=held,
             below=list(below[:200]),
-            summary=quota_services.summary(award_round, self.org),
+            summary=summary,
             is_owner=self.org.pk == award_round.owner_org_id,
             note_form=NoteForm(),
             reject_form=RejectForm(),

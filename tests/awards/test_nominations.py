@@ -91,6 +91,23 @@ def test_forwarding_beyond_the_quota_is_refused_with_the_numbers(setup):
     services.forward(second, by=staff.town)
 
 
+def test_a_used_up_quota_is_said_at_the_button_beforehand(setup, login):
+    """With the level's quota used up, the 审核上报 button of that category is disabled and says why on the page
+    (a town's 组织委员 on a phone no longer presses it only to be refused after)."""
+    world, staff, r, chain = setup
+    chain_quotas(r, chain, 1)
+    first = nominate_member(r, world, world.member_a, by=staff.secretary)
+    second = nominate_member(r, world, world.member_a2, by=staff.secretary_a2)
+    client = login(staff.town)
+    review = reverse("awards:review", args=[r.code, world.town_a.code])
+    assert "disabled" not in client.get(review).content.decode()  # one place left: both buttons open
+    client.post(reverse("awards:nomination_forward", args=[first.pk]), {"note": "", "next": review})
+    page = client.get(review).content.decode()
+    said = "本级“优秀共产党员”名额 1 个，已上报 1 个，剩余 0 个，名额已用完，不能再上报"
+    assert f'<p class="small text-danger mb-1" id="quota-full-{second.pk}">{said}</p>' in page
+    assert f'disabled aria-describedby="quota-full-{second.pk}"' in page
+
+
 def test_forward_beyond_quota_message_in_the_page(setup, login):
     world, staff, r, chain = setup
     chain_quotas(r, chain, 1)
