@@ -129,7 +129,7 @@ class DutyStartView(PresetOrgMixin, RoleRequiredMixin, ServiceFormView):
         return super().get_context_data(org=self.org, **kwargs)
 
     def get_cancel_url(self):
-        return "accountability:duty_list"  # a URL name: the template reverses it
+        return reverse("accountability:duty_list")
 
     def perform(self, data):
         fields = {name: data[name] for name in ("year", "report", "files")}

@@ -47,7 +47,7 @@ class ItemCreateView(RoleRequiredMixin, ServiceFormView):
         return forms.ItemForm(**self.get_form_kwargs(), user=self.request.user)
 
     def get_cancel_url(self):
-        return "accountability:item_list"  # a URL name: the template reverses it
+        return reverse("accountability:item_list")
 
     def perform(self, data):
         fields = {name: data[name] for name in ("title", "description", "order")}
@@ -78,7 +78,7 @@ class ItemEditView(ScopedObjectMixin, ServiceFormView):
         )
 
     def get_cancel_url(self):
-        return "accountability:item_list"  # a URL name: the template reverses it
+        return reverse("accountability:item_list")
 
     def perform(self, data):
         fields = {name: data[name] for name in ("title", "description", "order", "active")}

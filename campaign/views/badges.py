@@ -132,7 +132,7 @@ class BadgeCreateView(ChooseOrgMixin, RoleRequiredMixin, ServiceFormView):
         return forms.BadgeEntryForm(**self.get_form_kwargs(), org=self.org)
 
     def get_cancel_url(self):
-        return "campaign:badge_list"  # a URL name: the template reverses it
+        return reverse("campaign:badge_list")
 
     def perform(self, data):
         fields = {name: data[name] for name in services.ENTRY_FIELDS}
@@ -192,7 +192,7 @@ class BadgeEditView(BadgeWriteMixin, ServiceFormView):
         return super().get_context_data(org=self.object.org, **kwargs)
 
     def get_cancel_url(self):
-        return "campaign:badge_list"  # a URL name: the template reverses it
+        return reverse("campaign:badge_list")
 
     def perform(self, data):
         fields = {name: data[name] for name in services.ENTRY_FIELDS}
@@ -272,7 +272,7 @@ class WearingRecordView(ChooseOrgMixin, RoleRequiredMixin, ServiceFormView):
         return forms.WearingForm(**kwargs, org=self.org)
 
     def get_cancel_url(self):
-        return "campaign:badge_wearing"  # a URL name: the template reverses it
+        return reverse("campaign:badge_wearing")
 
     def perform(self, data):
         fields = {name: data[name] for name in ("month", "wearing", "total", "note")}

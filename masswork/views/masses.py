@@ -103,7 +103,7 @@ class RecordFormView(ServiceFormView):
     detail_url_name = ""
 
     def get_cancel_url(self) -> str:
-        return self.cancel_url_name  # a URL name: the template reverses it
+        return reverse(self.cancel_url_name)
 
     def get_success_url(self, record) -> str:
         return reverse(self.detail_url_name, args=[record.pk])

@@ -79,7 +79,7 @@ class StationCreateView(PresetOrgMixin, RoleRequiredMixin, ServiceFormView):
         return super().get_context_data(org=self.org, **kwargs)
 
     def get_cancel_url(self):
-        return "masswork:station_list"  # a URL name: the template reverses it
+        return reverse("masswork:station_list")
 
     def perform(self, data):
         data = dict(data)
@@ -137,7 +137,7 @@ class StationEditView(StationWriteMixin, ServiceFormView):
         )
 
     def get_cancel_url(self):
-        return "masswork:station_list"  # a URL name: the template reverses it
+        return reverse("masswork:station_list")
 
     def perform(self, data):
         data = dict(data)
@@ -163,7 +163,7 @@ class VisitCreateView(StationWriteMixin, ServiceFormView):
         )
 
     def get_cancel_url(self):
-        return "masswork:station_list"  # a URL name: the template reverses it
+        return reverse("masswork:station_list")
 
     def perform(self, data):
         data = dict(data)
@@ -255,7 +255,7 @@ class VisitEditView(VisitWriteMixin, ServiceFormView):
         return super().get_context_data(org=self.object.station.org, **kwargs)
 
     def get_cancel_url(self):
-        return "masswork:visit_list"  # a URL name: the template reverses it
+        return reverse("masswork:visit_list")
 
     def perform(self, data):
         return services.update_visit(self.object, by=self.request.user, fields=dict(data))
