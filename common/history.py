@@ -9,8 +9,9 @@ A new model therefore either gets ``HistoricalRecords`` (the default; exclude no
 ``updated_at`` or denormalized copies like ``org_path``) or a line here that says why not.
 
 And the one way a service writes a record with its history's author (issue 15): ``save_as`` (set the author,
-save), ``delete_as``, ``insert_once`` (a unique constraint's refusal becomes the service's own), ``save_changes``
-(set values, save just those), and ``stamp_history`` (for ``SYSTEM`` the request's user stays the author).
+save), ``save_checked`` (``check_fields``, the model's validation by field, first), ``delete_as``,
+``insert_once`` (a unique constraint's refusal becomes the service's own), ``save_changes`` (set values, save
+just those), and ``stamp_history`` (for ``SYSTEM`` the request's user stays the author).
 ``tests/common/test_code_rules.py`` fails on ``_history_user =`` anywhere else but its listed exceptions.
 """
 
@@ -98,6 +99,19 @@ def models_without_history():
 
 
 # --- writing a record with its history's author -------------------------------------------------------------
+
+
+def check_fields(record, *, exclude=()) -> None:
+    """The model's own validation (ID-number refusal, dates, lengths, formats …) with the errors keyed by field;
+    ``exclude``: the fields the service sets itself. Uniqueness and constraints are left to the service's
+    transaction (``insert_once``), where they cannot race."""
+    record.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+
+
+def save_checked(record, *, by, exclude=(), update_fields=None):
+    """``check_fields``, then ``save_as``."""
+    check_fields(record, exclude=exclude)
+    return save_as(record, by=by, update_fields=update_fields)
 
 
 def save_as(record, *, by, update_fields=None):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from common.history import save_as
+from common.history import check_fields, save_as, save_checked
 from orgs import queries
 from orgs.models import Member, Org, User
 from orgs.validators import validate_no_id_number
@@ -33,7 +33,7 @@ from ..models import (
     ServiceRecord,
 )
 from ..queries import masses as mq
-from .records import clean, own_members, save_checked
+from .records import own_members
 
 HOUSEHOLD_FIELDS = ("head_name", "village", "size", "needs", "phone", "active")
 
@@ -138,7 +138,7 @@ def record_service(
         outcome=(outcome or "").strip(),
         recorded_by=by,
     )
-    clean(record, exclude=["household", "member", "recorded_by"])
+    check_fields(record, exclude=["household", "member", "recorded_by"])
     record.save()
     return record
 
