@@ -192,7 +192,16 @@ class Judged:
 
 PAGES = [
     Judged("login", None, lambda s: reverse("login"), "登录"),
-    *(Judged(f"home-{role}", role, lambda s: reverse("home"), "创先争优活动管理平台") for role in ROLES),
+    # where each role starts (orgs.views.accounts.HomeView): the 数据管理员 in the admin, the others in the portal
+    *(
+        Judged(
+            f"home-{role}",
+            role,
+            lambda s: reverse("home"),
+            "数据管理" if role == "data_manager" else "创先争优活动管理平台",
+        )
+        for role in ROLES
+    ),
     Judged("mass-answer-org", None, lambda s: answer_url(s.org_token), "评议组织：塔元庄村党支部"),
     Judged("mass-answer-member", None, lambda s: answer_url(s.member_token), "评议党员：张建国"),
     Judged("mass-answer-errors", None, lambda s: answer_url(s.org_token), "请检查标红的项目", status=400, submit=True),
