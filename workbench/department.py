@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +27,7 @@ from campaign.queries import supervision as supervision_queries
 from campaign.queries.timeline import campaign_progress
 from orgs import queries
 from orgs.enums import Role
-from orgs.models import Org, RoleAssignment
+from orgs.models import ImportJob, Org, RoleAssignment
 
 from .queries import CampaignState, with_query
 
@@ -160,6 +160,17 @@ def duty_tasks(user) -> list[Task]:
     ]
 
 
+def import_tasks(user) -> list[Task]:
+    """导入文件待确认: his own uploads that passed the dry run and wait for 确认导入 (the import page lists only the
+    uploader's own jobs); one of them opens straight. One query."""
+    jobs = ImportJob.objects.filter(created_by=user, status=ImportJob.Status.VALID).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    if jobs["n"] == 1:
+        return [Task(1, reverse("orgs:import_detail", args=[jobs["last"]]))]
+    return [Task(jobs["n"], reverse("orgs:import_list"))]
+
+
 def milestone_tasks(user, state: CampaignState) -> list[Task]:
     """Milestones past their due date that organizations of his subtree have not done, each with how many of them,
     to the list of those organizations (the campaign page's progress, ``campaign_progress``: three queries; any
@@ -197,6 +208,7 @@ KINDS = [
     ),
     (gettext_lazy("整改情况待验收"), supervision_queries.READ_ROLES, lambda c: order_tasks(c.user)),
     (gettext_lazy("述职待评议"), duty_queries.READ_ROLES, lambda c: duty_tasks(c.user)),
+    (gettext_lazy("导入文件待确认"), queries.MANAGE_ROLES, lambda c: import_tasks(c.user)),
 ]
 
 

@@ -12,7 +12,7 @@ from accountability.models import DutyReport, DutyStatus
 from awards.models import Nomination, Objection
 from campaign.models import Notification, Plan, RectificationOrder, StoryStatus
 from orgs.enums import Role
-from orgs.models import RoleAssignment
+from orgs.models import ImportJob, RoleAssignment
 from tests.factories import MemberFactory, make_org, user_with_role
 from tests.factories.awards_nominations import category, make_round
 from tests.factories.campaign_activities import make_story
@@ -68,6 +68,13 @@ def responded(org, by):
     return made
 
 
+def upload(user, name, status=ImportJob.Status.VALID):
+    """An import of the user's that passed its dry run and waits for 确认导入."""
+    return ImportJob.objects.create(
+        kind=ImportJob.Kind.MEMBERS, status=status, file=f"imports/{name}", original_name=name, created_by=user
+    )
+
+
 class Waiting:
     """One county's work of every kind under ``county`` (its town, branch and member), issued by ``dept``."""
 
@@ -90,6 +97,8 @@ class Waiting:
         objection(nominee, status=Objection.Status.REJECTED)  # handled: not counted
         self.order = responded(branch, dept)
         duty(branch)
+        self.job = upload(dept, f"{tag}党员.xlsx")
+        upload(dept, f"{tag}旧文件.xlsx", status=ImportJob.Status.DONE)  # done: not counted
 
 
 @pytest.fixture
@@ -120,9 +129,10 @@ def test_what_waits_for_the_county(world, people, campaign, waiting, login):
         ("公示异议待处理", "zd集中表彰"): (2, reverse("awards:shortlist", args=[a.listed_round.code])),
         ("整改情况待验收", ""): (1, "/campaign/supervision/orders/?state=responded"),
         ("述职待评议", f"{year}年度"): (1, f"/accountability/duty/?year={year}&status=submitted"),
+        ("导入文件待确认", ""): (1, reverse("orgs:import_detail", args=[a.job.pk])),
     }
     assert response.context["board"].idle == []
-    assert "组织部工作台" in html and "共 7 件" in html and "2 件" in html
+    assert "组织部工作台" in html and "共 8 件" in html and "2 件" in html
     study = milestone(campaign, "study")
     overdue = {t.title: (t.url, t.count) for t in response.context["board"].overdue}
     assert overdue["组织学习"][0] == reverse("campaign:milestone_orgs", args=[study.pk])
@@ -174,7 +184,9 @@ def test_nothing_waiting_reads_as_one_line(world, people, campaign, login):
     html = response.content.decode()
     assert response.context["board"].tasks == []
     assert "今天没有等待本部门办理的工作。" in html
-    idle = "实施方案待审批、宣传稿件待审核、推荐对象待审核上报、公示异议待处理、整改情况待验收、述职待评议"
+    idle = (
+        "实施方案待审批、宣传稿件待审核、推荐对象待审核上报、公示异议待处理、整改情况待验收、述职待评议、导入文件待确认"
+    )
     assert f"无待办：{idle}" in html
 
 
@@ -226,6 +238,7 @@ def test_query_count_is_constant(world, people, campaign, login):
     found = rows(response)
     assert found[("实施方案待审批", "")][0] == 10
     assert len([key for key in found if key[0] == "公示异议待处理"]) == 10
+    assert found[("导入文件待确认", "")] == (10, reverse("orgs:import_list"))  # several: the list of his imports
     assert len(ten) == len(one), [q["sql"] for q in ten]
     assert len(one) <= 20, [q["sql"] for q in one]
 
