@@ -8,6 +8,7 @@ app_name = "workbench"
 
 urlpatterns = [
     path("workbench/", views.WorkbenchIndexView.as_view(), name="index"),
+    path("workbench/department/", views.DepartmentView.as_view(), name="department"),
     path("workbench/<str:org_code>/", views.WorkbenchView.as_view(), name="org"),
     path("me/", views.MeView.as_view(), name="me"),
 ]

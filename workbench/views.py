@@ -23,7 +23,9 @@ from evaluations.queries.scoring import released_results_for
 from evaluations.services.reports import is_required
 from orgs import queries
 from orgs.enums import Role
+from orgs.views.mixins import RoleRequiredMixin
 
+from . import department
 from . import queries as q
 
 
@@ -130,5 +132,26 @@ class MeView(LoginRequiredMixin, TemplateView):
             households=q.own_households(member),
             commitments=q.own_commitments(member),
             honours=q.own_honours(member),
+            **kwargs,
+        )
+
+
+class DepartmentView(RoleRequiredMixin, TemplateView):
+    """组织部工作台: what waits for an organization department in its subtree, each kind one tap from the page that
+    does it (workbench/department.py). Anonymous → login; without the 组织部 role → 403."""
+
+    allowed_roles = department.DEPARTMENT_ROLES
+    template_name = "workbench/department.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        state = q.campaign_state()
+        return super().get_context_data(
+            orgs=department.department_orgs(user),
+            state=state,
+            phase_label=phase_label(state.phase),
+            next_phase_label=phase_label(state.next_phase),
+            board=department.department_board(user, state),
+            messages_unread=q.unread_messages(user),
             **kwargs,
         )

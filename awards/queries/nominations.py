@@ -6,7 +6,7 @@ organization that made it (every level it passes is an ancestor of that organiza
 Outside the scope: 404; wrong role inside it: 403 (the views).
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from orgs import queries
 from orgs.enums import OrgLevel, Role
@@ -109,19 +109,36 @@ def get_nomination_or_404(user, pk) -> Nomination:
     return queries.row_or_404(rows, pk, "nomination")
 
 
+def held(**filters) -> QuerySet[Nomination]:
+    """Pending nominations, each held by the level in ``current_org`` (it forwards or rejects them)."""
+    return Nomination.objects.filter(status=Nomination.Status.PENDING, **filters)
+
+
 def held_at(award_round: AwardRound, org: Org) -> QuerySet[Nomination]:
     """Pending nominations the level ``org`` holds (the view has checked that the user covers it)."""
     return (
-        Nomination.objects.filter(award_round=award_round, current_org=org, status=Nomination.Status.PENDING)
+        held(award_round=award_round, current_org=org)
         .select_related(*LIST_RELATED)
         .order_by("category__order", "nominee_name", "id")
     )
 
 
+def held_counts(user, day) -> list[dict]:
+    """Per round whose review is open on ``day`` and per level (a non-basic node) the user's 组织部 role covers:
+    how many pending nominations that level holds — what waits on ``awards:review``. One query."""
+    rows = (
+        held(award_round__nomination_opens__lte=day, award_round__review_closes__gte=day)
+        .filter(queries.org_scope_q(user, roles=MANAGE_ROLES, prefix="current_org__"))
+        .exclude(current_org__level=OrgLevel.BASIC)
+        .order_by()
+        .values("award_round__code", "award_round__name", "current_org__code", "current_org__name", "current_org__path")
+        .annotate(n=Count("pk"))
+    )
+    return sorted(rows, key=lambda r: (r["award_round__code"], r["current_org__path"]))
+
+
 def owner_list(award_round: AwardRound) -> QuerySet[Nomination]:
     """The owner's list: nominations that reached it (拟表彰 and after), with their objections counted."""
-    from django.db.models import Count
-
     statuses = [
         Nomination.Status.SHORTLISTED,
         Nomination.Status.PUBLICITY,
@@ -144,6 +161,23 @@ def objections_for_round(award_round: AwardRound) -> QuerySet[Objection]:
         Objection.objects.filter(nomination__award_round=award_round)
         .select_related("nomination__category", "handled_by")
         .order_by("status", "-created_at", "-id")
+    )
+
+
+def pending_objection_counts(user) -> list[dict]:
+    """Per round whose owner the user's 组织部 role covers (it handles the 公示's objections on ``awards:shortlist``):
+    how many objections wait to be handled. One query."""
+    return list(
+        Objection.objects.filter(status=Objection.Status.PENDING)
+        .filter(queries.org_scope_q(user, roles=MANAGE_ROLES, prefix="nomination__award_round__owner_org__"))
+        .order_by()
+        .values(
+            "nomination__award_round__code",
+            "nomination__award_round__name",
+            "nomination__award_round__owner_org__path",
+        )
+        .annotate(n=Count("pk"))
+        .order_by("nomination__award_round__code")
     )
 
 

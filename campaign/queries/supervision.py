@@ -148,6 +148,20 @@ def may_verify(user, order: RectificationOrder) -> bool:
     )
 
 
+def awaiting_verification(user, roles=ISSUE_ROLES) -> QuerySet[RectificationOrder]:
+    """Orders answered (待验收) that the user may verify (``may_verify`` for a whole list, for his ``roles``): issued
+    with one of his roles on or below his node of that role, to an organization of his subtree."""
+    q = Q(pk__in=[])
+    for a in queries.assignments(user):
+        if a.role not in roles:
+            continue
+        part = Q(issuer_role=a.role, issuer_org__path__startswith=a.org.path, org__path__startswith=a.org.path)
+        if a.sector:
+            part &= Q(org__sector=a.sector)
+        q |= part
+    return RectificationOrder.objects.filter(q, status=RectificationOrder.Status.RESPONDED)
+
+
 def order_counts(orders: QuerySet[RectificationOrder], today: datetime.date | None = None) -> dict:
     """未完成 / 已逾期 / 待验收 / 已验收, in one aggregate query."""
     today = today or timezone.localdate()

@@ -69,10 +69,11 @@ class PortalLoginView(LoginView):
 
 class HomeView(View):
     """Start page by role: a basic organization's secretary starts from his workbench ("基层党组织要具体负责本地
-    本单位创先争优活动的组织实施", seed part 五), a member (and nothing else) from 我的创先争优, a 党建工作指导员 (and
-    nothing else) from 我指导的组织, a 领导小组 or 行业主管部门 (and nothing else) from the dashboard it watches, a
-    数据管理员 (and nothing else) from 数据管理, anybody else with a role from the organization tree. The workbench,
-    instructor and dashboard URLs are named, not imported: orgs imports no higher app."""
+    本单位创先争优活动的组织实施", seed part 五), an organization department from what waits for it (组织部工作台),
+    a member (and nothing else) from 我的创先争优, a 党建工作指导员 (and nothing else) from 我指导的组织, a 领导小组
+    or 行业主管部门 (and nothing else) from the dashboard it watches, a 数据管理员 (and nothing else) from 数据管理,
+    anybody else with a role from the organization tree. The workbench, instructor and dashboard URLs are named,
+    not imported: orgs imports no higher app."""
 
     def get(self, request):
         user = request.user
@@ -84,6 +85,8 @@ class HomeView(View):
             return redirect("workbench:org", org_code=basic.pop())
         if basic:
             return redirect("workbench:index")
+        if Role.ORG_DEPARTMENT in roles:
+            return redirect("workbench:department")
         if roles == {Role.MEMBER} or (not roles and user.member_id):
             return redirect("workbench:me")
         if roles and roles - {Role.MEMBER} <= queries.GUIDE_ROLES:

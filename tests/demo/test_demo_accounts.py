@@ -72,6 +72,19 @@ def test_the_county_has_plans_to_approve_a_publicity_with_an_objection_and_a_bat
     assert "下载二维码表（PDF）" in results and "评议进行中" in results
 
 
+def test_the_county_and_the_city_departments_start_from_what_waits_for_them(today_demo, client):
+    """Whatever the day, both start on 组织部工作台 with something to do (README: its rows for the two accounts)."""
+    county = page(client, "zhengding_zzb", reverse("home"))
+    assert "组织部工作台" in county
+    rows = ("实施方案待审批 2 件", "推荐对象待审核上报 1 件 演示：七一集中表彰 · 正定镇党委", "公示异议待处理 1 件")
+    for row in rows:
+        assert row in county, row
+    assert "述职待评议 1 件" in county and "制定方案 5 个组织未完成" in county
+    city = page(client, "shijiazhuang_zzb", reverse("home"))
+    assert "组织部工作台" in city and "实施方案待审批 2 件" in city and "述职待评议 1 件" in city
+    assert "推荐对象待审核上报 1 件" not in city  # 正定县's own
+
+
 def test_the_quota_pages_add_up_from_the_province_down(today_demo, client):
     province = page(client, "sheng_zzb", reverse("awards:quota", args=[codes.NOMINATION_ROUND, "130000"]))
     assert "优秀共产党员 30 8 22 0 30" in province

@@ -1,5 +1,5 @@
-"""The workbench and 我的创先争优 with every section filled, under the outside judges: at 390 px on a phone no
-sideways scroll, axe-core clean and every tap target at least 44 × 44 px; the HTML valid for the Nu checker."""
+"""The workbench, 组织部工作台 and 我的创先争优 with every section filled, under the outside judges: at 390 px on a
+phone no sideways scroll, axe-core clean and every tap target at least 44 × 44 px; the HTML valid for the Nu checker."""
 
 from pathlib import Path
 
@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from campaign.models import Plan
 from orgs.enums import Role
 from orgs.models import RoleAssignment
 from tests.browser.test_judges import TAP_TARGETS, session_cookie
@@ -14,6 +15,7 @@ from tests.conftest import PHONE_390
 from tests.factories import user_with_role
 from tests.factories.awards_basic import announced_award
 from tests.factories.campaign_masses import make_household, make_service
+from tests.factories.campaign_plans import make_plan
 
 from .conftest import approved_nomination, badge, publish
 
@@ -22,14 +24,16 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.fixture
-def filled(busy, people, period):
-    """Both pages with something in every section; the branch has released its members' results."""
+def filled(busy, people, period, campaign):
+    """The pages with something in every section; the branch has released its members' results; the county's
+    组织部 has a plan to approve, a nomination to forward and overdue milestones below it."""
     household = make_household(busy.branch_a, people.secretary, head_name="王大娘", members=[busy.member_a])
     make_service(household, people.secretary, days_ago=3, member=busy.member_a)
     announced_award(busy.member_a, title="2011年度塔元庄优秀共产党员表彰")
     approved_nomination(busy.member_a, busy.county_a)
     badge(busy.member_a, people.secretary)
     publish(busy.branch_a, period)
+    make_plan(campaign, busy.branch_a2, status=Plan.Status.SUBMITTED, theme="正定镇中学创先争优方案")
     return busy
 
 
@@ -42,6 +46,7 @@ def pages(world, people):
         ("workbench", people.secretary, reverse("workbench:org", args=[world.branch_a.code])),
         ("chooser", two, reverse("workbench:index")),
         ("me", people.member, reverse("workbench:me")),
+        ("department", people.dept_county, reverse("workbench:department")),
     ]
 
 
