@@ -103,13 +103,14 @@ class MassCodeForm(forms.Form):
     code = forms.CharField(
         label=_("评议码"),
         max_length=80,
-        help_text=_("二维码下方的16位字母和数字，例如 ABCD-EFGH-JKMN-PQRS；大小写均可，短横线可输可不输。"),
+        help_text=_("二维码下方的16位字母和数字；大小写均可，短横线可输可不输。"),
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",
                 "autocapitalize": "characters",
                 "spellcheck": "false",
                 "class": "font-monospace",
+                "placeholder": "ABCD-EFGH-JKMN-PQRS",  # i18n: data (the shape of a code)
             }
         ),
         error_messages={"required": _("请输入评议码")},
