@@ -171,7 +171,8 @@ class TallyForm(forms.Form):
         return f"c{criterion.pk}_{level['key']}"
 
     def rows(self):
-        return [(c, [self[self.key(c, level)] for level in self.levels]) for c in self.criteria]
+        """Per criterion, its (level, field) pairs in the levels' order."""
+        return [(c, [(level, self[self.key(c, level)]) for level in self.levels]) for c in self.criteria]
 
     def counts(self) -> dict[tuple[int, str], int]:
         return {
