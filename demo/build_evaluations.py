@@ -143,10 +143,12 @@ def build_mass_batch(period: Period, dates: DemoDates, cast: Cast) -> MassBatch:
 def tokens_on_sheet(batch: MassBatch) -> list[tuple[str, MassToken]]:
     """The tokens printed on the batch's QR sheet, in the sheet's order, each with its stored row.
 
-    The text layer of the PDF (``pdftotext``) carries each answer address under its QR code, broken over
-    lines, sometimes with a hyphen added or dropped where the line broke. Each address is read with the
-    line breaks taken out, and every spelling that differs by one hyphen is tried: only a string whose
-    SHA-256 digest is one of the batch's tokens is kept, so a misreading can never answer for a wrong token.
+    The text layer of the PDF (``pdftotext``) carries each token as its 评议码 (``ABCD-EFGH-JKMN-PQRS``, read
+    in its one spelling), or, on a sheet printed before the codes, as the answer address under its QR code,
+    broken over lines, sometimes with a hyphen added or dropped where the line broke: each address is read
+    with the line breaks taken out, and every spelling that differs by one hyphen is tried. Only a string
+    whose SHA-256 digest is one of the batch's tokens is kept, so a misreading can never answer for a wrong
+    token.
     """
     if not batch.sheet or not shutil.which("pdftotext"):
         logger.warning("demo: QR sheet of batch %s cannot be read (no sheet or no pdftotext)", batch.pk)
@@ -154,12 +156,17 @@ def tokens_on_sheet(batch: MassBatch) -> list[tuple[str, MassToken]]:
     text = subprocess.run(
         ["pdftotext", batch.sheet.path, "-"], capture_output=True, text=True, check=True, timeout=120
     ).stdout
+    flat = re.sub(r"\s+", "", text)
+    group = f"[{mass.TOKEN_ALPHABET}]{{{mass.TOKEN_GROUP}}}"
+    codes = re.findall(rf"(?<![A-Z0-9]){group}(?:-{group}){{3}}(?![A-Z0-9])", flat)
     marker = reverse("evaluations:mass_answer", args=["TOKEN"]).split("TOKEN")[0]
-    printed = re.findall(re.escape(marker) + r"([A-Za-z0-9_-]+)/", re.sub(r"\s+", "", text))
+    printed = [[c] for code in codes for c in mass.token_candidates(code)[:1]]
+    if not printed:
+        printed = [list(_spellings(c)) for c in re.findall(re.escape(marker) + r"([A-Za-z0-9_-]+)/", flat)]
     rows = {t.digest: t for t in MassToken.objects.filter(batch=batch)}
     out = []
-    for candidate in printed:
-        for spelling in _spellings(candidate):
+    for spellings in printed:
+        for spelling in spellings:
             row = rows.get(mass.token_digest(spelling))
             if row is not None:
                 out.append((spelling, row))

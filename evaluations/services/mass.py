@@ -5,7 +5,10 @@ and the mass scores that enter the combined score.
 (seed, part 三); "考核评议。上级党组织要对基层党组织、基层党组织对党员开展创先争优活动情况进行考核，并采取适当
 方式组织党员、群众进行评议。" (seed, part 四).
 
-Token rules: a token is ``secrets.token_urlsafe(16)`` (128 random bits), stored only as its SHA-256
+Token rules: a token is 16 characters of ``TOKEN_ALPHABET`` (no look-alikes: no 0/O, 1/I/L; about 79 random
+bits), printed under its QR code in groups of four (``ABCD-EFGH-JKMN-PQRS``) for those who type it on the entry
+page, which takes it in either case, with or without the dashes and spaces (``token_candidates``); tokens issued
+before (``secrets.token_urlsafe(16)``) keep working exactly as printed. A token is stored only as its SHA-256
 digest; it is used once (a conditional UPDATE … WHERE used_at IS NULL in the same transaction as the
 answers), only inside the batch's window; the plaintext exists only while the QR sheet is rendered,
 which happens when the batch is created (in a Celery task for big batches).
@@ -42,8 +45,13 @@ from ..queries import mass as queries_mass
 
 logger = logging.getLogger(__name__)
 
-TOKEN_BYTES = 16
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# 31 characters: A–Z and 2–9 without I, L, O (no look-alikes of 1 and 0, which are left out too)
+TOKEN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # noqa: S105 -- an alphabet, not a secret
+TOKEN_LENGTH = 16
+TOKEN_GROUP = 4
+CODE_RE = re.compile(rf"^[{TOKEN_ALPHABET}]{{{TOKEN_LENGTH}}}$")
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")  # the older tokens (secrets.token_urlsafe), as issued
+CODE_SEPARATORS = re.compile(r"[\s\-‐-―－]+")  # spaces and every dash a phone keyboard may type
 MAX_TOKENS_PER_BATCH = 5000
 TWO_PLACES = Decimal("0.01")
 ONE_PLACE = Decimal("0.1")
@@ -53,6 +61,30 @@ SHEET_COLUMNS = 3
 def async_threshold() -> int:
     """Batches with more tokens than this render their sheet in a Celery task."""
     return getattr(settings, "MASS_SHEET_ASYNC_TOKENS", 200)
+
+
+def new_token() -> str:
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _n in range(TOKEN_LENGTH))
+
+
+def grouped(token: str) -> str:
+    """A token as printed for typing: ``ABCD-EFGH-JKMN-PQRS`` (an older token as it is)."""
+    if not CODE_RE.match(token):
+        return token
+    return "-".join(token[i : i + TOKEN_GROUP] for i in range(0, TOKEN_LENGTH, TOKEN_GROUP))
+
+
+def token_candidates(typed: str) -> list[str]:
+    """What a typed or scanned token can be: a token of the new kind in any case, with or without dashes and spaces
+    (its one spelling), and an older token exactly as issued. Empty when it can be neither."""
+    raw = (typed or "").strip()
+    found = []
+    code = CODE_SEPARATORS.sub("", raw).upper()
+    if CODE_RE.match(code):
+        found.append(code)
+    if TOKEN_RE.match(raw) and raw not in found:
+        found.append(raw)
+    return found
 
 
 def token_digest(token: str) -> str:
@@ -178,14 +210,20 @@ def qr_data_uri(url: str) -> str:
 
 
 def render_sheet(batch: MassBatch, cells: list[dict]) -> bytes:
-    """The printable sheet: one cell per token with its QR code, URL, the organization (or member)
-    and instructions."""
+    """The printable sheet: one cell per token with its QR code (the answer URL), its 评议码 in groups of four,
+    the entry page's short address to type it on, the organization (or member) and instructions."""
     from weasyprint import HTML
 
     padded = cells + [None] * (-len(cells) % SHEET_COLUMNS)
     rows = [padded[i : i + SHEET_COLUMNS] for i in range(0, len(padded), SHEET_COLUMNS)]
     html = render_to_string(
-        "evaluations/mass_sheet_pdf.html", {"batch": batch, "rows": rows, "criteria_set": batch.criteria_set}
+        "evaluations/mass_sheet_pdf.html",
+        {
+            "batch": batch,
+            "rows": rows,
+            "criteria_set": batch.criteria_set,
+            "enter_url": batch.public_base_url + reverse("evaluations:mass_enter"),
+        },
     )
     return HTML(string=html).write_pdf()
 
@@ -202,9 +240,8 @@ def generate_sheet(batch_id: int) -> None:
         tokens = []
         for member in targets:
             for _n in range(batch.tokens_per_target):
-                token = secrets.token_urlsafe(TOKEN_BYTES)
-                url = answer_url(batch, token)
-                cells.append({"member": member, "url": url, "qr": qr_data_uri(url)})
+                token = new_token()
+                cells.append({"member": member, "qr": qr_data_uri(answer_url(batch, token)), "code": grouped(token)})
                 tokens.append(MassToken(batch=batch, member=member, digest=token_digest(token)))
         pdf = render_sheet(batch, cells)
         del cells
@@ -257,11 +294,12 @@ class TokenRefused(Exception):
 def find_token(token: str, *, at=None) -> MassToken:
     """The unused token inside its window, or TokenRefused. Unknown and malformed tokens are refused
     alike ("invalid"): nothing tells a guesser how close it came."""
-    if not token or not TOKEN_RE.match(token):
+    candidates = token_candidates(token)
+    if not candidates:
         raise TokenRefused("invalid")
     row = (
         MassToken.objects.select_related("batch", "batch__org", "batch__criteria_set", "member", "member__org")
-        .filter(digest=token_digest(token), batch__status=MassBatchStatus.READY)
+        .filter(digest__in=[token_digest(c) for c in candidates], batch__status=MassBatchStatus.READY)
         .first()
     )
     if row is None:

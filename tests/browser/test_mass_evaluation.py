@@ -58,6 +58,7 @@ def _answer(browser, url, choices, shot=None):
         if shot:
             SHOTS.mkdir(parents=True, exist_ok=True)
             phone.screenshot(path=str(SHOTS / shot), full_page=True)
+        phone.once("dialog", lambda dialog: dialog.accept())  # 确定 (static/js/confirm.js)
         phone.get_by_role("button", name="提交评议").click()
         phone.locator("#thanks").wait_for()
         return phone.locator("#thanks").inner_text()
