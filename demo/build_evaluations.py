@@ -24,7 +24,7 @@ from orgs.enums import MemberCategory
 
 from . import codes
 from .dates import DemoDates
-from .people import Cast, branch_member, read_messages
+from .people import Cast, branch_member
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,6 @@ def build_reports(campaign, dates: DemoDates, cast: Cast) -> dict:
                 accept=outcome == "accepted",
                 comment=ACCEPT_COMMENT if outcome == "accepted" else RETURN_COMMENT,
             )
-            read_messages(cast.secretary, reverse("evaluations:report_detail", args=[report.pk]))
         written[outcome] = report
     # Two farmers who wrote nothing spoke at the branch's 党性分析 meeting: the secretary records it.
     wrote = {u.member_id for u in writers.values()} | {cast.secretary.member_id}
