@@ -17,7 +17,8 @@ from ..enums import Target
 from ..models import CriteriaSet, Exemplar, ExemplarKind, Period
 from ..queries import mass as queries_mass
 from ..services import benchmarking
-from ..services.mass import MAX_TOKENS_PER_BATCH, token_candidates
+from ..services.mass import MAX_TOKENS_PER_BATCH
+from ..services.mass_tokens import token_candidates
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DEFAULT_SET_CODES = {Target.ORG: "five-good", Target.MEMBER: "five-models"}

@@ -5,18 +5,14 @@ and the mass scores that enter the combined score.
 (seed, part 三); "考核评议。上级党组织要对基层党组织、基层党组织对党员开展创先争优活动情况进行考核，并采取适当
 方式组织党员、群众进行评议。" (seed, part 四).
 
-Token rules: a token is 16 characters of ``TOKEN_ALPHABET`` (no look-alikes: no 0/O, 1/I/L; about 79 random
-bits), printed under its QR code in groups of four (``ABCD-EFGH-JKMN-PQRS``) for those who type it on the entry
-page, which takes it in either case, with or without the dashes and spaces (``token_candidates``); tokens issued
-before (``secrets.token_urlsafe(16)``) keep working exactly as printed. A token is stored only as its SHA-256
-digest; it is used once (a conditional UPDATE … WHERE used_at IS NULL in the same transaction as the
-answers), only inside the batch's window; the plaintext exists only while the QR sheet is rendered,
+Token rules: a token (``mass_tokens``: 16 characters without look-alikes, printed as ``ABCD-EFGH-JKMN-PQRS`` and
+typed in any case, with or without the dashes; older tokens as issued) is stored only as its SHA-256 digest; it
+is used once (a conditional UPDATE … WHERE used_at IS NULL in the same transaction as the answers), only inside
+the batch's window; the plaintext exists only while the QR sheet is rendered,
 which happens when the batch is created (in a Celery task for big batches).
 """
 
-import hashlib
 import logging
-import re
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,16 +38,10 @@ from orgs.models import Member, Org, User
 from ..enums import Target
 from ..models import CriteriaSet, MassAnswer, MassBatch, MassBatchStatus, MassTally, MassToken, Period
 from ..queries import mass as queries_mass
+from .mass_tokens import grouped, new_token, token_candidates, token_digest
 
 logger = logging.getLogger(__name__)
 
-# 31 characters: A–Z and 2–9 without I, L, O (no look-alikes of 1 and 0, which are left out too)
-TOKEN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # noqa: S105 -- an alphabet, not a secret
-TOKEN_LENGTH = 16
-TOKEN_GROUP = 4
-CODE_RE = re.compile(rf"^[{TOKEN_ALPHABET}]{{{TOKEN_LENGTH}}}$")
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")  # the older tokens (secrets.token_urlsafe), as issued
-CODE_SEPARATORS = re.compile(r"[\s\-‐-―－]+")  # spaces and every dash a phone keyboard may type
 MAX_TOKENS_PER_BATCH = 5000
 TWO_PLACES = Decimal("0.01")
 ONE_PLACE = Decimal("0.1")
@@ -61,34 +51,6 @@ SHEET_COLUMNS = 3
 def async_threshold() -> int:
     """Batches with more tokens than this render their sheet in a Celery task."""
     return getattr(settings, "MASS_SHEET_ASYNC_TOKENS", 200)
-
-
-def new_token() -> str:
-    return "".join(secrets.choice(TOKEN_ALPHABET) for _n in range(TOKEN_LENGTH))
-
-
-def grouped(token: str) -> str:
-    """A token as printed for typing: ``ABCD-EFGH-JKMN-PQRS`` (an older token as it is)."""
-    if not CODE_RE.match(token):
-        return token
-    return "-".join(token[i : i + TOKEN_GROUP] for i in range(0, TOKEN_LENGTH, TOKEN_GROUP))
-
-
-def token_candidates(typed: str) -> list[str]:
-    """What a typed or scanned token can be: a token of the new kind in any case, with or without dashes and spaces
-    (its one spelling), and an older token exactly as issued. Empty when it can be neither."""
-    raw = (typed or "").strip()
-    found = []
-    code = CODE_SEPARATORS.sub("", raw).upper()
-    if CODE_RE.match(code):
-        found.append(code)
-    if TOKEN_RE.match(raw) and raw not in found:
-        found.append(raw)
-    return found
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
 # ---- creating a batch and its sheet ---------------------------------------------------------
