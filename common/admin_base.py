@@ -27,7 +27,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -121,6 +121,8 @@ class PortalAdminSite(admin.AdminSite):
     site_title = _("创先争优 数据管理")
     index_title = _("数据管理（仅超级管理员和数据管理员）")
     login_form = AdminLoginForm
+    # "查看站点" opens the portal's organization tree: its home sends a 数据管理员 back here (his start page).
+    site_url = reverse_lazy("orgs:tree")
 
     def has_permission(self, request):
         return may_use_admin(request.user)

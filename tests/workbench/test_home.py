@@ -74,7 +74,10 @@ def test_data_manager_starts_on_data_management(world, login):
     manager = user_with_role(world.county_a, Role.DATA_MANAGER, username="home_data")
     response = home(login(manager))
     assert response["Location"] == reverse("admin:index")
-    assert login(manager).get(response["Location"]).status_code == 200
+    page = login(manager).get(response["Location"])
+    assert page.status_code == 200
+    # the admin's 查看站点 opens the portal, not the home that sends him back to the admin
+    assert f'<a href="{reverse("orgs:tree")}">查看站点</a>' in page.content.decode()
 
 
 @pytest.mark.parametrize("name", ["town_secretary"])
