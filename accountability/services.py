@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.services.attachments import attach_files, attachments_of
-from common.history import save_as
+from common.history import check_fields, save_as, save_checked
 from orgs.models import Org, User
 
 from . import queries as aq
@@ -23,10 +23,8 @@ from .models import DutyRating, DutyReport, DutyStatus, MeasureItem, MeasureStat
 
 # The first year a 述职 can be about (the campaign's seed opinion is of 2010).
 FIRST_YEAR = 2000
-
-
-def _clean(instance, *, exclude=()):
-    instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+# The fields of a 述职 the services set themselves (not the form's to validate).
+DUTY_SET_BY_SERVICE = ("org", "created_by", "submitted_by", "rated_by", "rated_org")
 
 
 # --- 述职 -----------------------------------------------------------------------------------------
@@ -56,8 +54,7 @@ def start_duty_report(
     if DutyReport.objects.filter(org=org, year=year).exists():
         raise ValidationError({"year": _("%(org)s%(year)s年度的述职已经存在") % {"org": org.name, "year": year}})
     duty = DutyReport(org=org, year=year, report=(report or "").strip(), created_by=by)
-    _clean(duty, exclude=["org", "created_by", "submitted_by", "rated_by", "rated_org"])
-    save_as(duty, by=by)
+    save_checked(duty, by=by, exclude=DUTY_SET_BY_SERVICE)
     attach_files(duty, files or [], org=org, by=by)
     return duty
 
@@ -79,7 +76,7 @@ def save_duty_report(duty: DutyReport, *, by: User, report: str, files=(), submi
             code="submitted",
         )
     duty.report = (report or "").strip()
-    _clean(duty, exclude=["org", "created_by", "submitted_by", "rated_by", "rated_org"])
+    check_fields(duty, exclude=DUTY_SET_BY_SERVICE)
     fields = ["report", "updated_at"]
     if submit:
         if not duty.report and not files and not attachments_of(duty).exists():
@@ -118,9 +115,11 @@ def rate_duty_report(duty: DutyReport, *, by: User, rating: str, comments: str =
     duty.rated_by = by
     duty.rated_org = rater
     duty.rated_at = timezone.now()
-    _clean(duty, exclude=["org", "created_by", "submitted_by", "rated_by", "rated_org"])
-    save_as(
-        duty, by=by, update_fields=["rating", "comments", "status", "rated_by", "rated_org", "rated_at", "updated_at"]
+    save_checked(
+        duty,
+        by=by,
+        exclude=DUTY_SET_BY_SERVICE,
+        update_fields=["rating", "comments", "status", "rated_by", "rated_org", "rated_at", "updated_at"],
     )
     return duty
 
@@ -165,8 +164,7 @@ def define_item(scope: Org, *, by: User, title: str, description: str = "", orde
         order=order or 1,
         created_by=by,
     )
-    _clean(item, exclude=["scope", "created_by"])
-    save_as(item, by=by)
+    save_checked(item, by=by, exclude=["scope", "created_by"])
     return item
 
 
@@ -179,8 +177,8 @@ def update_item(item: MeasureItem, *, by: User, title: str, description: str, or
     title = (title or "").strip()
     _check_title(item.scope, title, exclude_pk=item.pk)
     item.title, item.description, item.order, item.active = title, (description or "").strip(), order or 1, active
-    _clean(item, exclude=["scope", "created_by"])
-    save_as(item, by=by, update_fields=["title", "description", "order", "active", "updated_at"])
+    fields = ["title", "description", "order", "active", "updated_at"]
+    save_checked(item, by=by, exclude=["scope", "created_by"], update_fields=fields)
     return item
 
 
@@ -212,7 +210,6 @@ def record_measure(
     if status == MeasureStatus.DONE and not evidence and not has_files:
         raise ValidationError({"evidence": _("标记为已落实时，请填写落实情况说明或上传佐证材料")})
     row.status, row.evidence, row.updated_by, row.updated_at = status, evidence, by, timezone.now()
-    _clean(row, exclude=["item", "village", "updated_by"])
-    save_as(row, by=by)
+    save_checked(row, by=by, exclude=["item", "village", "updated_by"])
     attach_files(row, files or [], org=village, by=by)
     return row

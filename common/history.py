@@ -9,8 +9,10 @@ A new model therefore either gets ``HistoricalRecords`` (the default; exclude no
 ``updated_at`` or denormalized copies like ``org_path``) or a line here that says why not.
 
 And the one way a service writes a record with its history's author (issue 15): ``save_as`` (set the author,
-save), ``delete_as``, ``insert_once`` (a unique constraint's refusal becomes the service's own), ``save_changes``
-(set values, save just those), and ``stamp_history`` (for ``SYSTEM`` the request's user stays the author).
+save), ``save_checked`` (``check_fields``, the model's validation by field, first), ``delete_as``,
+``insert_once`` (a unique constraint's refusal becomes the service's own), ``save_changes`` (set values, save
+just those), ``set_rows`` (a record's link rows made exactly a given set), and ``stamp_history`` (for
+``SYSTEM`` the request's user stays the author).
 ``tests/common/test_code_rules.py`` fails on ``_history_user =`` anywhere else but its listed exceptions.
 """
 
@@ -20,6 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history
 
 from common.actors import is_system
 
@@ -100,6 +103,19 @@ def models_without_history():
 # --- writing a record with its history's author -------------------------------------------------------------
 
 
+def check_fields(record, *, exclude=()) -> None:
+    """The model's own validation (ID-number refusal, dates, lengths, formats …) with the errors keyed by field;
+    ``exclude``: the fields the service sets itself. Uniqueness and constraints are left to the service's
+    transaction (``insert_once``), where they cannot race."""
+    record.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+
+
+def save_checked(record, *, by, exclude=(), update_fields=None):
+    """``check_fields``, then ``save_as``."""
+    check_fields(record, exclude=exclude)
+    return save_as(record, by=by, update_fields=update_fields)
+
+
 def save_as(record, *, by, update_fields=None):
     """Save ``record`` (only ``update_fields`` when given) with ``by`` as the author of its history row. The author
     stays set on the instance, so the history rows of many-to-many changes made next carry it too."""
@@ -132,6 +148,17 @@ def insert_once(record, *, by, taken: ValidationError):
     except IntegrityError:
         raise taken from None
     return record
+
+
+def set_rows(rows, field: str, wanted, *, by) -> None:
+    """Make ``rows`` (a reverse foreign key manager, e.g. ``bulletin.recipient_rows``) exactly one row per object
+    of ``wanted`` in the rows' foreign key ``field`` (e.g. ``"org"``): the others deleted, the missing ones inserted
+    in one statement with ``by`` as their history's author."""
+    key = rows.model._meta.get_field(field).attname
+    rows.exclude(**{f"{key}__in": {o.pk for o in wanted}}).delete()
+    have = set(rows.values_list(key, flat=True))
+    new = [rows.model(**{rows.field.name: rows.instance, field: o}) for o in wanted if o.pk not in have]
+    bulk_create_with_history(new, rows.model, default_user=by)
 
 
 def save_changes(record, values: dict, *, by, also=()):

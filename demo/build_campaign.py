@@ -8,8 +8,6 @@ milestone (制定方案) is therefore overdue for the branch, while its commitme
 
 import datetime
 
-from django.urls import reverse
-
 from campaign.enums import ActivityType
 from campaign.models import Campaign, Commitment, Fulfilment, Plan
 from campaign.services import activities, commitments, plans
@@ -19,7 +17,7 @@ from orgs.models import Member
 
 from . import codes
 from .dates import DemoDates, seed_campaign
-from .people import Cast, branch_member, read_messages
+from .people import Cast, branch_member
 
 PLAN = {
     "theme": "强村富民、服务群众，争当新农村建设排头兵",
@@ -71,7 +69,6 @@ def build_first_step(campaign: Campaign, cast: Cast) -> Plan:
         expected_revision=plan.revision,
         today=deadline - _days(8),
     )
-    read_messages(cast.county_department, reverse("campaign:plan_detail", args=[plan.pk]))
     return plan
 
 
@@ -99,7 +96,6 @@ def build_neighbour_plans(campaign: Campaign, cast: Cast) -> dict[str, int]:
             continue
         decided = deadline - _days(10 - n % 5)
         plan = plans.approve_plan(plan, by=cast.county_department, expected_revision=plan.revision, today=decided)
-        read_messages(cast.county_department, reverse("campaign:plan_detail", args=[plan.pk]))
         plans.publish_plan(plan, by=secretary, expected_revision=plan.revision, today=decided + _days(2))
     return counts
 

@@ -18,13 +18,13 @@ from django.urls import reverse
 
 from evaluations.enums import Source, Target
 from evaluations.models import MassBatch, MassToken, Period
-from evaluations.services import assessments, mass, periods, reports
+from evaluations.services import assessments, mass, mass_tokens, periods, reports
 from evaluations.services.criteria import applicable_set
 from orgs.enums import MemberCategory
 
 from . import codes
 from .dates import DemoDates
-from .people import Cast, branch_member, read_messages
+from .people import Cast, branch_member
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,6 @@ def build_reports(campaign, dates: DemoDates, cast: Cast) -> dict:
                 accept=outcome == "accepted",
                 comment=ACCEPT_COMMENT if outcome == "accepted" else RETURN_COMMENT,
             )
-            read_messages(cast.secretary, reverse("evaluations:report_detail", args=[report.pk]))
         written[outcome] = report
     # Two farmers who wrote nothing spoke at the branch's 党性分析 meeting: the secretary records it.
     wrote = {u.member_id for u in writers.values()} | {cast.secretary.member_id}
@@ -143,10 +142,12 @@ def build_mass_batch(period: Period, dates: DemoDates, cast: Cast) -> MassBatch:
 def tokens_on_sheet(batch: MassBatch) -> list[tuple[str, MassToken]]:
     """The tokens printed on the batch's QR sheet, in the sheet's order, each with its stored row.
 
-    The text layer of the PDF (``pdftotext``) carries each answer address under its QR code, broken over
-    lines, sometimes with a hyphen added or dropped where the line broke. Each address is read with the
-    line breaks taken out, and every spelling that differs by one hyphen is tried: only a string whose
-    SHA-256 digest is one of the batch's tokens is kept, so a misreading can never answer for a wrong token.
+    The text layer of the PDF (``pdftotext``) carries each token as its 评议码 (``ABCD-EFGH-JKMN-PQRS``, read
+    in its one spelling), or, on a sheet printed before the codes, as the answer address under its QR code,
+    broken over lines, sometimes with a hyphen added or dropped where the line broke: each address is read
+    with the line breaks taken out, and every spelling that differs by one hyphen is tried. Only a string
+    whose SHA-256 digest is one of the batch's tokens is kept, so a misreading can never answer for a wrong
+    token.
     """
     if not batch.sheet or not shutil.which("pdftotext"):
         logger.warning("demo: QR sheet of batch %s cannot be read (no sheet or no pdftotext)", batch.pk)
@@ -154,13 +155,18 @@ def tokens_on_sheet(batch: MassBatch) -> list[tuple[str, MassToken]]:
     text = subprocess.run(
         ["pdftotext", batch.sheet.path, "-"], capture_output=True, text=True, check=True, timeout=120
     ).stdout
+    flat = re.sub(r"\s+", "", text)
+    group = f"[{mass_tokens.TOKEN_ALPHABET}]{{{mass_tokens.TOKEN_GROUP}}}"
+    codes = re.findall(rf"(?<![A-Z0-9]){group}(?:-{group}){{3}}(?![A-Z0-9])", flat)
     marker = reverse("evaluations:mass_answer", args=["TOKEN"]).split("TOKEN")[0]
-    printed = re.findall(re.escape(marker) + r"([A-Za-z0-9_-]+)/", re.sub(r"\s+", "", text))
+    printed = [[c] for code in codes for c in mass_tokens.token_candidates(code)[:1]]
+    if not printed:
+        printed = [list(_spellings(c)) for c in re.findall(re.escape(marker) + r"([A-Za-z0-9_-]+)/", flat)]
     rows = {t.digest: t for t in MassToken.objects.filter(batch=batch)}
     out = []
-    for candidate in printed:
-        for spelling in _spellings(candidate):
-            row = rows.get(mass.token_digest(spelling))
+    for spellings in printed:
+        for spelling in spellings:
+            row = rows.get(mass_tokens.token_digest(spelling))
             if row is not None:
                 out.append((spelling, row))
                 break

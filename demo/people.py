@@ -11,9 +11,7 @@ they are made once and kept when the demo is rebuilt for another day.
 import datetime
 from dataclasses import dataclass, field
 
-from campaign.models import Notification
 from campaign.services import instructors
-from campaign.services.inbox import mark_read
 from orgs import services as org_services
 from orgs.demo.loader import DEMO_PASSWORD
 from orgs.enums import Gender, MemberCategory, MemberStatus, OrgLevel, Role
@@ -181,9 +179,3 @@ def _instructor(cast: Cast) -> User:
 def branch_member(cast: Cast, user: User) -> Member:
     """The member record behind one of the branch's accounts."""
     return next(m for m in cast.members if m.pk == user.member_id)
-
-
-def read_messages(user: User, url: str) -> None:
-    """``user`` opened the inbox messages about ``url`` when acting on it (the page marks a message read)."""
-    for note in Notification.objects.filter(user=user, url=url, read_at__isnull=True):
-        mark_read(note)

@@ -42,6 +42,7 @@ urlpatterns = [
     path("mass/batches/<int:pk>/tally/", mass.TallyView.as_view(), name="mass_tally"),
     path("mass/batches/<int:pk>/close/", mass.BatchCloseView.as_view(), name="mass_batch_close"),
     # the public page (no account)
+    path("m/", public.MassEnterView.as_view(), name="mass_enter"),
     path("m/thanks/", public.MassThanksView.as_view(), name="mass_thanks"),
     path("m/<path:token>/", public.MassAnswerView.as_view(), name="mass_answer"),
     # 党性分析报告

@@ -29,6 +29,8 @@ READ_MEMBER_ROLES = frozenset(
 # 党建工作指导员: reads the basic organizations it is assigned to (members masked) and remarks; writes nothing else.
 GUIDE_ROLES = frozenset({Role.INSTRUCTOR})
 MANAGE_ROLES = frozenset({Role.ORG_DEPARTMENT})
+# 领导小组 ("负责创先争优活动的组织指导", seed part 五) and 行业主管部门: follow the campaign on the dashboards.
+WATCH_ROLES = frozenset({Role.LEADING_GROUP, Role.SECTOR_SUPERVISOR})
 
 
 def assignments(user) -> list[RoleAssignment]:

@@ -35,8 +35,8 @@ def test_every_menu_link_opens(role, node, world, campaign, login):
     for url in links:
         response = client.get(url)
         assert response.status_code in (200, 302), (role, url, response.status_code)
-        if response.status_code == 302:  # e.g. the dashboard sends you to your own node
-            assert client.get(response.url).status_code == 200, (role, url, response.url)
+        if response.status_code == 302:  # e.g. the dashboard sends you to your own node, home to your start page
+            assert client.get(response.url, follow=True).status_code == 200, (role, url, response.url)
 
 
 def test_member_menu_is_short(world, campaign, login):

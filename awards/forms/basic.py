@@ -44,7 +44,7 @@ class CommendationForm(forms.ModelForm):
 class AwardForm(forms.Form):
     """One of the organization's own members, with the honour and a short citation."""
 
-    member = MemberPostChoiceField(label=_("受表彰党员"), queryset=None, empty_label=_("请选择"))
+    member = MemberPostChoiceField(label=_("受表彰党员"), queryset=None)
     honour = forms.CharField(label=_("荣誉称号"), max_length=50, initial=DEFAULT_HONOUR)
     citation = forms.CharField(
         label=_("主要事迹"),

@@ -178,7 +178,6 @@ class NominationForm(forms.Form):
         self.fields["nominee"] = field_class(
             label=_("推荐党员") if member_nominees else _("推荐党组织"),
             queryset=nominees,
-            empty_label=_("请选择"),
         )
         # The nominee's basic honours (awards.models.basic) may be cited; the service checks they are the nominee's.
         if member_nominees and honours is not None and honours.exists():
@@ -270,7 +269,6 @@ class ObjectionForm(forms.Form):
     def __init__(self, *args, candidates, requires_identity: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nomination"].queryset = candidates
-        self.fields["nomination"].empty_label = _("请选择")
         self.fields["name"].required = requires_identity
         self.fields["phone"].required = requires_identity
         self.fields["name"].error_messages["required"] = _("请填写真实姓名")

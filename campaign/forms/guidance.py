@@ -2,6 +2,7 @@
 only shape the input and put the services' Chinese messages at the field."""
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from orgs.enums import Sector
@@ -30,7 +31,7 @@ class GuidanceGroupCreateForm(GuidanceGroupForm):
         super().__init__(*args, **kwargs)
         allowed = gq.creatable_sectors(user)
         labels = dict(Sector.choices)
-        self.fields["sector"].choices = [("", "---------")] + [(s, labels[s]) for s in allowed]
+        self.fields["sector"].choices = [*BLANK_CHOICE_DASH] + [(s, labels[s]) for s in allowed]
         if len(allowed) == 1:
             self.fields["sector"].initial = allowed[0]
 

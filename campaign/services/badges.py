@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.actors import SYSTEM
-from common.history import save_as, save_changes
+from common.history import check_fields, save_as, save_changes, save_checked
 from orgs import services as org_services
 from orgs.models import Member, Org, User
 
@@ -28,11 +28,6 @@ from ..queries import badges as qb
 
 ENTRY_FIELDS = ("kind", "member", "post_name", "place", "description", "start_date", "end_date")
 TEXT_FIELDS = ("post_name", "place", "description")
-
-
-def _clean(instance, *, exclude=()):
-    """Model validation (dates, member in the organization's subtree, no ID numbers in free text) by field."""
-    instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
 
 
 def _require_write(by: User, org: Org) -> None:
@@ -138,8 +133,7 @@ def create_entry(
         created_by=by,
         **fields,
     )
-    _clean(entry, exclude=["org", "member", "created_by"])
-    save_as(entry, by=by)
+    save_checked(entry, by=by, exclude=["org", "member", "created_by"])
     _sync_flags([entry.member_id], by=by, today=today or timezone.localdate())
     return entry
 
@@ -160,8 +154,7 @@ def update_entry(entry: BadgeEntry, *, by: User, fields: dict, today: datetime.d
     before = entry.member_id
     for name, value in fields.items():
         setattr(entry, name, value)
-    _clean(entry, exclude=["org", "member", "created_by"])
-    save_as(entry, by=by, update_fields=[*fields, "updated_at"])
+    save_checked(entry, by=by, exclude=["org", "member", "created_by"], update_fields=[*fields, "updated_at"])
     _sync_flags([before, entry.member_id], by=by, today=today or timezone.localdate())
     return entry
 
@@ -227,7 +220,7 @@ def record_wearing(
         for name, value in values.items():
             setattr(row, name, value)
         row.recorded_by = by
-    _clean(row, exclude=["org", "recorded_by"])
+    check_fields(row, exclude=["org", "recorded_by"])
     if row.pk:
         return save_as(row, by=by, update_fields=[*values, "recorded_by", "updated_at"])
     try:

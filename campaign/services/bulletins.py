@@ -14,14 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from common.history import save_as
+from common.history import save_as, set_rows
 from orgs.models import Org, User
 
 from ..models import (
     Attachment,
     Bulletin,
     BulletinItem,
-    BulletinRecipient,
     BulletinStatus,
     Exhibition,
     ExhibitionItem,
@@ -78,14 +77,7 @@ def _set_stories(bulletin: Bulletin, stories: list[Story], by: User) -> None:
 
 
 def _set_recipients(bulletin: Bulletin, recipients: list[Org], by: User) -> None:
-    wanted = {o.pk for o in recipients}
-    bulletin.recipient_rows.exclude(org_id__in=wanted).delete()
-    have = set(bulletin.recipient_rows.values_list("org_id", flat=True))
-    bulk_create_with_history(
-        [BulletinRecipient(bulletin=bulletin, org=o) for o in recipients if o.pk not in have],
-        BulletinRecipient,
-        default_user=by,
-    )
+    set_rows(bulletin.recipient_rows, "org", recipients, by=by)
 
 
 def default_editor(org: Org) -> str:

@@ -26,6 +26,7 @@ from orgs.models import Org, User
 from ..models import Campaign, Plan, PlanVersion
 from ..models.plans import PLAN_CONTENT_FIELDS
 from ..queries import plans as q
+from .inbox import mark_read_about
 from .notifications import notify
 from .timeline import ensure_phase, mark_done
 
@@ -135,6 +136,7 @@ def submit_plan(plan: Plan, *, by: User, expected_revision, today: datetime.date
     PlanVersion.objects.create(plan=plan, number=number, snapshot=plan.snapshot(), submitted_by=by, submitted_at=now)
     plan.status, plan.submitted_at, plan.return_reason = Plan.Status.SUBMITTED, now, ""
     _save(plan, by, ["status", "submitted_at", "return_reason"])
+    mark_read_about(by, plan_url(plan))  # 实施方案被退回 (resubmitted)
     notify(
         q.approvers_of(plan.org),
         title=_("待审批：%(org)s的创先争优活动实施方案（第%(n)s版）") % {"org": plan.org.name, "n": number},
@@ -152,6 +154,7 @@ def _decide(plan: Plan, by: User, expected_revision, today) -> PlanVersion:
             _("只能审批已提交的方案，该方案当前%(status)s") % {"status": plan.get_status_display()}, code="status"
         )
     ensure_phase(plan.campaign, ANY_PHASE, today=today)
+    mark_read_about(by, plan_url(plan))  # 待审批 (decided)
     return plan.versions.order_by("-number").first()
 
 

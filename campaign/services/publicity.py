@@ -23,6 +23,7 @@ from ..queries.activities import can_review_story, can_write_story
 from ..uploads import check_upload
 from .activities import delete_attachments
 from .attachments import attach_files
+from .inbox import mark_read_about
 from .notifications import notify
 from .timeline import current_campaign
 
@@ -153,6 +154,7 @@ def _transition(story: Story, action: str, *, by: User, reason: str = "") -> Sto
             story.published_at = now
             fields.append("published_at")
         story.save(update_fields=fields)
+        mark_read_about(by, reverse("campaign:story_detail", args=[story.pk]))  # 待审核 / 被退回: acted on
         _tell(story, action)
     return story
 

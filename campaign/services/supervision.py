@@ -35,6 +35,7 @@ from ..models import (
 from ..queries import supervision as sq
 from .attachments import attach_files
 from .guidance import check_acting_as
+from .inbox import mark_read_about
 from .notifications import notify
 
 # "各级党委也要成立活动领导小组" (seed, part 五): every committee level — province, the 省直 system committees,
@@ -219,6 +220,7 @@ def respond_order(order: RectificationOrder, *, by: User, text: str, files=()) -
     attach_files(response, files, org=order.org, by=by, field="attachments")
     order.status = RectificationOrder.Status.RESPONDED
     save_as(order, by=by, update_fields=["status", "updated_at"])
+    mark_read_about(by, _order_url(order))  # 下达限期整改通知 / 验收未通过，请继续整改: reported
     recipients = [order.issued_by] if order.issued_by_id and order.issued_by.is_active else []
     if not recipients:
         recipients = list(
@@ -267,6 +269,7 @@ def verify_order(order: RectificationOrder, *, by: User, passed: bool, reason: s
         order.reopen_reason = reason
         title = _("整改情况验收未通过，请继续整改")
     save_as(order, by=by, update_fields=["status", "verified_by", "verified_at", "reopen_reason", "updated_at"])
+    mark_read_about(by, _order_url(order))  # 已报送整改情况，请验收: verified
     notify(sq.responders_of(order.org), title=title, body=reason[:200], url=_order_url(order))
     return order
 

@@ -14,7 +14,7 @@ from common.errors import RefusalMixin
 from common.views import ServiceActionView
 from orgs import queries
 from orgs.forms.accounts import UserCreateForm
-from orgs.forms.fields import filter_org
+from orgs.forms.fields import within_filter_org
 from orgs.views.mixins import PagedMixin, RoleRequiredMixin
 
 from ..forms import instructors as forms
@@ -111,14 +111,9 @@ class CollegeOfficialListView(PagedMixin, RoleRequiredMixin, ListView):
         self.filter_form = forms.CollegeOfficialFilterForm(
             self.request.GET or None, user=user, roles=queries.READ_MEMBER_ROLES
         )
-        qs = mq.college_officials(user)
-        if not self.filter_form.is_bound:
-            return qs
-        org, ok = filter_org(user, self.filter_form, queries.READ_MEMBER_ROLES)
-        if not ok:
-            return qs.none()
-        if org is not None:
-            qs = qs.filter(org_path__startswith=org.path)
+        qs = within_filter_org(
+            mq.college_officials(user), user, self.filter_form, queries.READ_MEMBER_ROLES, path="org_path"
+        )
         name = (self.filter_form.cleaned_data.get("q") or "").strip() if self.filter_form.is_valid() else ""
         if name:
             qs = qs.filter(name__startswith=name)

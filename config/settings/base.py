@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "workbench",
     "demo",
     "api",
+    # Django's widget templates, found after the apps' own: common/templates/django/forms/ overrides a few
+    # (FORM_RENDERER below).
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +172,10 @@ MASS_SHEET_ASYNC_TOKENS = env.int("MASS_SHEET_ASYNC_TOKENS", default=200)
 # estimate ("约 N 人"), a pager says "10,000+", and the 党性分析 coverage and 述职 counts of a larger subtree are read
 # from the dashboards' snapshot ("数据截至"). One limit for all (orgs.pagination.exact_count_limit).
 EXACT_COUNT_LIMIT = env.int("EXACT_COUNT_LIMIT", default=10_000)
+
+# Widgets render through the project's template engine, so common/templates/django/forms/widgets/ can say
+# things once for every form: the blank choice of a select reads "请选择", never Django's "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

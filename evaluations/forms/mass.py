@@ -18,6 +18,7 @@ from ..models import CriteriaSet, Exemplar, ExemplarKind, Period
 from ..queries import mass as queries_mass
 from ..services import benchmarking
 from ..services.mass import MAX_TOKENS_PER_BATCH
+from ..services.mass_tokens import token_candidates
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DEFAULT_SET_CODES = {Target.ORG: "five-good", Target.MEMBER: "five-models"}
@@ -97,6 +98,32 @@ class MassBatchForm(forms.Form):
         return data
 
 
+class MassCodeForm(forms.Form):
+    """The 评议码 printed under a QR code, typed by hand (any case, with or without the dashes)."""
+
+    code = forms.CharField(
+        label=_("评议码"),
+        max_length=80,
+        help_text=_("二维码下方的16位字母和数字；大小写均可，短横线可输可不输。"),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "class": "font-monospace",
+                "placeholder": "ABCD-EFGH-JKMN-PQRS",  # i18n: data (the shape of a code)
+            }
+        ),
+        error_messages={"required": _("请输入评议码")},
+    )
+
+    def clean_code(self):
+        candidates = token_candidates(self.cleaned_data["code"])
+        if not candidates:
+            raise ValidationError(_("评议码应为16位字母和数字，请核对后重新输入"), code="invalid")
+        return candidates[0]
+
+
 class MassAnswerForm(forms.Form):
     """One radio group per criterion; the choices are the criteria set's levels."""
 
@@ -145,7 +172,8 @@ class TallyForm(forms.Form):
         return f"c{criterion.pk}_{level['key']}"
 
     def rows(self):
-        return [(c, [self[self.key(c, level)] for level in self.levels]) for c in self.criteria]
+        """Per criterion, its (level, field) pairs in the levels' order."""
+        return [(c, [(level, self[self.key(c, level)]) for level in self.levels]) for c in self.criteria]
 
     def counts(self) -> dict[tuple[int, str], int]:
         return {

@@ -5,15 +5,14 @@ and the mass scores that enter the combined score.
 (seed, part 三); "考核评议。上级党组织要对基层党组织、基层党组织对党员开展创先争优活动情况进行考核，并采取适当
 方式组织党员、群众进行评议。" (seed, part 四).
 
-Token rules: a token is ``secrets.token_urlsafe(16)`` (128 random bits), stored only as its SHA-256
-digest; it is used once (a conditional UPDATE … WHERE used_at IS NULL in the same transaction as the
-answers), only inside the batch's window; the plaintext exists only while the QR sheet is rendered,
+Token rules: a token (``mass_tokens``: 16 characters without look-alikes, printed as ``ABCD-EFGH-JKMN-PQRS`` and
+typed in any case, with or without the dashes; older tokens as issued) is stored only as its SHA-256 digest; it
+is used once (a conditional UPDATE … WHERE used_at IS NULL in the same transaction as the answers), only inside
+the batch's window; the plaintext exists only while the QR sheet is rendered,
 which happens when the batch is created (in a Celery task for big batches).
 """
 
-import hashlib
 import logging
-import re
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,11 +38,10 @@ from orgs.models import Member, Org, User
 from ..enums import Target
 from ..models import CriteriaSet, MassAnswer, MassBatch, MassBatchStatus, MassTally, MassToken, Period
 from ..queries import mass as queries_mass
+from .mass_tokens import grouped, new_token, token_candidates, token_digest
 
 logger = logging.getLogger(__name__)
 
-TOKEN_BYTES = 16
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MAX_TOKENS_PER_BATCH = 5000
 TWO_PLACES = Decimal("0.01")
 ONE_PLACE = Decimal("0.1")
@@ -53,10 +51,6 @@ SHEET_COLUMNS = 3
 def async_threshold() -> int:
     """Batches with more tokens than this render their sheet in a Celery task."""
     return getattr(settings, "MASS_SHEET_ASYNC_TOKENS", 200)
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
 # ---- creating a batch and its sheet ---------------------------------------------------------
@@ -178,14 +172,20 @@ def qr_data_uri(url: str) -> str:
 
 
 def render_sheet(batch: MassBatch, cells: list[dict]) -> bytes:
-    """The printable sheet: one cell per token with its QR code, URL, the organization (or member)
-    and instructions."""
+    """The printable sheet: one cell per token with its QR code (the answer URL), its 评议码 in groups of four,
+    the entry page's short address to type it on, the organization (or member) and instructions."""
     from weasyprint import HTML
 
     padded = cells + [None] * (-len(cells) % SHEET_COLUMNS)
     rows = [padded[i : i + SHEET_COLUMNS] for i in range(0, len(padded), SHEET_COLUMNS)]
     html = render_to_string(
-        "evaluations/mass_sheet_pdf.html", {"batch": batch, "rows": rows, "criteria_set": batch.criteria_set}
+        "evaluations/mass_sheet_pdf.html",
+        {
+            "batch": batch,
+            "rows": rows,
+            "criteria_set": batch.criteria_set,
+            "enter_url": batch.public_base_url + reverse("evaluations:mass_enter"),
+        },
     )
     return HTML(string=html).write_pdf()
 
@@ -202,9 +202,8 @@ def generate_sheet(batch_id: int) -> None:
         tokens = []
         for member in targets:
             for _n in range(batch.tokens_per_target):
-                token = secrets.token_urlsafe(TOKEN_BYTES)
-                url = answer_url(batch, token)
-                cells.append({"member": member, "url": url, "qr": qr_data_uri(url)})
+                token = new_token()
+                cells.append({"member": member, "qr": qr_data_uri(answer_url(batch, token)), "code": grouped(token)})
                 tokens.append(MassToken(batch=batch, member=member, digest=token_digest(token)))
         pdf = render_sheet(batch, cells)
         del cells
@@ -257,11 +256,12 @@ class TokenRefused(Exception):
 def find_token(token: str, *, at=None) -> MassToken:
     """The unused token inside its window, or TokenRefused. Unknown and malformed tokens are refused
     alike ("invalid"): nothing tells a guesser how close it came."""
-    if not token or not TOKEN_RE.match(token):
+    candidates = token_candidates(token)
+    if not candidates:
         raise TokenRefused("invalid")
     row = (
         MassToken.objects.select_related("batch", "batch__org", "batch__criteria_set", "member", "member__org")
-        .filter(digest=token_digest(token), batch__status=MassBatchStatus.READY)
+        .filter(digest__in=[token_digest(c) for c in candidates], batch__status=MassBatchStatus.READY)
         .first()
     )
     if row is None:

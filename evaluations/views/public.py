@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from common.errors import RefusalMixin
 from common.net import client_ip
 
-from ..forms.mass import MassAnswerForm
+from ..forms.mass import MassAnswerForm, MassCodeForm
 from ..services import mass as services
 
 REFUSALS = {
@@ -92,6 +92,19 @@ class MassAnswerView(RefusalMixin, View):
         except services.TokenRefused as error:
             return refused(request, error)
         return redirect("evaluations:mass_thanks")
+
+
+@method_decorator(never_cache, name="dispatch")
+class MassEnterView(View):
+    """Where a 评议码 is typed by hand (the QR sheet prints this address): a code that can be one goes on to its
+    answer page, which decides whether it is valid; nothing is looked up here."""
+
+    def get(self, request):
+        form = MassCodeForm(request.GET if "code" in request.GET else None)
+        if form.is_valid():
+            return redirect("evaluations:mass_answer", form.cleaned_data["code"])
+        status = 400 if form.is_bound else 200
+        return public_headers(render(request, "evaluations/public_enter.html", {"form": form}, status=status))
 
 
 @method_decorator(never_cache, name="dispatch")

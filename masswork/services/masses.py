@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from common.history import save_as
+from common.history import check_fields, save_as, save_checked, set_rows
 from orgs import queries
 from orgs.models import Member, Org, User
 from orgs.validators import validate_no_id_number
@@ -33,7 +33,7 @@ from ..models import (
     ServiceRecord,
 )
 from ..queries import masses as mq
-from .records import clean, own_members, save_checked
+from .records import own_members
 
 HOUSEHOLD_FIELDS = ("head_name", "village", "size", "needs", "phone", "active")
 
@@ -82,14 +82,7 @@ def update_household(household: Household, *, by: User, fields: dict, members=No
     save_checked(household, by=by, exclude=["org", "created_by"], update_fields=[*fields, "updated_at"])
     if members is not None:
         members = _check_members(household.org, members)
-        wanted = {m.pk for m in members}
-        household.links.exclude(member_id__in=wanted).delete()
-        have = set(household.links.values_list("member_id", flat=True))
-        bulk_create_with_history(
-            [HouseholdLink(household=household, member=m) for m in members if m.pk not in have],
-            HouseholdLink,
-            default_user=by,
-        )
+        set_rows(household.links, "member", members, by=by)
     return household
 
 
@@ -138,7 +131,7 @@ def record_service(
         outcome=(outcome or "").strip(),
         recorded_by=by,
     )
-    clean(record, exclude=["household", "member", "recorded_by"])
+    check_fields(record, exclude=["household", "member", "recorded_by"])
     record.save()
     return record
 

@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.history import delete_as, save_as
+from common.history import delete_as, save_as, save_checked
 from orgs.models import Member, Org, User
 
 from ..models import Station, StationDuty, Visit, VisitStatus, VisitTopic
 from ..queries import stations as mq
-from .records import own_members, save_checked
+from .records import own_members
 
 STATION_FIELDS = ("name", "address", "opening_hours", "phone", "duty_others", "active")
 VISIT_FIELDS = (

@@ -18,7 +18,7 @@ from django.views.generic import ListView, TemplateView
 
 from common.views import RecordPageFormView, ServiceFormView
 from orgs import queries
-from orgs.forms.fields import filter_org
+from orgs.forms.fields import within_filter_org
 from orgs.models import Org
 from orgs.views.mixins import ChooseOrgMixin, OrgRecordMixin, PagedMixin, RoleRequiredMixin, ScopedObjectMixin
 
@@ -70,13 +70,7 @@ class HouseholdListView(PagedMixin, RoleRequiredMixin, ListView):
         user = self.request.user
         self.filter_form = forms.HouseholdFilterForm(self.request.GET or None, user=user, roles=mq.READ_ROLES)
         qs = mq.household_list(user).prefetch_related("members")
-        if not self.filter_form.is_bound:
-            return qs
-        org, ok = filter_org(user, self.filter_form, mq.READ_ROLES)
-        if not ok:
-            return qs.none()
-        if org is not None:
-            qs = qs.filter(org__path__startswith=org.path)
+        qs = within_filter_org(qs, user, self.filter_form, mq.READ_ROLES)
         text = (self.filter_form.cleaned_data.get("q") or "").strip() if self.filter_form.is_valid() else ""
         if text:
             qs = qs.filter(Q(head_name__contains=text) | Q(village__contains=text))
@@ -288,13 +282,7 @@ class DisputeListView(PagedMixin, RoleRequiredMixin, ListView):
         user = self.request.user
         self.filter_form = forms.DisputeFilterForm(self.request.GET or None, user=user, roles=mq.READ_ROLES)
         qs = mq.disputes_for(user).select_related("org").order_by("-found_on", "-id")
-        if not self.filter_form.is_bound:
-            return qs
-        org, ok = filter_org(user, self.filter_form, mq.READ_ROLES)
-        if not ok:
-            return qs.none()
-        if org is not None:
-            qs = qs.filter(org__path__startswith=org.path)
+        qs = within_filter_org(qs, user, self.filter_form, mq.READ_ROLES)
         data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         if data.get("category"):
             qs = qs.filter(category=data["category"])

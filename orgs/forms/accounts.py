@@ -6,6 +6,7 @@ from Django's own zh_Hans catalogue.
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from .. import queries
@@ -66,7 +67,7 @@ class RoleAssignmentForm(forms.Form):
     sector = forms.ChoiceField(
         label=_("领域"),
         required=False,
-        choices=[("", "—"), *Sector.choices],
+        choices=[*BLANK_CHOICE_DASH, *Sector.choices],
         help_text=_("仅“行业主管部门”角色需要选择：只看本领域的组织。"),
     )
     member_id_number = forms.CharField(

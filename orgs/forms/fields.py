@@ -208,6 +208,18 @@ def filter_org(user, form, roles) -> tuple:
     return org, True
 
 
+def within_filter_org(rows, user, form, roles, *, path: str = "org__path"):
+    """``rows`` narrowed to the subtree of the organization typed in a list's filter form (``path``: the rows'
+    path field): all of them when the form is unbound or names none; none, with the message at the form's
+    ``org`` field, for a code outside ``roles``' scope (``filter_org``)."""
+    if not form.is_bound:
+        return rows
+    org, ok = filter_org(user, form, roles)
+    if not ok:
+        return rows.none()
+    return rows if org is None else rows.filter(**{f"{path}__startswith": org.path})
+
+
 BASIC_ONLY = {"level": _("“%(name)s”不是基层党组织，党员只能编入基层党组织")}
 
 

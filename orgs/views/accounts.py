@@ -70,9 +70,10 @@ class PortalLoginView(LoginView):
 class HomeView(View):
     """Start page by role: a basic organization's secretary starts from his workbench ("基层党组织要具体负责本地
     本单位创先争优活动的组织实施", seed part 五), an organization department from what waits for it (组织部工作台),
-    a member (and nothing else) from 我的创先争优, a 党建工作指导员 (and nothing else) from 我指导的组织, anybody else
-    with a role from the organization tree. The workbench and instructor URLs are named, not imported: orgs imports
-    no higher app."""
+    a member (and nothing else) from 我的创先争优, a 党建工作指导员 (and nothing else) from 我指导的组织, a 领导小组
+    or 行业主管部门 (and nothing else) from the dashboard it watches, a 数据管理员 (and nothing else) from 数据管理,
+    anybody else with a role from the organization tree. The workbench, instructor and dashboard URLs are named,
+    not imported: orgs imports no higher app."""
 
     def get(self, request):
         user = request.user
@@ -90,6 +91,10 @@ class HomeView(View):
             return redirect("workbench:me")
         if roles and roles - {Role.MEMBER} <= queries.GUIDE_ROLES:
             return redirect("campaign:instructor_home")
+        if roles and roles - {Role.MEMBER} <= queries.WATCH_ROLES:
+            return redirect("dashboards:index")
+        if roles - {Role.MEMBER} == {Role.DATA_MANAGER}:
+            return redirect("admin:index")
         if roles:
             return redirect("orgs:tree")
         return render(request, "orgs/no_role.html", status=403)

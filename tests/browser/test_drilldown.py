@@ -22,7 +22,8 @@ def test_county_user_drills_down_and_opens_a_member(live_server, page):
     world = World()
     user_with_role(world.county_a, Role.ORG_DEPARTMENT, username="zhengding")
     _login(page, live_server.url, "zhengding")
-
+    page.wait_for_url(f"{live_server.url}/workbench/department/")  # an 组织部 starts on 组织部工作台
+    page.get_by_role("link", name="组织架构", exact=True).first.click()
     page.wait_for_url(f"{live_server.url}/orgs/")
     tree = page.locator("#tree")
     assert "正定县" in tree.inner_text()
@@ -49,7 +50,7 @@ def test_phone_width_navigation(live_server, phone):
     world = World()
     user_with_role(world.county_a, Role.ORG_DEPARTMENT, username="zhengding")
     _login(phone, live_server.url, "zhengding")
-    phone.wait_for_url(f"{live_server.url}/orgs/")
+    phone.wait_for_url(f"{live_server.url}/workbench/department/")
     # the menu folds behind the toggler and opens on tap
     assert not phone.get_by_role("link", name="党员", exact=True).is_visible()
     phone.get_by_role("button", name="展开导航").click()

@@ -44,7 +44,7 @@ def test_a_department_forms_its_guidance_group_inspects_and_the_sector_view_show
         # form the group of its sector: 中小学 is the only sector offered
         phone.get_by_role("link", name="成立指导小组").click()
         sector = phone.get_by_label("指导领域（行业）")
-        assert sector.locator("option").all_inner_texts() == ["---------", "中小学"]
+        assert sector.locator("option").all_inner_texts() == ["请选择", "中小学"]
         assert sector.input_value() == "school"
         phone.get_by_label("成立部门").fill("省教育厅")
         phone.get_by_label("名称").fill(GROUP)

@@ -96,6 +96,7 @@ def test_in_service_member_writes_his_report_and_self_assessment(live_server, br
         for i, note in NOTES.items():
             criteria.nth(i).get_by_label("说明（可选）").fill(note)
         phone.get_by_label("总体评语").fill("一年来能够发挥党员先锋模范作用。")
+        phone.once("dialog", lambda dialog: dialog.accept())  # 确定 (static/js/confirm.js)
         phone.get_by_role("button", name="提交（提交后不能修改）").click()
         summary = phone.locator("form .alert-danger")
         summary.wait_for()
@@ -112,6 +113,7 @@ def test_in_service_member_writes_his_report_and_self_assessment(live_server, br
         assert criteria.nth(0).get_by_label("说明（可选）").input_value() == NOTES[0]
         judged.see(phone, "assessment-errors", html=phone_post_html(phone, criteria))
         criteria.nth(4).get_by_text(LEVELS[4], exact=True).click()
+        phone.once("dialog", lambda dialog: dialog.accept())  # 确定 (static/js/confirm.js)
         phone.get_by_role("button", name="提交（提交后不能修改）").click()
         phone.get_by_text("自评已提交").wait_for()
         locked = phone.locator("#locked").inner_text()

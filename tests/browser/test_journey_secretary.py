@@ -46,6 +46,7 @@ def answer(phone, url, choices, judged=None):
     assert fieldsets.count() == len(choices)
     for i, label in enumerate(choices):
         fieldsets.nth(i).get_by_text(label, exact=True).click()
+    phone.once("dialog", lambda dialog: dialog.accept())  # 确定 (static/js/confirm.js)
     phone.get_by_role("button", name="提交评议").click()
     phone.locator("#thanks").wait_for()
     assert "评议已提交，感谢您对党组织和党员的监督！" in phone.locator("#thanks").inner_text()
@@ -198,6 +199,7 @@ def test_secretary_on_a_phone(live_server, browser, judges, tmp_path, settings):
         for i in range(5):
             third.locator("fieldset").nth(i).get_by_text("满意", exact=True).click()
         with third.expect_response(lambda r: r.request.method == "POST") as late:
+            third.once("dialog", lambda dialog: dialog.accept())  # 确定 (static/js/confirm.js)
             third.get_by_role("button", name="提交评议").click()
         assert late.value.status == 410
         third.locator("#refusal").wait_for()

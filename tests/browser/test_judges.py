@@ -96,6 +96,13 @@ class Scene:
         return CriteriaSet.objects.get(owner_org=None, code=code)
 
     @functools.cached_property
+    def tally_batch(self):
+        from tests.factories.evaluations_mass import make_batch
+
+        batch, _tokens = make_batch(self.world.branch_a, self.criteria("five-good"), tokens=1)
+        return batch
+
+    @functools.cached_property
     def org_token(self):
         from tests.factories.evaluations_mass import make_batch
 
@@ -192,10 +199,27 @@ class Judged:
 
 PAGES = [
     Judged("login", None, lambda s: reverse("login"), "登录"),
-    *(Judged(f"home-{role}", role, lambda s: reverse("home"), "创先争优活动管理平台") for role in ROLES),
+    # where each role starts (orgs.views.accounts.HomeView): the 数据管理员 in the admin, the others in the portal
+    *(
+        Judged(
+            f"home-{role}",
+            role,
+            lambda s: reverse("home"),
+            "数据管理" if role == "data_manager" else "创先争优活动管理平台",
+        )
+        for role in ROLES
+    ),
     Judged("mass-answer-org", None, lambda s: answer_url(s.org_token), "评议组织：塔元庄村党支部"),
     Judged("mass-answer-member", None, lambda s: answer_url(s.member_token), "评议党员：张建国"),
     Judged("mass-answer-errors", None, lambda s: answer_url(s.org_token), "请检查标红的项目", status=400, submit=True),
+    Judged("mass-enter", None, lambda s: reverse("evaluations:mass_enter"), "请输入二维码下方的评议码"),
+    Judged("mass-enter-errors", None, lambda s: reverse("evaluations:mass_enter") + "?code=", "请输入评议码", 400),
+    Judged(
+        "mass-tally",
+        "org_department",
+        lambda s: reverse("evaluations:mass_tally", args=[s.tally_batch.pk]),
+        "录入纸质选票",
+    ),
     Judged("mass-thanks", None, lambda s: reverse("evaluations:mass_thanks"), "评议已提交"),
     Judged("mass-used", None, lambda s: answer_url(s.used_token), "这个二维码已经使用过了", status=410),
     Judged("mass-not-open", None, lambda s: answer_url(s.early_token), "评议时间", status=403),
@@ -282,6 +306,7 @@ def open_judged(browser, live_server, scene, judged, width):
     page.set_default_timeout(10_000)
     response = page.goto(live_server.url + judged.url(scene))
     if judged.submit:
+        page.once("dialog", lambda dialog: dialog.accept())  # a button that asks first (static/js/confirm.js)
         with page.expect_navigation() as navigation:
             page.locator("main form [type=submit]").last.click()
         response = navigation.value

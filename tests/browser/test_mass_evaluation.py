@@ -58,6 +58,7 @@ def _answer(browser, url, choices, shot=None):
         if shot:
             SHOTS.mkdir(parents=True, exist_ok=True)
             phone.screenshot(path=str(SHOTS / shot), full_page=True)
+        phone.once("dialog", lambda dialog: dialog.accept())  # 确定 (static/js/confirm.js)
         phone.get_by_role("button", name="提交评议").click()
         phone.locator("#thanks").wait_for()
         return phone.locator("#thanks").inner_text()
@@ -76,7 +77,7 @@ def test_print_sheet_answer_on_phones_and_read_results(live_server, page, browse
     period = mass_period()
     user_with_role(world.county_a, Role.ORG_DEPARTMENT, username="zhengding")
     _login(page, live_server.url, "zhengding")
-    page.wait_for_url(f"{live_server.url}/orgs/")
+    page.wait_for_url(f"{live_server.url}/workbench/department/")  # an 组织部 starts on 组织部工作台
 
     # 1. the org_department creates a batch of three tokens
     page.goto(f"{live_server.url}/evaluations/mass/batches/new/")

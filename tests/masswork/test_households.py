@@ -108,6 +108,18 @@ def test_a_member_may_have_several_households_and_a_household_several_members(wo
     assert h2.size == 5
 
 
+def test_replacing_a_households_members_keeps_who_stays_and_names_who_added_the_new(world, people):
+    other = second_member(world.branch_a)
+    household = make_household(world.branch_a, people.secretary_a, members=[world.member_a])
+    kept = HouseholdLink.objects.get(household=household, member=world.member_a)
+    services.update_household(household, by=people.county_od, fields={}, members=[world.member_a, other])
+    assert HouseholdLink.objects.get(household=household, member=world.member_a).pk == kept.pk
+    added = HouseholdLink.objects.get(household=household, member=other)
+    assert added.history.get().history_user == people.county_od
+    services.update_household(household, by=people.county_od, fields={}, members=[other])
+    assert list(household.members.values_list("name", flat=True)) == ["李长顺"]
+
+
 # --- service records ------------------------------------------------------------------------------
 
 

@@ -52,12 +52,32 @@ def test_member_lands_on_me(world, people, login, who):
     assert home(login(user))["Location"] == reverse("workbench:me")
 
 
-def test_member_with_another_role_goes_to_the_tree(world, people, login):
+def test_member_with_another_role_goes_to_that_roles_start(world, people, login):
     RoleAssignment.objects.create(user=people.member, org=world.county_a, role=Role.LEADING_GROUP)
-    assert home(login(people.member))["Location"] == reverse("orgs:tree")
+    assert home(login(people.member))["Location"] == reverse("dashboards:index")
+    RoleAssignment.objects.create(user=people.member, org=world.county_a, role=Role.DATA_MANAGER)
+    assert home(login(people.member))["Location"] == reverse("orgs:tree")  # two kinds of work: the tree
+    RoleAssignment.objects.create(user=people.member, org=world.county_a, role=Role.ORG_DEPARTMENT)
+    assert home(login(people.member))["Location"] == reverse("workbench:department")
 
 
-@pytest.mark.parametrize("name", ["leader", "town_secretary"])
+def test_leading_group_and_sector_supervisor_start_on_the_dashboard(world, people, login):
+    """领导小组 follows the campaign on the dashboard; so does a 行业主管部门 (its own sector's)."""
+    response = home(login(people.leader))
+    assert response["Location"] == reverse("dashboards:index")
+    supervisor = user_with_role(world.province, Role.SECTOR_SUPERVISOR, sector="rural", username="home_sector")
+    assert home(login(supervisor))["Location"] == reverse("dashboards:index")
+    assert login(people.leader).get(response["Location"], follow=True).status_code == 200
+
+
+def test_data_manager_starts_on_data_management(world, login):
+    manager = user_with_role(world.county_a, Role.DATA_MANAGER, username="home_data")
+    response = home(login(manager))
+    assert response["Location"] == reverse("admin:index")
+    assert login(manager).get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["town_secretary"])
 def test_other_roles_go_to_the_tree(people, login, name):
     """A township committee's secretary is not a basic organization's: the tree, as before. (An organization
     department starts on 组织部工作台 since it exists: tests/workbench/test_department.py.)"""
