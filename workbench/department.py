@@ -1,11 +1,12 @@
 """What waits for an organization department (组织部工作台): the work its subtree sends up to it, each kind counted
 with the query its own page uses, and one tap to that page with its filter applied.
 
-"各级党组织要把创先争优活动作为……重要任务，……加强督促检查" (seed, part 五): the county's and the city's 组织部 approve
-the plans, review the stories and the nominations, handle the 公示's objections, verify the rectification and rate
-the 述职 of the organizations below them. Each count comes from the query the target page filters with (no second
-version of it), in the user's 组织部 scope only; a row appears only when the user's roles open its page (the same
-role sets the target views use). A fixed number of queries whatever the number of rows.
+"加强督促检查。采取听取汇报、专题调度、交流研讨、明查暗访等形式，了解活动进展情况，研究解决遇到的问题" (seed, part 五):
+the county's and the city's 组织部 approve the plans, review the stories and the nominations, hand the places of a
+round down, handle the 公示's objections, verify the rectification and rate the 述职 of the organizations below them.
+Each count comes from the query the target page filters with (no second version of it), in the user's 组织部 scope
+only; a row appears only when the user's roles open its page (the same role sets the target views use). A fixed
+number of queries whatever the number of rows.
 """
 
 import datetime
@@ -19,14 +20,16 @@ from django.utils.translation import gettext_lazy
 
 from accountability import queries as duty_queries
 from accountability.models import DutyStatus
+from awards.models import AwardCategory
 from awards.queries import nominations as award_queries
+from awards.services import quotas as quota_services
 from campaign.models import Plan
 from campaign.queries import activities as story_queries
 from campaign.queries import plans as plan_queries
 from campaign.queries import supervision as supervision_queries
 from campaign.queries.timeline import campaign_progress
 from orgs import queries
-from orgs.enums import Role
+from orgs.enums import OrgLevel, Role
 from orgs.models import ImportJob, Org, RoleAssignment
 
 from .queries import CampaignState, with_query
@@ -49,6 +52,11 @@ class Task:
     url: str
     where: str = ""
     title: str = ""  # the kind's name (KINDS, set by department_board), or the overdue milestone's
+    badge_text: str = ""  # how the count reads ("%(n)s 个名额"); "" for "%(n)s 件"
+
+    @property
+    def badge(self) -> str:
+        return (self.badge_text or _("%(n)s 件")) % {"n": self.count}
 
 
 @dataclass
@@ -56,10 +64,6 @@ class Board:
     tasks: list[Task]  # what waits (count > 0), in the order of the page
     idle: list[str]  # the kinds the user handles with nothing waiting today
     overdue: list[Task]  # milestones past due: how many organizations of the subtree have not done each
-
-    @property
-    def total(self) -> int:
-        return sum(t.count for t in self.tasks)
 
 
 def plan_tasks(user, campaign) -> list[Task]:
@@ -116,6 +120,45 @@ def nomination_tasks(user, today: datetime.date, nearest: Nearest) -> list[Task]
         for row in award_queries.held_counts(user, today)
         if nearest.mine(row["current_org__path"])
     ]
+
+
+# The levels that hand quotas to non-basic children (a township's children are basic organizations).
+QUOTA_LEVELS = frozenset({OrgLevel.PROVINCE, OrgLevel.CITY, OrgLevel.COUNTY})
+
+
+def quota_tasks(user, today: datetime.date) -> list[Task]:
+    """名额待分配: per round still taking nominations and node of his that hands quotas down, how many places it got
+    and has not handed to its children yet (the quota page's "left to hand out"). One query, and two per node of
+    his, whatever the number of rounds and categories."""
+    nodes = [o for o in department_orgs(user) if o.level in QUOTA_LEVELS]
+    if not nodes:
+        return []
+    rounds = award_queries.rounds_for(user, roles=award_queries.MANAGE_ROLES).filter(nomination_closes__gte=today)
+    categories = {
+        c.pk: c.award_round for c in AwardCategory.objects.filter(award_round__in=rounds).select_related("award_round")
+    }
+    if not categories:
+        return []
+    tasks = []
+    for node in nodes:
+        own = quota_services.amounts(rounds, [node])
+        out = quota_services.handed_out(rounds, [node])
+        left = {}
+        for (org_id, category_id), amount in own.items():
+            rest = amount - out.get((org_id, category_id), 0)
+            if rest > 0 and category_id in categories:
+                award_round = categories[category_id]
+                left[award_round] = left.get(award_round, 0) + rest
+        for award_round, n in sorted(left.items(), key=lambda item: (item[0].nomination_closes, item[0].pk)):
+            tasks.append(
+                Task(
+                    n,
+                    reverse("awards:quota", args=[award_round.code, node.code]),
+                    where=_("%(round)s · %(level)s") % {"round": award_round.name, "level": node.name},
+                    badge_text=_("%(n)s 个名额"),
+                )
+            )
+    return tasks
 
 
 def objection_tasks(user, nearest: Nearest) -> list[Task]:
@@ -201,6 +244,7 @@ KINDS = [
         award_queries.MANAGE_ROLES,
         lambda c: nomination_tasks(c.user, c.state.today, c.nearest),
     ),
+    (gettext_lazy("名额待分配"), award_queries.MANAGE_ROLES, lambda c: quota_tasks(c.user, c.state.today)),
     (
         gettext_lazy("公示异议待处理"),
         award_queries.MANAGE_ROLES,

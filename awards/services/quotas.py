@@ -38,11 +38,17 @@ def quota_children(parent: Org) -> QuerySet[Org]:
     )
 
 
-def amounts(award_round: AwardRound, orgs) -> dict[tuple[int, int], int]:
-    """{(org id, category id): amount} of the given nodes."""
-    rows = Quota.objects.filter(category__award_round=award_round, org__in=orgs).values_list(
-        "org_id", "category_id", "amount"
-    )
+def _of_round(award_round) -> Q:
+    """Quotas of one round, or of several (a queryset or list of rounds: a category belongs to one round, so the
+    (org, category) keys of different rounds stay apart)."""
+    if isinstance(award_round, AwardRound):
+        return Q(category__award_round=award_round)
+    return Q(category__award_round__in=award_round)
+
+
+def amounts(award_round, orgs) -> dict[tuple[int, int], int]:
+    """{(org id, category id): amount} of the given nodes in one round (or several: ``_of_round``)."""
+    rows = Quota.objects.filter(_of_round(award_round), org__in=orgs).values_list("org_id", "category_id", "amount")
     return {(org_id, category_id): amount for org_id, category_id, amount in rows}
 
 
@@ -62,8 +68,9 @@ def forwarded_counts(award_round: AwardRound, orgs) -> dict[tuple[int, int], int
     return {(r["org_id"], r["nomination__category_id"]): r["n"] for r in rows}
 
 
-def handed_out(award_round: AwardRound, parents) -> dict[tuple[int, int], int]:
-    """{(parent id, category id): sum of the quotas of its non-basic children}, one query for all parents."""
+def handed_out(award_round, parents) -> dict[tuple[int, int], int]:
+    """{(parent id, category id): sum of the quotas of its non-basic children}, one query for all parents (and for
+    several rounds: ``_of_round``)."""
     parents = list(parents)
     if not parents:
         return {}
@@ -75,7 +82,7 @@ def handed_out(award_round: AwardRound, parents) -> dict[tuple[int, int], int]:
     if any(len(p.path) != length for p in parents):
         raise ValueError("parents must be of one depth")
     rows = (
-        Quota.objects.filter(q, category__award_round=award_round)
+        Quota.objects.filter(q, _of_round(award_round))
         .exclude(org__level=OrgLevel.BASIC)
         .annotate(parent_path=Substr("org__path", 1, length))
         .values("parent_path", "category_id")

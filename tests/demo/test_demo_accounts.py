@@ -83,6 +83,7 @@ def test_the_county_and_the_city_departments_start_from_what_waits_for_them(toda
     city = page(client, "shijiazhuang_zzb", reverse("home"))
     assert "组织部工作台" in city and "实施方案待审批 2 件" in city and "述职待评议 1 件" in city
     assert "推荐对象待审核上报 1 件" not in city  # 正定县's own
+    assert "名额待分配" in city and "演示：七一集中表彰 · 石家庄市委" in city  # 8 received, 3 handed to 正定县
 
 
 def test_the_quota_pages_add_up_from_the_province_down(today_demo, client):

@@ -14,7 +14,7 @@ from campaign.models import Notification, Plan, RectificationOrder, StoryStatus
 from orgs.enums import Role
 from orgs.models import ImportJob, RoleAssignment
 from tests.factories import MemberFactory, make_org, user_with_role
-from tests.factories.awards_nominations import category, make_round
+from tests.factories.awards_nominations import category, make_round, set_quota
 from tests.factories.campaign_activities import make_story
 from tests.factories.campaign_plans import make_plan
 from tests.factories.campaign_supervision import make_order
@@ -83,6 +83,7 @@ class Waiting:
         self.story = make_story(branch, campaign, status=StoryStatus.SUBMITTED, title=f"{tag}稿件")
         self.review_round = make_round(county, name=f"{tag}七一表彰", code=f"{tag}-review")
         nomination(self.review_round, member, town)
+        set_quota(self.review_round, county, 2)  # nothing handed to the township yet
         self.listed_round = make_round(
             county,
             name=f"{tag}集中表彰",
@@ -126,13 +127,14 @@ def test_what_waits_for_the_county(world, people, campaign, waiting, login):
             1,
             reverse("awards:review", args=[a.review_round.code, world.town_a.code]),
         ),
+        ("名额待分配", "zd七一表彰 · 正定县"): (2, reverse("awards:quota", args=[a.review_round.code, "130123"])),
         ("公示异议待处理", "zd集中表彰"): (2, reverse("awards:shortlist", args=[a.listed_round.code])),
         ("整改情况待验收", ""): (1, "/campaign/supervision/orders/?state=responded"),
         ("述职待评议", f"{year}年度"): (1, f"/accountability/duty/?year={year}&status=submitted"),
         ("导入文件待确认", ""): (1, reverse("orgs:import_detail", args=[a.job.pk])),
     }
     assert response.context["board"].idle == []
-    assert "组织部工作台" in html and "共 8 件" in html and "2 件" in html
+    assert "组织部工作台" in html and "8 项待办" in html and "2 件" in html and "2 个名额" in html
     study = milestone(campaign, "study")
     overdue = {t.title: (t.url, t.count) for t in response.context["board"].overdue}
     assert overdue["组织学习"][0] == reverse("campaign:milestone_orgs", args=[study.pk])
@@ -185,7 +187,8 @@ def test_nothing_waiting_reads_as_one_line(world, people, campaign, login):
     assert response.context["board"].tasks == []
     assert "今天没有等待本部门办理的工作。" in html
     idle = (
-        "实施方案待审批、宣传稿件待审核、推荐对象待审核上报、公示异议待处理、整改情况待验收、述职待评议、导入文件待确认"
+        "实施方案待审批、宣传稿件待审核、推荐对象待审核上报、名额待分配、公示异议待处理、整改情况待验收、述职待评议、"
+        "导入文件待确认"
     )
     assert f"无待办：{idle}" in html
 
@@ -194,6 +197,22 @@ def test_a_township_nomination_waits_on_its_own_department_first(world, people, 
     user_with_role(world.town_a, Role.ORG_DEPARTMENT, username="wb_town_dept", full_name="正定镇组织委员")
     found = rows(board(login(people.dept_county)))
     assert not [key for key in found if key[0] == "推荐对象待审核上报"]
+
+
+def test_places_not_yet_handed_down(world, people, campaign, login):
+    """名额待分配: what a level got and has not handed to its children, while the round takes nominations."""
+    city = user_with_role(world.city_a, Role.ORG_DEPARTMENT, username="wb_city", full_name="石家庄市委组织部")
+    award_round = make_round(world.province, name="全省七一表彰", code="prov")
+    set_quota(award_round, world.city_a, 8)
+    set_quota(award_round, world.county_a, 3)
+    set_quota(award_round, world.town_a, 3)
+    set_quota(award_round, world.city_b, 4)  # another city's: never counted for 石家庄
+    found = rows(board(login(city)))
+    assert found[("名额待分配", "全省七一表彰 · 石家庄市")] == (5, reverse("awards:quota", args=["prov", "130100"]))
+    assert "名额待分配" in board(login(people.dept_county)).context["board"].idle  # all 3 handed to 正定镇
+    award_round.nomination_closes = days(-1)
+    award_round.save(update_fields=["nomination_closes"])
+    assert "名额待分配" in board(login(city)).context["board"].idle
 
 
 # --- permissions -----------------------------------------------------------------------------
@@ -240,7 +259,9 @@ def test_query_count_is_constant(world, people, campaign, login):
     assert len([key for key in found if key[0] == "公示异议待处理"]) == 10
     assert found[("导入文件待确认", "")] == (10, reverse("orgs:import_list"))  # several: the list of his imports
     assert len(ten) == len(one), [q["sql"] for q in ten]
-    assert len(one) <= 20, [q["sql"] for q in one]
+    # session, user, roles, the inbox badge, the step, one count per kind (three for the quotas, one for whose
+    # level is nearest), the overdue milestones and the unread messages
+    assert len(one) <= 24, [q["sql"] for q in one]
 
 
 # --- the start page and the navigation --------------------------------------------------------
