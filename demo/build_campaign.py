@@ -30,7 +30,8 @@ PLAN = {
 }
 NEIGHBOUR_THEMES = ["争创五个好、服务促发展", "亮身份、作表率、惠民生", "强基固本，争创一流", "党群同心奔小康"]
 RETURN_REASON = "目标任务不够具体：请写明村主街道硬化的长度和完成时间，补充党员设岗定责的岗位名单后重新提交。"
-ORG_COMMITMENT = "年内硬化村内主街道 800 米，完成后在村务公开栏公示用工用料。"
+# Not one of the plan's 承诺事项: publishing the revised plan makes those the branch's second commitment.
+ORG_COMMITMENT = "群众反映的问题 3 日内答复，办理结果每月在村务公开栏公示。"
 MEMBER_COMMITMENT = "结对帮扶本组留守老人三户，每周上门一次，帮助代购代办。"
 
 
