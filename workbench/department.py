@@ -181,12 +181,12 @@ def order_tasks(user) -> list[Task]:
     return [Task(n, with_query(reverse("campaign:supervision_order_list"), state="responded"))]
 
 
-def duty_tasks(user) -> list[Task]:
-    """述职待评议: submitted 述职 of the organizations below his nodes, per year (the list shows one year). One
-    query."""
+def duty_tasks(user, today: datetime.date) -> list[Task]:
+    """述职待评议: submitted 述职 of the organizations below his nodes, per year the list offers (it shows one of
+    ``duty_years``: a row for an older year would open an empty list). One query."""
     rows = (
         duty_queries.duty_reports_for(user, roles=DEPARTMENT_ROLES)
-        .filter(status=DutyStatus.SUBMITTED)
+        .filter(status=DutyStatus.SUBMITTED, year__in=duty_queries.duty_years(today))
         .order_by()
         .values("year")
         .annotate(n=Count("pk"))
@@ -251,7 +251,7 @@ KINDS = [
         lambda c: objection_tasks(c.user, c.nearest),
     ),
     (gettext_lazy("整改情况待验收"), supervision_queries.READ_ROLES, lambda c: order_tasks(c.user)),
-    (gettext_lazy("述职待评议"), duty_queries.READ_ROLES, lambda c: duty_tasks(c.user)),
+    (gettext_lazy("述职待评议"), duty_queries.READ_ROLES, lambda c: duty_tasks(c.user, c.state.today)),
     (gettext_lazy("导入文件待确认"), queries.MANAGE_ROLES, lambda c: import_tasks(c.user)),
 ]
 

@@ -129,6 +129,7 @@ def test_nomination_goes_up_to_publicity_objection_approval_and_pdf(live_server,
         publicity_starts=timezone.localdate() - datetime.timedelta(days=20)
     )
     province.goto(f"{base}/awards/rounds/{code}/list/")
+    province.once("dialog", lambda dialog: dialog.accept())  # 确定 (static/js/confirm.js)
     province.get_by_role("button", name="审定表彰名单").click()
     province.get_by_role("alert").filter(has_text="已审定表彰名单，共 1 个").wait_for()
     assert Nomination.objects.get().status == Nomination.Status.APPROVED

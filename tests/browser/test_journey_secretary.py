@@ -192,6 +192,7 @@ def test_secretary_on_a_phone(live_server, browser, judges, tmp_path, settings):
         phones.append(third)
         assert third.goto(urls[2]).status == 200
         phone.reload()
+        phone.once("dialog", lambda dialog: dialog.accept())  # 确定 (static/js/confirm.js)
         phone.get_by_role("button", name="结束评议").click()
         phone.get_by_text("评议已结束：尚未使用的二维码不能再提交评议").wait_for()
         assert phone.locator("#batch-state").inner_text() == "评议已结束"

@@ -215,6 +215,19 @@ def test_places_not_yet_handed_down(world, people, campaign, login):
     assert "名额待分配" in board(login(city)).context["board"].idle
 
 
+def test_a_submitted_duty_report_counts_only_in_a_year_its_list_offers(world, people, campaign, login):
+    """The 述职 list offers this year and the four before it: an older 述职 still waiting would be a row whose
+    link opens an empty list (the review found it), so it is not counted."""
+    this_year = timezone.localdate().year
+    duty(world.branch_a, year=this_year - 5)
+    duty(world.branch_a2, year=this_year - 4)
+    client = login(people.dept_county)
+    found = rows(board(client))
+    assert [key for key in found if key[0] == "述职待评议"] == [("述职待评议", f"{this_year - 4}年度")]
+    listed = client.get(found[("述职待评议", f"{this_year - 4}年度")][1]).content.decode()
+    assert world.branch_a2.name in listed and world.branch_a.name not in listed
+
+
 # --- permissions -----------------------------------------------------------------------------
 
 
