@@ -176,9 +176,10 @@ def objection_tasks(user, nearest: Nearest) -> list[Task]:
 
 
 def order_tasks(user) -> list[Task]:
-    """整改情况待验收: orders his department issued whose organization has answered. One query."""
-    n = supervision_queries.awaiting_verification(user, DEPARTMENT_ROLES).count()
-    return [Task(n, with_query(reverse("campaign:supervision_order_list"), state="responded"))]
+    """整改情况待验收: answered orders he may verify (issued on or below his node) — the order list's 待我验收. One
+    query."""
+    n = supervision_queries.awaiting_verification(user).count()
+    return [Task(n, with_query(reverse("campaign:supervision_order_list"), state="mine"))]
 
 
 def duty_tasks(user, today: datetime.date) -> list[Task]:

@@ -269,13 +269,22 @@ class OrderListView(PagedListMixin, RoleRequiredMixin, ListView):
     tab = "orders"
 
     def get_queryset(self):
+        user = self.request.user
         self.state = self.request.GET.get("state", "")
-        orders = sq.orders_for(self.request.user)
+        orders = sq.orders_for(user)
         self.counts = sq.order_counts(orders)
+        self.states = ORDER_STATES
+        if queries.has_role(user, sq.ISSUE_ROLES):
+            # 待我验收: the answered orders this user may verify (待验收 also lists those issued above him)
+            mine = sq.awaiting_verification(user)
+            self.states = [*ORDER_STATES, ("mine", gettext_lazy("待我验收"))]
+            self.counts["mine"] = mine.count()
+            if self.state == "mine":
+                orders = orders.filter(pk__in=mine.values("pk"))
         return sq.filter_orders(orders, self.state).select_related("org", "issuer_org").order_by("-created_at", "-id")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(states=ORDER_STATES, state=self.state, order_counts=self.counts, **kwargs)
+        return super().get_context_data(states=self.states, state=self.state, order_counts=self.counts, **kwargs)
 
 
 class OrderCreateView(TargetCreateView):

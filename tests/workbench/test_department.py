@@ -129,7 +129,7 @@ def test_what_waits_for_the_county(world, people, campaign, waiting, login):
         ),
         ("名额待分配", "zd七一表彰 · 正定县"): (2, reverse("awards:quota", args=[a.review_round.code, "130123"])),
         ("公示异议待处理", "zd集中表彰"): (2, reverse("awards:shortlist", args=[a.listed_round.code])),
-        ("整改情况待验收", ""): (1, "/campaign/supervision/orders/?state=responded"),
+        ("整改情况待验收", ""): (1, "/campaign/supervision/orders/?state=mine"),
         ("述职待评议", f"{year}年度"): (1, f"/accountability/duty/?year={year}&status=submitted"),
         ("导入文件待确认", ""): (1, reverse("orgs:import_detail", args=[a.job.pk])),
     }
@@ -226,6 +226,25 @@ def test_a_submitted_duty_report_counts_only_in_a_year_its_list_offers(world, pe
     assert [key for key in found if key[0] == "述职待评议"] == [("述职待评议", f"{this_year - 4}年度")]
     listed = client.get(found[("述职待评议", f"{this_year - 4}年度")][1]).content.decode()
     assert world.branch_a2.name in listed and world.branch_a.name not in listed
+
+
+def test_orders_waiting_are_those_he_may_verify_and_the_list_shows_just_those(world, people, campaign, login):
+    """An order the city issued and the branch answered waits for the city, not the county: the county's row and
+    the list it opens (待我验收) show only the county's own (the review found 待验收 listing both)."""
+    city = user_with_role(world.city_a, Role.ORG_DEPARTMENT, username="wb_city_orders", full_name="石家庄市委组织部")
+    own = responded(world.branch_a, people.dept_county)
+    above = responded(world.branch_a, city)
+    RectificationOrder.objects.filter(pk=above.pk).update(problem="上级下达的整改")
+    client = login(people.dept_county)
+    found = rows(board(client))
+    count, url = found[("整改情况待验收", "")]
+    assert count == 1
+    listed = client.get(url).content.decode()
+    assert own.problem in listed and "上级下达的整改" not in listed
+    assert "待我验收 1" in listed
+    everything = client.get(reverse("campaign:supervision_order_list"), {"state": "responded"}).content.decode()
+    assert "上级下达的整改" in everything  # 待验收 still lists every answered order he can read
+    assert rows(board(login(city)))[("整改情况待验收", "")][0] == 2  # the city may verify both
 
 
 # --- permissions -----------------------------------------------------------------------------
