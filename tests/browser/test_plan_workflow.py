@@ -90,6 +90,7 @@ def test_plan_is_written_returned_revised_approved_and_published(live_server, br
     dept.reload()
     dept.get_by_role("button", name="审批通过").click()
     dept.locator("#plan-status", has_text="已审批").wait_for()
+    dept.once("dialog", lambda dialog: dialog.accept())  # 确定 (static/js/confirm.js)
     dept.get_by_role("button", name="向群众公布").click()
     dept.locator("#plan-status", has_text="已公布").wait_for()
     dept_context.close()

@@ -16,6 +16,8 @@ ASKING = [
     ("evaluations/templates/evaluations/mass_batch_detail.html", "evaluations:mass_batch_close", "确定结束评议吗？"),
     ("evaluations/templates/evaluations/mass_sheet_status.html", "evaluations:mass_batch_sheet_delete", "确定删除吗？"),
     ("evaluations/templates/evaluations/public_answer.html", "", "确定提交吗？"),
+    ("campaign/templates/campaign/plan_detail.html", "campaign:plan_publish", "确定向群众公布吗？"),
+    ("orgs/templates/orgs/import_detail.html", "orgs:import_apply", "确定导入吗？"),
 ]
 
 
