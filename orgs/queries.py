@@ -322,6 +322,17 @@ def covers(user, org: Org, roles=None) -> bool:
     return False
 
 
+def nearest_departments(org: Org, rows) -> list[RoleAssignment]:
+    """Of ``rows`` (role assignments on ``org``'s ancestors, each with its org; any roles), the 组织部 ones of the
+    nearest node that has one for ``org`` (a department of one sector only for that sector's organizations): who
+    is told of what ``org`` sends up — a plan to approve, a story to review. No query."""
+    departments = [a for a in rows if a.role == Role.ORG_DEPARTMENT and (not a.sector or org.sector in ("", a.sector))]
+    if not departments:
+        return []
+    nearest = max(len(a.org.path) for a in departments)
+    return [a for a in departments if len(a.org.path) == nearest]
+
+
 def covers_member(user, member: Member, roles=None) -> bool:
     for a in _assignments_with(user, roles):
         if member.org_path.startswith(a.org.path) and (not a.sector or member.org.sector == a.sector):

@@ -88,7 +88,9 @@ class Nearest:
     """Whose work a level's nominations and a round's objections are: the 组织部 nearest above (or on) the level,
     as the holder is told (``awards.services.nominations._holder_users``). A city's department does not count
     what waits at a township of a county that has its own; a county without a township department counts its
-    townships'. One query: the other active departments inside the user's subtree."""
+    townships'. The rule of ``orgs.queries.nearest_departments``, asked for many levels at once: the levels are
+    committees, of no sector, so every department counts whatever its sector. One query: the other active
+    departments inside the user's subtree."""
 
     def __init__(self, user):
         self.own = [o.path for o in department_orgs(user)]

@@ -61,11 +61,7 @@ def approvers_of(org: Org) -> list[User]:
             org__path__in=paths, role__in=[Role.ORG_DEPARTMENT, Role.SECRETARY], user__is_active=True
         ).select_related("org", "user")
     )
-    departments = [a for a in rows if a.role == Role.ORG_DEPARTMENT and (not a.sector or org.sector in ("", a.sector))]
-    users = []
-    if departments:
-        nearest = max(len(a.org.path) for a in departments)
-        users += [a.user for a in departments if len(a.org.path) == nearest]
+    users = [a.user for a in queries.nearest_departments(org, rows)]
     users += [a.user for a in rows if a.role == Role.SECRETARY and a.org.path == _parent_path(org)]
     return list({u.pk: u for u in users}.values())
 

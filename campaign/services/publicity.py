@@ -14,8 +14,9 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orgs import queries
 from orgs.enums import Role
-from orgs.models import Org, User
+from orgs.models import Org, RoleAssignment, User
 
 from ..models import Campaign, Story, StoryStatus
 from ..models.publicity import sanitize_html
@@ -187,17 +188,12 @@ def _tell(story: Story, action: str) -> None:
     url = reverse("campaign:story_detail", args=[story.pk])
     if action == "submit":
         # The nearest superior that has a 组织部 account reviews it.
-        paths = story.org.ancestor_paths(include_self=False)
-        rows = list(
-            User.objects.filter(
-                assignments__role=Role.ORG_DEPARTMENT, assignments__org__path__in=paths, is_active=True
-            ).values_list("pk", "assignments__org__path")
-        )
-        if not rows:
-            return
-        nearest = max((path for _pk, path in rows), key=len)
-        users = User.objects.filter(pk__in=[pk for pk, path in rows if path == nearest])
-        notify(users, title=_("宣传稿件待审核：%(title)s") % {"title": story.title}, url=url)
+        rows = RoleAssignment.objects.filter(
+            role=Role.ORG_DEPARTMENT, org__path__in=story.org.ancestor_paths(include_self=False), user__is_active=True
+        ).select_related("org", "user")
+        users = [a.user for a in queries.nearest_departments(story.org, rows)]
+        if users:
+            notify(users, title=_("宣传稿件待审核：%(title)s") % {"title": story.title}, url=url)
     elif action in ("reject", "publish") and story.created_by_id:
         if action == "reject":
             title = _("宣传稿件被退回：%(title)s") % {"title": story.title}

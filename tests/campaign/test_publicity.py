@@ -46,6 +46,21 @@ def people(world):
     }
 
 
+def test_a_submitted_story_goes_to_the_nearest_department_of_its_sector(world, people, campaign):
+    """A 组织部 of one sector (the township's for schools) is nearer than the county's only for a school's story
+    (orgs.queries.nearest_departments, the rule plan approvals follow)."""
+    schools = user_with_role(world.town_a, Role.ORG_DEPARTMENT, sector="school", username="town_schools")
+    rural = write(world, people)
+    services.submit_story(rural, by=people["secretary"])
+    assert list(Notification.objects.values_list("user", flat=True)) == [people["org_department"].pk]
+    school_secretary = user_with_role(world.branch_a2, Role.SECRETARY)
+    school = services.create_story(
+        world.branch_a2, by=school_secretary, kind="deeds", title="三尺讲台的好党员", body="<p>扎根山区教书。</p>"
+    )
+    services.submit_story(school, by=school_secretary)
+    assert Notification.objects.filter(title__contains="三尺讲台").get().user == schools
+
+
 def write(world, people, **extra):
     fields = {"kind": "deeds", "title": "扎根农村的好支书", "body": "<p>带领群众修路。</p>"}
     fields.update(extra)
