@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from campaign.services.inbox import mark_read_about
 from orgs import queries
 from orgs.enums import OrgLevel, Role
 from orgs.models import Member, Org, User
@@ -113,13 +114,6 @@ def _step(nomination: Nomination, org: Org, action: str, *, by: User | None, not
 
 def _holder_users(org: Org):
     return User.objects.filter(is_active=True, assignments__org=org, assignments__role=Role.ORG_DEPARTMENT).distinct()
-
-
-def _done_with(by, nomination: Nomination) -> None:
-    """The level's 待审核推荐 message is read once it forwarded or rejected the nomination."""
-    from campaign.services.inbox import mark_read_about
-
-    mark_read_about(by, reverse("awards:nomination_detail", args=[nomination.pk]))
 
 
 def _notify_holder(nomination_id: int) -> None:
@@ -291,7 +285,7 @@ def forward(nomination: Nomination, *, by: User, note: str = "", today: datetime
         if used >= quota:
             raise ValidationError({"category": quota_message(nomination.category, quota, used)})
         _step(nomination, level, Action.FORWARD, by=by, note=note.strip())
-        _done_with(by, nomination)
+        mark_read_about(by, reverse("awards:nomination_detail", args=[nomination.pk]))  # 待审核推荐
         above = next_holder(nomination)
         if above is None:
             nomination.status = Status.SHORTLISTED
@@ -321,7 +315,7 @@ def reject(nomination: Nomination, *, by: User, note: str, today: datetime.date 
             if window:
                 raise ValidationError(window)
         _step(nomination, nomination.current_org, Action.REJECT, by=by, note=note.strip())
-        _done_with(by, nomination)
+        mark_read_about(by, reverse("awards:nomination_detail", args=[nomination.pk]))  # 待审核推荐
         nomination.status = Status.REJECTED
         nomination.save(update_fields=["status", "updated_at"])
     return nomination

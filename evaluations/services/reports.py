@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from campaign.services.inbox import mark_read_about
 from common.errors import StaleEdit
 from common.numbers import percent
 from orgs import queries
@@ -116,7 +117,7 @@ def save_report(
             report.submitted_at = timezone.now()
         report.save()
     if submit:
-        _done_with(by, reverse("evaluations:report_detail", args=[report.pk]))  # e.g. 被退回，请修改后重新提交
+        mark_read_about(by, reverse("evaluations:report_detail", args=[report.pk]))  # e.g. 被退回，请修改后重新提交
         _notify(
             users_with_role_above(member.org, Role.SECRETARY),
             title=_("%(name)s提交了党性分析报告，请审阅") % {"name": member.name},
@@ -167,7 +168,7 @@ def review_report(
         locked.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
         if accept:
             complete_if_held(locked.campaign, report.member.org, by=by)
-        _done_with(by, reverse("evaluations:report_detail", args=[report.pk]))  # ……提交了党性分析报告，请审阅
+        mark_read_about(by, reverse("evaluations:report_detail", args=[report.pk]))  # ……提交了党性分析报告，请审阅
     user = User.objects.filter(member=report.member, is_active=True).first()
     if user is not None:
         _notify(
@@ -186,12 +187,6 @@ def version_of(value) -> str:
     if isinstance(value, datetime.datetime):
         return value.isoformat()
     return str(value)
-
-
-def _done_with(by, url):
-    from campaign.services.inbox import mark_read_about
-
-    mark_read_about(by, url)
 
 
 def _notify(users, *, title, url, body=""):
